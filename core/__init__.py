@@ -1,0 +1,62 @@
+"""Kepu: run volunteer science-outreach teams in rural townships.
+
+``create_app`` is the application factory; everything else lives in the submodules.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from core.config import DEFAULTS
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build a Kepu application.
+
+    ``config`` overrides everything else (tests use it); see ``core.config`` for the order.
+    """
+    app = Flask(__name__, instance_path=_instance_path(), instance_relative_config=True)
+    app.config.update(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "kepu.sqlite3"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("KEPU")
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+    from core import database, i18n, navigation, security
+    from core.api import register_api
+    from core.views import register_views
+
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    navigation.init_app(app)
+    register_views(app)
+    register_api(app)
+
+    from core.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _instance_path() -> str:
+    """The instance folder: ``KEPU_INSTANCE_PATH`` or ``instance/`` beside the project."""
+    return os.environ.get("KEPU_INSTANCE_PATH") or str(Path(__file__).resolve().parent.parent / "instance")
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A secret key kept in the instance folder, made once, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,27 @@
+"""The JSON API under /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
+
+from importlib import import_module
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from core.extensions import api
+from core.security import handle_http_error
+
+#: resource modules, each exposing ``blp`` and ``URL_PREFIX``
+RESOURCES = ["areas", "teams", "members", "farms", "assignments", "visits", "campaigns", "events"]
+
+
+def register_api(app: Flask) -> None:
+    """Bind flask-smorest and register every resource blueprint."""
+    api.init_app(app)
+    # flask-smorest answers every HTTP error as JSON; pages keep their HTML errors.
+    app.register_error_handler(HTTPException, handle_http_error)
+    for name in RESOURCES:
+        try:
+            module = import_module(f"core.api.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"core.api.{name}":
+                raise
+            continue
+        api.register_blueprint(module.blp, url_prefix=f"/api/v1/{name}")

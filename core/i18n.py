@@ -1,0 +1,50 @@
+"""Languages (zh_CN by default, en), time zones and the template helpers that use them."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from core.extensions import babel
+from core.models.enums import label
+
+
+def select_locale() -> str:
+    """The UI language: the user's choice, then the session's, then the default (zh_CN)."""
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def local_zone() -> ZoneInfo:
+    """The configured time zone (``TIMEZONE``, Asia/Shanghai by default)."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_local(value: datetime) -> datetime:
+    """An aware datetime converted to the configured zone."""
+    return value.astimezone(local_zone())
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and register the template helpers."""
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.template_filter("dt")
+    def _format_dt(value: datetime | None, fmt: str = "short") -> str:
+        """An instant shown in the configured zone and the user's language."""
+        return "" if value is None else format_datetime(value, fmt)
+
+    @app.template_filter("d")
+    def _format_d(value: date | None, fmt: str = "medium") -> str:
+        """A date shown in the user's language."""
+        return "" if value is None else format_date(value, fmt)
+
+    app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["current_locale"] = select_locale

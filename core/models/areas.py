@@ -1,0 +1,47 @@
+"""The administrative tree: county > township > village."""
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.base import Base, TimestampMixin
+from core.models.enums import AreaKind, db_enum
+
+
+class Area(TimestampMixin, Base):
+    """A county, township or village."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: display name, e.g. 永阳镇
+    name: Mapped[str] = mapped_column(String(120))
+    #: county, township or village
+    kind: Mapped[AreaKind] = mapped_column(db_enum(AreaKind))
+    #: the enclosing area; NULL for the root county
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    #: materialized path of ids, "/1/4/27/", for subtree queries with LIKE '/1/4/%'
+    path: Mapped[str] = mapped_column(String(255), default="", index=True)
+
+    parent: Mapped["Area | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Area"]] = relationship(back_populates="parent", order_by="Area.name")
+
+    def __repr__(self) -> str:
+        return f"<Area {self.id} {self.kind} {self.name}>"
+
+    def contains(self, other: "Area | None") -> bool:
+        """True when ``other`` is this area or lies below it."""
+        return other is not None and other.path.startswith(self.path)
+
+    @property
+    def lineage(self) -> list["Area"]:
+        """This area's ancestors from the root, itself included."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def full_name(self) -> str:
+        """Names of the lineage joined, e.g. 某县 永阳镇 戴家村."""
+        return " ".join(a.name for a in self.lineage)

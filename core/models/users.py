@@ -1,0 +1,101 @@
+"""User accounts and their API tokens."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.models.areas import Area
+from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from core.models.enums import Role, db_enum
+from core.models.teams import Member, Team
+
+
+class User(UserMixin, TimestampMixin, Base):
+    """Someone who logs in: an admin, reviewer, team leader or member."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: login name, unique
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: display name
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    #: password hash (werkzeug scrypt)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    #: admin, reviewer, leader or member
+    role: Mapped[Role] = mapped_column(db_enum(Role))
+    #: the team of a leader or member
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    #: the area subtree a reviewer reads
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    #: the volunteer record of this person, if any
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    #: preferred UI language (zh_CN or en); empty for the default
+    locale: Mapped[str] = mapped_column(String(8), default="")
+    #: false blocks login and tokens without deleting history
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    team: Mapped[Team | None] = relationship()
+    area: Mapped[Area | None] = relationship()
+    member: Mapped[Member | None] = relationship()
+    tokens: Mapped[list["ApiToken"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password``."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when ``password`` matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        """Flask-Login refuses inactive users."""
+        return self.active
+
+    @property
+    def name(self) -> str:
+        """Display name, or the username."""
+        return self.display_name or self.username
+
+
+def hash_token(raw: str) -> str:
+    """The stored form of an API token: its SHA-256 (tokens are long and random)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(TimestampMixin, Base):
+    """A revocable bearer token; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: owner
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: SHA-256 of the token
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: what it is for, e.g. "field tablet"
+    label: Mapped[str] = mapped_column(String(80), default="")
+    #: last time it authenticated a request
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set when revoked; a revoked token never authenticates again
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    @classmethod
+    def issue(cls, user: User, label: str = "") -> tuple["ApiToken", str]:
+        """Create a token for ``user``; returns the row and the raw token (shown once)."""
+        raw = "kepu_" + secrets.token_urlsafe(32)
+        return cls(user=user, token_hash=hash_token(raw), label=label), raw
+
+    def revoke(self) -> None:
+        """Stop the token from authenticating."""
+        self.revoked_at = utcnow()

@@ -1,0 +1,62 @@
+"""Visits: what a team did at a farm on a day (走访 / 服务记录)."""
+
+from datetime import date
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.base import Base, TimestampMixin
+from core.models.enums import VisitKind, db_enum
+from core.models.farms import Farm
+from core.models.teams import Member, Team
+
+visit_members = Table(
+    "visit_members",
+    Base.metadata,
+    Column("visit_id", ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id"), primary_key=True),
+)
+
+
+class Visit(TimestampMixin, Base):
+    """One logged activity of a team at a farm."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        # The review aggregates visits of a period per team; staleness needs the last visit per farm.
+        Index("ix_visits_period_team", "visited_on", "team_id", "people_reached"),
+        Index("ix_visits_farm_date", "farm_id", "visited_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the team that made the visit
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    #: the farm visited
+    farm_id: Mapped[int] = mapped_column(ForeignKey("farms.id"))
+    #: the day of the visit (local date)
+    visited_on: Mapped[date] = mapped_column(Date)
+    #: party-spirit education, policy study, technical training, on-site guidance or lecture
+    kind: Mapped[VisitKind] = mapped_column(db_enum(VisitKind))
+    #: farmers and others reached
+    people_reached: Mapped[int] = mapped_column(Integer, default=0)
+    #: households reached (带动一个家庭)
+    households_reached: Mapped[int] = mapped_column(Integer, default=0)
+    #: subjects covered
+    topics: Mapped[str] = mapped_column(Text, default="")
+    #: material handed out (发放一种资料)
+    material: Mapped[str] = mapped_column(String(200), default="")
+    #: questions raised by farmers, for the expert desk
+    questions: Mapped[str] = mapped_column(Text, default="")
+    #: free notes
+    notes: Mapped[str] = mapped_column(Text, default="")
+    #: the user who logged it
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: a key chosen by the client so that a resubmitted form never logs the visit twice
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    team: Mapped[Team] = relationship()
+    farm: Mapped[Farm] = relationship()
+    members_present: Mapped[list[Member]] = relationship(
+        secondary=visit_members, order_by="Member.name"
+    )
+    logged_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,0 +1,157 @@
+"""The sources' rules, computed and shown, never enforced by refusing data.
+
+- a team should have at least ``MIN_TEAM_SIZE`` (10) members;
+- each member should be linked to ``FARMS_PER_MEMBER_MIN``..``FARMS_PER_MEMBER_MAX`` (1..2) farms;
+- a farm not visited for ``STALE_FARM_DAYS`` (90) is stale.
+
+Each function takes a set of ids and answers with one aggregate query, so lists of any length
+cost a fixed number of queries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.i18n import local_zone
+from core.models import Assignment, Farm, Member, Visit
+
+
+def thresholds() -> dict[str, int]:
+    """The configured thresholds."""
+    cfg = current_app.config
+    return {
+        "min_team_size": int(cfg["MIN_TEAM_SIZE"]),
+        "farms_min": int(cfg["FARMS_PER_MEMBER_MIN"]),
+        "farms_max": int(cfg["FARMS_PER_MEMBER_MAX"]),
+        "stale_farm_days": int(cfg["STALE_FARM_DAYS"]),
+    }
+
+
+def today() -> date:
+    """Today's date in the configured time zone."""
+    return datetime.now(local_zone()).date()
+
+
+def member_counts(team_ids: Iterable[int]) -> dict[int, int]:
+    """Live members per team."""
+    ids = list(team_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Member.team_id, func.count(Member.id))
+        .where(Member.team_id.in_(ids), Member.deleted_at.is_(None))
+        .group_by(Member.team_id)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({team_id: n for team_id, n in rows})
+    return counts
+
+
+def farm_counts(member_ids: Iterable[int]) -> dict[int, int]:
+    """Live farms assigned per member."""
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Assignment.member_id, func.count(Assignment.id))
+        .join(Farm, Farm.id == Assignment.farm_id)
+        .where(Assignment.member_id.in_(ids), Farm.deleted_at.is_(None))
+        .group_by(Assignment.member_id)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({member_id: n for member_id, n in rows})
+    return counts
+
+
+def last_visits(farm_ids: Iterable[int]) -> dict[int, date | None]:
+    """The date of the last visit per farm (None when never visited)."""
+    ids = list(farm_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Visit.farm_id, func.max(Visit.visited_on))
+        .where(Visit.farm_id.in_(ids))
+        .group_by(Visit.farm_id)
+    )
+    last: dict[int, date | None] = dict.fromkeys(ids)
+    last.update({farm_id: day for farm_id, day in rows})
+    return last
+
+
+def is_stale(last_visit: date | None, on: date | None = None) -> bool:
+    """True when a farm last visited on ``last_visit`` counts as stale on ``on`` (today)."""
+    if last_visit is None:
+        return True
+    limit = thresholds()["stale_farm_days"]
+    return ((on or today()) - last_visit) > timedelta(days=limit)
+
+
+def farm_count_flag(count: int) -> str | None:
+    """'none' for a member without farms, 'too_many' above the maximum, else None."""
+    t = thresholds()
+    if count < t["farms_min"]:
+        return "none"
+    if count > t["farms_max"]:
+        return "too_many"
+    return None
+
+
+@dataclass
+class TeamFlags:
+    """What a team's page and the lists show about the rules."""
+
+    size: int = 0
+    undersized: bool = False
+    members_without_farms: list[int] = field(default_factory=list)
+    members_over_limit: list[int] = field(default_factory=list)
+    stale_farms: list[int] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """How many problems the team has."""
+        return (
+            int(self.undersized)
+            + len(self.members_without_farms)
+            + len(self.members_over_limit)
+            + len(self.stale_farms)
+        )
+
+
+def team_flags(team_ids: Iterable[int]) -> dict[int, TeamFlags]:
+    """Flags of every team in ``team_ids``, in four queries whatever their number."""
+    ids = list(team_ids)
+    t = thresholds()
+    flags = {team_id: TeamFlags() for team_id in ids}
+    for team_id, n in member_counts(ids).items():
+        flags[team_id].size = n
+        flags[team_id].undersized = n < t["min_team_size"]
+    if not ids:
+        return flags
+    members = db.session.execute(
+        select(Member.id, Member.team_id).where(
+            Member.team_id.in_(ids), Member.deleted_at.is_(None)
+        )
+    ).all()
+    team_of = {member_id: team_id for member_id, team_id in members}
+    for member_id, n in farm_counts(team_of).items():
+        flag = farm_count_flag(n)
+        if flag == "none":
+            flags[team_of[member_id]].members_without_farms.append(member_id)
+        elif flag == "too_many":
+            flags[team_of[member_id]].members_over_limit.append(member_id)
+    farm_rows = db.session.execute(
+        select(Assignment.farm_id, Member.team_id)
+        .join(Member, Member.id == Assignment.member_id)
+        .join(Farm, Farm.id == Assignment.farm_id)
+        .where(Member.team_id.in_(ids), Member.deleted_at.is_(None), Farm.deleted_at.is_(None))
+        .distinct()
+    ).all()
+    last = last_visits({farm_id for farm_id, _ in farm_rows})
+    for farm_id, team_id in farm_rows:
+        if is_stale(last[farm_id]):
+            flags[team_id].stale_farms.append(farm_id)
+    return flags

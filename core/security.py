@@ -1,0 +1,102 @@
+"""Authentication (sessions and bearer tokens), CSRF, rate limits, headers and error pages."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from core.extensions import csrf, db, limiter, login_manager
+from core.models import ApiToken, User, utcnow
+from core.models.users import hash_token
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+)
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user owning the unrevoked token ``raw``, or None."""
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(raw))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    db.session.commit()
+    return token.user
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def is_api_request() -> bool:
+    """True for requests to the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    """Bind login, CSRF and rate limiting; register error handlers and security headers."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        """The session's user, if still active."""
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @app.after_request
+    def _security_headers(response):
+        """Headers every response carries."""
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    app.register_error_handler(HTTPException, handle_http_error)
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(error: Exception):
+        """Log, roll back and answer 500 without leaking details."""
+        if isinstance(error, HTTPException):
+            return handle_http_error(error)
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if is_api_request():
+            return jsonify(code=500, status="Internal Server Error"), 500
+        return render_template("error.html", error=None), 500
+
+
+def handle_http_error(error: HTTPException):
+    """JSON for the API, a page in the user's language elsewhere."""
+    if is_api_request():
+        return _api_error(error)
+    return render_template("error.html", error=error), error.code
+
+
+def _api_error(error: HTTPException):
+    """The JSON body of an API error, in flask-smorest's shape."""
+    body = {"code": error.code, "status": error.name}
+    data = getattr(error, "data", None)
+    if data and "messages" in data:
+        body["errors"] = data["messages"]
+    if getattr(error, "description", None) and error.code not in (404, 422):
+        body["message"] = str(error.description)
+    response = jsonify(body)
+    response.status_code = error.code or 500
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kepu"'
+    return response

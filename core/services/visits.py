@@ -1,0 +1,129 @@
+"""Logging and editing visits."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core import rules
+from core.extensions import db
+from core.models import Farm, Member, Team, User, Visit, VisitKind
+from core.permissions import can_write_team_records, farm_scope
+from core.services import FieldErrors
+
+MAX_REACHED = 100_000
+
+
+@dataclass
+class VisitInput:
+    """What a page or API call submits to log a visit."""
+
+    team_id: int | None
+    farm_id: int | None
+    visited_on: date | None
+    kind: VisitKind | str | None
+    people_reached: int = 0
+    households_reached: int = 0
+    member_ids: list[int] = field(default_factory=list)
+    topics: str = ""
+    material: str = ""
+    questions: str = ""
+    notes: str = ""
+    client_key: str | None = None
+
+
+def find_by_client_key(client_key: str | None) -> Visit | None:
+    """The visit already logged with ``client_key`` (a resubmitted form), if any."""
+    if not client_key:
+        return None
+    return db.session.execute(
+        select(Visit).where(Visit.client_key == client_key)
+    ).scalar_one_or_none()
+
+
+def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
+    """Validate ``data`` for ``user``; raise FieldErrors naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    team = db.session.get(Team, data.team_id) if data.team_id else None
+    if team is None or team.deleted_at is not None:
+        errors["team_id"] = [_("Choose an existing team.")]
+    elif not can_write_team_records(user, team.id):
+        errors["team_id"] = [_("You may only log visits for your own team.")]
+    farm = None
+    if data.farm_id:
+        farm = db.session.execute(
+            select(Farm).where(Farm.id == data.farm_id, Farm.deleted_at.is_(None), farm_scope(user))
+        ).scalar_one_or_none()
+    if farm is None:
+        errors["farm_id"] = [_("Choose a farm from the list.")]
+    if data.visited_on is None:
+        errors["visited_on"] = [_("Enter the date of the visit.")]
+    elif data.visited_on > rules.today():
+        errors["visited_on"] = [_("The date of a visit cannot be in the future.")]
+    try:
+        VisitKind(data.kind)
+    except ValueError:
+        errors["kind"] = [_("Choose what kind of visit it was.")]
+    for name in ("people_reached", "households_reached"):
+        value = getattr(data, name)
+        if value is None or not 0 <= value <= MAX_REACHED:
+            errors[name] = [_("Enter a whole number from 0 to %(max)s.", max=MAX_REACHED)]
+    members: list[Member] = []
+    if data.member_ids and team is not None:
+        members = list(
+            db.session.execute(
+                select(Member).where(
+                    Member.id.in_(data.member_ids),
+                    Member.team_id == team.id,
+                    Member.deleted_at.is_(None),
+                )
+            ).scalars()
+        )
+        if len(members) != len(set(data.member_ids)):
+            errors["member_ids"] = [_("Only members of the team can be present.")]
+    if errors:
+        raise FieldErrors(errors)
+    return team, farm, members
+
+
+def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
+    """Log a visit; returns (visit, created). A repeated ``client_key`` returns the first visit."""
+    existing = find_by_client_key(data.client_key)
+    if existing is not None:
+        return existing, False
+    team, farm, members = _check(user, data)
+    visit = Visit(team=team, farm=farm, logged_by=user, client_key=data.client_key or None)
+    _apply(visit, data, members)
+    db.session.add(visit)
+    db.session.commit()
+    return visit, True
+
+
+def update_visit(user: User, visit: Visit, data: VisitInput) -> Visit:
+    """Change a visit; the same rules as logging one."""
+    if not can_write_team_records(user, visit.team_id):
+        raise FieldErrors({"team_id": [_("You may only change visits of your own team.")]})
+    team, farm, members = _check(user, data)
+    visit.team, visit.farm = team, farm
+    _apply(visit, data, members)
+    db.session.commit()
+    return visit
+
+
+def delete_visit(visit: Visit) -> None:
+    """Remove a visit logged by mistake (the caller has checked permission)."""
+    db.session.delete(visit)
+    db.session.commit()
+
+
+def _apply(visit: Visit, data: VisitInput, members: list[Member]) -> None:
+    visit.visited_on = data.visited_on
+    visit.kind = VisitKind(data.kind)
+    visit.people_reached = data.people_reached
+    visit.households_reached = data.households_reached
+    visit.members_present = members
+    visit.topics = (data.topics or "").strip()
+    visit.material = (data.material or "").strip()
+    visit.questions = (data.questions or "").strip()
+    visit.notes = (data.notes or "").strip()

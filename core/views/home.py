@@ -1,0 +1,62 @@
+"""The home page: what needs the signed-in user's attention."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core import rules
+from core.extensions import db
+from core.models import Event, EventStatus, Team, Visit
+from core.models.base import utcnow
+from core.permissions import can_log_visits, team_scope, visit_scope
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Flags of the user's teams, recent visits and upcoming events."""
+    teams = (
+        db.session.execute(
+            select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
+        )
+        .scalars()
+        .all()
+    )
+    flags = rules.team_flags(t.id for t in teams)
+    flagged = [t for t in teams if flags[t.id].count]
+    recent = (
+        db.session.execute(
+            select(Visit)
+            .where(visit_scope(current_user))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+            .limit(5)
+        )
+        .scalars()
+        .all()
+    )
+    upcoming = (
+        db.session.execute(
+            select(Event)
+            .where(
+                Event.deleted_at.is_(None),
+                Event.status == EventStatus.SCHEDULED,
+                Event.ends_at >= utcnow(),
+            )
+            .order_by(Event.starts_at)
+            .limit(5)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "home.html",
+        teams=teams,
+        flags=flags,
+        flagged=flagged,
+        recent=recent,
+        upcoming=upcoming,
+        can_log=can_log_visits(current_user),
+        thresholds=rules.thresholds(),
+    )

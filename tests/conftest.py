@@ -1,0 +1,240 @@
+"""Fixtures in the Flask tutorial's style: ``app``, ``client``, ``runner``, ``login``, data makers.
+
+The suite runs on SQLite by default and on PostgreSQL when ``KEPU_TEST_DATABASE_URI`` is set.
+The schema is created once per session; each test starts from empty tables.
+"""
+
+import itertools
+import os
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from core import create_app
+from core.extensions import db
+from core.models import (
+    ApiToken,
+    AreaKind,
+    Assignment,
+    Campaign,
+    CampaignKind,
+    Event,
+    Farm,
+    FarmKind,
+    Member,
+    Role,
+    Team,
+    User,
+    VenueKind,
+    Visit,
+    VisitKind,
+)
+from core.services.areas import add_area
+
+PASSWORD = "correct-horse-42"
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _database_uri(tmp_path_factory) -> str:
+    uri = os.environ.get("KEPU_TEST_DATABASE_URI")
+    if uri:
+        return uri
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "kepu-test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path_factory),
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "INSTANCE_FOR_TESTS": str(instance),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        _drop_alembic_version()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _drop_alembic_version() -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in tables:
+                conn.execute(table.delete())
+            conn.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture
+def app(_app):
+    """The application, inside an app context, with empty tables."""
+    with _app.app_context():
+        _empty_tables()
+        yield _app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+_seq = itertools.count(1)
+
+
+class World:
+    """Makes a small county with a township, two villages, teams, farms and users."""
+
+    def __init__(self):
+        self.county = add_area("测试县", AreaKind.COUNTY)
+        self.township = add_area("永阳镇", AreaKind.TOWNSHIP, self.county)
+        self.other_township = add_area("洪蓝镇", AreaKind.TOWNSHIP, self.county)
+        self.village = add_area("戴家村", AreaKind.VILLAGE, self.township)
+        self.other_village = add_area("傅家边村", AreaKind.VILLAGE, self.other_township)
+        self.team = self.make_team(self.village, "戴家村服务队", size=10)
+        self.other_team = self.make_team(self.other_village, "傅家边村服务队", size=10)
+        self.farm = self.make_farm(self.village, "戴家梅子基地")
+        self.other_farm = self.make_farm(self.other_village, "傅家边草莓园")
+        for member in self.team_members(self.team):
+            db.session.add(Assignment(member=member, farm=self.farm))
+        for member in self.team_members(self.other_team):
+            db.session.add(Assignment(member=member, farm=self.other_farm))
+        self.admin = self.make_user("admin", Role.ADMIN)
+        self.reviewer = self.make_user("reviewer", Role.REVIEWER, area=self.township)
+        self.leader = self.make_user("leader", Role.LEADER, team=self.team)
+        self.other_leader = self.make_user("leader2", Role.LEADER, team=self.other_team)
+        self.member = self.make_user("member", Role.MEMBER, team=self.team)
+        self.campaign = Campaign(
+            name="2026年全国科普日",
+            kind=CampaignKind.SCIENCE_DAY,
+            year=2026,
+            starts_on=date(2026, 9, 15),
+            ends_on=date(2026, 9, 30),
+        )
+        db.session.add(self.campaign)
+        db.session.commit()
+
+    def make_team(self, village, name, size=10):
+        team = Team(name=name, village=village)
+        db.session.add(team)
+        db.session.flush()
+        members = [Member(name=f"队员{next(_seq)}", team=team) for _ in range(size)]
+        db.session.add_all(members)
+        db.session.flush()
+        team.leader_id = members[0].id if members else None
+        return team
+
+    def team_members(self, team):
+        return db.session.scalars(db.select(Member).where(Member.team_id == team.id)).all()
+
+    def make_farm(self, village, name, kind=FarmKind.INDUSTRY_BASE):
+        farm = Farm(name=name, kind=kind, village=village, industry="梅子")
+        db.session.add(farm)
+        db.session.flush()
+        return farm
+
+    def make_user(self, username, role, team=None, area=None):
+        user = User(username=username, role=role, team=team, area=area, display_name=username)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def token(self, user) -> str:
+        """A fresh API token for ``user``."""
+        row, raw = ApiToken.issue(user, label="test")
+        db.session.add(row)
+        db.session.commit()
+        return raw
+
+    def make_visit(self, team=None, farm=None, days_ago=3, **kw):
+        visit = Visit(
+            team=team or self.team,
+            farm=farm or self.farm,
+            visited_on=date.today() - timedelta(days=days_ago),
+            kind=kw.pop("kind", VisitKind.TECHNICAL_TRAINING),
+            people_reached=kw.pop("people_reached", 20),
+            households_reached=kw.pop("households_reached", 8),
+            **kw,
+        )
+        db.session.add(visit)
+        db.session.commit()
+        return visit
+
+    def make_event(self, team=None, days_ahead=5, **kw):
+        start = datetime.now(TZ).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(
+            days=days_ahead
+        )
+        event = Event(
+            title=kw.pop("title", "梅子栽培讲座"),
+            venue_kind=kw.pop("venue_kind", VenueKind.VILLAGE),
+            place=kw.pop("place", "戴家村村部"),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            campaign=kw.pop("campaign", self.campaign),
+            area=(team or self.team).village,
+            teams=[team or self.team],
+            **kw,
+        )
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+
+@pytest.fixture
+def world(app):
+    """A small county with users of every role (password: ``PASSWORD``)."""
+    return World()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a username."""
+
+    def _login(username: str, password: str = PASSWORD):
+        return client.post(
+            "/login", data={"username": username, "password": password}, follow_redirects=False
+        )
+
+    return _login
+
+
+@pytest.fixture
+def bearer(world):
+    """Authorization headers for a user of the world."""
+
+    def _headers(user):
+        return {"Authorization": f"Bearer {world.token(user)}"}
+
+    return _headers
