@@ -1,12 +1,14 @@
 """Database binding: SQLAlchemy, Alembic, and SQLite pragmas."""
 
+from pathlib import Path
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import TypeDecorator, event
 from sqlalchemy.engine import Engine
 
 from core.extensions import db, migrate
 
-MIGRATIONS_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def init_app(app: Flask) -> None:
@@ -18,7 +20,16 @@ def init_app(app: Flask) -> None:
         # psycopg 3 is the driver Kepu ships with.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, render_item=_render_item
+    )
+
+
+def _render_item(type_: str, obj, autogen_context):
+    """Write Kepu's column types into migrations as the plain SQL types they store."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
 
 
 @event.listens_for(Engine, "connect")

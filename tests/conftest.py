@@ -55,7 +55,7 @@ def _app(tmp_path_factory):
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
             "INSTANCE_FOR_TESTS": str(instance),
         }
     )

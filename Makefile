@@ -1,0 +1,41 @@
+# Kepu: `make run` to try it, `make test` to check it. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint install translations serve bench clean
+
+$(BIN)/kepu: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kepu needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(BIN)/kepu
+
+## Compile the .po catalogues into the .mo files Flask-Babel reads.
+translations: install
+	$(BIN)/pybabel compile -q -d core/translations
+
+## Create the database, load demo data when empty, serve on http://$(HOST):$(PORT).
+run: install
+	$(BIN)/kepu db upgrade
+	$(BIN)/kepu demo
+	KEPU_SESSION_COOKIE_SECURE=false KEPU_REMEMBER_COOKIE_SECURE=false \
+		$(BIN)/kepu run --host $(HOST) --port $(PORT)
+
+## The whole suite (SQLite; set KEPU_TEST_DATABASE_URI for PostgreSQL).
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
