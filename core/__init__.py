@@ -50,7 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _instance_path() -> str:
     """The instance folder: ``KEPU_INSTANCE_PATH`` or ``instance/`` beside the project."""
-    return os.environ.get("KEPU_INSTANCE_PATH") or str(Path(__file__).resolve().parent.parent / "instance")
+    return os.environ.get("KEPU_INSTANCE_PATH") or str(
+        Path(__file__).resolve().parent.parent / "instance"
+    )
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when ``KEPU_TEST_DATABASE_
 The schema is created once per session; each test starts from empty tables.
 """
 
+import functools
 import itertools
 import os
 from datetime import date, datetime, timedelta
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from core import create_app
 from core.extensions import db
@@ -113,6 +115,12 @@ def runner(app):
 _seq = itertools.count(1)
 
 
+@functools.cache
+def _password_hash() -> str:
+    """The hash of ``PASSWORD``, computed once (each scrypt hash costs ~0.2 s)."""
+    return generate_password_hash(PASSWORD)
+
+
 class World:
     """Makes a small county with a township, two villages, teams, farms and users."""
 
@@ -166,7 +174,7 @@ class World:
 
     def make_user(self, username, role, team=None, area=None):
         user = User(username=username, role=role, team=team, area=area, display_name=username)
-        user.set_password(PASSWORD)
+        user.password_hash = _password_hash()  # scrypt is slow: hash PASSWORD once per run
         db.session.add(user)
         db.session.flush()
         return user

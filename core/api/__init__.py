@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from core.extensions import api
 from core.security import handle_http_error
 
-#: resource modules, each exposing ``blp`` and ``URL_PREFIX``
+#: resource modules, each exposing ``blp`` (registered at /api/v1/<name>)
 RESOURCES = ["areas", "teams", "members", "farms", "assignments", "visits", "campaigns", "events"]
 
 

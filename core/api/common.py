@@ -1,15 +1,34 @@
-"""What every API blueprint shares: authentication, pagination, date-range filters."""
+"""What every API blueprint shares: authentication, write guards, pagination, filters, errors."""
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from http import HTTPStatus
 
 from flask import abort, g, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint, Page
-from marshmallow import Schema, ValidationError, fields, validates_schema
-from flask_babel import lazy_gettext as _l
+from flask_smorest import abort as smorest_abort
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import IntegrityError
 
-from core.extensions import csrf
+from core.extensions import csrf, db
+from core.i18n import local_zone
+from core.models import Area, AreaKind, Role, User
+from core.permissions import is_admin
 from core.security import bearer_token, user_for_token
+from core.services import FieldErrors
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: largest id accepted anywhere (fits a 32-bit INTEGER column on every engine)
+MAX_ID = 2**31 - 1
+#: default and largest page sizes of the list endpoints
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+#: the days a date filter may name (keeps day arithmetic far from date.min/date.max)
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def authenticate() -> None:
@@ -17,25 +36,73 @@ def authenticate() -> None:
 
     Writes need a token, so a page on another site can never write through a user's cookie.
     """
+    # Forget a user resolved earlier in this app context (tests run many requests in one).
+    g.pop("_login_user", None)
     raw = bearer_token()
     if raw is not None:
         user = user_for_token(raw)
         if user is None:
-            abort(401, description="Invalid or revoked token.")
+            abort(401, description=_("Invalid or revoked token."))
         g._login_user = user  # what Flask-Login's current_user reads
         return
     if not current_user.is_authenticated:
-        abort(401, description="Authentication required: send 'Authorization: Bearer <token>'.")
+        abort(401, description=_("Authentication required: send 'Authorization: Bearer <token>'."))
     if request.method not in SAFE_METHODS:
-        abort(401, description="Writes need 'Authorization: Bearer <token>'.")
+        abort(401, description=_("Writes need 'Authorization: Bearer <token>'."))
 
 
-def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    """A flask-smorest blueprint under /api/v1/ that authenticates every request."""
+def may_log_team_records(user: User) -> bool:
+    """Admins and the leaders of a team write visits and events (per-record checks follow)."""
+    return is_admin(user) or (user.role == Role.LEADER and user.team_id is not None)
+
+
+def api_blueprint(
+    name: str,
+    import_name: str,
+    description: str,
+    may_write: Callable[[User], bool] = is_admin,
+) -> Blueprint:
+    """A flask-smorest blueprint under /api/v1/ that authenticates every request.
+
+    Writes (any method but GET/HEAD/OPTIONS) answer 403 before anything else unless
+    ``may_write(user)``; views then check the record itself.
+    """
     blp = Blueprint(name, import_name, description=description)
     blp.before_request(authenticate)
+
+    @blp.before_request
+    def _guard_writes() -> None:
+        """Refuse writes to roles that may never write this resource."""
+        if request.method not in SAFE_METHODS and not may_write(current_user):
+            abort(403)
+
     csrf.exempt(blp)
     return blp
+
+
+#: the URL rule of a resource collection; "/api/v1/teams" and "/api/v1/teams/" both answer
+COLLECTION = "/"
+
+
+def item_rule(name: str, suffix: str = "") -> str:
+    """The URL rule of one record, e.g. ``/<int(...):team_id>``; ids beyond MAX_ID are 404."""
+    return f"/<int(min=1, max={MAX_ID}):{name}>{suffix}"
+
+
+def documents(blp: Blueprint, *codes: int) -> Callable:
+    """Document error responses ``codes`` (401, 403, 404, 409 ...) of an endpoint."""
+
+    def decorator(func):
+        for code in codes:
+            func = blp.alt_response(code, response=HTTPStatus(code).name)(func)
+        return func
+
+    return decorator
+
+
+def caller() -> User:
+    """The authenticated caller (a real ``User``, not Flask-Login's proxy)."""
+    return current_user._get_current_object()
 
 
 class SQLPage(Page):
@@ -44,44 +111,127 @@ class SQLPage(Page):
     @property
     def item_count(self) -> int:
         """Total rows of the query."""
-        from sqlalchemy import func, select
-
-        from core.extensions import db
-
         return db.session.execute(
             select(func.count()).select_from(self.collection.order_by(None).subquery())
         ).scalar_one()
 
     @property
     def items(self):
-        """The rows of the requested page."""
-        from core.extensions import db
-
+        """The rows of the requested page (no query past the last page)."""
+        first = self.page_params.first_item
+        if first >= (self.page_params.item_count or 0):
+            return []
         return (
-            db.session.execute(
-                self.collection.offset(self.page_params.first_item).limit(
-                    self.page_params.page_size
-                )
-            )
+            db.session.execute(self.collection.offset(first).limit(self.page_params.page_size))
             .unique()
             .scalars()
             .all()
         )
 
 
-class ListFilterSchema(Schema):
-    """Filters shared by the list endpoints."""
+def paginate(blp: Blueprint) -> Callable:
+    """``blp.paginate(SQLPage)`` with Kepu's page sizes (``page``, ``page_size`` query args)."""
+    return blp.paginate(SQLPage, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 
-    area = fields.Integer(metadata={"description": "Only records inside this area subtree"})
-    team = fields.Integer(metadata={"description": "Only records of this team"})
-    date_from = fields.Date(
-        data_key="from", metadata={"description": "First day of the range (inclusive)"}
+
+def query_id(description: str) -> fields.Integer:
+    """An id given as a query argument."""
+    return fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID), metadata={"description": description}
     )
-    date_to = fields.Date(
-        data_key="to", metadata={"description": "Last day of the range (inclusive)"}
+
+
+def query_day(data_key: str, description: str) -> fields.Date:
+    """A day given as a query argument."""
+    return fields.Date(
+        data_key=data_key,
+        validate=validate.Range(min=FIRST_DAY, max=LAST_DAY),
+        metadata={"description": description},
     )
+
+
+class AreaFilterSchema(Schema):
+    """Filter by area subtree."""
+
+    area = query_id("Only records inside this area's subtree (the area and everything below)")
+
+
+class TeamFilterSchema(AreaFilterSchema):
+    """Filter by area subtree and team."""
+
+    team = query_id("Only records of this team")
+
+
+class DateRangeSchema(Schema):
+    """Filter by a range of days, both ends inclusive."""
+
+    date_from = query_day("from", "First day of the range (inclusive)")
+    date_to = query_day("to", "Last day of the range (inclusive)")
 
     @validates_schema
     def _range_in_order(self, data, **kwargs):
+        """The range must not end before it starts."""
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(str(_l("The start of the range is after its end.")), "from")
+
+
+class ListFilterSchema(TeamFilterSchema, DateRangeSchema):
+    """Filters shared by the list endpoints: area subtree, team and date range."""
+
+
+def area_subtree(area_id: int):
+    """A subquery of the ids of ``area_id`` and every area below it; 422 for an unknown area."""
+    area = db.session.get(Area, area_id)
+    if area is None:
+        smorest_abort(422, messages={"query": {"area": [_("Choose an existing area.")]}})
+    return (
+        select(Area.id).where(Area.path.startswith(area.path, autoescape=True)).scalar_subquery()
+    )
+
+
+def local_day_range(
+    column: ColumnElement, first: date | None, last: date | None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses keeping instants of ``column`` on the local days ``first``..``last``."""
+    zone, clauses = local_zone(), []
+    if first is not None:
+        clauses.append(column >= datetime.combine(first, time.min, zone))
+    if last is not None:
+        clauses.append(column < datetime.combine(last + timedelta(days=1), time.min, zone))
+    return clauses
+
+
+def field_errors(errors: dict[str, list[str]]):
+    """Answer 422 in flask-smorest's shape: ``{"errors": {"json": {field: [messages]}}}``."""
+    db.session.rollback()
+    smorest_abort(422, messages={"json": {k: [str(m) for m in v] for k, v in errors.items()}})
+
+
+def raise_field_errors(exc: FieldErrors):
+    """Answer 422 for the ``FieldErrors`` a service raised."""
+    field_errors(exc.errors)
+
+
+def commit() -> None:
+    """Commit; a constraint violation (a duplicate, a row still referred to) answers 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, description=_("The change conflicts with existing data."))
+
+
+def live_village(village_id: int, field: str = "village_id") -> Area:
+    """The area ``village_id`` when it exists and is a village; 422 on ``field`` otherwise."""
+    village = db.session.get(Area, village_id)
+    if village is None or village.kind != AreaKind.VILLAGE:
+        field_errors({field: [_("Choose an existing village.")]})
+    return village
+
+
+def live(model, ident: int | None, field: str, message: str):
+    """The live (not soft-deleted) ``model`` row ``ident``; 422 with ``message`` on ``field``."""
+    obj = db.session.get(model, ident) if ident else None
+    if obj is None or getattr(obj, "deleted_at", None) is not None:
+        field_errors({field: [message]})
+    return obj

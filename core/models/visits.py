@@ -23,7 +23,7 @@ class Visit(TimestampMixin, Base):
 
     __tablename__ = "visits"
     __table_args__ = (
-        # The review aggregates visits of a period per team; staleness needs the last visit per farm.
+        # The review sums visits of a period per team; staleness needs the last visit per farm.
         Index("ix_visits_period_team", "visited_on", "team_id", "people_reached"),
         Index("ix_visits_farm_date", "farm_id", "visited_on"),
     )

@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -16,7 +25,12 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only local redirect targets, so a login link cannot send users elsewhere."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
         return target
     return url_for("home.index")
 

@@ -19,7 +19,9 @@ def index():
     """Flags of the user's teams, recent visits and upcoming events."""
     teams = (
         db.session.execute(
-            select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
+            select(Team)
+            .where(team_scope(current_user), Team.deleted_at.is_(None))
+            .order_by(Team.name)
         )
         .scalars()
         .all()

@@ -1,0 +1,184 @@
+"""Schemas of the outreach work: campaigns, visits and events."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from core.api.common import FIRST_DAY, DateRangeSchema, ListFilterSchema, query_id
+from core.api.fieldtypes import LocalDateTime, count, ref, ref_list, text
+from core.api.schemas import RecordSchema
+from core.models import CampaignKind, EventStatus, VenueKind, VisitKind
+
+NAIVE_NOTE = (
+    "ISO 8601 date and time. A value with an offset is taken as given; a value without one "
+    "is read in the configured time zone (TIMEZONE, Asia/Shanghai by default). Answers carry "
+    "the offset of the configured zone."
+)
+
+
+class IdSchema(Schema):
+    """A reference to a record by id."""
+
+    id = fields.Integer()
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+class CampaignSchema(RecordSchema):
+    """A yearly outreach period."""
+
+    name = fields.String()
+    kind = fields.Enum(CampaignKind, by_value=True)
+    year = fields.Integer()
+    starts_on = fields.Date()
+    ends_on = fields.Date(metadata={"description": "Last day (inclusive)"})
+    description = fields.String()
+
+
+class CampaignInputSchema(Schema):
+    """A new campaign."""
+
+    name = text(120, required=True)
+    kind = fields.Enum(CampaignKind, by_value=True, required=True)
+    year = fields.Integer(strict=True, required=True, validate=validate.Range(min=1900, max=2999))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, metadata={"description": "Last day (inclusive)"})
+    description = text()
+
+    @validates_schema
+    def _ends_after_start(self, data, **kwargs):
+        """The last day may not come before the first."""
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError(str(_l("The last day must not be before the first.")), "ends_on")
+
+
+class CampaignPatchSchema(CampaignInputSchema):
+    """Changes to a campaign."""
+
+
+class CampaignListArgsSchema(DateRangeSchema):
+    """Filters of the campaign list (``from``/``to``: campaigns overlapping the range)."""
+
+    year = fields.Integer(validate=validate.Range(min=1900, max=2999))
+    kind = fields.Enum(CampaignKind, by_value=True)
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+class VisitSchema(RecordSchema):
+    """One logged activity of a team at a farm."""
+
+    team_id = fields.Integer()
+    farm_id = fields.Integer()
+    visited_on = fields.Date()
+    kind = fields.Enum(VisitKind, by_value=True)
+    people_reached = fields.Integer()
+    households_reached = fields.Integer()
+    member_ids = fields.Pluck(
+        IdSchema,
+        "id",
+        many=True,
+        attribute="members_present",
+        metadata={"description": "Members present"},
+    )
+    topics = fields.String()
+    material = fields.String()
+    questions = fields.String()
+    notes = fields.String()
+    logged_by_id = fields.Integer(allow_none=True)
+
+
+class VisitInputSchema(Schema):
+    """A visit to log. A leader may leave out ``team_id``: it is their own team."""
+
+    team_id = ref("The team that made the visit (default: the leader's team)")
+    farm_id = ref("The farm visited", required=True)
+    visited_on = fields.Date(
+        required=True,
+        validate=validate.Range(min=FIRST_DAY),
+        metadata={"description": "The local day of the visit, not in the future"},
+    )
+    kind = fields.Enum(VisitKind, by_value=True, required=True)
+    people_reached = count("Farmers and others reached", load_default=0)
+    households_reached = count("Households reached", load_default=0)
+    member_ids = ref_list("Members of the team present", load_default=list)
+    topics = text()
+    material = text(200)
+    questions = text()
+    notes = text()
+    client_key = fields.String(
+        validate=validate.Length(min=1, max=64),
+        load_only=True,
+        metadata={
+            "description": "A key chosen by the client: posting the same key again answers 200 "
+            "with the visit already logged instead of logging it twice"
+        },
+    )
+
+
+class VisitPatchSchema(VisitInputSchema):
+    """Changes to a visit."""
+
+    class Meta:
+        exclude = ("client_key",)
+
+
+class VisitListArgsSchema(ListFilterSchema):
+    """Filters of the visit list (``area``: the team's village; ``from``/``to``: visited_on)."""
+
+    farm = query_id("Only visits to this farm")
+    kind = fields.Enum(VisitKind, by_value=True)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class EventSchema(RecordSchema):
+    """A scheduled outreach event."""
+
+    uid = fields.String(metadata={"description": "Stable calendar UID"})
+    revision = fields.Integer(
+        metadata={"description": "Raised on every change (iCalendar SEQUENCE)"}
+    )
+    status = fields.Enum(EventStatus, by_value=True)
+    title = fields.String()
+    team_ids = fields.Pluck(
+        IdSchema, "id", many=True, attribute="teams", metadata={"description": "Organising teams"}
+    )
+    campaign_id = fields.Integer(allow_none=True)
+    area_id = fields.Integer(allow_none=True)
+    venue_kind = fields.Enum(VenueKind, by_value=True)
+    place = fields.String()
+    starts_at = LocalDateTime(metadata={"description": NAIVE_NOTE})
+    ends_at = LocalDateTime(metadata={"description": NAIVE_NOTE})
+    all_day = fields.Boolean()
+    description = fields.String()
+
+
+class EventInputSchema(Schema):
+    """An event to schedule. A leader's event is always organised by their own team too."""
+
+    title = text(200, required=True)
+    venue_kind = fields.Enum(VenueKind, by_value=True, required=True)
+    place = text(200)
+    starts_at = LocalDateTime(required=True, metadata={"description": NAIVE_NOTE})
+    ends_at = LocalDateTime(required=True, metadata={"description": NAIVE_NOTE})
+    all_day = fields.Boolean()
+    campaign_id = ref("The campaign; null for a stand-alone event", allow_none=True)
+    area_id = ref("The area; by default the first organising team's village", allow_none=True)
+    team_ids = ref_list("Organising teams")
+    description = text()
+    status = fields.Enum(EventStatus, by_value=True)
+
+
+class EventPatchSchema(EventInputSchema):
+    """Changes to an event (its revision rises)."""
+
+
+class EventListArgsSchema(ListFilterSchema):
+    """Filters of the event list (``from``/``to``: local start day; ``area``: the event's)."""
+
+    campaign = query_id("Only events of this campaign")
+    venue = fields.Enum(VenueKind, by_value=True, metadata={"description": "Only this venue"})
+    status = fields.Enum(EventStatus, by_value=True)

@@ -1,0 +1,165 @@
+"""/api/v1/visits: what a team did at a farm on a day. Admins and the team's leader write."""
+
+from flask import abort
+from flask.views import MethodView
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from core.api.activity_schemas import (
+    VisitInputSchema,
+    VisitListArgsSchema,
+    VisitPatchSchema,
+    VisitSchema,
+)
+from core.api.common import (
+    COLLECTION,
+    api_blueprint,
+    area_subtree,
+    caller,
+    documents,
+    field_errors,
+    item_rule,
+    may_log_team_records,
+    paginate,
+    raise_field_errors,
+)
+from core.extensions import db
+from core.models import Role, Team, Visit
+from core.permissions import can_write_team_records, get_readable_or_404, visit_scope
+from core.services import FieldErrors
+from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
+
+blp = api_blueprint(
+    "api_visits",
+    __name__,
+    "Visits of teams to farms. Admins write any; a leader writes their own team's.",
+    may_write=may_log_team_records,
+)
+
+#: what a PATCH starts from: the stored values of these fields
+EDITABLE = (
+    "team_id", "farm_id", "visited_on", "kind", "people_reached", "households_reached",
+    "topics", "material", "questions", "notes",
+)
+
+
+def _visit(visit_id: int) -> Visit:
+    """The visit ``visit_id`` readable by the caller (404 / 403)."""
+    return get_readable_or_404(Visit, visit_id, visit_scope(caller()))
+
+
+def _writable(visit_id: int) -> Visit:
+    """The visit ``visit_id`` when the caller may change it (404 / 403)."""
+    visit = _visit(visit_id)
+    if not can_write_team_records(caller(), visit.team_id):
+        abort(403)
+    return visit
+
+
+def _require_team(team_id: int | None) -> None:
+    """403 when ``team_id`` is a live team the caller may not log visits for."""
+    team = db.session.get(Team, team_id) if team_id else None
+    live_team = team is not None and team.deleted_at is None
+    if live_team and not can_write_team_records(caller(), team.id):
+        abort(403)
+
+
+def _save(func, *args):
+    """Run a service write; its FieldErrors answer 422, a duplicate ``client_key`` 409."""
+    try:
+        return func(*args)
+    except FieldErrors as exc:
+        raise_field_errors(exc)
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, description=_("The change conflicts with existing data."))
+
+
+@blp.route(COLLECTION, strict_slashes=False)
+class Visits(MethodView):
+    """The visit collection."""
+
+    @blp.arguments(VisitListArgsSchema, location="query")
+    @blp.response(200, VisitSchema(many=True))
+    @paginate(blp)
+    @documents(blp, 401)
+    def get(self, args):
+        """List visits
+
+        Most recent first. ``area``: visits of teams whose village lies in the area's subtree;
+        ``team``, ``farm``, ``kind``; ``from``/``to``: the day of the visit.
+        """
+        query = (
+            select(Visit)
+            .where(visit_scope(caller()))
+            .options(selectinload(Visit.members_present))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        )
+        if "area" in args:
+            teams = select(Team.id).where(Team.village_id.in_(area_subtree(args["area"])))
+            query = query.where(Visit.team_id.in_(teams))
+        for arg, column in (("team", Visit.team_id), ("farm", Visit.farm_id), ("kind", Visit.kind)):
+            if arg in args:
+                query = query.where(column == args[arg])
+        if args.get("date_from"):
+            query = query.where(Visit.visited_on >= args["date_from"])
+        if args.get("date_to"):
+            query = query.where(Visit.visited_on <= args["date_to"])
+        return query
+
+    @blp.arguments(VisitInputSchema)
+    @blp.response(201, VisitSchema)
+    @blp.alt_response(200, schema=VisitSchema, description="A retry: the visit already logged "
+                      "with this client_key", success=True)
+    @documents(blp, 401, 403, 409)
+    def post(self, data):
+        """Log a visit (admin, or the team's leader)
+
+        A leader may leave out ``team_id``. Posting again with the same ``client_key`` answers
+        200 with the visit already logged.
+        """
+        user = caller()
+        if data.get("team_id") is None:
+            data["team_id"] = user.team_id if user.role == Role.LEADER else None
+        _require_team(data.get("team_id"))
+        visit, created = _save(log_visit, user, VisitInput(**data))
+        if not created and not can_write_team_records(user, visit.team_id):
+            field_errors({"client_key": [_("This key belongs to another team's visit.")]})
+        return visit, 201 if created else 200
+
+
+@blp.route(item_rule("visit_id"))
+class VisitById(MethodView):
+    """One visit."""
+
+    @blp.response(200, VisitSchema)
+    @documents(blp, 401, 403, 404)
+    def get(self, visit_id):
+        """Get a visit"""
+        return _visit(visit_id)
+
+    @blp.arguments(VisitPatchSchema(partial=True))
+    @blp.response(200, VisitSchema)
+    @documents(blp, 401, 403, 404)
+    def patch(self, data, visit_id):
+        """Change a visit (admin, or the team's leader)
+
+        Fields left out keep their value; the same checks as logging a visit apply.
+        """
+        visit = _writable(visit_id)
+        _require_team(data.get("team_id"))
+        values = {name: getattr(visit, name) for name in EDITABLE}
+        values["member_ids"] = [member.id for member in visit.members_present]
+        values.update(data)
+        return _save(update_visit, caller(), visit, VisitInput(**values))
+
+    @blp.response(204)
+    @documents(blp, 401, 403, 404)
+    def delete(self, visit_id):
+        """Delete a visit logged by mistake (admin, or the team's leader)
+
+        The visit is removed for real.
+        """
+        delete_visit(_writable(visit_id))

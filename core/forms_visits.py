@@ -1,0 +1,170 @@
+"""Forms of the visit pages: logging a visit (on a phone, in a field) and filtering the list.
+
+WTForms checks types and required fields only; the rules that need the database (a farm the
+user may use, a date not in the future, numbers in range) live in ``core.services.visits``.
+"""
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from core.extensions import db
+from core.models import Assignment, Farm, Member, Team, VisitKind
+from core.models.enums import LABELS
+from core.permissions import farm_scope
+
+NUMBER = {"inputmode": "numeric", "min": 0}
+CLIENT_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def int_or_none(value) -> int | None:
+    """Coerce a submitted id to an int; empty means none (ValueError for garbage)."""
+    if value is None or value == "" or value == "None":
+        return None
+    return int(value)
+
+
+def enum_choices(enum_cls: type[StrEnum], blank=None) -> list[SelectChoice]:
+    """Choices of an enum with translated labels, optionally after a blank option."""
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(m.value, LABELS.get(m, m.value)) for m in enum_cls]
+
+
+def choices_of(rows: Iterable, blank=None, text=lambda row: row.name) -> list[SelectChoice]:
+    """Choices of model rows by id, optionally after a blank option."""
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(row.id, text(row)) for row in rows]
+
+
+def add_errors(form, errors: Mapping[str, list[str]], fields: Mapping[str, str] | None = None):
+    """Show a service's ``FieldErrors`` next to the form's fields.
+
+    ``fields`` renames service names to form field names; messages for names the form lacks
+    become form-level errors.
+    """
+    for name, messages in errors.items():
+        field = getattr(form, (fields or {}).get(name, name), None)
+        if field is None or not hasattr(field, "errors"):
+            form.form_errors.extend(messages)
+            continue
+        field.errors = [*field.errors, *messages]
+
+
+def client_key(form: "VisitForm") -> str:
+    """The form's idempotency key: the submitted one when well formed, else a fresh uuid4."""
+    key = form.client_key.data or ""
+    if not CLIENT_KEY.match(key):
+        key = form.client_key.data = uuid.uuid4().hex
+    return key
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes; templates render it in a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VisitForm(FlaskForm):
+    """Log or change a visit. ``team_id`` is fixed by the page (hidden)."""
+
+    team_id = IntegerField(_l("Team"), widget=HiddenInput(), validators=[InputRequired()])
+    farm_id = SelectField(
+        _l("Farm"),
+        coerce=int_or_none,
+        validate_choice=False,  # the service checks the farm against the user's scope
+        validators=[InputRequired(message=_l("Choose a farm from the list."))],
+    )
+    visited_on = DateField(
+        _l("Date"), validators=[InputRequired(message=_l("Enter the date of the visit."))]
+    )
+    kind = RadioField(
+        _l("Kind of visit"),
+        choices=enum_choices(VisitKind),
+        validators=[InputRequired(message=_l("Choose what kind of visit it was."))],
+    )
+    people_reached = IntegerField(
+        _l("People reached"),
+        validators=[InputRequired(message=_l("Enter how many people were reached."))],
+        render_kw=NUMBER,
+    )
+    households_reached = IntegerField(
+        _l("Households reached"), validators=[Optional()], default=0, render_kw=NUMBER
+    )
+    member_ids = MultiCheckboxField(_l("Members present"), coerce=int, choices=[])
+    topics = TextAreaField(_l("Topics"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    material = StringField(_l("Material handed out"), validators=[Length(max=200)])
+    questions = TextAreaField(
+        _l("Questions raised"), validators=[Length(max=5000)], render_kw={"rows": 2}
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    #: chosen when the form is first rendered and kept across re-renders (see ``client_key``)
+    client_key = HiddenField()
+
+    def set_choices(self, user, team: Team, today: date) -> None:
+        """Fill the farm and member lists for ``team`` as seen by ``user``; no date after today."""
+        self.visited_on.render_kw = {"max": today.isoformat()}
+        self.farm_id.choices = [SelectChoice("", _l("Choose a farm"))] + farm_choices(user, team)
+        self.member_ids.choices = [SelectChoice(m.id, m.name) for m in team.members]
+
+
+def farm_choices(user, team: Team) -> list[SelectChoice]:
+    """Farms ``user`` may use for ``team``: the team's assigned farms first, then its village's,
+    then any other in scope (admins, reviewers), in optgroups.
+    """
+    farms = db.session.execute(
+        select(Farm)
+        .where(Farm.deleted_at.is_(None), farm_scope(user))
+        .order_by(Farm.name, Farm.id)
+    ).scalars().all()
+    assigned = set(
+        db.session.execute(
+            select(Assignment.farm_id)
+            .join(Member, Member.id == Assignment.member_id)
+            .where(Member.team_id == team.id, Member.deleted_at.is_(None))
+        ).scalars()
+    )
+    groups: dict[int, list[SelectChoice]] = {0: [], 1: [], 2: []}
+    names = {0: _l("Farms of the team"), 1: _l("Other farms of the village"), 2: _l("Other farms")}
+    for farm in farms:
+        rank = 0 if farm.id in assigned else 1 if farm.village_id == team.village_id else 2
+        groups[rank].append(SelectChoice(farm.id, farm.name, optgroup=names[rank]))
+    return groups[0] + groups[1] + groups[2]
+
+
+class TeamChoiceForm(Form):
+    """An administrator first chooses the team a visit is logged for (GET)."""
+
+    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+
+
+class VisitFilterForm(Form):
+    """Filters of the visit list (GET, no CSRF)."""
+
+    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+    farm = SelectField(_l("Farm"), coerce=int_or_none, validate_choice=False)
+    kind = SelectField(
+        _l("Kind"), choices=enum_choices(VisitKind, blank=_l("All kinds")), default=""
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,216 @@
+"""Visits: the log form a leader fills in on a phone, the list, the detail, edit and delete."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from core import rules
+from core.extensions import db
+from core.forms_visits import (
+    TeamChoiceForm,
+    VisitFilterForm,
+    VisitForm,
+    add_errors,
+    choices_of,
+    client_key,
+    int_or_none,
+)
+from core.models import Farm, Role, Team, Visit
+from core.permissions import (
+    can_log_visits,
+    can_write_team_records,
+    farm_scope,
+    get_readable_or_404,
+    is_admin,
+    require,
+    team_scope,
+    visit_scope,
+)
+from core.services import FieldErrors
+from core.services.visits import (
+    VisitInput,
+    delete_visit,
+    find_by_client_key,
+    log_visit,
+    update_visit,
+)
+
+bp = Blueprint("visits", __name__, url_prefix="/visits")
+
+PER_PAGE = 25
+
+
+def _input(form: VisitForm, key: str | None = None) -> VisitInput:
+    """The service's input from a validated form."""
+    return VisitInput(
+        team_id=form.team_id.data,
+        farm_id=form.farm_id.data,
+        visited_on=form.visited_on.data,
+        kind=form.kind.data,
+        people_reached=form.people_reached.data,
+        households_reached=form.households_reached.data or 0,
+        member_ids=form.member_ids.data or [],
+        topics=form.topics.data or "",
+        material=form.material.data or "",
+        questions=form.questions.data or "",
+        notes=form.notes.data or "",
+        client_key=key,
+    )
+
+
+def _live_team(team_id) -> Team | None:
+    """A team that exists and is not deleted."""
+    team = db.session.get(Team, team_id) if team_id else None
+    return team if team is not None and team.deleted_at is None else None
+
+
+def _team_for_new_visit() -> Team | None:
+    """The team a new visit is logged for: the leader's own, or the one an admin chose."""
+    require(can_log_visits(current_user))
+    try:
+        asked = int_or_none(request.form.get("team_id") or request.args.get("team"))
+    except ValueError:
+        asked = None
+    if is_admin(current_user):
+        return _live_team(asked)
+    if asked is not None and asked != current_user.team_id:
+        abort(403)  # a leader cannot log visits for another team, even with a forged form
+    return _live_team(current_user.team_id)
+
+
+def _log(form: VisitForm, key: str) -> tuple[Visit, bool]:
+    """Log the form's visit; two copies of one form submitted at once still log one visit."""
+    try:
+        return log_visit(current_user, _input(form, key))
+    except IntegrityError:  # the unique client_key: the other copy committed first
+        db.session.rollback()
+        visit = find_by_client_key(key)
+        if visit is None:
+            raise
+        return visit, False
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Log a visit; a resubmitted form (same ``client_key``) never logs it twice."""
+    team = _team_for_new_visit()
+    if team is None:
+        if not is_admin(current_user):
+            abort(403)
+        chooser = TeamChoiceForm(request.args)
+        chooser.team.choices = choices_of(_scoped_teams(), blank=_("Choose a team"))
+        return render_template("visits/choose_team.html", form=chooser)
+    form = VisitForm(data={"team_id": team.id, "visited_on": rules.today()})
+    form.set_choices(current_user, team, rules.today())
+    key = client_key(form)
+    if form.validate_on_submit():
+        try:
+            visit, created = _log(form, key)
+        except FieldErrors as exc:
+            add_errors(form, exc.errors)
+        else:
+            if created:
+                flash(_("Visit logged: %(farm)s, %(people)s people reached.",
+                        farm=visit.farm.name, people=visit.people_reached), "success")
+            else:
+                flash(_("This visit was already saved; it was not logged twice."), "info")
+            return redirect(url_for("visits.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "visits/form.html", form=form, team=team, visit=None,
+        can_change_team=is_admin(current_user),
+    ), status
+
+
+def _scoped_teams() -> list[Team]:
+    """Live teams the user may read, by name."""
+    return db.session.execute(
+        select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
+    ).scalars().all()
+
+
+@bp.route("")
+@login_required
+def index():
+    """The visits the user may read, newest first, filtered and paginated."""
+    filters = VisitFilterForm(request.args)
+    sees_teams = current_user.role in (Role.ADMIN, Role.REVIEWER)
+    filters.team.choices = choices_of(_scoped_teams(), blank=_("All teams")) if sees_teams else []
+    farms = db.session.execute(
+        select(Farm).where(Farm.deleted_at.is_(None), farm_scope(current_user)).order_by(Farm.name)
+    ).scalars().all()
+    filters.farm.choices = choices_of(farms, blank=_("All farms"))
+    filters.validate()
+    query = select(Visit).where(visit_scope(current_user))
+    args = {}
+    for name, column in (("team", Visit.team_id), ("farm", Visit.farm_id), ("kind", Visit.kind)):
+        value = getattr(filters, name).data
+        if name == "team" and not sees_teams:
+            continue
+        if value and not getattr(filters, name).errors:
+            query = query.where(column == value)
+            args[name] = value
+    if filters.date_from.data and not filters.date_from.errors:
+        query = query.where(Visit.visited_on >= filters.date_from.data)
+        args["date_from"] = filters.date_from.data.isoformat()
+    if filters.date_to.data and not filters.date_to.errors:
+        query = query.where(Visit.visited_on <= filters.date_to.data)
+        args["date_to"] = filters.date_to.data.isoformat()
+    query = query.options(joinedload(Visit.farm), joinedload(Visit.team)).order_by(
+        Visit.visited_on.desc(), Visit.id.desc()
+    )
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "visits/index.html", page=page, filters=filters, args=args, sees_teams=sees_teams,
+        can_log=can_log_visits(current_user),
+    )
+
+
+@bp.route("/<int:visit_id>")
+@login_required
+def detail(visit_id):
+    """Every field of one visit, with edit and delete for those allowed."""
+    visit = get_readable_or_404(Visit, visit_id, visit_scope(current_user))
+    return render_template(
+        "visits/detail.html", visit=visit,
+        can_write=can_write_team_records(current_user, visit.team_id),
+        team_link="teams.detail" in current_app.view_functions,
+        farm_link="farms.detail" in current_app.view_functions,
+    )
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(visit_id):
+    """Change a visit (its team stays)."""
+    visit = get_readable_or_404(Visit, visit_id, visit_scope(current_user))
+    require(can_write_team_records(current_user, visit.team_id))
+    form = VisitForm(obj=visit, data={"member_ids": [m.id for m in visit.members_present]})
+    form.team_id.data = visit.team_id  # fixed: a forged team_id is ignored
+    form.set_choices(current_user, visit.team, rules.today())
+    if form.validate_on_submit():
+        try:
+            update_visit(current_user, visit, _input(form))
+        except FieldErrors as exc:
+            db.session.rollback()
+            add_errors(form, exc.errors)
+        else:
+            flash(_("Visit saved."), "success")
+            return redirect(url_for("visits.detail", visit_id=visit.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("visits/form.html", form=form, team=visit.team, visit=visit), status
+
+
+@bp.route("/<int:visit_id>/delete", methods=["POST"])
+@login_required
+def delete(visit_id):
+    """Delete a visit logged by mistake."""
+    visit = get_readable_or_404(Visit, visit_id, visit_scope(current_user))
+    require(can_write_team_records(current_user, visit.team_id))
+    delete_visit(visit)
+    flash(_("Visit deleted."), "success")
+    return redirect(url_for("visits.index"))
