@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
@@ -100,9 +101,25 @@ def app(_app):
         db.session.remove()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test's own database work; without
+    this, requests would share its ``g`` (Flask-Login's cached user, Babel's locale).
+    """
+
+    def open(self, *args, **kwargs):
+        """Send the request inside a fresh app context, then let the test read fresh rows."""
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app):
-    """A test client."""
+    """A test client (a fresh app context per request)."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -151,22 +151,22 @@ def test_an_admin_names_the_team(client, world, bearer):
 
 
 def test_a_leader_changes_and_deletes_a_visit(client, world, bearer):
-    visit = world.make_visit(days_ago=3)
+    visit_id = world.make_visit(days_ago=3).id
     headers = bearer(world.leader)
     member = world.team_members(world.team)[4]
     response = client.patch(
-        f"{URL}{visit.id}", json={"people_reached": 45, "member_ids": [member.id]},
+        f"{URL}{visit_id}", json={"people_reached": 45, "member_ids": [member.id]},
         headers=headers,
     )
     assert response.status_code == 200
     body = response.get_json()
     assert body["people_reached"] == 45 and body["member_ids"] == [member.id]
     assert body["households_reached"] == 8  # unchanged
-    response = client.patch(f"{URL}{visit.id}", json={"kind": "picnic"}, headers=headers)
+    response = client.patch(f"{URL}{visit_id}", json={"kind": "picnic"}, headers=headers)
     assert list(field_errors(response)) == ["kind"]
-    assert client.delete(f"{URL}{visit.id}", headers=headers).status_code == 204
-    assert db.session.get(Visit, visit.id) is None
-    assert client.get(f"{URL}{visit.id}", headers=headers).status_code == 404
+    assert client.delete(f"{URL}{visit_id}", headers=headers).status_code == 204
+    assert db.session.get(Visit, visit_id) is None
+    assert client.get(f"{URL}{visit_id}", headers=headers).status_code == 404
 
 
 def test_a_leader_cannot_move_a_visit_to_another_team(client, world, bearer):

@@ -467,14 +467,15 @@ def test_admin_removes_an_assignment(client, as_user, world):
     assignment = db.session.execute(
         select(Assignment).where(Assignment.member_id == member.id)
     ).scalar_one()
+    assignment_id = assignment.id
     as_user("admin")
-    path = f"/teams/{world.team.id}/assignments/{assignment.id}/delete"
+    path = f"/teams/{world.team.id}/assignments/{assignment_id}/delete"
     assert path in html_of(client, f"/teams/{world.team.id}")
     assert client.post(path).status_code == 302
-    assert db.session.get(Assignment, assignment.id) is None
+    assert db.session.get(Assignment, assignment_id) is None
     assert "1 members without a farm" in html_of(client, "/teams")
     assert client.get(path).status_code == 405  # GET never writes
-    assert client.post(f"/teams/{world.other_team.id}/assignments/{assignment.id}/delete"
+    assert client.post(f"/teams/{world.other_team.id}/assignments/{assignment_id}/delete"
                        ).status_code == 404
 
 

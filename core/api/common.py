@@ -36,8 +36,6 @@ def authenticate() -> None:
 
     Writes need a token, so a page on another site can never write through a user's cookie.
     """
-    # Forget a user resolved earlier in this app context (tests run many requests in one).
-    g.pop("_login_user", None)
     raw = bearer_token()
     if raw is not None:
         user = user_for_token(raw)
