@@ -55,7 +55,7 @@ def test_login_attempts_are_rate_limited(strict_app, world):
         client.post("/login", data={"username": "leader", "password": "wrong"}).status_code
         for _ in range(4)
     ]
-    assert codes[:3] == [422, 422, 422]
+    assert codes[:3] == [200, 200, 200]
     assert codes[3] == 429
 
 

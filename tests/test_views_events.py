@@ -92,7 +92,7 @@ def test_bad_values_re_render_with_the_message_and_create_nothing(
     _english(client)
     response = client.post("/events/new", data=_form(world, **overrides))
     html = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert message in html
     assert f'id="{field}-error"' in html
     assert _count() == 0
@@ -116,7 +116,7 @@ def test_bad_edit_changes_nothing(client, login, world):
     event = world.make_event()
     login("leader")
     response = client.post(f"/events/{event.id}/edit", data=_form(world, end_time="10:00"))
-    assert response.status_code == 422
+    assert response.status_code == 200
     db.session.refresh(event)
     assert event.revision == 0 and event.title == "梅子栽培讲座"
 
@@ -238,7 +238,7 @@ def test_campaign_end_not_before_start(client, login, world):
     data = {"name": "坏的", "kind": "other", "year": "2026",
             "starts_on": "2026-05-17", "ends_on": "2026-05-01"}
     response = client.post("/campaigns/new", data=data)
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "The last day must not be before the first." in response.get_data(as_text=True)
     assert db.session.execute(select(func.count(Campaign.id))).scalar_one() == 1
 

@@ -51,8 +51,7 @@ def login():
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

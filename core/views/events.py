@@ -162,9 +162,8 @@ def new():
         else:
             flash(_("Event created: %(title)s.", title=event.title), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    status = 422 if request.method == "POST" else 200
     return render_template("events/form.html", form=form, event=None,
-                           show_area=is_admin(current_user)), status
+                           show_area=is_admin(current_user))
 
 
 @bp.route("/events/<int:event_id>")
@@ -195,9 +194,8 @@ def edit(event_id):
         else:
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    status = 422 if request.method == "POST" else 200
     return render_template("events/form.html", form=form, event=event,
-                           show_area=is_admin(current_user)), status
+                           show_area=is_admin(current_user))
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
@@ -255,5 +253,4 @@ def campaign_form(campaign_id=None):
         flash(_("Campaign saved: %(name)s (%(kind)s).", name=campaign.name,
                 kind=label(campaign.kind)), "success")
         return redirect(url_for("events.campaigns"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("events/campaign_form.html", form=form, campaign=campaign), status
+    return render_template("events/campaign_form.html", form=form, campaign=campaign)

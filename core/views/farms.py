@@ -179,8 +179,7 @@ def farm_form(farm_id: int | None = None):
         else:
             flash(_("The farm was saved."), "success")
             return redirect(url_for(".detail", farm_id=farm.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("farms/form.html", form=form, farm=farm), status
+    return render_template("farms/form.html", form=form, farm=farm)
 
 
 @bp.route("/<int:farm_id>/delete", methods=["GET", "POST"])

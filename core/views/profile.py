@@ -56,7 +56,7 @@ def password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("profile.index"))
         form.current_password.errors = [_("The current password is not right.")]
-    return _page(422, password=form)
+    return _page(password=form)
 
 
 @bp.route("/language", methods=["POST"])
@@ -65,7 +65,7 @@ def language():
     """Save the UI language on the account."""
     form = LanguageForm(prefix="lang")
     if not form.validate_on_submit() or form.locale.data not in current_app.config["LANGUAGES"]:
-        return _page(422, language=form)
+        return _page(language=form)
     current_user.locale = session["lang"] = form.locale.data
     db.session.commit()
     refresh()  # the confirmation in the language just chosen
@@ -79,7 +79,7 @@ def create_token():
     """Create an API token; the raw token is shown on this response only, never again."""
     form = TokenForm(prefix="token")
     if not form.validate_on_submit():
-        return _page(422, token=form)
+        return _page(token=form)
     token, raw = ApiToken.issue(current_user, label=form.label.data.strip())
     db.session.add(token)
     db.session.commit()

@@ -166,9 +166,8 @@ def detail(team_id: int):
 
 
 def _team_form_page(form: TeamForm, team: Team | None):
-    """Render the team form; 422 when it was submitted with errors."""
-    status = 422 if request.method == "POST" else 200
-    return render_template("teams/form.html", form=form, team=team), status
+    """Render the team form, with its errors when it was submitted."""
+    return render_template("teams/form.html", form=form, team=team)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -262,8 +261,7 @@ def member_form(team_id: int, member_id: int | None = None):
         else:
             flash(_("The member was saved."), "success")
             return redirect(url_for(".detail", team_id=team.id, _anchor="members"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("teams/member_form.html", form=form, team=team, member=member), status
+    return render_template("teams/member_form.html", form=form, team=team, member=member)
 
 
 @bp.route("/<int:team_id>/members/<int:member_id>/delete", methods=["GET", "POST"])
@@ -314,8 +312,7 @@ def assign(team_id: int):
                 "success",
             )
             return redirect(url_for(".detail", team_id=team.id, _anchor="members"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("teams/assign.html", form=form, team=team), status
+    return render_template("teams/assign.html", form=form, team=team)
 
 
 @bp.route("/<int:team_id>/assignments/<int:assignment_id>/delete", methods=["POST"])

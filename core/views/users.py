@@ -84,8 +84,7 @@ def create():
         else:
             flash(_("The account %(name)s was created.", name=user.username), "success")
             return redirect(url_for(".index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("users/form.html", form=form, user=None), status
+    return render_template("users/form.html", form=form, user=None)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -101,8 +100,7 @@ def edit(user_id: int):
         else:
             flash(_("The account %(name)s was saved.", name=user.username), "success")
             return redirect(url_for(".index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("users/form.html", form=form, user=user), status
+    return render_template("users/form.html", form=form, user=user)
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["POST"], endpoint="deactivate")
@@ -116,7 +114,7 @@ def set_active(user_id: int):
     except FieldErrors as exc:
         form = UserEditForm(obj=user, formdata=None)
         show_errors(form, exc.errors)
-        return render_template("users/form.html", form=form, user=user), 422
+        return render_template("users/form.html", form=form, user=user)
     if active:
         flash(_("The account %(name)s is active again.", name=user.username), "success")
     else:
@@ -137,5 +135,4 @@ def password(user_id: int):
         else:
             flash(_("The password of %(name)s was changed.", name=user.username), "success")
             return redirect(url_for(".edit", user_id=user.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("users/password.html", form=form, user=user), status
+    return render_template("users/password.html", form=form, user=user)

@@ -119,11 +119,10 @@ def new():
             else:
                 flash(_("This visit was already saved; it was not logged twice."), "info")
             return redirect(url_for("visits.index"))
-    status = 422 if request.method == "POST" else 200
     return render_template(
         "visits/form.html", form=form, team=team, visit=None,
         can_change_team=is_admin(current_user),
-    ), status
+    )
 
 
 def _scoped_teams() -> list[Team]:
@@ -201,8 +200,7 @@ def edit(visit_id):
         else:
             flash(_("Visit saved."), "success")
             return redirect(url_for("visits.detail", visit_id=visit.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("visits/form.html", form=form, team=visit.team, visit=visit), status
+    return render_template("visits/form.html", form=form, team=visit.team, visit=visit)
 
 
 @bp.route("/<int:visit_id>/delete", methods=["POST"])
