@@ -68,7 +68,7 @@ def _app(tmp_path_factory):
         db.create_all()
     yield app
     with app.app_context():
-        db.session.remove()
+        _empty_tables()  # SQLite cannot drop the teams <-> members cycle while rows remain
         db.drop_all()
         db.engine.dispose()
 

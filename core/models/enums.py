@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Enum
 
 
@@ -83,11 +84,12 @@ LABELS = {
     CampaignKind.ST_WEEK: _l("Science and Technology Week"),
     CampaignKind.SCIENCE_DAY: _l("National Science Day"),
     CampaignKind.OTHER: _l("Other campaign"),
-    VenueKind.VILLAGE: _l("Village"),
-    VenueKind.MARKET_TOWN: _l("Market town"),
-    VenueKind.SCHOOL: _l("School"),
-    VenueKind.GOVERNMENT: _l("Government office"),
-    VenueKind.ENTERPRISE: _l("Enterprise"),
+    # context "venue": as a venue, "Village" is 进农村 (the area kind is 村)
+    VenueKind.VILLAGE: lazy_pgettext("venue", "Village"),
+    VenueKind.MARKET_TOWN: lazy_pgettext("venue", "Market town"),
+    VenueKind.SCHOOL: lazy_pgettext("venue", "School"),
+    VenueKind.GOVERNMENT: lazy_pgettext("venue", "Government office"),
+    VenueKind.ENTERPRISE: lazy_pgettext("venue", "Enterprise"),
     EventStatus.SCHEDULED: _l("Scheduled"),
     EventStatus.CANCELLED: _l("Cancelled"),
     Role.ADMIN: _l("Administrator"),

@@ -57,3 +57,31 @@ def test_the_phone_layout_does_not_scroll_sideways(phone, world):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
     assert page.console_errors == []
+
+
+def test_a_visit_logged_offline_is_sent_when_the_connection_returns(phone, world):
+    page = phone
+    page.goto(page.base + "/login")
+    page.fill("#username", "leader")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
+    page.goto(page.base + "/visits/new")
+    page.select_option("#farm_id", str(world.farm.id))
+    page.check("input[name=kind][value=lecture]")
+    page.fill("#people_reached", "31")
+
+    page.context.set_offline(True)
+    page.click("form button[type=submit].primary")
+    page.locator("#outbox:not([hidden])").wait_for()
+    assert db.session.execute(select(Visit)).first() is None
+
+    page.context.set_offline(False)
+    page.locator("#outbox.flash-info").wait_for()
+    page.wait_for_function("() => localStorage.getItem('kepu-outbox') === '[]'")
+    db.session.expire_all()
+    visits = db.session.execute(select(Visit)).scalars().all()
+    assert [v.people_reached for v in visits] == [31]
+    page.goto(page.base + "/visits")
+    assert "戴家梅子基地" in page.inner_text("main")
+    assert page.console_errors == []

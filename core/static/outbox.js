@@ -1,0 +1,109 @@
+/* Kepu outbox: a visit form submitted without a connection is kept on the phone and sent
+ * when the connection returns. Each form carries a client_key, so sending twice never logs
+ * the visit twice. Messages come translated from the #outbox element's data attributes. */
+(function () {
+  "use strict";
+  var KEY = "kepu-outbox";
+  var box = document.getElementById("outbox");
+  if (!box || !window.localStorage || !window.fetch) { return; }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; }
+  }
+  function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
+  function say(text, isError) {
+    box.textContent = text;
+    box.className = "flash " + (isError ? "flash-error" : "flash-info");
+    box.hidden = false;
+  }
+  function fill(template, n) { return template.replace("{n}", String(n)); }
+
+  function show() {
+    var items = load();
+    var waiting = items.filter(function (i) { return !i.rejected; }).length;
+    var rejected = items.length - waiting;
+    if (rejected) {
+      say(fill(box.dataset.rejected, rejected), true);
+      var form = document.querySelector("form[data-outbox]");
+      if (form) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = box.dataset.restore;
+        button.addEventListener("click", function () { restore(form); });
+        box.appendChild(document.createTextNode(" "));
+        box.appendChild(button);
+      }
+    }
+    else if (waiting) { say(fill(box.dataset.waiting, waiting), false); }
+  }
+
+  /* Put the first refused visit back into the form, so its data is corrected, not lost. */
+  function restore(form) {
+    var items = load();
+    var index = items.findIndex(function (i) { return i.rejected; });
+    if (index < 0) { return; }
+    var item = items.splice(index, 1)[0];
+    form.reset();
+    item.fields.forEach(function (pair) {
+      if (pair[0] === "csrf_token") { return; }
+      var inputs = form.querySelectorAll("[name='" + pair[0] + "']");
+      inputs.forEach(function (input) {
+        if (input.type === "checkbox" || input.type === "radio") {
+          if (input.value === pair[1]) { input.checked = true; }
+        } else { input.value = pair[1]; }
+      });
+    });
+    save(items);
+    box.hidden = true;
+    show();
+  }
+
+  function keep(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) { fields.push([name, value]); });
+    var items = load();
+    items.push({ url: form.action, fields: fields, saved: new Date().toISOString() });
+    save(items);
+    say(fill(box.dataset.saved, items.length), false);
+  }
+
+  var sending = false;
+  function flush() {
+    var items = load();
+    if (sending || !navigator.onLine || !items.some(function (i) { return !i.rejected; })) { return; }
+    sending = true;
+    var sent = 0;
+    var next = function (index) {
+      if (index >= items.length) {
+        save(items.filter(function (i) { return !i.done; }));
+        sending = false;
+        if (sent) { say(fill(box.dataset.sent, sent), false); }
+        show();
+        return;
+      }
+      var item = items[index];
+      if (item.rejected) { next(index + 1); return; }
+      var body = new FormData();
+      item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+      fetch(item.url, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.redirected && response.ok) { item.done = true; sent += 1; }
+          else { item.rejected = true; }
+          next(index + 1);
+        })
+        .catch(function () { sending = false; save(items.filter(function (i) { return !i.done; })); show(); });
+    };
+    next(0);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-outbox") || navigator.onLine) { return; }
+    event.preventDefault();
+    keep(form);
+    form.reset();
+  });
+  window.addEventListener("online", flush);
+  show();
+  flush();
+})();
