@@ -37,7 +37,9 @@ def strict_app(_app, tmp_path):
             "LOGIN_RATE_LIMIT": "3 per minute",
         }
     )
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_forms_without_csrf_token_are_refused(strict_app, world):
