@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint install translations serve bench clean
+.PHONY: run test lint install translations messages serve bench clean
 
 $(BIN)/kepu: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kepu needs Python 3.11 or newer")'
@@ -20,6 +20,13 @@ install: $(BIN)/kepu
 translations: install
 	$(BIN)/pybabel compile -q -d core/translations
 
+## Extract the strings to translate into messages.pot and merge them into the catalogues;
+## then translate the new or fuzzy entries in the .po files and run `make translations`.
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
+		--project Kepu -o core/translations/messages.pot .
+	$(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations
+
 ## Create the database, load demo data when empty, serve on http://$(HOST):$(PORT).
 run: install
 	$(BIN)/kepu db upgrade
@@ -33,9 +40,6 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-
-bench: install
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -47,7 +47,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": a phone in a field changes IP address and must stay signed in.
+    login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -60,3 +60,11 @@ def test_language_switch_is_remembered_for_the_user(client, login, world):
 def test_unknown_language_is_ignored(client, world):
     client.post("/lang/xx", data={"next": "/login"})
     assert 'lang="zh-CN"' in client.get("/login").get_data(as_text=True)
+
+
+def test_session_survives_a_change_of_network(client, login, world):
+    """A phone moving between mobile cells gets a new IP address; the leader stays signed in."""
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+    login("leader")
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    assert client.get("/").status_code == 200
