@@ -72,9 +72,7 @@ def create_token(username, label):
 
 def register_commands(app: Flask) -> None:
     """Attach Kepu's command groups to ``app.cli``."""
+    from core.demo import demo_command
+
     app.cli.add_command(users)
-    try:
-        from core.demo import demo_command
-    except ModuleNotFoundError:
-        return
     app.cli.add_command(demo_command)

@@ -18,10 +18,5 @@ def register_api(app: Flask) -> None:
     # flask-smorest answers every HTTP error as JSON; pages keep their HTML errors.
     app.register_error_handler(HTTPException, handle_http_error)
     for name in RESOURCES:
-        try:
-            module = import_module(f"core.api.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"core.api.{name}":
-                raise
-            continue
+        module = import_module(f"core.api.{name}")
         api.register_blueprint(module.blp, url_prefix=f"/api/v1/{name}")

@@ -11,10 +11,4 @@ PAGES = ["auth", "home", "teams", "farms", "visits", "events", "users", "profile
 def register_views(app: Flask) -> None:
     """Register every page blueprint."""
     for name in PAGES:
-        try:
-            module = import_module(f"core.views.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"core.views.{name}":
-                raise
-            continue
-        app.register_blueprint(module.bp)
+        app.register_blueprint(import_module(f"core.views.{name}").bp)
