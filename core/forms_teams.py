@@ -7,6 +7,7 @@ choices from the database with the ``*_choices`` functions below.
 from collections.abc import Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,8 +17,10 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from core.extensions import db
 from core.models import Area, AreaKind, Farm, Member, Role, User
+from core.services import PHONE_PATTERN
 
-PHONE = Regexp(r"^[0-9+\-() ]*$", message=_l("Use digits, spaces and + - ( ) only."))
+#: the services' phone rule, checked in the form too so the message shows at once
+PHONE = Regexp(PHONE_PATTERN, message=_l("Use digits, spaces and + - ( ) only."))
 
 
 def optional_int(value) -> int | None:
@@ -116,8 +119,9 @@ class TeamForm(FlaskForm):
 class MemberForm(FlaskForm):
     """Add or edit a team member."""
 
-    name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=80)]
+    name = StringField(  # context "person": a person's name is 姓名, a team's or farm's 名称
+        lazy_pgettext("person", "Name"),
+        validators=[DataRequired(message=lazy_pgettext("person", "Enter a name.")), Length(max=80)],
     )
     phone = StringField(_l("Phone"), validators=[Length(max=32), PHONE], render_kw={"type": "tel"})
     is_party_member = BooleanField(_l("Party member"), default=True)

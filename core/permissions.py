@@ -66,6 +66,13 @@ def visit_scope(user: User) -> ColumnElement[bool]:
     return Visit.team_id.in_(_team_ids(user))
 
 
+def assignment_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Assignment``: the links of the members ``user`` may read."""
+    if user.role == Role.ADMIN:
+        return true()
+    return Assignment.member_id.in_(select(Member.id).where(member_scope(user)))
+
+
 def area_scope(user: User) -> ColumnElement[bool]:
     """Area names are public to every signed-in user."""
     return true()
@@ -73,6 +80,11 @@ def area_scope(user: User) -> ColumnElement[bool]:
 
 def event_scope(user: User) -> ColumnElement[bool]:
     """Outreach events are public: every signed-in user reads them."""
+    return true()
+
+
+def campaign_scope(user: User) -> ColumnElement[bool]:
+    """Campaigns are public: every signed-in user reads them."""
     return true()
 
 

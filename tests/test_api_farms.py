@@ -82,6 +82,10 @@ def test_admin_creates_changes_and_deletes_a_farm(client, world, bearer):
         ({"name": "场", "kind": "large_grower", "village_id": 99999}, "village_id"),
         ({"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "industry": 5},
          "industry"),
+        ({"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "contact_phone": "ring"},
+         "contact_phone"),
+        ({"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "notes": "x" * 2001},
+         "notes"),
     ],
 )
 def test_bad_farm_input_names_the_field(client, world, bearer, body, field):

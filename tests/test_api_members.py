@@ -89,6 +89,7 @@ def test_deleting_the_leader_leaves_the_team_without_one(client, world, bearer):
         ({"name": "张三", "team_id": "one"}, "team_id"),
         ({"name": "张三", "is_expert": "perhaps"}, "is_expert"),
         ({"name": "张三", "phone": "1" * 33}, "phone"),
+        ({"name": "张三", "phone": "call me"}, "phone"),  # the pages' rule, now the service's
         ({"name": "张\x00三"}, "name"),
     ],
 )
@@ -98,6 +99,16 @@ def test_bad_member_input_names_the_field(client, world, bearer, body, field):
     assert snapshot() == before
 
 
+def test_moving_the_leader_to_another_team_leaves_the_team_without_one(client, world, bearer):
+    leader_id = world.team.leader_id
+    response = client.patch(
+        f"{URL}{leader_id}", json={"team_id": world.other_team.id}, headers=bearer(world.admin)
+    )
+    assert response.status_code == 200 and response.get_json()["team_id"] == world.other_team.id
+    assert db.session.get(Team, world.team.id).leader_id is None
+    assert db.session.get(Member, leader_id).name == response.get_json()["name"]
+
+
 def test_a_deleted_team_takes_no_members(client, world, bearer):
     world.other_team.soft_delete()
     db.session.commit()
@@ -105,6 +116,14 @@ def test_a_deleted_team_takes_no_members(client, world, bearer):
         URL, json={"name": "张三", "team_id": world.other_team.id}, headers=bearer(world.admin)
     )
     assert list(field_errors(response)) == ["team_id"]
+
+
+def test_a_member_of_a_deleted_team_can_still_be_changed(client, world, bearer):
+    member = world.team_members(world.other_team)[0]
+    world.other_team.soft_delete()
+    db.session.commit()
+    response = client.patch(f"{URL}{member.id}", json={"phone": "123"}, headers=bearer(world.admin))
+    assert response.status_code == 200 and response.get_json()["phone"] == "123"
 
 
 def _writes(world):

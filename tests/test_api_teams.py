@@ -124,6 +124,7 @@ def test_admin_creates_a_team(client, world, bearer):
         ({"name": "队", "village_id": 2**40}, "village_id"),
         ({"name": "队", "village_id": None}, "village_id"),
         ({"name": "队", "village_id": 1, "colour": "red"}, "colour"),
+        ({"name": "队", "village_id": 1, "notes": "x" * 2001}, "notes"),
     ],
 )
 def test_bad_team_input_names_the_field(client, world, bearer, body, field):
@@ -159,6 +160,16 @@ def test_admin_changes_a_team_and_its_leader(client, world, bearer):
     assert response.status_code == 200
     assert response.get_json()["leader_id"] == new_leader.id
     assert response.get_json()["name"] == "改名队"
+
+
+def test_a_change_keeps_the_fields_left_out(client, world, bearer):
+    leader_id, village_id = world.team.leader_id, world.team.village_id
+    response = client.patch(
+        f"{URL}{world.team.id}", json={"notes": "改"}, headers=bearer(world.admin)
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["leader_id"], body["village_id"], body["notes"]) == (leader_id, village_id, "改")
 
 
 def test_the_leader_must_belong_to_the_team(client, world, bearer):

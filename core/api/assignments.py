@@ -5,20 +5,18 @@ The sources' "1–2 farms per member" is shown as a flag on members and teams, n
 
 from flask import abort
 from flask.views import MethodView
-from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 
 from core.api.common import (
     COLLECTION,
     api_blueprint,
-    area_subtree,
     caller,
-    commit,
     documents,
-    field_errors,
+    filter_args,
     item_rule,
-    live,
     paginate,
+    readable,
+    save,
 )
 from core.api.schemas import (
     AssignmentInputSchema,
@@ -27,17 +25,11 @@ from core.api.schemas import (
     AssignmentSchema,
 )
 from core.extensions import db
-from core.models import Assignment, Farm, Member, User
-from core.permissions import get_readable_or_404, is_admin, member_scope
+from core.models import Assignment, Farm, Member
+from core.permissions import assignment_scope
+from core.services.teams import assign_farm, remove_assignment, update_assignment
 
 blp = api_blueprint("api_assignments", __name__, "Links of members to farms (1–2 per member).")
-
-
-def assignment_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on ``Assignment``: the links of the members ``user`` may read."""
-    if is_admin(user):
-        return true()
-    return Assignment.member_id.in_(select(Member.id).where(member_scope(user)))
 
 
 def _live_links():
@@ -57,7 +49,7 @@ def _assignment(assignment_id: int) -> Assignment:
     ).scalar_one_or_none()
     if found is None:
         abort(404)
-    return get_readable_or_404(Assignment, assignment_id, assignment_scope(caller()))
+    return readable(Assignment, assignment_id, assignment_scope)
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -75,15 +67,14 @@ class Assignments(MethodView):
         area's subtree; ``team``: the member's team; ``member``, ``farm``: that member, farm.
         """
         query = _live_links().where(assignment_scope(caller())).order_by(Assignment.id)
-        if "area" in args:
-            query = query.where(Farm.village_id.in_(area_subtree(args["area"])))
-        if "team" in args:
-            query = query.where(Member.team_id == args["team"])
-        if "member" in args:
-            query = query.where(Assignment.member_id == args["member"])
-        if "farm" in args:
-            query = query.where(Assignment.farm_id == args["farm"])
-        return query
+        return filter_args(
+            query,
+            args,
+            area=Farm.village_id,
+            team=Member.team_id,
+            member=Assignment.member_id,
+            farm=Assignment.farm_id,
+        )
 
     @blp.arguments(AssignmentInputSchema)
     @blp.response(201, AssignmentSchema)
@@ -93,19 +84,7 @@ class Assignments(MethodView):
 
         A member linked to the same farm twice is refused (422 on ``farm_id``).
         """
-        member = live(Member, data["member_id"], "member_id", _("Choose an existing member."))
-        farm = live(Farm, data["farm_id"], "farm_id", _("Choose an existing farm."))
-        duplicate = db.session.execute(
-            select(Assignment.id).where(
-                Assignment.member_id == member.id, Assignment.farm_id == farm.id
-            )
-        ).first()
-        if duplicate is not None:
-            field_errors({"farm_id": [_("This member is already linked to this farm.")]})
-        link = Assignment(member=member, farm=farm, since=data.get("since"))
-        db.session.add(link)
-        commit()
-        return link
+        return save(assign_farm, data["member_id"], data["farm_id"], data.get("since"))
 
 
 @blp.route(item_rule("assignment_id"))
@@ -122,12 +101,12 @@ class AssignmentById(MethodView):
     @blp.response(200, AssignmentSchema)
     @documents(blp, 401, 403, 404)
     def patch(self, data, assignment_id):
-        """Change when a link started (admin)"""
+        """Change when a link started (admin)
+
+        Left out, ``since`` keeps its value.
+        """
         link = _assignment(assignment_id)
-        if "since" in data:
-            link.since = data["since"]
-        commit()
-        return link
+        return save(update_assignment, link, data.get("since", link.since))
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)
@@ -136,5 +115,4 @@ class AssignmentById(MethodView):
 
         The link is deleted for real; visits do not refer to it.
         """
-        db.session.delete(_assignment(assignment_id))
-        commit()
+        save(remove_assignment, _assignment(assignment_id))

@@ -3,7 +3,7 @@
 from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, true
+from sqlalchemy import exists, select
 
 from core.api.activity_schemas import (
     CampaignInputSchema,
@@ -17,23 +17,18 @@ from core.api.common import (
     commit,
     documents,
     field_errors,
+    filter_args,
     item_rule,
     paginate,
+    readable,
 )
 from core.extensions import db
 from core.models import Campaign, Event
-from core.permissions import get_readable_or_404
+from core.permissions import campaign_scope
 
 blp = api_blueprint(
     "api_campaigns", __name__, "Science Outreach Month, S&T Week, National Science Day."
 )
-
-FIELDS = ("name", "kind", "year", "starts_on", "ends_on", "description")
-
-
-def _campaign(campaign_id: int) -> Campaign:
-    """The campaign ``campaign_id`` (404); campaigns are public to signed-in users."""
-    return get_readable_or_404(Campaign, campaign_id, true())
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -54,11 +49,7 @@ class Campaigns(MethodView):
             query = query.where(Campaign.ends_on >= args["date_from"])
         if args.get("date_to"):
             query = query.where(Campaign.starts_on <= args["date_to"])
-        if "year" in args:
-            query = query.where(Campaign.year == args["year"])
-        if "kind" in args:
-            query = query.where(Campaign.kind == args["kind"])
-        return query
+        return filter_args(query, args, year=Campaign.year, kind=Campaign.kind)
 
     @blp.arguments(CampaignInputSchema)
     @blp.response(201, CampaignSchema)
@@ -79,17 +70,16 @@ class CampaignById(MethodView):
     @documents(blp, 401, 404)
     def get(self, campaign_id):
         """Get a campaign"""
-        return _campaign(campaign_id)
+        return readable(Campaign, campaign_id, campaign_scope)
 
     @blp.arguments(CampaignPatchSchema(partial=True))
     @blp.response(200, CampaignSchema)
     @documents(blp, 401, 403, 404)
     def patch(self, data, campaign_id):
         """Change a campaign (admin)"""
-        campaign = _campaign(campaign_id)
-        for name in FIELDS:
-            if name in data:
-                setattr(campaign, name, data[name])
+        campaign = readable(Campaign, campaign_id, campaign_scope)
+        for name, value in data.items():
+            setattr(campaign, name, value)
         if campaign.ends_on < campaign.starts_on:
             field_errors({"ends_on": [_("The last day must not be before the first.")]})
         commit()
@@ -102,7 +92,7 @@ class CampaignById(MethodView):
 
         Answers 409 while events (even deleted ones, kept for history) belong to it.
         """
-        campaign = _campaign(campaign_id)
+        campaign = readable(Campaign, campaign_id, campaign_scope)
         if db.session.execute(select(exists().where(Event.campaign_id == campaign.id))).scalar():
             abort(409, description=_("Events still belong to this campaign."))
         db.session.delete(campaign)

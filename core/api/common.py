@@ -1,8 +1,10 @@
 """What every API blueprint shares: authentication, write guards, pagination, filters, errors."""
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from http import HTTPStatus
+from typing import TypeVar
 
 from flask import abort, g, request
 from flask_babel import gettext as _
@@ -11,15 +13,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint, Page
 from flask_smorest import abort as smorest_abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import csrf, db
 from core.i18n import local_zone
-from core.models import Area, AreaKind, Role, User
-from core.permissions import is_admin
+from core.models import Area, Role, Team, User
+from core.permissions import get_readable_or_404, is_admin
 from core.security import bearer_token, user_for_token
-from core.services import FieldErrors
+from core.services import Conflict, FieldErrors
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: largest id accepted anywhere (fits a 32-bit INTEGER column on every engine)
@@ -29,6 +31,8 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 #: the days a date filter may name (keeps day arithmetic far from date.min/date.max)
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+T = TypeVar("T")
 
 
 def authenticate() -> None:
@@ -205,31 +209,65 @@ def field_errors(errors: dict[str, list[str]]):
     smorest_abort(422, messages={"json": {k: [str(m) for m in v] for k, v in errors.items()}})
 
 
-def raise_field_errors(exc: FieldErrors):
-    """Answer 422 for the ``FieldErrors`` a service raised."""
-    field_errors(exc.errors)
+def save(write: Callable[..., T], *args) -> T:
+    """Run ``write(*args)`` (a service write, or a commit) and answer for what it refuses.
 
-
-def commit() -> None:
-    """Commit; a constraint violation (a duplicate, a row still referred to) answers 409."""
+    ``FieldErrors`` answer 422 naming each field, ``Conflict`` 409 with its message, and a
+    constraint violation (a duplicate, a row still referred to) 409.
+    """
     try:
-        db.session.commit()
+        return write(*args)
+    except FieldErrors as exc:
+        field_errors(exc.errors)
+    except Conflict as exc:
+        db.session.rollback()
+        abort(409, description=str(exc))
     except IntegrityError:
         db.session.rollback()
         abort(409, description=_("The change conflicts with existing data."))
 
 
-def live_village(village_id: int, field: str = "village_id") -> Area:
-    """The area ``village_id`` when it exists and is a village; 422 on ``field`` otherwise."""
-    village = db.session.get(Area, village_id)
-    if village is None or village.kind != AreaKind.VILLAGE:
-        field_errors({field: [_("Choose an existing village.")]})
-    return village
+def commit() -> None:
+    """Commit; a constraint violation answers 409."""
+    save(db.session.commit)
 
 
-def live(model, ident: int | None, field: str, message: str):
-    """The live (not soft-deleted) ``model`` row ``ident``; 422 with ``message`` on ``field``."""
-    obj = db.session.get(model, ident) if ident else None
-    if obj is None or getattr(obj, "deleted_at", None) is not None:
-        field_errors({field: [message]})
-    return obj
+def readable(model: type[T], ident: int, scope: Callable[[User], ColumnElement[bool]]) -> T:
+    """The live ``model`` row ``ident`` when ``scope(caller)`` lets the caller read it.
+
+    404 when it does not exist (or is soft-deleted), 403 when it lies outside the scope.
+    """
+    return get_readable_or_404(model, ident, scope(caller()))
+
+
+def live_rows(model, scope: Callable[[User], ColumnElement[bool]], *order_by) -> Select:
+    """SELECT the live (not soft-deleted) ``model`` rows the caller may read, in order."""
+    return select(model).where(model.deleted_at.is_(None), scope(caller())).order_by(*order_by)
+
+
+def filter_args(
+    query: Select, args: dict, *, area: ColumnElement | None = None, **columns
+) -> Select:
+    """Narrow ``query`` by the query arguments present in ``args``.
+
+    ``area`` is a column holding an area id, kept inside the ``area`` argument's subtree; every
+    other keyword names an argument and the column that must equal it.
+    """
+    if area is not None and "area" in args:
+        query = query.where(area.in_(area_subtree(args["area"])))
+    for name, column in columns.items():
+        if name in args:
+            query = query.where(column == args[name])
+    return query
+
+
+def teams_in_area(area_id: int):
+    """A subquery of the ids of the teams whose village lies in ``area_id``'s subtree."""
+    return select(Team.id).where(Team.village_id.in_(area_subtree(area_id)))
+
+
+def patched(cls: type[T], obj, data: dict, **extra) -> T:
+    """The service input ``cls`` (a dataclass) of a PATCH: the stored values of ``obj``,
+    then ``extra`` (values not stored under a field's name), then the fields sent."""
+    stored = {f.name: getattr(obj, f.name) for f in dataclasses.fields(cls) if f.name not in extra}
+    return cls(**(stored | extra | data))

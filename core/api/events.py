@@ -14,18 +14,20 @@ from core.api.activity_schemas import (
 from core.api.common import (
     COLLECTION,
     api_blueprint,
-    area_subtree,
     caller,
     documents,
+    filter_args,
     item_rule,
+    live_rows,
     local_day_range,
     may_log_team_records,
     paginate,
-    raise_field_errors,
+    patched,
+    readable,
+    save,
 )
 from core.models import Event, event_teams
-from core.permissions import can_edit_event, event_scope, get_readable_or_404
-from core.services import FieldErrors
+from core.permissions import can_edit_event, event_scope
 from core.services.events import (
     EventInput,
     cancel_event,
@@ -41,32 +43,13 @@ blp = api_blueprint(
     may_write=may_log_team_records,
 )
 
-#: what a PATCH starts from: the stored values of these fields
-EDITABLE = (
-    "title", "venue_kind", "starts_at", "ends_at", "place", "campaign_id", "area_id",
-    "description", "all_day", "status",
-)
-
-
-def _event(event_id: int) -> Event:
-    """The live event ``event_id`` (404); events are public to signed-in users."""
-    return get_readable_or_404(Event, event_id, event_scope(caller()))
-
 
 def _editable(event_id: int) -> Event:
     """The event ``event_id`` when the caller may change it (404 / 403)."""
-    event = _event(event_id)
+    event = readable(Event, event_id, event_scope)
     if not can_edit_event(caller(), event):
         abort(403)
     return event
-
-
-def _save(func, *args) -> Event:
-    """Run a service write; its FieldErrors answer 422 naming each field."""
-    try:
-        return func(*args)
-    except FieldErrors as exc:
-        raise_field_errors(exc)
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -84,24 +67,20 @@ class Events(MethodView):
         held in the area's subtree; ``team``: events the team organises; ``campaign``,
         ``venue``, ``status``.
         """
-        query = (
-            select(Event)
-            .where(Event.deleted_at.is_(None), event_scope(caller()))
-            .options(selectinload(Event.teams))
-            .order_by(Event.starts_at, Event.id)
+        query = live_rows(Event, event_scope, Event.starts_at, Event.id).options(
+            selectinload(Event.teams)
         )
-        if "area" in args:
-            query = query.where(Event.area_id.in_(area_subtree(args["area"])))
         if "team" in args:
             organised = select(event_teams.c.event_id).where(event_teams.c.team_id == args["team"])
             query = query.where(Event.id.in_(organised))
-        for arg, column in (
-            ("campaign", Event.campaign_id),
-            ("venue", Event.venue_kind),
-            ("status", Event.status),
-        ):
-            if arg in args:
-                query = query.where(column == args[arg])
+        query = filter_args(
+            query,
+            args,
+            area=Event.area_id,
+            campaign=Event.campaign_id,
+            venue=Event.venue_kind,
+            status=Event.status,
+        )
         return query.where(
             *local_day_range(Event.starts_at, args.get("date_from"), args.get("date_to"))
         )
@@ -114,7 +93,7 @@ class Events(MethodView):
 
         A leader's own team is always among the organisers.
         """
-        return _save(create_event, caller(), EventInput(**data))
+        return save(create_event, caller(), EventInput(**data))
 
 
 @blp.route(item_rule("event_id"))
@@ -125,7 +104,7 @@ class EventById(MethodView):
     @documents(blp, 401, 404)
     def get(self, event_id):
         """Get an event"""
-        return _event(event_id)
+        return readable(Event, event_id, event_scope)
 
     @blp.arguments(EventPatchSchema(partial=True))
     @blp.response(200, EventSchema)
@@ -136,10 +115,8 @@ class EventById(MethodView):
         Fields left out keep their value; the revision rises.
         """
         event = _editable(event_id)
-        values = {name: getattr(event, name) for name in EDITABLE}
-        values["team_ids"] = [team.id for team in event.teams]
-        values.update(data)
-        return _save(update_event, caller(), event, EventInput(**values))
+        values = patched(EventInput, event, data, team_ids=[team.id for team in event.teams])
+        return save(update_event, caller(), event, values)
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)
@@ -148,7 +125,7 @@ class EventById(MethodView):
 
         Soft delete: the event leaves lists and feeds but is kept for history.
         """
-        delete_event(_editable(event_id))
+        save(delete_event, _editable(event_id))
 
 
 @blp.route(item_rule("event_id", "/cancel"))
@@ -162,4 +139,4 @@ class EventCancel(MethodView):
 
         The event stays listed with status ``cancelled`` so calendars drop it.
         """
-        return cancel_event(_editable(event_id))
+        return save(cancel_event, _editable(event_id))

@@ -6,27 +6,21 @@ from sqlalchemy import select
 from core.api.common import (
     COLLECTION,
     api_blueprint,
-    area_subtree,
-    caller,
-    commit,
     documents,
+    filter_args,
     item_rule,
-    live_village,
+    live_rows,
     paginate,
+    patched,
+    readable,
+    save,
 )
 from core.api.schemas import FarmInputSchema, FarmListArgsSchema, FarmPatchSchema, FarmSchema
-from core.extensions import db
 from core.models import Assignment, Farm, Member
-from core.permissions import farm_scope, get_readable_or_404
+from core.permissions import farm_scope
+from core.services.farms import FarmInput, create_farm, delete_farm, update_farm
 
 blp = api_blueprint("api_farms", __name__, "Demonstration farms.")
-
-FIELDS = ("name", "kind", "industry", "contact_name", "contact_phone", "notes")
-
-
-def _farm(farm_id: int) -> Farm:
-    """The live farm ``farm_id`` readable by the caller (404 / 403)."""
-    return get_readable_or_404(Farm, farm_id, farm_scope(caller()))
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -43,13 +37,7 @@ class Farms(MethodView):
         The farms the caller may read, by name. ``area``: farms whose village lies in the
         area's subtree; ``team``: farms linked to a live member of the team.
         """
-        query = (
-            select(Farm)
-            .where(Farm.deleted_at.is_(None), farm_scope(caller()))
-            .order_by(Farm.name, Farm.id)
-        )
-        if "area" in args:
-            query = query.where(Farm.village_id.in_(area_subtree(args["area"])))
+        query = live_rows(Farm, farm_scope, Farm.name, Farm.id)
         if "team" in args:
             linked = (
                 select(Assignment.farm_id)
@@ -57,20 +45,14 @@ class Farms(MethodView):
                 .where(Member.team_id == args["team"], Member.deleted_at.is_(None))
             )
             query = query.where(Farm.id.in_(linked))
-        if "kind" in args:
-            query = query.where(Farm.kind == args["kind"])
-        return query
+        return filter_args(query, args, area=Farm.village_id, kind=Farm.kind)
 
     @blp.arguments(FarmInputSchema)
     @blp.response(201, FarmSchema)
     @documents(blp, 401, 403)
     def post(self, data):
         """Create a farm (admin)"""
-        farm = Farm(**{name: data[name] for name in FIELDS if name in data})
-        farm.village = live_village(data["village_id"])
-        db.session.add(farm)
-        commit()
-        return farm
+        return save(create_farm, FarmInput(**data))
 
 
 @blp.route(item_rule("farm_id"))
@@ -81,21 +63,18 @@ class FarmById(MethodView):
     @documents(blp, 401, 403, 404)
     def get(self, farm_id):
         """Get a farm"""
-        return _farm(farm_id)
+        return readable(Farm, farm_id, farm_scope)
 
     @blp.arguments(FarmPatchSchema(partial=True))
     @blp.response(200, FarmSchema)
     @documents(blp, 401, 403, 404)
     def patch(self, data, farm_id):
-        """Change a farm (admin)"""
-        farm = _farm(farm_id)
-        if "village_id" in data:
-            farm.village = live_village(data["village_id"])
-        for name in FIELDS:
-            if name in data:
-                setattr(farm, name, data[name])
-        commit()
-        return farm
+        """Change a farm (admin)
+
+        Fields left out keep their value.
+        """
+        farm = readable(Farm, farm_id, farm_scope)
+        return save(update_farm, farm, patched(FarmInput, farm, data))
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)
@@ -104,5 +83,4 @@ class FarmById(MethodView):
 
         Soft delete: visits keep referring to it; it no longer counts in members' farm counts.
         """
-        _farm(farm_id).soft_delete()
-        commit()
+        save(delete_farm, readable(Farm, farm_id, farm_scope))

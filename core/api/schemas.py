@@ -100,7 +100,7 @@ class TeamInputSchema(Schema):
 
     name = text(120, required=True)
     village_id = ref("The village the team serves (an area of kind village)", required=True)
-    notes = text()
+    notes = text(2000)
 
 
 class TeamPatchSchema(TeamInputSchema):
@@ -197,7 +197,7 @@ class FarmInputSchema(Schema):
     industry = text(80)
     contact_name = text(80)
     contact_phone = text(32)
-    notes = text()
+    notes = text(2000)
 
 
 class FarmPatchSchema(FarmInputSchema):

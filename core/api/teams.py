@@ -1,33 +1,26 @@
 """/api/v1/teams: outreach teams with their rule flags. Admins write; deleting is soft."""
 
 from flask.views import MethodView
-from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core.api.common import (
     COLLECTION,
     AreaFilterSchema,
     api_blueprint,
-    area_subtree,
-    caller,
-    commit,
     documents,
-    field_errors,
+    filter_args,
     item_rule,
-    live_village,
+    live_rows,
     paginate,
+    patched,
+    readable,
+    save,
 )
 from core.api.schemas import TeamInputSchema, TeamPatchSchema, TeamSchema
-from core.extensions import db
-from core.models import Member, Team
-from core.permissions import get_readable_or_404, team_scope
+from core.models import Team
+from core.permissions import team_scope
+from core.services.teams import TeamInput, create_team, delete_team, update_team
 
 blp = api_blueprint("api_teams", __name__, "Village outreach teams and their rule flags.")
-
-
-def _team(team_id: int) -> Team:
-    """The live team ``team_id`` readable by the caller (404 / 403)."""
-    return get_readable_or_404(Team, team_id, team_scope(caller()))
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -44,14 +37,8 @@ class Teams(MethodView):
         The teams the caller may read, by name. ``area``: teams whose village lies in the
         area's subtree. Flags are computed for the whole page in a fixed number of queries.
         """
-        query = (
-            select(Team)
-            .where(Team.deleted_at.is_(None), team_scope(caller()))
-            .order_by(Team.name, Team.id)
-        )
-        if "area" in args:
-            query = query.where(Team.village_id.in_(area_subtree(args["area"])))
-        return query
+        query = live_rows(Team, team_scope, Team.name, Team.id)
+        return filter_args(query, args, area=Team.village_id)
 
     @blp.arguments(TeamInputSchema)
     @blp.response(201, TeamSchema)
@@ -61,12 +48,7 @@ class Teams(MethodView):
 
         The team serves an existing village; choose its leader once it has members.
         """
-        team = Team(
-            name=data["name"], village=live_village(data["village_id"]), notes=data.get("notes", "")
-        )
-        db.session.add(team)
-        commit()
-        return team
+        return save(create_team, TeamInput(**data))
 
 
 @blp.route(item_rule("team_id"))
@@ -77,7 +59,7 @@ class TeamById(MethodView):
     @documents(blp, 401, 403, 404)
     def get(self, team_id):
         """Get a team"""
-        return _team(team_id)
+        return readable(Team, team_id, team_scope)
 
     @blp.arguments(TeamPatchSchema(partial=True))
     @blp.response(200, TeamSchema)
@@ -85,20 +67,11 @@ class TeamById(MethodView):
     def patch(self, data, team_id):
         """Change a team (admin)
 
-        ``leader_id`` must be a live member of this team, or null.
+        Fields left out keep their value. ``leader_id`` must be a live member of this team, or
+        null.
         """
-        team = _team(team_id)
-        if "village_id" in data:
-            team.village = live_village(data["village_id"])
-        if data.get("leader_id") is not None:
-            leader = db.session.get(Member, data["leader_id"])
-            if leader is None or leader.deleted_at is not None or leader.team_id != team.id:
-                field_errors({"leader_id": [_("Choose a member of this team.")]})
-        for name in ("name", "notes", "leader_id"):
-            if name in data:
-                setattr(team, name, data[name])
-        commit()
-        return team
+        team = readable(Team, team_id, team_scope)
+        return save(update_team, team, patched(TeamInput, team, data))
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)
@@ -107,5 +80,4 @@ class TeamById(MethodView):
 
         Soft delete: the team leaves every list; its visits and events keep referring to it.
         """
-        _team(team_id).soft_delete()
-        commit()
+        save(delete_team, readable(Team, team_id, team_scope))

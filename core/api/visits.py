@@ -4,7 +4,6 @@ from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from core.api.activity_schemas import (
@@ -16,19 +15,21 @@ from core.api.activity_schemas import (
 from core.api.common import (
     COLLECTION,
     api_blueprint,
-    area_subtree,
     caller,
     documents,
     field_errors,
+    filter_args,
     item_rule,
     may_log_team_records,
     paginate,
-    raise_field_errors,
+    patched,
+    readable,
+    save,
+    teams_in_area,
 )
 from core.extensions import db
 from core.models import Role, Team, Visit
-from core.permissions import can_write_team_records, get_readable_or_404, visit_scope
-from core.services import FieldErrors
+from core.permissions import can_write_team_records, visit_scope
 from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
 
 blp = api_blueprint(
@@ -38,21 +39,10 @@ blp = api_blueprint(
     may_write=may_log_team_records,
 )
 
-#: what a PATCH starts from: the stored values of these fields
-EDITABLE = (
-    "team_id", "farm_id", "visited_on", "kind", "people_reached", "households_reached",
-    "topics", "material", "questions", "notes",
-)
-
-
-def _visit(visit_id: int) -> Visit:
-    """The visit ``visit_id`` readable by the caller (404 / 403)."""
-    return get_readable_or_404(Visit, visit_id, visit_scope(caller()))
-
 
 def _writable(visit_id: int) -> Visit:
     """The visit ``visit_id`` when the caller may change it (404 / 403)."""
-    visit = _visit(visit_id)
+    visit = readable(Visit, visit_id, visit_scope)
     if not can_write_team_records(caller(), visit.team_id):
         abort(403)
     return visit
@@ -64,17 +54,6 @@ def _require_team(team_id: int | None) -> None:
     live_team = team is not None and team.deleted_at is None
     if live_team and not can_write_team_records(caller(), team.id):
         abort(403)
-
-
-def _save(func, *args):
-    """Run a service write; its FieldErrors answer 422, a duplicate ``client_key`` 409."""
-    try:
-        return func(*args)
-    except FieldErrors as exc:
-        raise_field_errors(exc)
-    except IntegrityError:
-        db.session.rollback()
-        abort(409, description=_("The change conflicts with existing data."))
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -98,11 +77,8 @@ class Visits(MethodView):
             .order_by(Visit.visited_on.desc(), Visit.id.desc())
         )
         if "area" in args:
-            teams = select(Team.id).where(Team.village_id.in_(area_subtree(args["area"])))
-            query = query.where(Visit.team_id.in_(teams))
-        for arg, column in (("team", Visit.team_id), ("farm", Visit.farm_id), ("kind", Visit.kind)):
-            if arg in args:
-                query = query.where(column == args[arg])
+            query = query.where(Visit.team_id.in_(teams_in_area(args["area"])))
+        query = filter_args(query, args, team=Visit.team_id, farm=Visit.farm_id, kind=Visit.kind)
         if args.get("date_from"):
             query = query.where(Visit.visited_on >= args["date_from"])
         if args.get("date_to"):
@@ -124,7 +100,7 @@ class Visits(MethodView):
         if data.get("team_id") is None:
             data["team_id"] = user.team_id if user.role == Role.LEADER else None
         _require_team(data.get("team_id"))
-        visit, created = _save(log_visit, user, VisitInput(**data))
+        visit, created = save(log_visit, user, VisitInput(**data))
         if not created and not can_write_team_records(user, visit.team_id):
             field_errors({"client_key": [_("This key belongs to another team's visit.")]})
         return visit, 201 if created else 200
@@ -138,7 +114,7 @@ class VisitById(MethodView):
     @documents(blp, 401, 403, 404)
     def get(self, visit_id):
         """Get a visit"""
-        return _visit(visit_id)
+        return readable(Visit, visit_id, visit_scope)
 
     @blp.arguments(VisitPatchSchema(partial=True))
     @blp.response(200, VisitSchema)
@@ -150,10 +126,9 @@ class VisitById(MethodView):
         """
         visit = _writable(visit_id)
         _require_team(data.get("team_id"))
-        values = {name: getattr(visit, name) for name in EDITABLE}
-        values["member_ids"] = [member.id for member in visit.members_present]
-        values.update(data)
-        return _save(update_visit, caller(), visit, VisitInput(**values))
+        members = [member.id for member in visit.members_present]
+        values = patched(VisitInput, visit, data, member_ids=members)
+        return save(update_visit, caller(), visit, values)
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)
@@ -162,4 +137,4 @@ class VisitById(MethodView):
 
         The visit is removed for real.
         """
-        delete_visit(_writable(visit_id))
+        save(delete_visit, _writable(visit_id))

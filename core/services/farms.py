@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 
 from core.extensions import db
 from core.models import Area, AreaKind, Farm, FarmKind
-from core.services import FieldErrors
-from core.services.teams import clean_text
+from core.services import FieldErrors, clean_phone, clean_text
 
 
 @dataclass
@@ -29,7 +28,7 @@ def _check(data: FarmInput) -> Area:
     clean_text(errors, "name", data.name, 120, required=True)
     clean_text(errors, "industry", data.industry, 80)
     clean_text(errors, "contact_name", data.contact_name, 80)
-    clean_text(errors, "contact_phone", data.contact_phone, 32)
+    clean_phone(errors, "contact_phone", data.contact_phone)
     clean_text(errors, "notes", data.notes, 2000)
     try:
         FarmKind(data.kind)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.models import Area, AreaKind, Assignment, Farm, Member, Team
-from core.services import FieldErrors
+from core.services import FieldErrors, clean_phone, clean_text
 
 
 @dataclass
@@ -28,26 +28,16 @@ class TeamInput:
 
 @dataclass
 class MemberInput:
-    """What a page or API call submits for a member."""
+    """What a page or API call submits for a member (``team_id``: none for an unattached
+    volunteer)."""
 
     name: str
+    team_id: int | None = None
     phone: str = ""
     is_party_member: bool = True
     is_young_official: bool = False
     is_expert: bool = False
     speciality: str = ""
-
-
-def clean_text(
-    errors: dict, name: str, value: str | None, limit: int, required: bool = False
-) -> str:
-    """Strip ``value``; note an error when it is missing (and required) or too long."""
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = [_("This field is required.")]
-    elif len(value) > limit:
-        errors[name] = [_("Use at most %(n)s characters.", n=limit)]
-    return value
 
 
 def _check_team(data: TeamInput, team: Team | None) -> tuple[Area, Member | None]:
@@ -94,16 +84,28 @@ def delete_team(team: Team) -> None:
     db.session.commit()
 
 
-def _check_member(data: MemberInput) -> None:
+def _check_member(data: MemberInput, member: Member | None = None) -> Team | None:
+    """Validate ``data``; a new team must be live (keeping a deleted one is allowed). Answers
+    the team."""
     errors: dict[str, list[str]] = {}
     clean_text(errors, "name", data.name, 80, required=True)
-    clean_text(errors, "phone", data.phone, 32)
+    clean_phone(errors, "phone", data.phone)
     clean_text(errors, "speciality", data.speciality, 120)
+    team = db.session.get(Team, data.team_id) if data.team_id else None
+    moves = member is None or data.team_id != member.team_id
+    if data.team_id and moves and (team is None or team.is_deleted):
+        errors["team_id"] = [_("Choose an existing team.")]
     if errors:
         raise FieldErrors(errors)
+    return team
 
 
-def _apply_member(member: Member, data: MemberInput) -> None:
+def _apply_member(member: Member, data: MemberInput, team: Team | None) -> None:
+    """Write ``data`` to ``member``; a leader who moves to another team (or none) stops leading."""
+    old = member.team
+    if old is not None and old is not team and old.leader_id == member.id:
+        old.leader = None
+    member.team = team
     member.name = data.name.strip()
     member.phone = (data.phone or "").strip()
     member.is_party_member = bool(data.is_party_member)
@@ -112,20 +114,20 @@ def _apply_member(member: Member, data: MemberInput) -> None:
     member.speciality = (data.speciality or "").strip()
 
 
-def add_member(team: Team, data: MemberInput) -> Member:
-    """Add a member to ``team``."""
-    _check_member(data)
-    member = Member(team=team)
-    _apply_member(member, data)
+def add_member(data: MemberInput) -> Member:
+    """Add a member to the team ``data.team_id`` (or to none)."""
+    team = _check_member(data)
+    member = Member()
+    _apply_member(member, data, team)
     db.session.add(member)
     db.session.commit()
     return member
 
 
 def update_member(member: Member, data: MemberInput) -> Member:
-    """Change a member's details."""
-    _check_member(data)
-    _apply_member(member, data)
+    """Change a member's details or team."""
+    team = _check_member(data, member)
+    _apply_member(member, data, team)
     db.session.commit()
     return member
 
@@ -138,11 +140,20 @@ def delete_member(member: Member) -> None:
     db.session.commit()
 
 
-def assign_farm(member: Member, farm_id: int | None, since: date | None = None) -> Assignment:
-    """Link ``member`` to a live farm. A third farm is allowed (and flagged); a repeat is not."""
+def assign_farm(
+    member_id: int | None, farm_id: int | None, since: date | None = None
+) -> Assignment:
+    """Link a live member to a live farm. A third farm is allowed (and flagged); a repeat is
+    not."""
+    errors: dict[str, list[str]] = {}
+    member = db.session.get(Member, member_id) if member_id else None
+    if member is None or member.is_deleted:
+        errors["member_id"] = [_("Choose an existing member.")]
     farm = db.session.get(Farm, farm_id) if farm_id else None
     if farm is None or farm.is_deleted:
-        raise FieldErrors({"farm_id": [_("Choose a farm from the list.")]})
+        errors["farm_id"] = [_("Choose a farm from the list.")]
+    if errors:
+        raise FieldErrors(errors)
     duplicate = _("%(member)s is already assigned to %(farm)s.", member=member.name, farm=farm.name)
     exists = db.session.execute(
         select(Assignment.id).where(
@@ -158,6 +169,13 @@ def assign_farm(member: Member, farm_id: int | None, since: date | None = None) 
     except IntegrityError:  # a concurrent request made the same link
         db.session.rollback()
         raise FieldErrors({"farm_id": [duplicate]}) from None
+    return assignment
+
+
+def update_assignment(assignment: Assignment, since: date | None) -> Assignment:
+    """Change the day a member's link to a farm started."""
+    assignment.since = since
+    db.session.commit()
     return assignment
 
 

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import ApiToken, Area, AreaKind, Role, Team, User
-from core.services import FieldErrors
-from core.services.teams import clean_text
+from core.services import FieldErrors, clean_text
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256

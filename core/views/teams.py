@@ -228,10 +228,11 @@ def delete(team_id: int):
     )
 
 
-def _member_data(form: MemberForm) -> service.MemberInput:
-    """The service input of a member form."""
+def _member_data(form: MemberForm, team: Team) -> service.MemberInput:
+    """The service input of a member form on ``team``'s pages."""
     return service.MemberInput(
         name=form.name.data,
+        team_id=team.id,
         phone=form.phone.data,
         is_party_member=form.is_party_member.data,
         is_young_official=form.is_young_official.data,
@@ -253,9 +254,9 @@ def member_form(team_id: int, member_id: int | None = None):
     if form.validate_on_submit():
         try:
             if member is None:
-                service.add_member(team, _member_data(form))
+                service.add_member(_member_data(form, team))
             else:
-                service.update_member(member, _member_data(form))
+                service.update_member(member, _member_data(form, team))
         except FieldErrors as exc:
             show_errors(form, exc.errors)
         else:
@@ -302,7 +303,7 @@ def assign(team_id: int):
     if form.validate_on_submit():
         member = _live_member(team, form.member_id.data)
         try:
-            assignment = service.assign_farm(member, form.farm_id.data, form.since.data)
+            assignment = service.assign_farm(member.id, form.farm_id.data, form.since.data)
         except FieldErrors as exc:
             show_errors(form, exc.errors)
         else:
