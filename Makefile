@@ -18,7 +18,7 @@ install: $(BIN)/kepu
 
 ## Compile the .po catalogues into the .mo files Flask-Babel reads.
 translations: install
-	$(BIN)/pybabel compile -q -d core/translations
+	$(BIN)/pybabel -q compile -d core/translations
 
 ## Extract the strings to translate into messages.pot and merge them into the catalogues;
 ## then translate the new or fuzzy entries in the .po files and run `make translations`.

@@ -30,7 +30,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from core.extensions import db
 from core.models import Assignment, Farm, Member, Team, VisitKind
-from core.models.enums import LABELS
+from core.models.enums import lazy_label
 from core.permissions import farm_scope
 
 NUMBER = {"inputmode": "numeric", "min": 0}
@@ -47,7 +47,7 @@ def int_or_none(value) -> int | None:
 def enum_choices(enum_cls: type[StrEnum], blank=None) -> list[SelectChoice]:
     """Choices of an enum with translated labels, optionally after a blank option."""
     head = [SelectChoice("", blank)] if blank is not None else []
-    return head + [SelectChoice(m.value, LABELS.get(m, m.value)) for m in enum_cls]
+    return head + [SelectChoice(m.value, lazy_label(m)) for m in enum_cls]
 
 
 def choices_of(rows: Iterable, blank=None, text=lambda row: row.name) -> list[SelectChoice]:

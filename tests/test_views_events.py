@@ -189,9 +189,9 @@ def test_list_shows_upcoming_first_and_past_on_request(client, login, world):
 
 
 def test_list_filters(client, login, world):
-    school = world.make_event(title="进学校", venue_kind=VenueKind.SCHOOL)
+    school = world.make_event(title="实验小学科普课", venue_kind=VenueKind.SCHOOL)
     other = world.make_event(title="傅家边活动", team=world.other_team, campaign=None)
-    cancelled = world.make_event(title="已取消", status=EventStatus.CANCELLED)
+    cancelled = world.make_event(title="停办的梅子讲座", status=EventStatus.CANCELLED)
     login("reviewer")
     html = client.get("/events?venue=school").get_data(as_text=True)
     assert school.title in html and other.title not in html

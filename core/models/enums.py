@@ -68,45 +68,53 @@ class Role(StrEnum):
     MEMBER = "member"
 
 
-LABELS = {
-    AreaKind.COUNTY: _l("County"),
-    AreaKind.TOWNSHIP: _l("Township"),
-    AreaKind.VILLAGE: _l("Village"),
-    FarmKind.INDUSTRY_BASE: _l("Industry base"),
-    FarmKind.LARGE_GROWER: _l("Large grower/breeder"),
-    FarmKind.LEADING_ENTERPRISE: _l("Leading agricultural enterprise"),
-    VisitKind.PARTY_EDUCATION: _l("Party-spirit education"),
-    VisitKind.POLICY_STUDY: _l("Policy study"),
-    VisitKind.TECHNICAL_TRAINING: _l("Technical training"),
-    VisitKind.ONSITE_GUIDANCE: _l("On-site guidance"),
-    VisitKind.LECTURE: _l("Lecture"),
-    CampaignKind.OUTREACH_MONTH: _l("Science Outreach Month"),
-    CampaignKind.ST_WEEK: _l("Science and Technology Week"),
-    CampaignKind.SCIENCE_DAY: _l("National Science Day"),
-    CampaignKind.OTHER: _l("Other campaign"),
+#: (enum class, member) -> label; keyed by class too, because AreaKind.VILLAGE and
+#: VenueKind.VILLAGE share the value "village" and would collide as plain keys.
+_LABELLED = [
+    (AreaKind.COUNTY, _l("County")),
+    (AreaKind.TOWNSHIP, _l("Township")),
+    (AreaKind.VILLAGE, _l("Village")),
+    (FarmKind.INDUSTRY_BASE, _l("Industry base")),
+    (FarmKind.LARGE_GROWER, _l("Large grower/breeder")),
+    (FarmKind.LEADING_ENTERPRISE, _l("Leading agricultural enterprise")),
+    (VisitKind.PARTY_EDUCATION, _l("Party-spirit education")),
+    (VisitKind.POLICY_STUDY, _l("Policy study")),
+    (VisitKind.TECHNICAL_TRAINING, _l("Technical training")),
+    (VisitKind.ONSITE_GUIDANCE, _l("On-site guidance")),
+    (VisitKind.LECTURE, _l("Lecture")),
+    (CampaignKind.OUTREACH_MONTH, _l("Science Outreach Month")),
+    (CampaignKind.ST_WEEK, _l("Science and Technology Week")),
+    (CampaignKind.SCIENCE_DAY, _l("National Science Day")),
+    (CampaignKind.OTHER, _l("Other campaign")),
     # context "venue": as a venue, "Village" is 进农村 (the area kind is 村)
-    VenueKind.VILLAGE: lazy_pgettext("venue", "Village"),
-    VenueKind.MARKET_TOWN: lazy_pgettext("venue", "Market town"),
-    VenueKind.SCHOOL: lazy_pgettext("venue", "School"),
-    VenueKind.GOVERNMENT: lazy_pgettext("venue", "Government office"),
-    VenueKind.ENTERPRISE: lazy_pgettext("venue", "Enterprise"),
-    EventStatus.SCHEDULED: _l("Scheduled"),
-    EventStatus.CANCELLED: _l("Cancelled"),
-    Role.ADMIN: _l("Administrator"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.LEADER: _l("Team leader"),
-    Role.MEMBER: _l("Member"),
-}
+    (VenueKind.VILLAGE, lazy_pgettext("venue", "Village")),
+    (VenueKind.MARKET_TOWN, lazy_pgettext("venue", "Market town")),
+    (VenueKind.SCHOOL, lazy_pgettext("venue", "School")),
+    (VenueKind.GOVERNMENT, lazy_pgettext("venue", "Government office")),
+    (VenueKind.ENTERPRISE, lazy_pgettext("venue", "Enterprise")),
+    (EventStatus.SCHEDULED, _l("Scheduled")),
+    (EventStatus.CANCELLED, _l("Cancelled")),
+    (Role.ADMIN, _l("Administrator")),
+    (Role.REVIEWER, _l("Reviewer")),
+    (Role.LEADER, _l("Team leader")),
+    (Role.MEMBER, _l("Member")),
+]
+LABELS = {(type(member), member): text for member, text in _LABELLED}
+
+
+def lazy_label(value: StrEnum):
+    """The label of an enum member, translated when it is rendered (safe at import time)."""
+    return LABELS.get((type(value), value), value)
 
 
 def label(value: StrEnum) -> str:
-    """The translated label of an enum member."""
-    return str(LABELS.get(value, value))
+    """The translated label of an enum member, in the current language."""
+    return str(lazy_label(value))
 
 
 def choices(enum_cls: type[StrEnum]) -> list[tuple[str, str]]:
     """(value, label) pairs for a select field."""
-    return [(m.value, LABELS.get(m, m.value)) for m in enum_cls]
+    return [(m.value, lazy_label(m)) for m in enum_cls]
 
 
 def db_enum(enum_cls: type[StrEnum]) -> Enum:
