@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from core.forms_visits import MultiCheckboxField, enum_choices, int_or_none
 from core.i18n import local_zone, to_local
 from core.models import CampaignKind, Event, EventStatus, VenueKind
+from core.models.events import CAMPAIGN_YEARS
 
 #: service field names -> form field names
 EVENT_FIELDS = {"starts_at": "start_date", "ends_at": "end_date"}
@@ -116,7 +117,7 @@ class CampaignForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=enum_choices(CampaignKind))
     year = IntegerField(
         _l("Year"),
-        validators=[InputRequired(message=_l("Enter the year.")), NumberRange(2000, 2100)],
+        validators=[InputRequired(message=_l("Enter the year.")), NumberRange(*CAMPAIGN_YEARS)],
         render_kw={"inputmode": "numeric"},
     )
     starts_on = DateField(

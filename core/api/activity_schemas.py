@@ -7,6 +7,7 @@ from core.api.common import FIRST_DAY, DateRangeSchema, ListFilterSchema, query_
 from core.api.fieldtypes import LocalDateTime, count, ref, ref_list, text
 from core.api.schemas import RecordSchema
 from core.models import CampaignKind, EventStatus, VenueKind, VisitKind
+from core.models.events import CAMPAIGN_YEARS
 
 NAIVE_NOTE = (
     "ISO 8601 date and time. A value with an offset is taken as given; a value without one "
@@ -40,7 +41,7 @@ class CampaignInputSchema(Schema):
 
     name = text(120, required=True)
     kind = fields.Enum(CampaignKind, by_value=True, required=True)
-    year = fields.Integer(strict=True, required=True, validate=validate.Range(min=1900, max=2999))
+    year = fields.Integer(strict=True, required=True, validate=validate.Range(*CAMPAIGN_YEARS))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True, metadata={"description": "Last day (inclusive)"})
     description = text()
@@ -59,7 +60,7 @@ class CampaignPatchSchema(CampaignInputSchema):
 class CampaignListArgsSchema(DateRangeSchema):
     """Filters of the campaign list (``from``/``to``: campaigns overlapping the range)."""
 
-    year = fields.Integer(validate=validate.Range(min=1900, max=2999))
+    year = fields.Integer(validate=validate.Range(*CAMPAIGN_YEARS))
     kind = fields.Enum(CampaignKind, by_value=True)
 
 

@@ -20,6 +20,10 @@ event_teams = Table(
 )
 
 
+#: the campaign years Kepu accepts, for pages and API alike
+CAMPAIGN_YEARS = (2000, 2100)
+
+
 class Campaign(TimestampMixin, Base):
     """A yearly outreach period: Science Outreach Month, S&T Week, National Science Day."""
 
