@@ -1,6 +1,7 @@
 """Kepu: run volunteer science-outreach teams in rural townships.
 
-``create_app`` is the application factory; everything else lives in the submodules.
+``create_app`` is the application factory; ``hookimpl`` marks a plugin's hook implementations
+(``from core import hookimpl``); everything else lives in the submodules.
 """
 
 import os
@@ -10,6 +11,9 @@ from pathlib import Path
 from flask import Flask
 
 from core.config import DEFAULTS
+from core.hookspecs import hookimpl
+
+__all__ = ["create_app", "hookimpl"]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from core import database, i18n, navigation, security
+    from core import database, i18n, navigation, plugins, security
     from core.api import register_api
     from core.views import register_views
 
@@ -41,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     navigation.init_app(app)
     register_views(app)
     register_api(app)
+    plugins.init_app(app)  # after the core's blueprints, so plugins cannot take their names
 
     from core.cli import register_commands
 

@@ -3,12 +3,16 @@
 import sys
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
+import flask_migrate
+from flask import Flask, current_app, g
+from flask.cli import FlaskGroup, ScriptInfo
+from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
+from core import plugin_state
 from core.extensions import db
 from core.models import ApiToken, Area, Role, Team, User
+from core.plugins import PluginConflictError, call_each, mark_failed
 
 
 def _create_app():
@@ -70,9 +74,109 @@ def create_token(username, label):
     click.echo(raw)
 
 
-def register_commands(app: Flask) -> None:
-    """Attach Kepu's command groups to ``app.cli``."""
-    from core.demo import demo_command
+plugins_cli = click.Group("plugins", help="List, enable and disable plugins.")
 
+
+@plugins_cli.command("list")
+def list_plugins():
+    """Every plugin found: name, state, version, source (and the error of a failed one)."""
+    rows = plugin_state.plugin_rows(current_app._get_current_object())
+    if not rows:
+        click.echo("no plugins found")
+        return
+    width = max(len(row.name) for row in rows)
+    for row in rows:
+        source = f"{row.source} ({row.dist})" if row.dist else row.source
+        click.echo(f"{row.name:<{width}}  {row.state:<8}  {row.version or '-':<8}  {source}")
+        for error in (row.error, row.runtime_error):
+            if error:
+                click.echo(f"{'':<{width}}  error: {error}")
+
+
+@plugins_cli.command("enable")
+@click.argument("name")
+def enable_plugin(name):
+    """Enable plugin NAME in every process serving this database."""
+    _switch(name, True)
+
+
+@plugins_cli.command("disable")
+@click.argument("name")
+def disable_plugin(name):
+    """Disable plugin NAME (its pages answer 404, its hooks stop; its data is kept)."""
+    _switch(name, False)
+
+
+def _switch(name: str, enabled: bool) -> None:
+    """Store the flag, or fail with a clear message (exit code 1)."""
+    try:
+        info = plugin_state.set_enabled(current_app._get_current_object(), name, enabled)
+    except plugin_state.PluginStateError as exc:
+        raise click.ClickException(str(exc)) from None
+    if info.error:
+        click.echo(f"warning: {name} failed to load ({info.error}); the flag is stored", err=True)
+    click.echo(f"{name} {'enabled' if enabled else 'disabled'}")
+
+
+class PluginCommands(click.Group):
+    """``kepu <plugin> ...``: a plugin's commands, refused while the plugin is disabled."""
+
+    def __init__(self, plugin: str, commands: list[click.Command]):
+        super().__init__(plugin, commands=commands, help=f"Commands of the {plugin} plugin.")
+        self.plugin = plugin
+
+    def invoke(self, ctx: click.Context):
+        """Run the command inside an app context if the plugin is enabled."""
+        if not current_app:
+            ctx.with_resource(ctx.ensure_object(ScriptInfo).load_app().app_context())
+        if not plugin_state.is_enabled(current_app._get_current_object(), self.plugin):
+            raise click.ClickException(
+                f"the plugin {self.plugin!r} is disabled (`kepu plugins enable {self.plugin}`)"
+            )
+        return super().invoke(ctx)
+
+
+def _add_plugin_commands(app: Flask) -> None:
+    """A ``kepu <plugin>`` group per plugin with commands; a clash stops the start-up."""
+    taken = set(app.cli.commands) | {"run", "shell", "routes"}
+    for result in call_each(app, "cli_commands", include_disabled=True):
+        if result.failed:
+            mark_failed(app, result.plugin, f"cli_commands() raised {result.error}")
+            continue
+        if result.plugin in taken:
+            raise PluginConflictError(
+                f"plugin {result.plugin!r} adds commands under a name the core uses"
+            )
+        app.cli.add_command(PluginCommands(result.plugin, list(result.value)))
+
+
+@click.command("upgrade")
+@click.option("-d", "--directory", default=None, help="Migration script directory.")
+@click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
+@click.option("--tag", default=None, help="Arbitrary tag for custom env.py scripts.")
+@click.option("-x", "--x-arg", multiple=True, help="Additional arguments for env.py.")
+@click.argument("revision", default="heads")
+def upgrade(directory, sql, tag, x_arg, revision):
+    """Upgrade the core and every installed plugin's branch (REVISION: heads by default)."""
+    flask_migrate.upgrade(directory or g.directory, revision, sql, tag, x_arg or g.x_arg)
+
+
+def _db_group() -> click.Group:
+    """Flask-Migrate's ``db`` group, with an ``upgrade`` that goes to every head."""
+    return click.Group(
+        "db", commands={**migrate_db.commands, "upgrade": upgrade},
+        callback=migrate_db.callback, params=migrate_db.params, help=migrate_db.help,
+    )
+
+
+def register_commands(app: Flask) -> None:
+    """Attach Kepu's command groups, and the plugins' ones, to ``app.cli``."""
+    from core.demo import demo_command
+    from core.jobs import jobs_cli
+
+    app.cli.add_command(_db_group())
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(plugins_cli)
+    app.cli.add_command(jobs_cli)
+    _add_plugin_commands(app)

@@ -1,8 +1,11 @@
-"""Database binding: SQLAlchemy, Alembic, and SQLite pragmas."""
+"""Database binding: SQLAlchemy, Alembic (with the plugins' branches), and SQLite pragmas."""
 
+import os
 from pathlib import Path
 
-from flask import Flask
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
 from sqlalchemy import TypeDecorator, event
 from sqlalchemy.engine import Engine
 
@@ -23,6 +26,25 @@ def init_app(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, render_item=_render_item
     )
+
+
+@migrate.configure
+def _plugin_branches(config: Config) -> Config:
+    """Alembic's ``version_locations``: the core's versions and each installed plugin's branch."""
+    from core.plugins import migration_dirs
+
+    locations = [str(MIGRATIONS_DIR / "versions"), *migration_dirs(current_app)]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(path.replace("%", "%%") for path in locations)
+    )
+    return config
+
+
+def script_directory(app: Flask) -> ScriptDirectory:
+    """The Alembic scripts of ``app``: the core's and every installed plugin's branch."""
+    with app.app_context():
+        return ScriptDirectory.from_config(migrate.get_config())
 
 
 def _render_item(type_: str, obj, autogen_context):

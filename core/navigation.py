@@ -1,28 +1,27 @@
-"""The main menu for the signed-in user."""
+"""The main menu for the signed-in user, gathered from the ``nav_items`` hook."""
 
-from flask import Flask
-from flask_babel import lazy_gettext as _l
+import logging
+
+from flask import Flask, current_app
 from flask_login import current_user
 
-from core.permissions import can_log_visits, is_admin
+from core import plugins
+from core.contracts import NavItem
+
+logger = logging.getLogger(__name__)
 
 
 def nav_items() -> list[tuple[str, str]]:
-    """(endpoint, label) pairs the current user may follow."""
+    """(endpoint, label) pairs the current user may follow, core first, sorted by ``order``."""
     if not current_user.is_authenticated:
         return []
-    items = [("home.index", _l("Home"))]
-    if can_log_visits(current_user):
-        items.append(("visits.new", _l("Log a visit")))
-    items += [
-        ("visits.index", _l("Visits")),
-        ("teams.index", _l("Teams")),
-        ("farms.index", _l("Farms")),
-        ("events.index", _l("Events")),
-    ]
-    if is_admin(current_user):
-        items.append(("users.index", _l("Users")))
-    return items
+    app = current_app._get_current_object()
+    items = plugins.call(app, "nav_items", expect=NavItem, user=current_user._get_current_object())
+    known = [item for item in items if item.endpoint in app.view_functions]
+    if len(known) < len(items):
+        logger.warning("menu items with unknown endpoints left out: %s",
+                       sorted({i.endpoint for i in items} - {i.endpoint for i in known}))
+    return [(item.endpoint, item.label) for item in sorted(known, key=lambda item: item.order)]
 
 
 def init_app(app: Flask) -> None:

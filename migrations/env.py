@@ -33,6 +33,12 @@ def get_engine_url():
 config.set_main_option('sqlalchemy.url', get_engine_url())
 target_db = current_app.extensions['migrate'].db
 
+# Kepu: import every installed plugin's models, so autogenerate sees their tables (and never
+# proposes to drop them); their revisions live in each plugin's own migrations/ branch.
+from core.plugins import import_models  # noqa: E402
+
+import_models(current_app)
+
 # other values from the config, defined by the needs of env.py,
 # can be acquired:
 # my_important_option = config.get_main_option("my_important_option")

@@ -5,14 +5,16 @@ The schema is created once per session; each test starts from empty tables.
 """
 
 import functools
+import importlib
 import itertools
 import os
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from werkzeug.security import generate_password_hash
 
 from core import create_app
@@ -47,18 +49,25 @@ def _database_uri(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "kepu-test.sqlite3")
 
 
+#: the configuration of every app the tests build (plus a database URI)
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "WTF_CSRF_ENABLED": False,
+    "LOGIN_RATE_LIMIT": "10000 per minute",
+    "PLUGINS_AUTOLOAD": False,  # installed entry points stay out unless a test asks for them
+}
+
+
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(
         {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
+            **TEST_CONFIG,
             "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path_factory),
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-            "WTF_CSRF_ENABLED": False,
-            "LOGIN_RATE_LIMIT": "10000 per minute",
             "INSTANCE_FOR_TESTS": str(instance),
         }
     )
@@ -80,8 +89,10 @@ def _drop_alembic_version() -> None:
 
 def _empty_tables() -> None:
     db.session.remove()
-    tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
+        # a plugin's table is on the metadata once any test imported the plugin
+        existing = set(inspect(conn).get_table_names())
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -114,6 +125,118 @@ class IsolatedClient(FlaskClient):
             response = super().open(*args, **kwargs)
         db.session.expire_all()
         return response
+
+
+PLUGIN_SOURCES = Path(__file__).resolve().parent / "plugins"
+
+
+class PluginDists:
+    """Plugins made visible through the ``kepu.plugins`` entry-point group, for one test.
+
+    Each is a ``<name>-<version>.dist-info`` folder in a temporary directory on ``sys.path``
+    (nothing is pip-installed); the sample plugin's code comes from ``tests/plugins/``.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def install(self, name: str, target: str | None = None, source: str | None = None,
+                version: str = "0.1") -> None:
+        """Declare the entry point ``name = target``; with ``source``, write ``<target>.py``."""
+        target = target or name
+        dist = self.root / f"{name}-{version}.dist-info"
+        dist.mkdir()
+        (dist / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        )
+        (dist / "entry_points.txt").write_text(f"[kepu.plugins]\n{name} = {target}\n")
+        if source is not None:
+            (self.root / f"{target.partition(':')[0]}.py").write_text(source)
+        importlib.invalidate_caches()
+
+    def install_sample(self) -> None:
+        """The sample plugin of ``tests/plugins/kepu_sample``."""
+        self.install("kepu_sample")
+
+
+@pytest.fixture
+def plugin_dists(tmp_path, monkeypatch):
+    """Install plugins through entry points for this test only (undone afterwards)."""
+    root = tmp_path / "site-packages"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(PLUGIN_SOURCES))
+    monkeypatch.syspath_prepend(str(root))
+    return PluginDists(root)
+
+
+@pytest.fixture
+def make_app(app):
+    """Build more apps on the test database (entry points autoloaded); closed after the test.
+
+    The test keeps working in the ``app`` fixture's context (same database); each new app's
+    client runs every request in that app's own context.
+    """
+    made = []
+
+    def _make(**config):
+        new = create_app({
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PLUGINS_AUTOLOAD": True,
+            **config,
+        })
+        new.test_client_class = IsolatedClient
+        with new.app_context():
+            db.create_all()  # the tables of a plugin loaded for the first time
+        made.append(new)
+        return new
+
+    yield _make
+    for new in made:
+        with new.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def sample(plugin_dists):
+    """The sample plugin, installed through its entry point; its hooks module, reset."""
+    plugin_dists.install_sample()
+    hooks = importlib.import_module("kepu_sample.hooks")
+    hooks.FAILING.clear()
+    hooks.CALLS.clear()
+    yield hooks
+    hooks.FAILING.clear()
+    hooks.CALLS.clear()
+
+
+@pytest.fixture
+def sample_app(make_app, sample):
+    """An app with the sample plugin installed (disabled until a test enables it)."""
+    return make_app()
+
+
+@pytest.fixture
+def invoke():
+    """Run a ``kepu`` command against any app (inside that app's context)."""
+
+    def _invoke(app, *args, **kwargs):
+        with app.app_context():
+            return app.test_cli_runner().invoke(args=list(args), **kwargs)
+
+    return _invoke
+
+
+@pytest.fixture
+def log_in():
+    """Log any app's test client in as a username; returns the client."""
+
+    def _log_in(client, username: str, password: str = PASSWORD):
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, response.status_code
+        return client
+
+    return _log_in
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ sharing :data:`DEMO_PASSWORD`. A few rules of the sources are broken on purpose 
 show: a team of 8, members with 3 farms or none, farms never visited or not for over 90 days.
 
 If the database already holds areas the command does nothing (``make run`` calls it on every
-start); ``--reset`` deletes every row of every table first.
+start); ``--reset`` deletes every row of every table first. Enabled plugins then add their own
+records through the ``demo_data`` hook. Building sends plugins no visit or event notices.
 """
 
 import sys
@@ -19,8 +20,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
+from core import signals
 from core.extensions import db
 from core.models import Area, Team, User
+from core.plugins import call_committing
 
 #: the password of every demo login (printed by ``make run``; never use demo data in production)
 DEMO_PASSWORD = "kepu-demo-2026"
@@ -109,9 +112,13 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
             click.confirm("Delete every row of every table and rebuild the demo?", abort=True)
         wipe_database()
         click.echo("Deleted all rows.")
+    from core.rules import today as local_today
+
     started = time.perf_counter()
     day = today.date() if today else None
-    counts = build_demo(seed, day, echo=click.echo)
+    with signals.paused():
+        counts = build_demo(seed, day, echo=click.echo)
+        plugin_counts = build_plugin_demo(seed, day or local_today())
     elapsed = time.perf_counter() - started
     click.echo(
         "Built the demo county in {:.1f} s (seed {}, {}): {:,} areas ({} townships, {} villages), "
@@ -123,7 +130,23 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
             counts["campaigns"], counts["events"],
         )
     )
+    for plugin, made in plugin_counts.items():
+        click.echo(f"Plugin {plugin}: " + (", ".join(f"{n:,} {what}" for what, n in made.items())
+                                          if isinstance(made, dict) else made))
     _print_logins(_demo_usernames())
+
+
+def build_plugin_demo(seed: int, today: date) -> dict[str, dict[str, int] | str]:
+    """Let each enabled plugin add its demo records (committed plugin by plugin).
+
+    Returns, per plugin, its counts, or the error text of a plugin that failed (its records
+    are rolled back; the others are kept).
+    """
+    app = current_app._get_current_object()
+    made: dict[str, dict[str, int] | str] = {}
+    for result in call_committing(app, "demo_data", seed=seed, today=today):
+        made[result.plugin] = f"failed: {result.error}" if result.failed else dict(result.value)
+    return made
 
 
 def _demo_usernames() -> set[str]:

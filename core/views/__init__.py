@@ -5,7 +5,9 @@ from importlib import import_module
 from flask import Flask
 
 #: page modules, each exposing ``bp``
-PAGES = ["auth", "home", "teams", "farms", "visits", "events", "users", "profile"]
+PAGES = [
+    "auth", "home", "teams", "farms", "visits", "events", "users", "profile", "plugins_admin",
+]
 
 
 def register_views(app: Flask) -> None:

@@ -1,0 +1,253 @@
+"""Finding and loading plugins into a pluggy manager (used by :mod:`core.plugins`).
+
+The order (:func:`build`): add the hook specs; block the names in ``PLUGINS_BLOCKED`` (never
+imported); register the core's own implementations (:mod:`core.defaults`, name ``core``);
+register the first-party packages of ``plugins/`` as ``plugins.<name>`` under ``<name>``; load
+the entry points of the group ``kepu.plugins`` unless ``PLUGINS_AUTOLOAD`` is off; then
+``check_pending()``. A plugin whose import or registration fails is recorded with its error and
+logged; the app keeps starting.
+
+A plugin is a module or package holding ``@hookimpl`` functions; when a package has a
+``hooks`` submodule, that submodule is what gets registered. Its docstring's first line is the
+plugin's title, the rest its description.
+"""
+
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import logging
+import pkgutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from flask import Flask
+
+from core import hookspecs
+from core.contracts import SettingSpec
+
+logger = logging.getLogger("core.plugins")  # one logger for all plugin messages
+
+#: where the plugin host lives: ``app.extensions[EXTENSION]``
+EXTENSION = "kepu_plugins"
+#: the entry-point group third-party plugins declare
+ENTRY_POINT_GROUP = "kepu.plugins"
+#: the package holding first-party plugins
+FIRST_PARTY = "plugins"
+#: the name the core's own hook implementations are registered under (always enabled)
+CORE = "core"
+
+
+class PluginConflictError(RuntimeError):
+    """Two plugins (or a plugin and the core) claim the same name, blueprint or URL."""
+
+
+@dataclass
+class PluginInfo:
+    """What the core knows of one plugin found at start-up."""
+
+    #: short name, e.g. ``reading_rooms``
+    name: str
+    #: ``first-party`` or ``entry point``
+    source: str
+    #: the dotted module path or entry-point value
+    target: str
+    #: distribution that declared the entry point, if any
+    dist: str = ""
+    #: the distribution's version, the package's ``__version__``, or Kepu's (first-party)
+    version: str = ""
+    #: first line of the package docstring
+    title: str = ""
+    #: the rest of the package docstring
+    description: str = ""
+    #: the imported package (None while blocked or if the import failed)
+    module: ModuleType | None = None
+    #: why it could not be loaded or registered
+    error: str | None = None
+    #: listed in ``PLUGINS_BLOCKED``
+    blocked: bool = False
+
+    @property
+    def installed(self) -> bool:
+        """True when the plugin is registered with the manager (it may still be disabled)."""
+        return self.module is not None and self.error is None and not self.blocked
+
+
+@dataclass
+class RuntimeFailure:
+    """The last exception a plugin's hook raised in this process."""
+
+    #: the hook (or ``job <id>``) that raised
+    hook: str
+    #: ``ExceptionType: message``
+    error: str
+    #: when it raised
+    at: datetime
+
+
+@dataclass
+class PluginHost:
+    """The pluggy manager of one app and what is known of each plugin."""
+
+    #: the pluggy manager, with the core's defaults and every installed plugin registered
+    pm: pluggy.PluginManager
+    #: every plugin found (installed, failed or blocked), by short name; the core excluded
+    plugins: dict[str, PluginInfo] = field(default_factory=dict)
+    #: the last failure of each plugin inside a hook, in this process
+    failures: dict[str, RuntimeFailure] = field(default_factory=dict)
+    #: declared settings, per plugin, per key (from ``plugin_settings``)
+    settings: dict[str, dict[str, SettingSpec]] = field(default_factory=dict)
+
+    def installed_names(self) -> list[str]:
+        """The names of the registered plugins, the core excluded."""
+        return sorted(name for name, info in self.plugins.items() if info.installed)
+
+
+def config_names(app: Flask, key: str) -> list[str]:
+    """A configured list of plugin names (a JSON list, or a comma-separated string)."""
+    value = app.config.get(key) or []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [name.strip() for name in value if name.strip()]
+
+
+def host_of(app: Flask) -> PluginHost:
+    """The plugin host of ``app``."""
+    return app.extensions[EXTENSION]
+
+
+def build(app: Flask) -> PluginHost:
+    """A plugin manager for ``app``, in the order described at the top of this module."""
+    from core import defaults
+
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    host = PluginHost(pm)
+    for name in config_names(app, "PLUGINS_BLOCKED"):
+        pm.set_blocked(name)
+    pm.register(defaults, name=CORE)
+    for name in _first_party_names():
+        info = PluginInfo(name, "first-party", f"{FIRST_PARTY}.{name}")
+        _load(host, info, lambda target=info.target: importlib.import_module(target))
+    if app.config["PLUGINS_AUTOLOAD"]:
+        for ep in _entry_points():
+            dist = ep.dist.metadata["Name"] if ep.dist else ""
+            info = PluginInfo(ep.name, "entry point", ep.value, dist=dist,
+                              version=ep.dist.version if ep.dist else "")
+            _load(host, info, ep.load)
+    pm.check_pending()
+    return host
+
+
+def _first_party_names() -> list[str]:
+    """The packages in ``plugins/``, found without importing them."""
+    spec = importlib.util.find_spec(FIRST_PARTY)
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    found = pkgutil.iter_modules(list(spec.submodule_search_locations))
+    return sorted(m.name for m in found if m.ispkg and not m.name.startswith("_"))
+
+
+def _entry_points() -> list[importlib.metadata.EntryPoint]:
+    """The entry points of ``kepu.plugins``, one per name (the first found wins)."""
+    seen: dict[str, importlib.metadata.EntryPoint] = {}
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        seen.setdefault(ep.name, ep)
+    return list(seen.values())
+
+
+def _load(host: PluginHost, info: PluginInfo, loader) -> None:
+    """Import and register one plugin, recording (not raising) any failure."""
+    if info.name == CORE or info.name in host.plugins:
+        logger.warning("plugin %s from %s ignored: the name is taken", info.name, info.target)
+        return
+    host.plugins[info.name] = info
+    if host.pm.is_blocked(info.name):
+        info.blocked = True
+        return
+    try:
+        module = loader()
+        hooks = _hooks_object(module)
+        info.title, info.description = _describe_module(module)
+        info.version = info.version or getattr(module, "__version__", "")
+        if not info.version and info.source == "first-party":
+            info.version = _kepu_version()
+        host.pm.register(hooks, name=info.name)
+        _check_registration(host.pm, hooks, info.name)
+    except Exception as exc:  # any failure of a plugin must not stop the app
+        if host.pm.has_plugin(info.name):
+            host.pm.unregister(name=info.name)
+        info.error = describe_error(exc)
+        logger.exception("plugin %s failed to load: %s", info.name, info.error)
+        return
+    info.module = module
+
+
+def _hooks_object(module: Any) -> Any:
+    """What to register: the package's ``hooks`` submodule if it has one, else the module."""
+    if isinstance(module, ModuleType) and hasattr(module, "__path__"):
+        dotted = f"{module.__name__}.hooks"
+        if importlib.util.find_spec(dotted) is not None:
+            return importlib.import_module(dotted)
+    return module
+
+
+def _check_registration(pm: pluggy.PluginManager, hooks: Any, name: str) -> None:
+    """Refuse implementations of unknown hooks (a misspelling) and hook wrappers."""
+    for caller in pm.get_hookcallers(hooks) or []:
+        if not caller.has_spec():
+            raise pluggy.PluginValidationError(hooks, f"unknown hook {caller.name!r}")
+        for impl in caller.get_hookimpls():
+            if impl.plugin is hooks and (impl.wrapper or impl.hookwrapper):
+                raise pluggy.PluginValidationError(
+                    hooks, f"hook wrappers are not supported ({caller.name!r})"
+                )
+
+
+def _describe_module(module: Any) -> tuple[str, str]:
+    """Title (first docstring line) and description (the rest) of a plugin."""
+    doc = inspect.getdoc(module) or ""
+    title, _, rest = doc.partition("\n")
+    return title.strip(), rest.strip()
+
+
+def _kepu_version() -> str:
+    """The version of the installed Kepu distribution (first-party plugins ship with it)."""
+    try:
+        return importlib.metadata.version("kepu")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line text for an exception: its type and message."""
+    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+
+
+def plugin_package_dirs(app: Flask) -> dict[str, Path]:
+    """The folder of every installed plugin that is a package (for its migrations)."""
+    dirs = {}
+    for name, info in host_of(app).plugins.items():
+        module = info.module
+        if info.installed and hasattr(module, "__path__") and getattr(module, "__file__", None):
+            dirs[name] = Path(module.__file__).resolve().parent
+    return dirs
+
+
+def migration_dirs(app: Flask) -> list[str]:
+    """The ``migrations/`` folders of the installed plugins (their Alembic branches)."""
+    dirs = (path / "migrations" for path in plugin_package_dirs(app).values())
+    return [str(path) for path in dirs if path.is_dir()]
+
+
+def import_models(app: Flask) -> None:
+    """Import the ``models`` module of every installed plugin, so its tables are on the metadata."""
+    for info in host_of(app).plugins.values():
+        if info.installed and hasattr(info.module, "__path__"):
+            dotted = f"{info.module.__name__}.models"
+            if importlib.util.find_spec(dotted) is not None:
+                importlib.import_module(dotted)
