@@ -63,6 +63,8 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, echo=None) -
     from core.i18n import local_zone
     from core.rules import today as local_today
 
+    enable_demo_plugins()
+
     echo = echo or (lambda message, nl=True: None)
     builder = DemoBuilder(seed, today or local_today(), local_zone(), echo)
     steps = builder.steps()
@@ -114,6 +116,8 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
         click.echo("Deleted all rows.")
     from core.rules import today as local_today
 
+    enable_demo_plugins()
+
     started = time.perf_counter()
     day = today.date() if today else None
     with signals.paused():
@@ -134,6 +138,22 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
         click.echo(f"Plugin {plugin}: " + (", ".join(f"{n:,} {what}" for what, n in made.items())
                                           if isinstance(made, dict) else made))
     _print_logins(_demo_usernames())
+
+
+#: the first-party modules the demo switches on (those that are installed)
+DEMO_PLUGINS = ("reading_rooms", "noticeboards", "model_campaign")
+
+
+def enable_demo_plugins() -> list[str]:
+    """Enable the first-party modules of the sources so the demo shows them; returns the names."""
+    from core.plugin_state import plugin_rows, set_enabled
+
+    app = current_app._get_current_object()
+    installed = {row.name for row in plugin_rows(app) if row.state not in ("blocked", "failed")}
+    names = [name for name in DEMO_PLUGINS if name in installed]
+    for name in names:
+        set_enabled(app, name, True)
+    return names
 
 
 def build_plugin_demo(seed: int, today: date) -> dict[str, dict[str, int] | str]:
