@@ -148,7 +148,7 @@ def test_list_flags_small_team_farm_counts_and_stale_farms(client, as_user, worl
     html = html_of(client, "/teams")
     assert "8 members (fewer than 10)" in html
     assert "7 members without a farm" in html
-    assert "1 members with more than 2 farms" in html
+    assert "1 member with more than 2 farms" in html
     assert "3 farms not visited for 90 days" in html
     assert "Meets the rules" in html  # the world's team
 
@@ -432,7 +432,7 @@ def test_a_third_farm_is_assigned_and_flagged(client, as_user, world):
         assert response.status_code == 302
     assert rules.farm_counts([member.id]) == {member.id: 3}
     html = html_of(client, f"/teams/{world.team.id}")
-    assert "3 farms (more than 2)" in html and "1 members with more than 2 farms" in html
+    assert "3 farms (more than 2)" in html and "1 member with more than 2 farms" in html
 
 
 def test_a_duplicate_assignment_is_a_form_error(client, as_user, world):
@@ -473,7 +473,7 @@ def test_admin_removes_an_assignment(client, as_user, world):
     assert path in html_of(client, f"/teams/{world.team.id}")
     assert client.post(path).status_code == 302
     assert db.session.get(Assignment, assignment_id) is None
-    assert "1 members without a farm" in html_of(client, "/teams")
+    assert "1 member without a farm" in html_of(client, "/teams")
     assert client.get(path).status_code == 405  # GET never writes
     assert client.post(f"/teams/{world.other_team.id}/assignments/{assignment_id}/delete"
                        ).status_code == 404
