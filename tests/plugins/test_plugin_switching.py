@@ -16,25 +16,32 @@ def _notes():
     return db.session.scalar(select(func.count(SampleNote.id)))
 
 
+def _sample_line(output: str) -> list[str]:
+    """The words of kepu_sample's line of `kepu plugins list` (first-party plugins list too)."""
+    return next(line.split() for line in output.splitlines() if line.startswith("kepu_sample"))
+
+
 def test_cli_lists_enables_and_disables(sample_app, invoke):
     listed = invoke(sample_app, "plugins", "list")
     assert listed.exit_code == 0
-    assert listed.output.split() == ["kepu_sample", "disabled", "0.1", "entry", "point",
-                                     "(kepu_sample)"]
+    assert _sample_line(listed.output) == ["kepu_sample", "disabled", "0.1", "entry", "point",
+                                           "(kepu_sample)"]
     result = invoke(sample_app, "plugins", "enable", "kepu_sample")
     assert result.exit_code == 0 and "kepu_sample enabled" in result.output
-    assert "enabled" in invoke(sample_app, "plugins", "list").output.split()
-    assert db.session.scalar(select(PluginState.enabled)) is True
+    assert "enabled" in _sample_line(invoke(sample_app, "plugins", "list").output)
+    enabled = select(PluginState.enabled).where(PluginState.name == "kepu_sample")
+    assert db.session.scalar(enabled) is True
     result = invoke(sample_app, "plugins", "disable", "kepu_sample")
     assert result.exit_code == 0
-    assert "disabled" in invoke(sample_app, "plugins", "list").output.split()
+    assert "disabled" in _sample_line(invoke(sample_app, "plugins", "list").output)
 
 
 def test_cli_refuses_an_unknown_name(sample_app, invoke):
     for action in ("enable", "disable"):
         result = invoke(sample_app, "plugins", action, "nosuch")
         assert result.exit_code != 0
-        assert "no plugin named 'nosuch' (found: kepu_sample)" in result.output
+        assert "no plugin named 'nosuch' (found: " in result.output
+        assert "kepu_sample" in result.output
     assert db.session.scalar(select(func.count(PluginState.id))) == 0
 
 

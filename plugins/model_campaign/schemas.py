@@ -1,0 +1,164 @@
+"""Marshmallow schemas of the model campaign API (names prefixed, unique in the OpenAPI)."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate
+
+from core.api.common import MAX_ID, AreaFilterSchema, query_id
+from plugins.model_campaign.models import Status, Tier
+
+TIERS = [t.value for t in Tier]
+STATUSES = [s.value for s in Status]
+
+
+def _id(**kw) -> fields.Integer:
+    """An id in a body."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kw)
+
+
+def _links(value):
+    """Links to evidence: a list of addresses (checked by the service)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(str(_l("Give a list of addresses.")))
+    return "\n".join(value)
+
+
+class ModelCampaignCriterionSchema(Schema):
+    """A criterion as the API shows it."""
+
+    id = fields.Integer(dump_only=True)
+    tier = fields.String(metadata={"enum": TIERS})
+    title = fields.String()
+    description = fields.String()
+    max_score = fields.Integer()
+    weight = fields.Integer()
+    position = fields.Integer()
+    active = fields.Boolean()
+
+
+class ModelCampaignCriterionInputSchema(Schema):
+    """A new criterion (admins)."""
+
+    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
+    title = fields.String(required=True, validate=validate.Length(max=120))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    max_score = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+    weight = fields.Integer(load_default=1, validate=validate.Range(1, 10))
+    position = fields.Integer(load_default=0, validate=validate.Range(0, 999))
+    active = fields.Boolean(load_default=True)
+
+
+class ModelCampaignCriterionPatchSchema(ModelCampaignCriterionInputSchema):
+    """A change of a criterion: only the fields sent change."""
+
+    class Meta:
+        """Every field optional, no defaults."""
+
+    tier = fields.String(validate=validate.OneOf(TIERS))
+    title = fields.String(validate=validate.Length(max=120))
+    description = fields.String(validate=validate.Length(max=2000))
+    max_score = fields.Integer(validate=validate.Range(1, 100))
+    weight = fields.Integer(validate=validate.Range(1, 10))
+    position = fields.Integer(validate=validate.Range(0, 999))
+    active = fields.Boolean()
+
+
+class ModelCampaignCriterionArgsSchema(Schema):
+    """Filters of the criteria list."""
+
+    tier = fields.String(validate=validate.OneOf(TIERS))
+    active = fields.Boolean()
+
+
+class ModelCampaignRoundSchema(Schema):
+    """A yearly round."""
+
+    id = fields.Integer(dump_only=True)
+    year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    name = fields.String(load_default="", validate=validate.Length(max=120))
+
+
+class ModelCampaignScoreSchema(Schema):
+    """The score of one criterion."""
+
+    criterion_id = fields.Integer()
+    score = fields.Float(attribute="value")
+
+
+class ModelCampaignAssessmentSchema(Schema):
+    """An assessment with its scores."""
+
+    id = fields.Integer()
+    nomination_id = fields.Integer()
+    assessor_id = fields.Integer()
+    total = fields.Float()
+    max_total = fields.Float()
+    percent = fields.Float()
+    comments = fields.String()
+    scores = fields.List(fields.Nested(ModelCampaignScoreSchema))
+    updated_at = fields.DateTime()
+
+
+class ModelCampaignAssessmentInputSchema(Schema):
+    """Scores of every active criterion of the tier, keyed by criterion id."""
+
+    scores = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True,
+                         metadata={"description": "criterion id -> score (0..max, one decimal)"})
+    comments = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ModelCampaignTransitionSchema(Schema):
+    """A recorded change of status."""
+
+    id = fields.Integer()
+    user_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+    from_status = fields.String(allow_none=True, metadata={"enum": STATUSES})
+    to_status = fields.String(metadata={"enum": STATUSES})
+    reason = fields.String()
+
+
+class ModelCampaignDecisionSchema(Schema):
+    """Award, refuse or withdraw."""
+
+    to = fields.String(required=True,
+                       validate=validate.OneOf(["awarded", "not_awarded", "withdrawn"]))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ModelCampaignNominationSchema(Schema):
+    """A nomination as the API shows it."""
+
+    id = fields.Integer(dump_only=True)
+    round_id = _id(required=True)
+    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
+    area_id = _id(required=True, metadata={"description": "township, village, or the "
+                                                          "household's village"})
+    household_name = fields.String(load_default="", validate=validate.Length(max=80))
+    member_id = _id(load_default=None, allow_none=True)
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    evidence = fields.String(required=True, validate=validate.Length(max=5000))
+    links = fields.Function(
+        serialize=lambda n: [line for line in n.links.splitlines() if line],
+        deserialize=_links, load_default=list,
+        metadata={"type": "array", "items": {"type": "string"}})
+    status = fields.String(dump_only=True, metadata={"enum": STATUSES})
+    status_reason = fields.String(dump_only=True)
+    nominated_by_id = fields.Integer(dump_only=True)
+    mean_percent = fields.Float(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ModelCampaignNominationDetailSchema(ModelCampaignNominationSchema):
+    """A nomination with its assessments and history."""
+
+    assessments = fields.List(fields.Nested(ModelCampaignAssessmentSchema), dump_only=True)
+    transitions = fields.List(fields.Nested(ModelCampaignTransitionSchema), dump_only=True)
+    proposes_award = fields.Boolean(dump_only=True, allow_none=True)
+
+
+class ModelCampaignNominationArgsSchema(AreaFilterSchema):
+    """Filters of the nomination list."""
+
+    round = query_id("Only nominations of this round")
+    tier = fields.String(validate=validate.OneOf(TIERS))
+    status = fields.String(validate=validate.OneOf(STATUSES))
