@@ -42,7 +42,7 @@ def empty_database_uri(tmp_path):
 def _app_with_sample(uri, plugin_dists):
     plugin_dists.install_sample()
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x"})
-    assert host_of(app).installed_names() == ["kepu_sample"]
+    assert "kepu_sample" in host_of(app).installed_names()  # beside the first-party plugins
     return app
 
 
@@ -63,7 +63,12 @@ def test_every_branch_has_one_head(tmp_path, plugin_dists):
     app = _app_with_sample(f"sqlite:///{tmp_path}/heads.sqlite3", plugin_dists)
     script = script_directory(app)
     plugin_head = script.get_revision("kepu_sample@head")  # raises if the branch forked
-    core_heads = set(script.get_heads()) - {plugin_head.revision}
+    plugin_heads = {  # every plugin branch (first-party ones too) has one head
+        script.get_revision(f"{label}@head").revision  # raises if the branch forked
+        for revision in script.walk_revisions()
+        for label in revision.branch_labels
+    }
+    core_heads = set(script.get_heads()) - plugin_heads
     assert len(core_heads) == 1
     assert plugin_head.dependencies == "3f8256bde4a4"
 

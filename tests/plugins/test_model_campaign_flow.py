@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
 from core.extensions import db
@@ -74,7 +75,7 @@ def test_weighted_total_and_workflow(mc):
 
 def test_invalid_transitions_are_refused(mc):
     nomination = _nominate(mc)
-    with pytest.raises(svc.Conflict, match="assess"):
+    with force_locale("en"), pytest.raises(svc.Conflict, match="assess"):
         svc.decide(nomination, "awarded", "", mc.admin)
     svc.assess(nomination, _scores(Tier.VILLAGE), "", mc.admin)
     with pytest.raises(svc.FieldErrors) as refused:
