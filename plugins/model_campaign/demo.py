@@ -84,7 +84,7 @@ def build(seed: int, today: date) -> dict[str, int]:
     members = {}
     for village_id, member in db.session.execute(
             select(Team.village_id, Member).join(Member, Member.team_id == Team.id)
-            .where(Member.deleted_at.is_(None))).tuples():
+            .where(Member.deleted_at.is_(None)).order_by(Member.id)).tuples():
         members.setdefault(village_id, []).append(member)
     nominees: list[tuple[Tier, Area, str, Member | None]] = [
         (Tier.TOWNSHIP, rng.choice(townships), "", None)]

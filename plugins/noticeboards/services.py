@@ -1,0 +1,392 @@
+"""Who may read and write what, staleness, photos, and the writes shared by pages and API.
+
+- admin: everything (stations, boards, publicists, updates, trainings);
+- leader: records updates of the boards of their team's village, and trainings whose attendees
+  are all publicists of that village;
+- reviewer: reads the boards, updates and trainings of their area subtree;
+- member: reads the boards of their team's village.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, exists, false, func, select, true
+
+from core.extensions import db
+from core.models import Area, AreaKind, Member, Role, Team, User
+from core.models.base import utcnow
+from core.permissions import is_admin
+from core.plugin_state import setting
+from core.rules import today
+from core.services import FieldErrors, clean_text
+from plugins.noticeboards.models import (
+    TRAINING_KINDS,
+    Board,
+    BoardUpdate,
+    Reminder,
+    Station,
+    Training,
+    training_attendees,
+)
+
+PLUGIN = "noticeboards"
+#: accepted photo types: media type -> (file extension, test on the first bytes)
+PHOTO_TYPES = {
+    "image/jpeg": (".jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
+    "image/png": (".png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    "image/webp": (".webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+}
+
+
+# --- scopes --------------------------------------------------------------------------------
+
+
+def _subtree(area: Area):
+    """A subquery of the ids of ``area`` and every area below it."""
+    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
+
+
+def _own_village_id(user: User) -> int | None:
+    """The village of a leader's or member's team."""
+    return user.team.village_id if user.team is not None else None
+
+
+def village_scope(user: User, column) -> ColumnElement[bool]:
+    """A WHERE clause keeping the villages (ids in ``column``) ``user`` may read."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.REVIEWER:
+        return false() if user.area is None else column.in_(_subtree(user.area))
+    village_id = _own_village_id(user)
+    return false() if village_id is None else column == village_id
+
+
+def board_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Board``: the boards ``user`` may read."""
+    return village_scope(user, Board.village_id)
+
+
+def station_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Station``: the stations ``user`` may read."""
+    return village_scope(user, Station.village_id)
+
+
+def training_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Training``: those with an attendee from a village ``user`` reads."""
+    if user.role == Role.ADMIN:
+        return true()
+    return exists(
+        select(training_attendees.c.member_id)
+        .join(Member, Member.id == training_attendees.c.member_id)
+        .join(Team, Team.id == Member.team_id)
+        .where(training_attendees.c.training_id == Training.id,
+               village_scope(user, Team.village_id))
+    )
+
+
+def may_read(user: User) -> bool:
+    """True for users who see the module at all (the menu item)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.REVIEWER:
+        return user.area is not None
+    return user.team_id is not None
+
+
+def may_write_some(user: User) -> bool:
+    """Admins and the leaders of a team write (per-record checks follow)."""
+    return is_admin(user) or (user.role == Role.LEADER and user.team_id is not None)
+
+
+def may_write_village(user: User, village_id: int | None) -> bool:
+    """True when ``user`` records updates and trainings for ``village_id``."""
+    if is_admin(user):
+        return True
+    return (user.role == Role.LEADER and village_id is not None
+            and _own_village_id(user) == village_id)
+
+
+# --- staleness -----------------------------------------------------------------------------
+
+
+def stale_days() -> int:
+    """The configured ``stale_board_days``."""
+    return int(setting(PLUGIN, "stale_board_days"))
+
+
+def last_updates(board_ids, until: date | None = None) -> dict[int, date | None]:
+    """The day of the latest update of each board (``None`` if never), up to ``until``."""
+    ids = list(board_ids)
+    last = dict.fromkeys(ids, None)
+    if ids:
+        query = (select(BoardUpdate.board_id, func.max(BoardUpdate.updated_on))
+                 .where(BoardUpdate.board_id.in_(ids)).group_by(BoardUpdate.board_id))
+        if until is not None:
+            query = query.where(BoardUpdate.updated_on <= until)
+        last.update(db.session.execute(query).tuples().all())
+    return last
+
+
+def since(board: Board, last: date | None) -> date:
+    """The day staleness counts from: the last update, or the day the board was added."""
+    return last if last is not None else board.created_at.date()
+
+
+def is_stale(start: date, on: date | None = None, days: int | None = None) -> bool:
+    """True when nothing went up on the board for ``days`` since ``start``."""
+    days = stale_days() if days is None else days
+    return (on or today()) - start >= timedelta(days=days)
+
+
+def open_reminders():
+    """A SELECT of the reminders with no update recorded after them."""
+    newer = exists(select(BoardUpdate.id).where(BoardUpdate.board_id == Reminder.board_id,
+                                                BoardUpdate.created_at > Reminder.sent_at))
+    return select(Reminder).where(~newer)
+
+
+def remind_stale_publicists(on: date | None = None) -> int:
+    """Record a reminder for each stale board's publicist, once per staleness period.
+
+    A board with an open reminder (no update recorded since it was sent) is skipped, so the
+    publicist is reminded again only after a new update and new staleness. Commits; returns
+    how many reminders were made.
+    """
+    on = on or today()
+    days = stale_days()
+    boards = db.session.scalars(select(Board).where(Board.publicist_id.is_not(None))).all()
+    last = last_updates(b.id for b in boards)
+    reminded = set(db.session.scalars(open_reminders().with_only_columns(Reminder.board_id)))
+    made = 0
+    for board in boards:
+        start = since(board, last[board.id])
+        if board.id in reminded or not is_stale(start, on, days):
+            continue
+        db.session.add(Reminder(board_id=board.id, member_id=board.publicist_id,
+                                due_since=start + timedelta(days=days), sent_at=utcnow()))
+        made += 1
+    db.session.commit()
+    return made
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    """instance/uploads/noticeboards/ (made when missing)."""
+    path = Path(current_app.instance_path) / "uploads" / PLUGIN
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_photo(data: bytes) -> str:
+    """The media type of a photo's bytes; ``FieldErrors`` (field ``photo``) if refused."""
+    limit = int(setting(PLUGIN, "max_photo_kb"))
+    if len(data) > limit * 1024:
+        raise FieldErrors({"photo": [_("The photo is larger than %(n)s KB.", n=limit)]})
+    for media_type, (_ext, test) in PHOTO_TYPES.items():
+        if test(data[:16]):
+            return media_type
+    raise FieldErrors({"photo": [_("Upload a JPEG, PNG or WebP image.")]})
+
+
+def store_photo(data: bytes, media_type: str) -> str:
+    """Write the photo under a random name; return the name."""
+    name = secrets.token_hex(16) + PHOTO_TYPES[media_type][0]
+    (upload_dir() / name).write_bytes(data)
+    return name
+
+
+def photo_path(update: BoardUpdate) -> Path | None:
+    """Where an update's photo lies, or ``None`` without one (or when it is missing)."""
+    if not update.photo:
+        return None
+    path = upload_dir() / Path(update.photo).name
+    return path if path.is_file() else None
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def _village(errors: dict, village_id: int | None) -> Area | None:
+    """The village ``village_id``, or an error on ``village_id``."""
+    area = db.session.get(Area, village_id) if village_id else None
+    if area is None or area.kind != AreaKind.VILLAGE:
+        errors["village_id"] = [_("Choose a village.")]
+        return None
+    return area
+
+
+@dataclass
+class StationInput:
+    """What a station is made of."""
+
+    village_id: int | None
+    name: str
+    place: str = ""
+
+
+def save_station(data: StationInput, station: Station | None = None) -> Station:
+    """Create (or change) a station; admins only. Commits."""
+    errors: dict = {}
+    _village(errors, data.village_id)
+    name = clean_text(errors, "name", data.name, 120, required=True)
+    place = clean_text(errors, "place", data.place, 200)
+    if errors:
+        raise FieldErrors(errors)
+    station = station or Station()
+    station.village_id, station.name, station.place = data.village_id, name, place
+    db.session.add(station)
+    db.session.commit()
+    return station
+
+
+@dataclass
+class BoardInput:
+    """What a board is made of (``village_id`` is taken from the station when there is one)."""
+
+    name: str
+    village_id: int | None = None
+    station_id: int | None = None
+    location: str = ""
+    publicist_id: int | None = None
+
+
+def publicist_candidates(village_id: int | None):
+    """A SELECT of the live members of teams of ``village_id``, young officials first."""
+    return (select(Member).join(Team, Team.id == Member.team_id)
+            .where(Team.village_id == village_id, Member.deleted_at.is_(None),
+                   Team.deleted_at.is_(None))
+            .order_by(Member.is_young_official.desc(), Member.name, Member.id))
+
+
+def save_board(data: BoardInput, board: Board | None = None) -> Board:
+    """Create (or change) a board; admins only. Commits.
+
+    A publicist must be a member of a team of the board's village. One who is not a young
+    village official is accepted but flagged on the pages (the sources train young officials).
+    """
+    errors: dict = {}
+    village_id = data.village_id
+    if data.station_id:
+        station = db.session.get(Station, data.station_id)
+        if station is None:
+            errors["station_id"] = [_("Choose an existing station.")]
+        else:
+            village_id = station.village_id
+    _village(errors, village_id)
+    name = clean_text(errors, "name", data.name, 120, required=True)
+    location = clean_text(errors, "location", data.location, 200)
+    if data.publicist_id and "village_id" not in errors:
+        ok = db.session.scalar(publicist_candidates(village_id)
+                               .where(Member.id == data.publicist_id)
+                               .with_only_columns(Member.id))
+        if ok is None:
+            errors["publicist_id"] = [_("Choose a member of a team of the board's village.")]
+    if errors:
+        raise FieldErrors(errors)
+    board = board or Board()
+    board.village_id, board.station_id = village_id, data.station_id or None
+    board.name, board.location = name, location
+    board.publicist_id = data.publicist_id or None
+    db.session.add(board)
+    db.session.commit()
+    return board
+
+
+@dataclass
+class UpdateInput:
+    """One update of a board; ``photo`` holds the uploaded bytes, if any."""
+
+    updated_on: date | None
+    title: str
+    summary: str = ""
+    photo: bytes | None = None
+
+
+def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
+    """Record an update of ``board`` by ``user`` (checked by the caller). Commits."""
+    errors: dict = {}
+    if data.updated_on is None:
+        errors["updated_on"] = [_("Enter the day of the update.")]
+    elif data.updated_on > today():
+        errors["updated_on"] = [_("The day cannot be in the future.")]
+    title = clean_text(errors, "title", data.title, 200, required=True)
+    summary = clean_text(errors, "summary", data.summary, 4000)
+    media_type = None
+    if data.photo:
+        try:
+            media_type = check_photo(data.photo)
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
+    update = BoardUpdate(board_id=board.id, updated_on=data.updated_on, title=title,
+                         summary=summary, recorded_by_id=user.id)
+    if media_type:
+        update.photo, update.photo_type = store_photo(data.photo, media_type), media_type
+    db.session.add(update)
+    db.session.commit()
+    return update
+
+
+@dataclass
+class TrainingInput:
+    """A training session and its attendees (member ids)."""
+
+    held_on: date | None
+    topic: str
+    hours: Decimal | float | str | None
+    kind: str
+    trainer: str = ""
+    attendee_ids: list[int] = field(default_factory=list)
+
+
+def publicists_for(user: User):
+    """A SELECT of the members who may attend a training ``user`` records: the publicists of
+    boards (all for admins, those of the leader's village for leaders)."""
+    query = (select(Member).join(Board, Board.publicist_id == Member.id)
+             .where(Member.deleted_at.is_(None)).distinct().order_by(Member.name, Member.id))
+    if not is_admin(user):
+        village_id = _own_village_id(user) if user.role == Role.LEADER else None
+        query = query.where(Board.village_id == village_id if village_id else false())
+    return query
+
+
+def add_training(user: User, data: TrainingInput) -> Training:
+    """Record a training; the attendees must be publicists ``user`` may train. Commits."""
+    errors: dict = {}
+    if data.held_on is None:
+        errors["held_on"] = [_("Enter the day of the training.")]
+    elif data.held_on > today():
+        errors["held_on"] = [_("The day cannot be in the future.")]
+    topic = clean_text(errors, "topic", data.topic, 200, required=True)
+    trainer = clean_text(errors, "trainer", data.trainer, 120)
+    try:
+        hours = Decimal(str(data.hours)).quantize(Decimal("0.1"))
+        if not Decimal("0.5") <= hours <= Decimal("100"):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["hours"] = [_("Enter the hours, from 0.5 to 100.")]
+    if data.kind not in TRAINING_KINDS:
+        errors["kind"] = [_("Choose on site or remote education.")]
+    ids = sorted(set(data.attendee_ids or []))
+    members = []
+    if not ids:
+        errors["attendee_ids"] = [_("Choose at least one publicist.")]
+    else:
+        members = db.session.scalars(publicists_for(user).where(Member.id.in_(ids))).all()
+        if len(members) != len(ids):
+            errors["attendee_ids"] = [_("Choose publicists of boards you may record for.")]
+    if errors:
+        raise FieldErrors(errors)
+    training = Training(held_on=data.held_on, topic=topic, hours=hours, trainer=trainer,
+                        kind=data.kind, attendees=list(members))
+    db.session.add(training)
+    db.session.commit()
+    return training

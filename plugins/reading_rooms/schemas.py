@@ -1,0 +1,140 @@
+"""Marshmallow schemas of the reading rooms API (names prefixed for the OpenAPI document)."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from core.api.common import MAX_ID, DateRangeSchema, query_id
+from plugins.reading_rooms.services import MAX_COUNT
+
+_ID = validate.Range(min=1, max=MAX_ID)
+_COUNT = validate.Range(min=0, max=MAX_COUNT)
+
+
+class ReadingRoomSchema(Schema):
+    """A reading room."""
+
+    id = fields.Integer(dump_only=True)
+    area_id = fields.Integer(metadata={"description": "The township or village served"})
+    area = fields.String(attribute="area.name", dump_only=True)
+    name = fields.String()
+    place = fields.String()
+    opening_notes = fields.String()
+    model_since = fields.Date(allow_none=True,
+                              metadata={"description": "County-level model room since this day"})
+
+
+class ReadingRoomInputSchema(Schema):
+    """A new reading room."""
+
+    area_id = fields.Integer(required=True, validate=_ID)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    place = fields.String(load_default="", validate=validate.Length(max=200))
+    opening_notes = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ReadingRoomPatchSchema(Schema):
+    """Changes to a reading room; ``model_since`` null withdraws the model-room title."""
+
+    area_id = fields.Integer(validate=_ID)
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    place = fields.String(validate=validate.Length(max=200))
+    opening_notes = fields.String(validate=validate.Length(max=500))
+    model_since = fields.Date(allow_none=True)
+
+
+class ReadingRoomListArgsSchema(Schema):
+    """Filters of the room list."""
+
+    area = query_id("Only rooms inside this area's subtree")
+
+
+class ReadingRoomUsageSchema(Schema):
+    """A usage record of a room for a period."""
+
+    id = fields.Integer(dump_only=True)
+    room_id = fields.Integer(required=True, validate=_ID)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    reads = fields.Integer(required=True, validate=_COUNT)
+    downloads = fields.Integer(required=True, validate=_COUNT)
+    active_readers = fields.Integer(required=True, validate=_COUNT)
+
+    @validates_schema
+    def _in_order(self, data, **kwargs):
+        """The period must not end before it starts."""
+        if data.get("period_start") and data.get("period_end") \
+                and data["period_end"] < data["period_start"]:
+            raise ValidationError(str(_l("The period ends before it starts.")), "period_end")
+
+
+class ReadingRoomUsageArgsSchema(DateRangeSchema):
+    """Filters of the usage list: a room, and records inside the date range."""
+
+    room = query_id("Only records of this room")
+
+
+class ReadingRoomReportRowSchema(Schema):
+    """A ranked room of an inspection report."""
+
+    rank = fields.Integer()
+    room_id = fields.Integer()
+    area_id = fields.Integer()
+    room = fields.String()
+    area = fields.String()
+    township = fields.String()
+    reads = fields.Integer()
+    downloads = fields.Integer()
+    usage = fields.Integer()
+    active_readers = fields.Integer()
+    model = fields.Boolean()
+    low = fields.Boolean()
+
+
+class ReadingRoomReportSchema(Schema):
+    """An inspection report: the rooms of a period ranked, low ones flagged."""
+
+    id = fields.Integer(allow_none=True, metadata={"description": "Set for a stored report"})
+    period_start = fields.Date()
+    period_end = fields.Date()
+    generated_at = fields.DateTime(allow_none=True)
+    threshold = fields.Integer()
+    rows = fields.List(fields.Nested(ReadingRoomReportRowSchema))
+
+
+class ReadingRoomStoredReportSchema(Schema):
+    """A stored report in the list (without its rows)."""
+
+    id = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    generated_at = fields.DateTime()
+    threshold = fields.Integer()
+
+
+class ReadingRoomInspectionArgsSchema(DateRangeSchema):
+    """The period of an inspection report (default: the previous month)."""
+
+
+class ReadingRoomYearArgsSchema(Schema):
+    """The year of a ranking."""
+
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+class ReadingRoomCommendationSchema(Schema):
+    """A confirmed commendation."""
+
+    year = fields.Integer()
+    room_id = fields.Integer()
+    rank = fields.Integer()
+    usage = fields.Integer()
+    confirmed_at = fields.DateTime()
+
+
+class ReadingRoomRankingSchema(Schema):
+    """The year-end ranking: every room, the proposal and what an admin confirmed."""
+
+    year = fields.Integer()
+    rows = fields.List(fields.Nested(ReadingRoomReportRowSchema))
+    proposal = fields.List(fields.Nested(ReadingRoomReportRowSchema))
+    confirmed = fields.List(fields.Nested(ReadingRoomCommendationSchema))
