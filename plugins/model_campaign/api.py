@@ -112,6 +112,7 @@ def _dump(nomination: Nomination) -> Nomination:
     """Attach the computed values the schemas show."""
     nomination.mean_percent = svc.mean_percent(nomination)
     nomination.proposes_award = svc.proposes_award(nomination)
+    nomination.decisions = [s.value for s in svc.next_decisions(caller(), nomination)]
     return nomination
 
 
@@ -181,7 +182,12 @@ class Transitions(MethodView):
     @blp.response(201, ModelCampaignNominationDetailSchema)
     @documents(blp, 401, 403, 404, 409, 422)
     def post(self, data, nomination_id):
-        """Award, refuse (reason required) or withdraw; refused transitions answer 409"""
+        """Award, refuse (reason required) or withdraw; refused transitions answer 409
+
+        Only the decisions valid from the present status are accepted (the nomination's
+        ``decisions``): awarded and not awarded from assessed, withdrawn from nominated or
+        assessed. Awarded, not awarded and withdrawn are final.
+        """
         nomination = readable(Nomination, nomination_id, svc.nomination_scope)
         if not svc.may_decide(caller(), nomination, svc.Status(data["to"])):
             abort(403)

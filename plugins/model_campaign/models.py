@@ -102,11 +102,13 @@ class Nomination(TimestampMixin, Base):
     area: Mapped["Area"] = relationship()
     member: Mapped["Member | None"] = relationship()
     nominated_by: Mapped["User | None"] = relationship()
+    # classes given as lambdas, not names: the core has tables of the same class names, and a
+    # name would be ambiguous in the shared registry
     assessments: Mapped[list["Assessment"]] = relationship(
-        back_populates="nomination", order_by="Assessment.id"
+        lambda: Assessment, back_populates="nomination", order_by=lambda: Assessment.id
     )
     transitions: Mapped[list["Transition"]] = relationship(
-        back_populates="nomination", order_by="Transition.id"
+        lambda: Transition, back_populates="nomination", order_by=lambda: Transition.id
     )
 
     @property
@@ -140,7 +142,8 @@ class Assessment(TimestampMixin, Base):
     nomination: Mapped[Nomination] = relationship(back_populates="assessments")
     assessor: Mapped["User"] = relationship()
     scores: Mapped[list["Score"]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", order_by="Score.id"
+        lambda: Score, back_populates="assessment", cascade="all, delete-orphan",
+        order_by=lambda: Score.id
     )
 
     @property

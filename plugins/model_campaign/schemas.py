@@ -134,7 +134,8 @@ class ModelCampaignNominationSchema(Schema):
     area_id = _id(required=True, metadata={"description": "township, village, or the "
                                                           "household's village"})
     household_name = fields.String(load_default="", validate=validate.Length(max=80))
-    member_id = _id(load_default=None, allow_none=True)
+    member_id = _id(load_default=None, allow_none=True, metadata={
+        "description": "household tier only: a member of a team of the household's village"})
     reason = fields.String(required=True, validate=validate.Length(max=2000))
     evidence = fields.String(required=True, validate=validate.Length(max=5000))
     links = fields.Function(
@@ -154,6 +155,12 @@ class ModelCampaignNominationDetailSchema(ModelCampaignNominationSchema):
     assessments = fields.List(fields.Nested(ModelCampaignAssessmentSchema), dump_only=True)
     transitions = fields.List(fields.Nested(ModelCampaignTransitionSchema), dump_only=True)
     proposes_award = fields.Boolean(dump_only=True, allow_none=True)
+    decisions = fields.List(
+        fields.String(metadata={"enum": ["awarded", "not_awarded", "withdrawn"]}),
+        dump_only=True,
+        metadata={"description": "The decisions the caller may take now (POST .../transitions):"
+                                 " only those valid from the present status; none once it is "
+                                 "final (awarded, not_awarded, withdrawn)"})
 
 
 class ModelCampaignNominationArgsSchema(AreaFilterSchema):

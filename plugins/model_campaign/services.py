@@ -43,12 +43,18 @@ STATUS_LABELS = {
     Status.WITHDRAWN: _l("Withdrawn"),
 }
 
-#: the decisions a user may take on a nomination, and the statuses each may start from
+#: the decisions a user may take on a nomination, and the statuses each may start from.
+#: The workflow: nominated -> assessed (by the first assessment) -> awarded or not awarded;
+#: nominated or assessed -> withdrawn. Awarded, not awarded and withdrawn are final: no
+#: decision starts from them (there is no reopening; a withdrawn nominee may be nominated
+#: again in the round).
 DECISIONS = {
     Status.AWARDED: {Status.ASSESSED},
     Status.NOT_AWARDED: {Status.ASSESSED},
     Status.WITHDRAWN: {Status.NOMINATED, Status.ASSESSED},
 }
+#: the statuses no decision leaves
+FINAL = frozenset({Status.AWARDED, Status.NOT_AWARDED, Status.WITHDRAWN})
 
 
 def tier_label(tier) -> str:
@@ -141,6 +147,13 @@ def may_decide(user: User, nomination: Nomination, to: Status) -> bool:
     if to == Status.WITHDRAWN:
         return may_withdraw(user, nomination)
     return may_assess(user, nomination)
+
+
+def next_decisions(user: User, nomination: Nomination) -> list[Status]:
+    """The decisions valid from the nomination's present status that ``user`` may take
+    (none for a final status), in the order of ``DECISIONS``."""
+    return [to for to, starts in DECISIONS.items()
+            if nomination.status in starts and may_decide(user, nomination, to)]
 
 
 # --- criteria and rounds ---------------------------------------------------------------------
@@ -293,7 +306,9 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
     household = clean_text(errors, "household_name", data.household_name, 80,
                            required=tier == Tier.HOUSEHOLD)
     member = None
-    if tier == Tier.HOUSEHOLD and data.member_id:
+    if tier is not None and tier != Tier.HOUSEHOLD and data.member_id:
+        errors["member_id"] = [_("Only a model household names the member heading it.")]
+    elif tier == Tier.HOUSEHOLD and data.member_id:
         member = db.session.get(Member, data.member_id)
         team = member.team if member is not None and member.deleted_at is None else None
         if team is None or (area is not None and team.village_id != area.id):

@@ -11,7 +11,7 @@ from wtforms.fields import SelectChoice
 
 from core.extensions import db
 from core.forms_teams import placeholder, scoped_areas, show_errors
-from core.models import Area, AreaKind, Member, Role, Team
+from core.models import Area, AreaKind, Role
 from core.permissions import get_readable_or_404, is_admin, require, require_admin
 from core.services import Conflict, FieldErrors
 from plugins.model_campaign import services as svc
@@ -193,23 +193,32 @@ def _area_choices() -> list[SelectChoice]:
         for v in villages]
 
 
-def _member_choices() -> list[SelectChoice]:
-    """Members of the teams in the villages the user may nominate, grouped by village."""
-    query = (select(Member, Area.name).join(Team, Team.id == Member.team_id)
-             .join(Area, Area.id == Team.village_id)
-             .where(Member.deleted_at.is_(None), Team.deleted_at.is_(None)))
-    if current_user.role == Role.LEADER:
-        query = query.where(Team.village_id == current_user.team.village_id)
-    elif current_user.role == Role.REVIEWER:
-        query = query.where(Area.path.startswith(current_user.area.path, autoescape=True))
-    rows = db.session.execute(query.order_by(Area.name, Member.name, Member.id)).all()
+def _members_village(form: NominationForm) -> Area | None:
+    """The village whose members the picker offers: the form's area when it is a village the
+    user may nominate in (a leader's is always their own)."""
+    allowed = {choice.value for choice in form.area_id.choices if choice.value}
+    if str(form.area_id.data) not in allowed:
+        return None
+    area = db.session.get(Area, form.area_id.data)
+    return area if area is not None and area.kind == AreaKind.VILLAGE else None
+
+
+def _member_choices(village: Area | None) -> list[SelectChoice]:
+    """The members of the teams of ``village`` only (never every member in scope)."""
+    if village is None:
+        return [placeholder(_("Choose the village first"))]
     return [placeholder(_("No member"))] + [
-        SelectChoice(str(m.id), m.name, optgroup=village) for m, village in rows]
+        SelectChoice(str(m.id), m.name) for m in svc.village_members(village.id)]
 
 
 @bp.route("/nominations/new", methods=["GET", "POST"])
 def nomination_form():
-    """Nominate a township, village or household with its evidence."""
+    """Nominate a township, village or household with its evidence.
+
+    The member picker lists the members of the chosen village only. Without JavaScript the
+    "show the village's members" button posts the form back unsaved, with everything typed
+    kept and the picker filled; ``?area=`` does the same for a link.
+    """
     require(svc.may_nominate_some(current_user))
     form = NominationForm()
     rounds = db.session.scalars(select(Round).order_by(Round.year.desc())).all()
@@ -217,13 +226,18 @@ def nomination_form():
     form.tier.choices = (_tier_choices()[1:] if current_user.role == Role.LEADER
                          else _tier_choices())
     form.area_id.choices = _area_choices()
-    form.member_id.choices = _member_choices()
     if request.method == "GET":
         current = _current_round(list(rounds))
         form.round_id.data = current.id if current else None
         if request.args.get("tier") in {t.value for t in Tier}:
             form.tier.data = request.args["tier"]
-    if form.validate_on_submit():
+        form.area_id.data = request.args.get("area", type=int)
+        if current_user.role == Role.LEADER:
+            form.area_id.data = current_user.team.village_id
+    village = _members_village(form)
+    form.member_id.choices = _member_choices(village)
+    picking = request.method == "POST" and "show_members" in request.form
+    if not picking and form.validate_on_submit():
         data = svc.NominationInput(
             form.round_id.data, form.tier.data, form.area_id.data, form.household_name.data or "",
             form.member_id.data, form.reason.data, form.evidence.data, form.links.data or "")
@@ -238,7 +252,8 @@ def nomination_form():
         else:
             flash(_("Nomination saved."), "success")
             return redirect(url_for("model_campaign.nomination", nomination_id=nomination.id))
-    return _form_page(form, _("New nomination"), url_for("model_campaign.index"))
+    return render_template("model_campaign/nomination_form.html", form=form, village=village,
+                           pick=current_user.role != Role.LEADER)
 
 
 def _readable(nomination_id: int) -> Nomination:
@@ -246,11 +261,10 @@ def _readable(nomination_id: int) -> Nomination:
     return get_readable_or_404(Nomination, nomination_id, svc.nomination_scope(current_user))
 
 
-def _decision_form(nomination: Nomination, any_status: bool = False) -> DecisionForm | None:
-    """The decisions the user may take now (or in any status), or ``None`` when none."""
-    options = [to for to, starts in svc.DECISIONS.items()
-               if (any_status or nomination.status in starts)
-               and svc.may_decide(current_user, nomination, to)]
+def _decision_form(nomination: Nomination) -> DecisionForm | None:
+    """The decisions valid from the nomination's present status that the user may take, or
+    ``None`` when there are none (a final status, or no right to decide)."""
+    options = svc.next_decisions(current_user, nomination)
     if not options:
         return None
     form = DecisionForm()
@@ -259,10 +273,12 @@ def _decision_form(nomination: Nomination, any_status: bool = False) -> Decision
     return form
 
 
-def _nomination_page(nomination: Nomination, decision: DecisionForm | None):
-    """Render a nomination's page."""
+def _nomination_page(nomination: Nomination, decision: DecisionForm | None,
+                     refusal: str | None = None):
+    """Render a nomination's page; ``refusal`` explains a decision the workflow refused."""
     return render_template(
-        "model_campaign/nomination.html", n=nomination, decision=decision,
+        "model_campaign/nomination.html", n=nomination, decision=decision, refusal=refusal,
+        final=nomination.status in svc.FINAL,
         may_assess=svc.may_assess(current_user, nomination)
         and nomination.status in (Status.NOMINATED, Status.ASSESSED),
         mean=svc.mean_percent(nomination), proposal=svc.proposes_award(nomination),
@@ -280,13 +296,22 @@ def nomination(nomination_id):
 
 @bp.route("/nominations/<int:nomination_id>/decide", methods=["POST"])
 def decide(nomination_id):
-    """Award, refuse (with a reason) or withdraw a nomination."""
+    """Award, refuse (with a reason) or withdraw a nomination.
+
+    Any decision the user has the right to take is accepted here, so the service explains a
+    transition the present status forbids (e.g. from a page left open); the page then offers
+    only the decisions valid now, or none once the status is final.
+    """
     item = _readable(nomination_id)
-    form = _decision_form(item, any_status=True)  # the service explains a refused transition
     wanted = request.form.get("to", "")
     if wanted in {s.value for s in svc.DECISIONS}:
         require(svc.may_decide(current_user, item, Status(wanted)))
-    require(form is not None)
+    rights = [to for to in svc.DECISIONS if svc.may_decide(current_user, item, to)]
+    require(bool(rights))
+    form = DecisionForm()
+    form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s))
+                                         for s in rights]
+    refusal = None
     if form.validate_on_submit():
         try:
             svc.decide(item, form.to.data, form.reason.data, current_user)
@@ -295,12 +320,17 @@ def decide(nomination_id):
             show_errors(form, exc.errors)
         except Conflict as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            refusal = str(exc)
         else:
             flash(_("Status changed to %(status)s.", status=svc.status_label(item.status)),
                   "success")
             return redirect(url_for("model_campaign.nomination", nomination_id=item.id))
-    return _nomination_page(item, form)
+    options = svc.next_decisions(current_user, item)
+    if not options:
+        return _nomination_page(item, None, refusal)
+    form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s))
+                                         for s in options]
+    return _nomination_page(item, form, refusal)
 
 
 @bp.route("/nominations/<int:nomination_id>/assess", methods=["GET", "POST"])

@@ -1,10 +1,12 @@
 """/api/v1/plugins/noticeboards: stations, boards, updates, trainings and open reminders.
 
-Admins write stations and boards; admins and the leaders of a board's village record updates
-and trainings; everyone reads what their scope allows.
+Admins write stations and boards; admins and the leaders of a board's village record, correct
+and delete updates (and their photos) and trainings; everyone reads what their scope allows.
 """
 
+from flask import request
 from flask.views import MethodView
+from flask_smorest import abort as smorest_abort
 from sqlalchemy import select
 
 from core.api.common import (
@@ -14,15 +16,18 @@ from core.api.common import (
     filter_args,
     item_rule,
     paginate,
+    patched,
     readable,
     save,
 )
 from core.extensions import db
 from core.models import Area
 from core.permissions import require, require_admin
+from core.services import FieldErrors
 from plugins.noticeboards import services as svc
 from plugins.noticeboards.models import Board, BoardUpdate, Reminder, Station, Training
 from plugins.noticeboards.schemas import (
+    PHOTO_UPLOAD_BODY,
     NoticeboardsBoardInputSchema,
     NoticeboardsBoardListArgsSchema,
     NoticeboardsBoardPatchSchema,
@@ -33,8 +38,10 @@ from plugins.noticeboards.schemas import (
     NoticeboardsStationSchema,
     NoticeboardsTrainingInputSchema,
     NoticeboardsTrainingListArgsSchema,
+    NoticeboardsTrainingPatchSchema,
     NoticeboardsTrainingSchema,
     NoticeboardsUpdateInputSchema,
+    NoticeboardsUpdatePatchSchema,
     NoticeboardsUpdateSchema,
 )
 
@@ -74,21 +81,21 @@ class Boards(MethodView):
 
     @blp.arguments(NoticeboardsBoardListArgsSchema, location="query")
     @blp.response(200, NoticeboardsBoardSchema(many=True))
+    @paginate(blp)
     @documents(blp, 401)
     def get(self, args):
         """List boards
 
-        The boards the caller may read, with their last update and stale flag. ``area``:
-        inside the area's subtree; ``stale``: only stale (or only fresh) boards.
+        The boards the caller may read, with their last update and stale flag, by village
+        name. ``area``: inside the area's subtree; ``stale``: only stale (or only fresh) boards.
         """
         query = (select(Board).join(Area, Area.id == Board.village_id)
                  .where(svc.board_scope(caller())).order_by(Area.name, Board.name, Board.id))
-        boards = _scalars(filter_args(query, args, area=Board.village_id))
+        query = filter_args(query, args, area=Board.village_id)
         if "stale" in args:
-            schema = NoticeboardsBoardSchema(many=True)
-            schema._attach(boards, True)
-            boards = [b for b in boards if b.api_stale == args["stale"]]
-        return boards
+            stale = Board.id.in_(svc.stale_board_ids(query.whereclause))
+            query = query.where(stale if args["stale"] else ~stale)
+        return query
 
     @blp.arguments(NoticeboardsBoardInputSchema)
     @blp.response(201, NoticeboardsBoardSchema)
@@ -155,6 +162,82 @@ class BoardUpdates(MethodView):
         return save(svc.add_update, caller(), board, svc.UpdateInput(**data))
 
 
+def _writable_update(update_id: int) -> BoardUpdate:
+    """The update when the caller may read its board and record its updates (404 / 403)."""
+    update = readable(BoardUpdate, update_id, lambda user: BoardUpdate.board_id.in_(
+        select(Board.id).where(svc.board_scope(user))))
+    require(svc.may_write_update(caller(), update))
+    return update
+
+
+@blp.route("/updates" + item_rule("update_id"))
+class UpdateById(MethodView):
+    """One update of a board."""
+
+    @blp.response(200, NoticeboardsUpdateSchema)
+    @documents(blp, 401, 403, 404)
+    def get(self, update_id):
+        """Get an update"""
+        return readable(BoardUpdate, update_id, lambda user: BoardUpdate.board_id.in_(
+            select(Board.id).where(svc.board_scope(user))))
+
+    @blp.arguments(NoticeboardsUpdatePatchSchema(partial=True))
+    @blp.response(200, NoticeboardsUpdateSchema)
+    @documents(blp, 401, 403, 404)
+    def patch(self, data, update_id):
+        """Correct an update (admin, or a leader of the board's village)
+
+        Fields left out keep their value; the photo stays (see ``/photo``).
+        """
+        update = _writable_update(update_id)
+        stored = {"updated_on": update.updated_on, "title": update.title,
+                  "summary": update.summary}
+        return save(svc.change_update, update, svc.UpdateInput(**(stored | data)))
+
+    @blp.response(204)
+    @documents(blp, 401, 403, 404)
+    def delete(self, update_id):
+        """Delete an update recorded by mistake (admin, or a leader of the board's village)
+
+        The update and its photo are removed for good.
+        """
+        save(svc.delete_update, _writable_update(update_id))
+
+
+def _files_errors(errors: dict) -> None:
+    """Answer 422 naming the refused file fields: ``{"errors": {"files": {field: [...]}}}``."""
+    db.session.rollback()
+    smorest_abort(422, messages={"files": {k: [str(m) for m in v] for k, v in errors.items()}})
+
+
+@blp.route("/updates" + item_rule("update_id", "/photo"))
+class UpdatePhoto(MethodView):
+    """The photo of an update."""
+
+    @blp.doc(requestBody=PHOTO_UPLOAD_BODY)
+    @blp.response(200, NoticeboardsUpdateSchema)
+    @documents(blp, 401, 403, 404, 422)
+    def put(self, update_id):
+        """Upload or replace an update's photo (admin, or a leader of the board's village)
+
+        A multipart/form-data request with the file in the field ``photo``; the same size
+        and type limits as the pages apply (422 naming ``photo`` otherwise).
+        """
+        update = _writable_update(update_id)
+        upload = request.files.get("photo")
+        data = upload.read() if upload is not None else None
+        try:
+            return svc.set_photo(update, data)
+        except FieldErrors as exc:
+            _files_errors(exc.errors)
+
+    @blp.response(200, NoticeboardsUpdateSchema)
+    @documents(blp, 401, 403, 404)
+    def delete(self, update_id):
+        """Remove an update's photo (admin, or a leader of the board's village)"""
+        return save(svc.remove_photo, _writable_update(update_id))
+
+
 @blp.route("/trainings", strict_slashes=False)
 class Trainings(MethodView):
     """The training collection."""
@@ -182,6 +265,43 @@ class Trainings(MethodView):
     def post(self, data):
         """Record a training (admin; a leader for their village's publicists)"""
         return save(svc.add_training, caller(), svc.TrainingInput(**data))
+
+
+def _writable_training(training_id: int) -> Training:
+    """The training when the caller may read it and train all its attendees (404 / 403)."""
+    training = readable(Training, training_id, svc.training_scope)
+    require(svc.may_write_training(caller(), training))
+    return training
+
+
+@blp.route("/trainings" + item_rule("training_id"))
+class TrainingById(MethodView):
+    """One training."""
+
+    @blp.response(200, NoticeboardsTrainingSchema)
+    @documents(blp, 401, 403, 404)
+    def get(self, training_id):
+        """Get a training"""
+        return readable(Training, training_id, svc.training_scope)
+
+    @blp.arguments(NoticeboardsTrainingPatchSchema(partial=True))
+    @blp.response(200, NoticeboardsTrainingSchema)
+    @documents(blp, 401, 403, 404)
+    def patch(self, data, training_id):
+        """Correct a training (admin; a leader when every attendee is their village's)
+
+        Fields left out keep their value; the checks of recording a training apply.
+        """
+        training = _writable_training(training_id)
+        values = patched(svc.TrainingInput, training, data,
+                         attendee_ids=[m.id for m in training.attendees])
+        return save(svc.change_training, caller(), training, values)
+
+    @blp.response(204)
+    @documents(blp, 401, 403, 404)
+    def delete(self, training_id):
+        """Delete a training recorded by mistake (same rule as correcting it)"""
+        save(svc.delete_training, _writable_training(training_id))
 
 
 @blp.route("/reminders", strict_slashes=False)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     SelectField,
@@ -49,6 +50,14 @@ class UpdateForm(FlaskForm):
     summary = TextAreaField(_l("Content summary"), validators=[Length(max=4000)])
     photo = FileField(_l("Photo (JPEG, PNG or WebP)"),
                       render_kw={"accept": "image/jpeg,image/png,image/webp"})
+
+
+class UpdateEditForm(UpdateForm):
+    """Correct an update: a new photo replaces the old one, or the photo is removed."""
+
+    photo = FileField(_l("New photo (JPEG, PNG or WebP; replaces the present one)"),
+                      render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    remove_photo = BooleanField(_l("Remove the present photo"))
 
 
 class TrainingForm(FlaskForm):

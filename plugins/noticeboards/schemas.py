@@ -95,11 +95,27 @@ class NoticeboardsUpdateSchema(RecordSchema):
 
 
 class NoticeboardsUpdateInputSchema(Schema):
-    """A new update (photos are uploaded from the board's page)."""
+    """A new update (its photo is sent afterwards to ``/updates/{update_id}/photo``)."""
 
     updated_on = fields.Date(required=True)
     title = text(200, required=True)
     summary = text(4000)
+
+
+class NoticeboardsUpdatePatchSchema(NoticeboardsUpdateInputSchema):
+    """Corrections to an update (fields left out keep their value)."""
+
+
+#: the request body of a photo upload, for the OpenAPI document
+PHOTO_UPLOAD_BODY = {
+    "required": True,
+    "description": "The photo as the multipart/form-data file field ``photo``: JPEG, PNG or "
+                   "WebP, at most the plugin's ``max_photo_kb`` (the limits of the pages).",
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["photo"],
+        "properties": {"photo": {"type": "string", "format": "binary"}},
+    }}},
+}
 
 
 class NoticeboardsTrainingSchema(RecordSchema):
@@ -126,6 +142,10 @@ class NoticeboardsTrainingInputSchema(Schema):
     trainer = text(120)
     kind = fields.String(required=True, validate=validate.OneOf(TRAINING_KINDS))
     attendee_ids = ref_list("The publicists who attended (member ids)", required=True)
+
+
+class NoticeboardsTrainingPatchSchema(NoticeboardsTrainingInputSchema):
+    """Corrections to a training (fields left out keep their value)."""
 
 
 class NoticeboardsTrainingListArgsSchema(DateRangeSchema):

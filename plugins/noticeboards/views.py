@@ -1,10 +1,21 @@
 """The noticeboards pages, under /plugins/noticeboards/."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import FileStorage
 from wtforms.fields import SelectChoice
 
 from core.extensions import db
@@ -13,7 +24,13 @@ from core.models import Area, Member, Team
 from core.permissions import get_readable_or_404, is_admin, require, require_admin
 from core.services import FieldErrors
 from plugins.noticeboards import services as svc
-from plugins.noticeboards.forms import BoardForm, StationForm, TrainingForm, UpdateForm
+from plugins.noticeboards.forms import (
+    BoardForm,
+    StationForm,
+    TrainingForm,
+    UpdateEditForm,
+    UpdateForm,
+)
 from plugins.noticeboards.models import (
     Board,
     BoardUpdate,
@@ -39,11 +56,8 @@ def kind_labels() -> dict[str, str]:
     return {"on_site": _("On site"), "remote": _("Remote education")}
 
 
-def _board_rows(query):
+def _board_rows(boards):
     """Boards with last update, stale flag and open reminder count, for a list."""
-    boards = db.session.scalars(query.options(
-        joinedload(Board.village), joinedload(Board.station), joinedload(Board.publicist))
-    ).all()
     last = svc.last_updates(b.id for b in boards)
     reminders = dict(db.session.execute(
         svc.open_reminders().with_only_columns(Reminder.board_id, func.count(Reminder.id))
@@ -59,23 +73,35 @@ def _board_rows(query):
 
 @bp.route("/")
 def index():
-    """Boards in the user's scope with their last update, stale flags and open reminders."""
-    query = (select(Board).join(Area, Area.id == Board.village_id)
-             .where(svc.board_scope(current_user)).order_by(Area.name, Board.name, Board.id))
+    """Boards in the user's scope, a page at a time, with their last update, stale flags and
+    open reminders; the figures count every board in scope."""
+    scope = svc.board_scope(current_user)
+    filters: dict[str, object] = {}
     village = request.args.get("village", type=int)
     if village:
-        query = query.where(Board.village_id == village)
-    rows = _board_rows(query)
+        scope = and_(scope, Board.village_id == village)
+        filters["village"] = village
+    stale_ids = svc.stale_board_ids(scope)
+    total = db.session.scalar(select(func.count(Board.id)).where(scope))
+    open_count = db.session.scalar(
+        svc.open_reminders().with_only_columns(func.count(Reminder.id))
+        .where(Reminder.board_id.in_(select(Board.id).where(scope))))
+    query = (select(Board).join(Area, Area.id == Board.village_id).where(scope)
+             .options(joinedload(Board.village), joinedload(Board.station),
+                      joinedload(Board.publicist))
+             .order_by(Area.name, Board.name, Board.id))
     stale_only = request.args.get("stale") == "1"
-    stale_count = sum(1 for row in rows if row["stale"])
-    shown = [row for row in rows if row["stale"]] if stale_only else rows
+    if stale_only:
+        query = query.where(Board.id.in_(stale_ids))
+        filters["stale"] = 1
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200,
+                       error_out=False)
     stations = db.session.scalar(select(func.count(Station.id))
                                  .where(svc.station_scope(current_user)))
-    open_count = sum(row["reminders"] for row in rows)
     return render_template(
-        "noticeboards/index.html", rows=shown, total=len(rows), stale_count=stale_count,
-        stations=stations, open_count=open_count, stale_only=stale_only,
-        days=svc.stale_days(), is_admin=is_admin(current_user),
+        "noticeboards/index.html", rows=_board_rows(page.items), page=page, filters=filters,
+        total=total, stale_count=len(stale_ids), stations=stations, open_count=open_count,
+        stale_only=stale_only, days=svc.stale_days(), is_admin=is_admin(current_user),
         may_train=svc.may_write_some(current_user),
     )
 
@@ -206,9 +232,8 @@ def new_update(board_id):
     require(svc.may_write_village(current_user, board.village_id))
     form = UpdateForm()
     if form.validate_on_submit():
-        photo = form.photo.data.read() if form.photo.data else None
         data = svc.UpdateInput(form.updated_on.data, form.title.data, form.summary.data or "",
-                               photo)
+                               _photo_bytes(form.photo))
         try:
             svc.add_update(current_user, board, data)
         except FieldErrors as exc:
@@ -221,11 +246,66 @@ def new_update(board_id):
                       url_for("noticeboards.board", board_id=board.id), multipart=True)
 
 
+def _photo_bytes(field) -> bytes | None:
+    """The bytes of the file uploaded in ``field``, or ``None`` when no file was sent."""
+    return field.data.read() if isinstance(field.data, FileStorage) and field.data else None
+
+
+def _readable_update(update_id: int) -> BoardUpdate:
+    """The update when the user may read its board (404 unknown, 403 out of scope)."""
+    return get_readable_or_404(BoardUpdate, update_id, BoardUpdate.board_id.in_(
+        select(Board.id).where(svc.board_scope(current_user))))
+
+
+def _writable_update(update_id: int) -> BoardUpdate:
+    """The update when the user may also change it (the rule of recording one)."""
+    update = _readable_update(update_id)
+    require(svc.may_write_update(current_user, update))
+    return update
+
+
+@bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
+def edit_update(update_id):
+    """Correct an update, replace or remove its photo (whoever may record the board's
+    updates)."""
+    update = _writable_update(update_id)
+    form = UpdateEditForm(obj=update)
+    back = url_for("noticeboards.board", board_id=update.board_id)
+    if form.validate_on_submit():
+        data = svc.UpdateInput(form.updated_on.data, form.title.data, form.summary.data or "",
+                               _photo_bytes(form.photo))
+        try:
+            svc.change_update(update, data, remove_photo=form.remove_photo.data)
+        except FieldErrors as exc:
+            db.session.rollback()
+            show_errors(form, exc.errors)
+        else:
+            flash(_("Update saved."), "success")
+            return redirect(back)
+    if not update.photo:
+        del form.remove_photo
+    return _form_page(form, _("Edit %(name)s", name=update.title), back, multipart=True)
+
+
+@bp.route("/updates/<int:update_id>/delete", methods=["GET", "POST"])
+def delete_update(update_id):
+    """Confirm, then delete an update recorded by mistake (and its photo)."""
+    update = _writable_update(update_id)
+    back = url_for("noticeboards.board", board_id=update.board_id)
+    if request.method == "POST":
+        svc.delete_update(update)
+        flash(_("Update deleted."), "success")
+        return redirect(back)
+    return render_template(
+        "noticeboards/confirm.html", title=_("Delete the update %(name)s?", name=update.title),
+        text=_("The update and its photo are removed for good; the board's last update is "
+               "worked out again from the others."), cancel=back)
+
+
 @bp.route("/updates/<int:update_id>/photo")
 def photo(update_id):
     """An update's photo, for users who may read its board (never a static path)."""
-    update = get_readable_or_404(BoardUpdate, update_id, BoardUpdate.board_id.in_(
-        select(Board.id).where(svc.board_scope(current_user))))
+    update = _readable_update(update_id)
     path = svc.photo_path(update)
     if path is None:
         abort(404)
@@ -242,15 +322,15 @@ def trainings():
         .options(selectinload(Training.attendees))
         .order_by(Training.held_on.desc(), Training.id.desc()).limit(200)
     ).all()
+    may_train = svc.may_write_some(current_user)
+    editable = {t.id for t in rows if may_train and svc.may_write_training(current_user, t)}
     return render_template("noticeboards/trainings.html", trainings=rows, kinds=kind_labels(),
-                           may_train=svc.may_write_some(current_user))
+                           may_train=may_train, editable=editable)
 
 
-@bp.route("/trainings/new", methods=["GET", "POST"])
-def new_training():
-    """Record a training (admins: any publicists; leaders: their village's publicists)."""
-    require(svc.may_write_some(current_user))
-    form = TrainingForm()
+def _training_form(training: Training | None) -> TrainingForm:
+    """The training form with its choices: the publicists the user may train."""
+    form = TrainingForm(obj=training)
     form.kind.choices = [placeholder()] + [SelectChoice(k, v) for k, v in kind_labels().items()]
     people = db.session.execute(
         svc.publicists_for(current_user).join(Area, Area.id == Board.village_id)
@@ -258,12 +338,26 @@ def new_training():
         .order_by(None).order_by(Area.name, Member.name, Member.id)
     ).all()
     form.attendee_ids.choices = [SelectChoice(i, n, optgroup=v) for i, n, v in people]
+    if training is not None and request.method == "GET":
+        form.attendee_ids.data = [m.id for m in training.attendees]
+    return form
+
+
+def _training_input(form: TrainingForm) -> svc.TrainingInput:
+    """The service input of a valid training form."""
+    return svc.TrainingInput(form.held_on.data, form.topic.data, form.hours.data,
+                             form.kind.data, form.trainer.data or "",
+                             list(form.attendee_ids.data or []))
+
+
+@bp.route("/trainings/new", methods=["GET", "POST"])
+def new_training():
+    """Record a training (admins: any publicists; leaders: their village's publicists)."""
+    require(svc.may_write_some(current_user))
+    form = _training_form(None)
     if form.validate_on_submit():
-        data = svc.TrainingInput(form.held_on.data, form.topic.data, form.hours.data,
-                                 form.kind.data, form.trainer.data or "",
-                                 list(form.attendee_ids.data or []))
         try:
-            svc.add_training(current_user, data)
+            svc.add_training(current_user, _training_input(form))
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)
@@ -271,4 +365,44 @@ def new_training():
             flash(_("Training recorded."), "success")
             return redirect(url_for("noticeboards.trainings"))
     return _form_page(form, _("New training"), url_for("noticeboards.trainings"))
+
+
+def _writable_training(training_id: int) -> Training:
+    """The training when the user may read and change it (the rule of recording one)."""
+    training = get_readable_or_404(Training, training_id, svc.training_scope(current_user))
+    require(svc.may_write_training(current_user, training))
+    return training
+
+
+@bp.route("/trainings/<int:training_id>/edit", methods=["GET", "POST"])
+def edit_training(training_id):
+    """Correct a training (admins; leaders when every attendee is their village's)."""
+    training = _writable_training(training_id)
+    form = _training_form(training)
+    if form.validate_on_submit():
+        try:
+            svc.change_training(current_user, training, _training_input(form))
+        except FieldErrors as exc:
+            db.session.rollback()
+            show_errors(form, exc.errors)
+        else:
+            flash(_("Training saved."), "success")
+            return redirect(url_for("noticeboards.trainings"))
+    return _form_page(form, _("Edit %(name)s", name=training.topic),
+                      url_for("noticeboards.trainings"))
+
+
+@bp.route("/trainings/<int:training_id>/delete", methods=["GET", "POST"])
+def delete_training(training_id):
+    """Confirm, then delete a training recorded by mistake."""
+    training = _writable_training(training_id)
+    back = url_for("noticeboards.trainings")
+    if request.method == "POST":
+        svc.delete_training(training)
+        flash(_("Training deleted."), "success")
+        return redirect(back)
+    return render_template(
+        "noticeboards/confirm.html",
+        title=_("Delete the training %(name)s?", name=training.topic),
+        text=_("The training and its list of attendees are removed for good."), cancel=back)
 

@@ -4,9 +4,10 @@ Admins write rooms, model-room titles and commendations; admins and the leader o
 village enter usage; everyone reads what their scope allows (see ``services``).
 """
 
-from flask import abort
+from flask import abort, request
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_smorest import abort as smorest_abort
 from sqlalchemy import select
 
 from core.api.common import (
@@ -23,10 +24,13 @@ from core.api.common import (
 from core.extensions import db
 from core.permissions import require_admin
 from core.rules import today
+from core.services import FieldErrors
 from plugins.reading_rooms import services as svc
 from plugins.reading_rooms.models import Report, Room
 from plugins.reading_rooms.schemas import (
+    IMPORT_BODY,
     ReadingRoomCommendationSchema,
+    ReadingRoomImportResultSchema,
     ReadingRoomInputSchema,
     ReadingRoomInspectionArgsSchema,
     ReadingRoomListArgsSchema,
@@ -127,6 +131,54 @@ class Usage(MethodView):
         if room is not None and not svc.may_enter_usage(caller(), room):
             abort(403)
         return save(svc.save_usage, svc.UsageInput(**data), caller())
+
+
+def _uploaded_csv() -> str:
+    """The CSV text of the request: the multipart field ``file`` or a text/csv body.
+
+    415 for another kind of body; 422 ``{"file": [...]}`` for a missing, oversized or
+    non-UTF-8 file.
+    """
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        raw = upload.read(svc.MAX_UPLOAD + 1) if upload is not None else None
+    elif request.mimetype in ("text/csv", "text/plain"):
+        raw = request.stream.read(svc.MAX_UPLOAD + 1)
+    else:
+        abort(415, description=_("Send the CSV as the multipart/form-data field file or as "
+                                 "a text/csv body."))
+    try:
+        return svc.read_upload(raw)
+    except FieldErrors as exc:
+        smorest_abort(422, messages={k: [str(m) for m in v] for k, v in exc.errors.items()})
+
+
+@blp.route("/usage/import")
+class UsageImport(MethodView):
+    """Importing usage records from CSV."""
+
+    @blp.doc(requestBody=IMPORT_BODY)
+    @blp.response(200, ReadingRoomImportResultSchema)
+    @documents(blp, 401, 403, 415, 422)
+    def post(self):
+        """Import usage records from CSV (admin)
+
+        The same import as the page and ``kepu reading_rooms import``: every row is checked
+        first and, if any is bad, nothing is saved and the answer is 422 with the bad rows by
+        line number (the header is line 1): ``{"errors": {"csv": {"3": ["..."]}}}``. A row
+        for a room and period already recorded replaces its figures, so importing a file twice
+        changes nothing. A missing, oversized (over 2 MB) or non-UTF-8 file answers 422
+        ``{"errors": {"file": ["..."]}}``.
+        """
+        require_admin(caller())
+        result = svc.import_csv(_uploaded_csv(), caller())
+        if not result.ok:
+            db.session.rollback()
+            lines: dict[str, list[str]] = {}
+            for line, message in result.errors:
+                lines.setdefault(str(line), []).append(str(message))
+            smorest_abort(422, messages={"csv": lines})
+        return {"created": result.created, "updated": result.updated}
 
 
 def _report_args(args):

@@ -138,3 +138,31 @@ class ReadingRoomRankingSchema(Schema):
     rows = fields.List(fields.Nested(ReadingRoomReportRowSchema))
     proposal = fields.List(fields.Nested(ReadingRoomReportRowSchema))
     confirmed = fields.List(fields.Nested(ReadingRoomCommendationSchema))
+
+
+class ReadingRoomImportResultSchema(Schema):
+    """What an import saved."""
+
+    created = fields.Integer(metadata={"description": "Usage records created"})
+    updated = fields.Integer(metadata={"description": "Records of a room and period already "
+                                                      "recorded whose figures were replaced"})
+
+
+#: the request body of a CSV import, for the OpenAPI document
+IMPORT_BODY = {
+    "required": True,
+    "description": (
+        "UTF-8 CSV (a BOM is allowed), at most 2 MB, as the multipart/form-data file field "
+        "``file`` or as the whole body with Content-Type text/csv. Header: ``room_id`` or "
+        "``area`` (the township or village name), ``period_start``, ``period_end``, ``reads``, "
+        "``downloads``, ``active_readers``; a period is two days (YYYY-MM-DD), or a month "
+        "(YYYY-MM) in period_start with period_end empty."),
+    "content": {
+        "multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary"}}}},
+        "text/csv": {"schema": {"type": "string"},
+                     "example": "area,period_start,period_end,reads,downloads,active_readers\n"
+                                "戴家村,2026-01,,320,85,41\n"},
+    },
+}

@@ -38,6 +38,8 @@ PLUGIN = "reading_rooms"
 MAX_COUNT = 10_000_000
 #: the columns a CSV import needs (the first may be ``room_id`` or ``area``)
 CSV_COLUMNS = ("period_start", "period_end", "reads", "downloads", "active_readers")
+#: largest CSV accepted from the page and the API (bytes)
+MAX_UPLOAD = 2 * 1024 * 1024
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -301,6 +303,19 @@ def _parse_count(text: str) -> int | None:
         return int(text.strip().replace(",", ""))
     except ValueError:
         return None
+
+
+def read_upload(raw: bytes | None) -> str:
+    """The text of an uploaded CSV (at most ``MAX_UPLOAD`` bytes of UTF-8, a BOM allowed);
+    ``FieldErrors`` on ``file`` otherwise. Read ``MAX_UPLOAD + 1`` bytes to pass here."""
+    if not raw:
+        raise FieldErrors({"file": [_("Choose a file.")]})
+    if len(raw) > MAX_UPLOAD:
+        raise FieldErrors({"file": [_("The file is larger than 2 MB.")]})
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FieldErrors({"file": [_("The file is not UTF-8 text.")]}) from None
 
 
 def import_csv(text: str, user: User | None = None) -> ImportResult:

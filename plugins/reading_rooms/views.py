@@ -23,9 +23,6 @@ from plugins.reading_rooms.models import Report, Room, UsageRecord
 bp = Blueprint("reading_rooms", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static")
 
-#: largest CSV upload accepted (bytes)
-MAX_UPLOAD = 2 * 1024 * 1024
-
 
 @bp.before_request
 @login_required
@@ -180,20 +177,16 @@ def import_usage():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        raw = form.file.data.read(MAX_UPLOAD + 1)
-        if len(raw) > MAX_UPLOAD:
-            form.file.errors = [_("The file is larger than 2 MB.")]
+        try:
+            text = svc.read_upload(form.file.data.read(svc.MAX_UPLOAD + 1))
+        except FieldErrors as exc:
+            show_errors(form, exc.errors)
         else:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.file.errors = [_("The file is not UTF-8 text.")]
-            else:
-                result = svc.import_csv(text, current_user)
-                if result.ok:
-                    flash(_("%(created)s records created, %(updated)s updated.",
-                            created=result.created, updated=result.updated), "success")
-                    return redirect(url_for(".index"))
+            result = svc.import_csv(text, current_user)
+            if result.ok:
+                flash(_("%(created)s records created, %(updated)s updated.",
+                        created=result.created, updated=result.updated), "success")
+                return redirect(url_for(".index"))
     return render_template("reading_rooms/import.html", form=form, result=result)
 
 
