@@ -115,6 +115,8 @@ class JobSpec:
     description: str = ""
     #: seconds a late run may still start (APScheduler ``misfire_grace_time``)
     misfire_grace_time: int = 3600
+    #: run once, not once per missed fire time, after the scheduler was down (``coalesce``)
+    coalesce: bool = True
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ def init_app(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, render_item=_render_item
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, render_item=_render_item,
+        include_name=_include_name,
     )
 
 
@@ -45,6 +46,15 @@ def script_directory(app: Flask) -> ScriptDirectory:
     """The Alembic scripts of ``app``: the core's and every installed plugin's branch."""
     with app.app_context():
         return ScriptDirectory.from_config(migrate.get_config())
+
+
+#: tables in the database that are not Kepu's models: APScheduler makes its job store itself
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def _include_name(name, type_: str, parent_names) -> bool:
+    """Keep autogenerate away from tables Kepu does not own (it would propose to drop them)."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def _render_item(type_: str, obj, autogen_context):

@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -17,4 +18,5 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 api = Api()
+mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,20 +1,25 @@
 """Scheduled jobs declared through the ``scheduled_jobs`` hook, and running one by its id.
 
 Jobs are collected from every installed plugin (a scheduler registers them once) and each run
-checks the flag: a job of a disabled plugin is skipped. Job ids are ``<plugin>.<id>``. The
-scheduler process itself (APScheduler, a lock, run records) builds on :func:`collect_jobs` and
-:func:`run_job`; ``kepu jobs list`` and ``kepu jobs run ID`` work without it.
+checks the flag: a job of a disabled plugin is skipped. Job ids are ``<plugin>.<id>``. Every
+run is recorded in ``job_runs`` (:mod:`core.scheduler.records`), whoever starts it: the
+scheduler (:mod:`core.scheduler.runner`), an admin's "run now", or ``kepu jobs run ID``.
 """
 
 import logging
+import traceback
 from dataclasses import dataclass
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
 
 from core.contracts import JobSpec
+from core.extensions import db
+from core.models import JobOutcome, RunSource, utcnow
 from core.plugin_state import is_enabled
 from core.plugins import CORE, call_each, describe_error, record_failure
+from core.scheduler import records
 
 logger = logging.getLogger(__name__)
 
@@ -39,20 +44,40 @@ def collect_jobs(app: Flask) -> dict[str, Job]:
     return jobs
 
 
-def run_job(app: Flask, job: Job) -> bool:
-    """Run ``job`` now inside an app context; False (and nothing run) if its plugin is off.
+def run_job(
+    app: Flask,
+    job: Job,
+    *,
+    scheduled_for: datetime | None = None,
+    source: RunSource = RunSource.COMMAND,
+    run_id: int | None = None,
+) -> bool | None:
+    """Run ``job`` inside an app context and record the run; False if its plugin is off.
 
-    An exception inside the job is logged and recorded as the plugin's failure, then raised.
+    The run is first claimed as (job id, ``scheduled_for``; now by default) in ``job_runs``;
+    when that pair is recorded already, nothing runs and the answer is None. ``run_id`` is a
+    run claimed before (a queued "run now"). An exception inside the job is recorded on the
+    run and as the plugin's failure, logged, then raised.
     """
     with app.app_context():
+        if run_id is None:
+            run_id = records.claim(job.id, scheduled_for or utcnow(), source)
+            if run_id is None:
+                logger.info("job %s at %s already claimed: not run again", job.id, scheduled_for)
+                return None
         if job.plugin != CORE and not is_enabled(app, job.plugin):
             logger.info("job %s skipped: plugin %s is disabled", job.id, job.plugin)
+            records.finish(run_id, JobOutcome.SKIPPED, f"the plugin {job.plugin} is disabled")
             return False
         try:
             job.spec.func()
         except Exception as exc:
+            db.session.rollback()
             record_failure(app, job.plugin, f"job {job.id}", exc)
+            records.finish(run_id, JobOutcome.FAILED,
+                           f"{describe_error(exc)}\n\n{traceback.format_exc()}")
             raise
+        records.finish(run_id, JobOutcome.OK)
     return True
 
 

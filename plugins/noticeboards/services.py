@@ -143,6 +143,21 @@ def is_stale(start: date, on: date | None = None, days: int | None = None) -> bo
     return (on or today()) - start >= timedelta(days=days)
 
 
+def stale_board_ids(where: ColumnElement[bool], on: date | None = None) -> set[int]:
+    """The ids of the boards matching ``where`` that count as stale ``on`` (default today).
+
+    Two queries whatever the number of boards, so lists can filter and count by staleness
+    before they are paginated.
+    """
+    rows = db.session.execute(select(Board.id, Board.created_at).where(where)).tuples().all()
+    last = last_updates(board_id for board_id, _created in rows)
+    days = stale_days()
+    return {
+        board_id for board_id, created in rows
+        if is_stale(last[board_id] or created.date(), on, days)
+    }
+
+
 def open_reminders():
     """A SELECT of the reminders with no update recorded after them."""
     newer = exists(select(BoardUpdate.id).where(BoardUpdate.board_id == Reminder.board_id,
@@ -154,24 +169,43 @@ def remind_stale_publicists(on: date | None = None) -> int:
     """Record a reminder for each stale board's publicist, once per staleness period.
 
     A board with an open reminder (no update recorded since it was sent) is skipped, so the
-    publicist is reminded again only after a new update and new staleness. Commits; returns
-    how many reminders were made.
+    publicist is reminded again only after a new update and new staleness. A publicist with a
+    user account also finds the reminder in their inbox (once per board and period). Commits;
+    returns how many reminders were made.
     """
+    from flask_babel import gettext
+
+    from core.notifications import notify, path_for
+
     on = on or today()
     days = stale_days()
     boards = db.session.scalars(select(Board).where(Board.publicist_id.is_not(None))).all()
     last = last_updates(b.id for b in boards)
     reminded = set(db.session.scalars(open_reminders().with_only_columns(Reminder.board_id)))
-    made = 0
+    made = []
     for board in boards:
         start = since(board, last[board.id])
         if board.id in reminded or not is_stale(start, on, days):
             continue
-        db.session.add(Reminder(board_id=board.id, member_id=board.publicist_id,
-                                due_since=start + timedelta(days=days), sent_at=utcnow()))
-        made += 1
+        reminder = Reminder(board_id=board.id, member_id=board.publicist_id,
+                            due_since=start + timedelta(days=days), sent_at=utcnow())
+        db.session.add(reminder)
+        made.append((board, reminder))
     db.session.commit()
-    return made
+    member_ids = {board.publicist_id for board, _reminder in made}
+    users = db.session.scalars(
+        select(User).where(User.member_id.in_(member_ids)).order_by(User.id)).all()
+    for board, reminder in made:
+        notify(
+            [user for user in users if user.member_id == board.publicist_id],
+            lambda user, board=board: gettext("Noticeboard to update: %(name)s", name=board.name),
+            lambda user, board=board: gettext(
+                "Nothing has been put up on %(name)s since %(day)s. Please update it.",
+                name=board.name, day=since(board, last[board.id]).isoformat()),
+            url=path_for("noticeboards.board", board_id=board.id),
+            key=f"noticeboards-stale:{board.id}:{reminder.due_since.isoformat()}",
+        )
+    return len(made)
 
 
 # --- photos --------------------------------------------------------------------------------
@@ -309,8 +343,8 @@ class UpdateInput:
     photo: bytes | None = None
 
 
-def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
-    """Record an update of ``board`` by ``user`` (checked by the caller). Commits."""
+def _checked_update(data: UpdateInput) -> tuple[str, str, str | None]:
+    """The cleaned title, summary and photo media type of ``data``; ``FieldErrors`` if bad."""
     errors: dict = {}
     if data.updated_on is None:
         errors["updated_on"] = [_("Enter the day of the update.")]
@@ -326,6 +360,12 @@ def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
             errors.update(exc.errors)
     if errors:
         raise FieldErrors(errors)
+    return title, summary, media_type
+
+
+def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
+    """Record an update of ``board`` by ``user`` (checked by the caller). Commits."""
+    title, summary, media_type = _checked_update(data)
     update = BoardUpdate(board_id=board.id, updated_on=data.updated_on, title=title,
                          summary=summary, recorded_by_id=user.id)
     if media_type:
@@ -333,6 +373,63 @@ def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
     db.session.add(update)
     db.session.commit()
     return update
+
+
+def may_write_update(user: User, update: BoardUpdate) -> bool:
+    """The rule of recording an update: admins, and leaders of the board's village."""
+    return may_write_village(user, update.board.village_id)
+
+
+def _drop_file(name: str | None) -> None:
+    """Remove a stored photo file (nothing when there is none)."""
+    if name:
+        (upload_dir() / Path(name).name).unlink(missing_ok=True)
+
+
+def change_update(update: BoardUpdate, data: UpdateInput, remove_photo: bool = False
+                  ) -> BoardUpdate:
+    """Correct an update (checked by the caller); a new photo replaces the old one and
+    ``remove_photo`` drops it. Commits; the old file goes once the change is stored."""
+    title, summary, media_type = _checked_update(data)
+    old = update.photo
+    update.updated_on, update.title, update.summary = data.updated_on, title, summary
+    if media_type:
+        update.photo, update.photo_type = store_photo(data.photo, media_type), media_type
+    elif remove_photo:
+        update.photo = update.photo_type = None
+    db.session.commit()
+    if old != update.photo:
+        _drop_file(old)
+    return update
+
+
+def set_photo(update: BoardUpdate, data: bytes | None) -> BoardUpdate:
+    """Give an update a photo, replacing any earlier one (the limits of ``check_photo``)."""
+    if not data:
+        raise FieldErrors({"photo": [_("Choose a photo to upload.")]})
+    media_type = check_photo(data)
+    old = update.photo
+    update.photo, update.photo_type = store_photo(data, media_type), media_type
+    db.session.commit()
+    _drop_file(old)
+    return update
+
+
+def remove_photo(update: BoardUpdate) -> BoardUpdate:
+    """Take an update's photo away (nothing happens without one). Commits."""
+    old = update.photo
+    update.photo = update.photo_type = None
+    db.session.commit()
+    _drop_file(old)
+    return update
+
+
+def delete_update(update: BoardUpdate) -> None:
+    """Delete an update recorded by mistake, and its photo. Commits."""
+    photo = update.photo
+    db.session.delete(update)
+    db.session.commit()
+    _drop_file(photo)
 
 
 @dataclass
@@ -358,8 +455,21 @@ def publicists_for(user: User):
     return query
 
 
-def add_training(user: User, data: TrainingInput) -> Training:
-    """Record a training; the attendees must be publicists ``user`` may train. Commits."""
+def may_write_training(user: User, training: Training) -> bool:
+    """The rule of recording a training, for one already recorded: admins, and leaders who may
+    train every one of its attendees (the publicists of their own village)."""
+    if is_admin(user):
+        return True
+    if not may_write_some(user):
+        return False
+    ids = {m.id for m in training.attendees}
+    allowed = set(db.session.scalars(publicists_for(user).where(Member.id.in_(ids))
+                                     .with_only_columns(Member.id).order_by(None)))
+    return bool(ids) and ids <= allowed
+
+
+def _checked_training(user: User, data: TrainingInput) -> tuple[str, Decimal, str, list]:
+    """The cleaned topic, hours, trainer and attendees of ``data``; ``FieldErrors`` if bad."""
     errors: dict = {}
     if data.held_on is None:
         errors["held_on"] = [_("Enter the day of the training.")]
@@ -385,8 +495,30 @@ def add_training(user: User, data: TrainingInput) -> Training:
             errors["attendee_ids"] = [_("Choose publicists of boards you may record for.")]
     if errors:
         raise FieldErrors(errors)
+    return topic, hours, trainer, list(members)
+
+
+def add_training(user: User, data: TrainingInput) -> Training:
+    """Record a training; the attendees must be publicists ``user`` may train. Commits."""
+    topic, hours, trainer, members = _checked_training(user, data)
     training = Training(held_on=data.held_on, topic=topic, hours=hours, trainer=trainer,
-                        kind=data.kind, attendees=list(members))
+                        kind=data.kind, attendees=members)
     db.session.add(training)
     db.session.commit()
     return training
+
+
+def change_training(user: User, training: Training, data: TrainingInput) -> Training:
+    """Correct a training (``may_write_training`` checked by the caller); the same checks as
+    recording one apply to the new values. Commits."""
+    topic, hours, trainer, members = _checked_training(user, data)
+    training.held_on, training.topic, training.hours = data.held_on, topic, hours
+    training.trainer, training.kind, training.attendees = trainer, data.kind, members
+    db.session.commit()
+    return training
+
+
+def delete_training(training: Training) -> None:
+    """Delete a training recorded by mistake (its attendance goes with it). Commits."""
+    db.session.delete(training)
+    db.session.commit()

@@ -1,0 +1,243 @@
+"""Scheduled jobs: declaration, gating by plugin state, run records, claims, leases, the loop."""
+
+import time
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select, text, update
+
+from core.contracts import JobSpec
+from core.extensions import db
+from core.jobs import Job, collect_jobs, run_job
+from core.models import JobOutcome, JobRun, RunSource, SchedulerLease, utcnow
+from core.plugins import CORE
+from core.scheduler import records
+from core.scheduler.lease import AdvisoryLease, RowLease, current_holder, make_lease
+from core.scheduler.runner import (
+    RecordingExecutor,
+    SchedulerService,
+    fire,
+    next_fire_times,
+    run_queued,
+    sync_jobs,
+)
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def _runs(job_id: str | None = None) -> list[JobRun]:
+    db.session.expire_all()
+    query = select(JobRun).order_by(JobRun.id)
+    if job_id:
+        query = query.where(JobRun.job_id == job_id)
+    return list(db.session.scalars(query))
+
+
+def _job(func, job_id: str = "probe", **spec) -> Job:
+    """A core job around ``func`` (not declared through the hook)."""
+    return Job(f"{CORE}.{job_id}", CORE,
+               JobSpec(job_id, func, spec.pop("trigger", "interval"),
+                       spec.pop("trigger_args", {"hours": 1}), **spec))
+
+
+def test_core_jobs_are_declared_with_their_triggers(app):
+    jobs = collect_jobs(app)
+    assert {"core.event_reminders", "core.stale_farms", "core.weekly_digest",
+            "core.send_emails"} <= set(jobs)
+    digest = jobs["core.weekly_digest"].spec
+    assert digest.trigger == "cron" and digest.trigger_args["day_of_week"] == "mon"
+    assert jobs["core.send_emails"].spec.trigger == "interval"
+    assert all(job.spec.coalesce for job in jobs.values())
+    times = next_fire_times(app, jobs)
+    monday = times["core.weekly_digest"].astimezone(ZONE)
+    assert monday.weekday() == 0 and (monday.hour, monday.minute) == (7, 0)
+
+
+def test_runs_are_recorded_ok_failed_and_skipped(sample_app, sample, invoke):
+    invoke(sample_app, "plugins", "enable", "kepu_sample")
+    job = collect_jobs(sample_app)["kepu_sample.note"]
+    assert run_job(sample_app, job) is True
+    invoke(sample_app, "plugins", "disable", "kepu_sample")
+    assert run_job(sample_app, job) is False
+
+    def boom():
+        raise RuntimeError("the well is dry")
+
+    with pytest.raises(RuntimeError):
+        run_job(sample_app, _job(boom, "boom"))
+    ok, skipped = _runs("kepu_sample.note")
+    assert (ok.outcome, ok.source, ok.error) == (JobOutcome.OK, RunSource.COMMAND, "")
+    assert ok.started_at <= ok.finished_at
+    assert skipped.outcome == JobOutcome.SKIPPED and "disabled" in skipped.error
+    [failed] = _runs("core.boom")
+    assert failed.outcome == JobOutcome.FAILED
+    assert failed.error.startswith("RuntimeError: the well is dry") and "Traceback" in failed.error
+
+
+def test_a_fire_time_is_claimed_and_run_once(app):
+    calls = []
+    job = _job(lambda: calls.append(1))
+    when = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    assert run_job(app, job, scheduled_for=when, source=RunSource.SCHEDULE) is True
+    assert run_job(app, job, scheduled_for=when, source=RunSource.SCHEDULE) is None
+    assert calls == [1]
+    [run] = _runs()
+    assert run.scheduled_for == when and run.source == RunSource.SCHEDULE
+    assert records.claim(job.id, when, RunSource.SCHEDULE) is None
+
+
+def test_kepu_jobs_run_records_its_run(app, invoke):
+    result = invoke(app, "jobs", "run", "core.send_emails")
+    assert result.exit_code == 0 and "done" in result.output
+    [run] = _runs("core.send_emails")
+    assert run.source == RunSource.COMMAND and run.outcome == JobOutcome.OK
+    assert "core.weekly_digest" in invoke(app, "jobs", "list").output
+
+
+def test_fire_records_a_job_no_longer_declared(app):
+    when = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    fire("core.gone", when)
+    [run] = _runs()
+    assert (run.job_id, run.outcome) == ("core.gone", JobOutcome.FAILED)
+    fire("core.send_emails", when)
+    fire("core.send_emails", when)  # the same fire time again: already claimed
+    assert [r.outcome for r in _runs("core.send_emails")] == [JobOutcome.OK]
+
+
+def test_the_executor_passes_fire_times_and_records_missed_ones(app):
+    seen = []
+    executor = RecordingExecutor(app, 1)
+    now = datetime.now(UTC)
+    job = SimpleNamespace(id="core.probe", misfire_grace_time=60, args=("core.probe",),
+                          _jobstore_alias="default",
+                          func=lambda job_id, scheduled_for: seen.append(scheduled_for))
+    events = executor._run(job, [now - timedelta(hours=2), now])
+    assert seen == [now]
+    assert [e.code for e in events] == [EVENT_JOB_MISSED, EVENT_JOB_EXECUTED]
+    [missed] = _runs("core.probe")
+    assert missed.outcome == JobOutcome.SKIPPED and missed.error.startswith("missed")
+    executor.shutdown()
+
+
+def test_sync_keeps_unchanged_jobs_and_replaces_or_removes_the_others():
+    scheduler = BackgroundScheduler(timezone=ZONE)
+    scheduler.start(paused=True)
+    try:
+        scheduler.add_job(print, "interval", hours=1, id="gone.job")
+        jobs = {j.id: j for j in (_job(print, "a"), _job(print, "b", trigger="cron",
+                                                         trigger_args={"hour": 7}))}
+        sync_jobs(scheduler, jobs, ZONE)
+        assert {j.id for j in scheduler.get_jobs()} == {"core.a", "core.b"}
+        later = datetime.now(ZONE) + timedelta(minutes=5)
+        scheduler.modify_job("core.a", next_run_time=later)
+        sync_jobs(scheduler, jobs, ZONE)  # unchanged: the stored fire time stays
+        assert scheduler.get_job("core.a").next_run_time == later
+        jobs["core.a"] = _job(print, "a", trigger_args={"hours": 2})
+        sync_jobs(scheduler, jobs, ZONE)  # changed: replaced, fire time recomputed
+        assert scheduler.get_job("core.a").next_run_time != later
+        assert str(scheduler.get_job("core.a").trigger) == "interval[2:00:00]"
+        jobs["core.c"] = _job(print, "c", trigger="weekly")
+        sync_jobs(scheduler, jobs, ZONE)  # a bad trigger is logged, not scheduled
+        assert scheduler.get_job("core.c") is None
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_the_row_lease_has_one_holder_and_expires(app):
+    first, second = RowLease(app, 30, "first"), RowLease(app, 30, "second")
+    assert first.acquire() and first.acquire()  # again: still ours
+    assert not second.acquire()
+    assert first.renew() and not second.renew()
+    assert current_holder().holder == "first"
+    db.session.execute(update(SchedulerLease).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert current_holder() is None  # expired: the holder stopped renewing
+    assert second.acquire()  # the standby takes over
+    assert not first.renew()
+    second.release()
+    assert first.acquire()
+    first.release()
+
+
+def test_the_lease_of_the_database(app):
+    first, second = make_lease(app, "first"), make_lease(app, "second")
+    if db.engine.dialect.name == "postgresql":
+        assert isinstance(first, AdvisoryLease)
+    else:
+        assert type(first) is RowLease
+    assert first.acquire() and not second.acquire()
+    first.release()
+    assert second.acquire() and not first.acquire()
+    assert second.renew()
+    second.release()
+    assert current_holder() is None
+
+
+def test_a_queued_run_is_taken_once_and_recorded(app, world):
+    run_id = records.queue("core.send_emails", world.admin.id)
+    assert records.has_queued("core.send_emails")
+    assert records.take_queued() == [(run_id, "core.send_emails")]
+    assert records.take_queued() == []
+    run_queued(app, run_id, "core.send_emails")
+    [run] = _runs()
+    assert (run.outcome, run.source, run.requested_by_id) == (
+        JobOutcome.OK, RunSource.ADMIN, world.admin.id)
+    gone = records.queue("core.gone", None)
+    records.take_queued()
+    run_queued(app, gone, "core.gone")
+    assert _runs("core.gone")[0].outcome == JobOutcome.FAILED
+
+
+def test_the_service_takes_the_lease_runs_queued_runs_and_stops_cleanly(app):
+    standby = RowLease(app, 30, "other process")
+    service = SchedulerService(app, holder="this process")
+    db.session.commit()
+    try:
+        service.tick()
+        assert service.leading and service.scheduler.get_job("core.weekly_digest")
+        report = service.scheduler.get_job("reading_rooms.monthly_report")  # plugins' jobs too
+        assert str(report.trigger) == "cron[day='1', hour='8', minute='0']"
+        assert str(report.trigger.timezone) == "Asia/Shanghai" and report.coalesce
+        assert service.scheduler.get_job("noticeboards.remind_stale_boards")
+        assert not standby.acquire()
+        run_id = records.queue("core.send_emails", None)
+        service.tick()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _runs()[0].outcome != JobOutcome.OK:
+            time.sleep(0.1)
+        assert _runs()[0].id == run_id and _runs()[0].outcome == JobOutcome.OK
+    finally:
+        service.shutdown()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
+    assert not service.leading
+    assert standby.acquire()  # released on the way out
+    standby.release()
+
+
+def test_the_embedded_scheduler_starts_only_where_it_should(app, monkeypatch):
+    from core.scheduler import runner
+
+    started = []
+    monkeypatch.setattr(runner, "SchedulerService",
+                        lambda app: SimpleNamespace(run=lambda stop: started.append(stop)))
+    monkeypatch.setattr(runner.atexit, "register", lambda func: None)
+    fake = SimpleNamespace(config={"SCHEDULER_EMBEDDED": False}, testing=False, debug=False,
+                           extensions={})
+    runner.init_app(fake)
+    fake.config["SCHEDULER_EMBEDDED"] = True
+    fake.testing = True
+    runner.init_app(fake)
+    fake.testing, fake.debug = False, True
+    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    runner.init_app(fake)  # the reloader's watching process
+    assert started == []
+    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+    runner.init_app(fake)  # the reloader's serving child
+    fake.extensions["kepu_scheduler"].join(timeout=5)
+    assert len(started) == 1
