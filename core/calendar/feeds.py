@@ -1,0 +1,282 @@
+"""Building the feeds: the public one (with filters), a user's personal one, a single event.
+
+A feed costs a fixed number of queries whatever the number of events. First one small query
+(ids, revisions, change times, cached fingerprints) gives the ETag and Last-Modified, enough
+to answer a poll with 304. Only when the text is needed does a second query read the cached
+VEVENT texts (:mod:`core.calendar.cache`), and the stale ones are rendered in bulk. Plugin
+entries (``calendar_events``) and planned visits are few and rendered on the fly.
+
+Which events a feed lists: every live event, scheduled or cancelled; cancelled and deleted
+ones only while their last change is less than ``CALENDAR_KEEP_CANCELLED_DAYS`` old (counted
+from the start of the local day, so a feed changes at most at midnight without an edit).
+Plugin entries are in the unfiltered and the area-filtered public feed only: they belong to
+no team, campaign or venue.
+"""
+
+import hashlib
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+
+from core.calendar import cache
+from core.calendar.writer import (
+    END_VCALENDAR,
+    calendar_head,
+    event_tail,
+    render_entry,
+)
+from core.contracts import CalendarEntry
+from core.extensions import db
+from core.models import (
+    Area,
+    CalendarCache,
+    CalendarFeed,
+    Campaign,
+    Event,
+    EventStatus,
+    PluginState,
+    Role,
+    Team,
+    User,
+    VenueKind,
+    event_teams,
+    utcnow,
+)
+from core.models.enums import label
+from core.plugins import call
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's validators, known from one small query, and a way to make its text.
+
+    The ETag digests the calendar's head, every listed event's id and fingerprint, and the
+    entries' texts, so a poll answered 304 never reads or joins the cached VEVENT texts.
+    """
+
+    etag: str
+    last_modified: datetime
+    make_body: Callable[[], str]
+
+    def body(self) -> str:
+        """The whole calendar text (reads the cached texts, renders the stale ones)."""
+        return self.make_body()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The public feed's filters, each optional and combinable."""
+
+    area: Area | None = None
+    team: Team | None = None
+    campaign: Campaign | None = None
+    venue: VenueKind | None = None
+
+    @property
+    def keeps_plugin_entries(self) -> bool:
+        """Plugin entries have no team, campaign or venue: only an area filter keeps them."""
+        return self.team is None and self.campaign is None and self.venue is None
+
+    def clauses(self) -> list:
+        """The WHERE clauses of the filters."""
+        where = []
+        if self.area is not None:
+            subtree = select(Area.id).where(Area.path.startswith(self.area.path, autoescape=True))
+            where.append(Event.area_id.in_(subtree.scalar_subquery()))
+        if self.team is not None:
+            where.append(organised_by(self.team.id))
+        if self.campaign is not None:
+            where.append(Event.campaign_id == self.campaign.id)
+        if self.venue is not None:
+            where.append(Event.venue_kind == self.venue)
+        return where
+
+    def names(self) -> list[str]:
+        """What the filters select, for the calendar's name."""
+        parts = [x.name for x in (self.area, self.team, self.campaign) if x is not None]
+        if self.venue is not None:
+            parts.append(label(self.venue))
+        return parts
+
+
+def organised_by(team_id: int):
+    """Events the team ``team_id`` organises."""
+    return Event.id.in_(select(event_teams.c.event_id).where(
+        event_teams.c.team_id == team_id).scalar_subquery())
+
+
+@dataclass
+class _Parts:
+    """What a feed is made of besides its events: entries' texts and known change times."""
+
+    texts: list[str] = field(default_factory=list)
+    changed: list[datetime] = field(default_factory=list)
+
+
+#: before any event: no cut-off
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def day_start() -> datetime:
+    """The start of the local day (UTC-aware): feeds change on their own only then."""
+    zone = cache.zone()
+    return datetime.combine(datetime.now(zone).date(), time(0), tzinfo=zone)
+
+
+def visible(cutoff: datetime):
+    """Events a feed lists: live ones, and cancelled or deleted ones changed since ``cutoff``."""
+    return or_(
+        and_(Event.deleted_at.is_(None),
+             or_(Event.status == EventStatus.SCHEDULED, Event.updated_at >= cutoff)),
+        Event.deleted_at >= cutoff,
+    )
+
+
+def event_rows(locale: str, where: list, cutoff: datetime, texts: bool = False) -> list:
+    """Each listed event's row (one query); with ``texts``, its cached text in ``locale``."""
+    columns = [
+        Event.id, Event.revision, Event.updated_at, Event.deleted_at,
+        Campaign.name.label("campaign_name"),
+        Campaign.updated_at.label("campaign_updated_at"),
+        CalendarCache.fingerprint.label("cached_fingerprint"),
+    ]
+    if texts:
+        columns.append(CalendarCache.vevent.label("cached_vevent"))
+    return db.session.execute(
+        select(*columns)
+        .outerjoin(Campaign, Campaign.id == Event.campaign_id)
+        .outerjoin(CalendarCache, and_(CalendarCache.event_id == Event.id,
+                                       CalendarCache.locale == locale))
+        .where(visible(cutoff), *where)
+        .order_by(Event.starts_at, Event.id)
+    ).all()
+
+
+def _page_prefix() -> str:
+    """The address of event pages without the id (one ``url_for``, not one per event)."""
+    page = url_for("events.detail", event_id=0, _external=True)
+    return page[: page.rindex("/0") + 1]
+
+
+def hook_window() -> tuple[date, date]:
+    """The days plugin entries and planned visits are asked for: today +- the configured days."""
+    today = datetime.now(cache.zone()).date()
+    days = timedelta(days=current_app.config["CALENDAR_HOOK_WINDOW_DAYS"])
+    return today - days, today + days
+
+
+def _add_entries(parts: _Parts, entries: list[CalendarEntry]) -> None:
+    """Entries as VEVENTs, stamped with the start of the day (their change time is unknown)."""
+    stamp, zone, seen = day_start(), cache.zone(), set()
+    for entry in entries:
+        if entry.uid in seen:
+            continue
+        seen.add(entry.uid)
+        parts.texts.append(render_entry(entry, stamp, zone))
+
+
+def plugin_entries() -> list[CalendarEntry]:
+    """The enabled plugins' entries for the hook window."""
+    start, end = hook_window()
+    return call(current_app._get_current_object(), "calendar_events",
+                expect=CalendarEntry, start=start, end=end)
+
+
+def _feed(name: str, locale: str, where: list, parts: _Parts,
+          cutoff: datetime | None = None) -> Feed:
+    """The feed of the events matching ``where`` plus ``parts``: validators now, text later.
+
+    Cancelled and deleted events changed before ``cutoff`` (by default the configured number
+    of days before today) are left out.
+    """
+    config = current_app.config
+    cutoff, prefix = cutoff or _cutoff(), _page_prefix()
+    with force_locale(locale):
+        head = calendar_head(name, config["TIMEZONE"], config["CALENDAR_REFRESH_MINUTES"])
+    digest = hashlib.blake2b((head + prefix).encode(), digest_size=16)
+    changed = [day_start(), *parts.changed]
+    wanted: dict[int, str] = {}
+    for row in event_rows(locale, where, cutoff):
+        wanted[row.id] = cache.row_fingerprint(row)
+        digest.update(f"{row.id}:{wanted[row.id]};".encode())
+        changed.append(row.updated_at)
+        if row.campaign_updated_at is not None:
+            changed.append(row.campaign_updated_at)
+    for text in parts.texts:
+        digest.update(text.encode())
+
+    def make_body() -> str:
+        rows = event_rows(locale, where, cutoff, texts=True)
+        texts = cache.texts(rows, locale, wanted)
+        events = [texts[row.id] + event_tail(f"{prefix}{row.id}")
+                  for row in rows if row.id in texts]  # (gone since the first query)
+        return head + "".join(events) + "".join(parts.texts) + END_VCALENDAR
+
+    return Feed(digest.hexdigest(), max(changed), make_body)
+
+
+def _cutoff() -> datetime:
+    return day_start() - timedelta(days=current_app.config["CALENDAR_KEEP_CANCELLED_DAYS"])
+
+
+def public_feed(filters: Filters, locale: str) -> Feed:
+    """Every public event matching ``filters``; plugin entries when no filter excludes them."""
+    parts = _Parts()
+    if filters.keeps_plugin_entries:
+        with force_locale(locale):
+            _add_entries(parts, plugin_entries())
+        plugins_changed = db.session.scalar(select(func.max(PluginState.updated_at)))
+        if plugins_changed is not None:
+            parts.changed.append(plugins_changed)
+    with force_locale(locale):
+        name = " · ".join([_("Kepu events"), *filters.names()])
+    return _feed(name, locale, filters.clauses(), parts)
+
+
+def event_feed(event: Event, locale: str) -> Feed:
+    """One live event, even one cancelled long ago, as a calendar of its own."""
+    return _feed(event.title, locale, [Event.id == event.id], _Parts(), cutoff=EPOCH)
+
+
+def personal_scope(user: User) -> list:
+    """The events of a user's personal feed: their team's; a reviewer's area; all for admins.
+
+    Users with no team see nothing but their plans (a leader or member always has one).
+    """
+    if user.role == Role.ADMIN:
+        return []
+    if user.team_id is not None:
+        return [organised_by(user.team_id)]
+    if user.role == Role.REVIEWER and user.area is not None:
+        return Filters(area=user.area).clauses()
+    return [Event.id.is_(None)]
+
+
+def plans_provider() -> Callable | None:
+    """``core.services.plans.plan_entries`` when visit plans are installed, else None."""
+    try:
+        module = importlib.import_module("core.services.plans")
+    except ImportError:
+        return None
+    return getattr(module, "plan_entries", None)
+
+
+def personal_feed(feed: CalendarFeed, locale: str) -> Feed:
+    """A user's personal feed: their teams' events and, if they opted in, their planned visits."""
+    user = feed.user
+    parts = _Parts(changed=[feed.updated_at, user.updated_at])
+    provider = plans_provider()
+    if feed.include_plans and provider is not None:
+        start, end = hook_window()
+        with force_locale(locale):
+            _add_entries(parts, list(provider(user, start, end)))
+        parts.changed.append(utcnow())  # plans carry no change time: never "not modified since"
+    with force_locale(locale):
+        name = _("Kepu: %(name)s", name=user.name)
+    return _feed(name, locale, personal_scope(user), parts)

@@ -1,0 +1,62 @@
+"""Calendar feeds: each event's rendered VEVENT text, and each user's private feed."""
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from core.models.users import User
+
+
+class CalendarCache(Base):
+    """The VEVENT text of one event in one language, rendered with icalendar when it changes.
+
+    Feeds are assembled from these strings; a row whose fingerprint no longer matches the
+    event (revision, last change, campaign name ...) is rendered again.
+    """
+
+    __tablename__ = "calendar_cache"
+
+    #: the event rendered
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: the language of the text (zh_CN, en)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: digest of everything the text was made from
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: the VEVENT lines, folded, CRLF-terminated, without the URL line and END:VEVENT
+    vevent: Mapped[str] = mapped_column(Text)
+    #: when the text was rendered
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def new_feed_token() -> str:
+    """A random, URL-safe secret for a personal feed address."""
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(TimestampMixin, Base):
+    """A user's personal calendar feed: the secret in its address, and what it includes."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the owner
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    #: the secret of the feed's address; NULL once revoked (the address answers 404)
+    token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
+    #: true when the feed also lists the user's own planned visits
+    include_plans: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+
+    def regenerate(self) -> None:
+        """Give the feed a new address; the old one stops working."""
+        self.token = new_feed_token()
+
+    def revoke(self) -> None:
+        """Switch the feed's address off until a new one is made."""
+        self.token = None

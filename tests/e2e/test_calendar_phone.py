@@ -1,0 +1,51 @@
+"""A leader on a phone makes their calendar address and copies it; no page scrolls sideways."""
+
+import pytest
+from conftest import PASSWORD
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import CalendarFeed
+
+pytestmark = pytest.mark.e2e
+
+
+def _log_in(page):
+    page.goto(page.base + "/login")
+    page.fill("#username", "leader")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
+
+
+def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, app):
+    app.config["CALENDAR_RATE_LIMIT"] = "1000 per minute"
+    page = phone
+    _log_in(page)
+    page.goto(page.base + "/profile")
+    page.click("#calendar-h ~ form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    token = db.session.execute(select(CalendarFeed.token)).scalar_one()
+    field = page.locator("#personal-feed-url")
+    assert field.input_value() == f"{page.base}/calendar/feed/{token}.ics"
+    assert field.get_attribute("readonly") is not None
+    link = page.locator("#calendar-h ~ p.actions a").first
+    host = page.base.split("://")[1]
+    assert link.get_attribute("href") == f"webcal://{host}/calendar/feed/{token}.ics"
+    copy = page.locator("button.copy-button[data-copy=personal-feed-url]")
+    assert copy.is_visible()  # shown by calendar.js
+    copy.click()
+    assert page.evaluate("document.activeElement.id") == "personal-feed-url"
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_the_feed_boxes_do_not_scroll_sideways(phone, world):
+    page = phone
+    event = world.make_event()
+    _log_in(page)
+    for path in ("/events", f"/events/{event.id}", "/campaigns", f"/teams/{world.team.id}",
+                 "/profile"):
+        page.goto(page.base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    assert page.console_errors == [] and page.foreign_requests == []
