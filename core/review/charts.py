@@ -1,0 +1,168 @@
+"""The review's trend charts, rendered on the server as inline SVG with pygal.
+
+Each chart comes with its numbers as a table (for screen readers and print), a title and a
+description referenced from the SVG (``role="img"``, ``aria-labelledby``). Nothing loads from
+elsewhere: pygal's JavaScript is off (``js=[]``), its inline config script and comments are
+removed, and the fonts are the reader's own.
+"""
+
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pygal
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from pygal.style import Style
+
+from core.models import VisitKind
+from core.models.enums import label
+from core.review.figures import TeamFigures
+from core.review.rollup import AreaFigures
+
+# pygal appends a legacy import hook for its map plugins (pygal.maps.*) that has no
+# find_spec, so every later failed import warns (ImportWarning). Kepu draws no maps: drop it.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+
+#: system fonts only: Chinese text falls back to the reader's CJK sans-serif font
+FONTS = 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+STYLE = Style(
+    font_family=FONTS, label_font_family=FONTS, major_label_font_family=FONTS,
+    value_font_family=FONTS, value_label_font_family=FONTS, tooltip_font_family=FONTS,
+    title_font_family=FONTS, legend_font_family=FONTS, no_data_font_family=FONTS,
+    background="white", plot_background="white", foreground="#222", foreground_strong="#111",
+    foreground_subtle="#666",
+    colors=("#1f6f50", "#c0392b", "#2e5e9e", "#d68910", "#6c3483", "#7f8c8d"),
+    title_font_size=18, label_font_size=13, major_label_font_size=13, legend_font_size=13,
+    value_font_size=12,
+)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_ROOT = re.compile(r"<svg\b([^>]*)>")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart and the same numbers as a table."""
+
+    #: stable id, used for anchors and the SVG title/desc ids
+    key: str
+    title: str
+    #: one sentence saying what the chart shows
+    description: str
+    #: the inline SVG
+    svg: Markup
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+
+def _render(chart: pygal.graph.graph.Graph, key: str, title: str, description: str) -> Markup:
+    """The chart as clean inline SVG with an accessible name and description."""
+    svg = chart.render(is_unicode=True)
+    svg = _COMMENT.sub("", _SCRIPT.sub("", svg)).replace(' xmlns="http://www.w3.org/2000/svg"', "")
+    head = (f'<svg\\1 role="img" aria-labelledby="{key}-title {key}-desc" '
+            f'preserveAspectRatio="xMidYMid meet"><title id="{key}-title">{escape(title)}</title>'
+            f'<desc id="{key}-desc">{escape(description)}</desc>')
+    return Markup(_ROOT.sub(head, svg, count=1))
+
+
+def _config(**extra) -> dict:
+    """Options shared by every chart."""
+    return {"js": [], "style": STYLE, "disable_xml_declaration": True, "width": 800,
+            "height": 420, "legend_at_bottom": True, "print_values": False,
+            "explicit_size": False, "no_prefix": False, "truncate_legend": 30,
+            "truncate_label": 20, **extra}
+
+
+def _label_margin(labels: Iterable[str]) -> int:
+    """Extra left margin for bar labels: pygal measures every character as narrow, but
+    Chinese characters are about twice as wide."""
+    wide = max((sum(1 for ch in text if ord(ch) > 0x2E80) for text in labels), default=0)
+    return 20 + wide * STYLE.label_font_size // 2
+
+
+def _integer_ticks(top: int) -> list[int] | None:
+    """Whole-number ticks for small counts (pygal would draw 0.2, 0.4 ...)."""
+    return list(range(0, top + 1)) if 0 < top <= 10 else None
+
+
+def months_between(start: date, end: date) -> list[tuple[int, int]]:
+    """Every (year, month) from ``start`` to ``end``."""
+    months, (y, m) = [], (start.year, start.month)
+    while (y, m) <= (end.year, end.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def visits_by_month(months: Mapping[tuple[int, int], Mapping[str, int]], start: date,
+                    end: date) -> Chart:
+    """Stacked bars: visits per month, one colour per kind."""
+    title = _("Visits per month by kind")
+    keys = months_between(start, end)
+    names = [f"{y}-{m:02d}" for y, m in keys]
+    rows = tuple((name, *(months.get(k, {}).get(kind.value, 0) for kind in VisitKind),
+                  sum(months.get(k, {}).values())) for name, k in zip(names, keys, strict=True))
+    chart = pygal.StackedBar(**_config(x_label_rotation=-45 if len(keys) > 12 else 0,
+                                       y_labels=_integer_ticks(max(r[-1] for r in rows))))
+    chart.title = title
+    chart.x_labels = names
+    for kind in VisitKind:
+        chart.add(label(kind), [months.get(k, {}).get(kind.value, 0) for k in keys])
+    description = _("%(visits)s visits in %(months)s months, stacked by kind.",
+                    visits=sum(r[-1] for r in rows), months=len(keys))
+    return Chart("chart-months", title, description, _render(chart, "chart-months", title,
+                                                              description),
+                 (_("Month"), *(label(k) for k in VisitKind), _("Visits")), rows)
+
+
+def top_teams(teams: Iterable[TeamFigures], top: int) -> list[tuple[str, int]]:
+    """(team name, people reached) of the ``top`` teams, then "Other teams" with the rest."""
+    ranked = sorted(teams, key=lambda t: (-t.people_reached, t.team_name))
+    rows = [(t.team_name, t.people_reached) for t in ranked[:top]]
+    rest = ranked[top:]
+    if rest:
+        rows.append((_("Other teams (%(n)s)", n=len(rest)), sum(t.people_reached for t in rest)))
+    return rows
+
+
+def people_by_team(teams: Sequence[TeamFigures], top: int) -> Chart:
+    """Horizontal bars: people reached per team, the ``top`` teams and the others together."""
+    title = _("People reached per team")
+    rows = top_teams(teams, top)
+    chart = pygal.HorizontalBar(**_config(
+        show_legend=False, height=max(220, 80 + 36 * len(rows)), print_values=True,
+        margin_left=_label_margin(name for name, _n in rows)))
+    chart.title = title
+    # pygal draws the first label at the bottom: reverse so the largest is on top
+    chart.x_labels = [name for name, _n in reversed(rows)]
+    chart.add(_("People reached"), [n for _name, n in reversed(rows)])
+    description = _("%(people)s people reached by %(teams)s teams; the %(top)s teams that "
+                    "reached most are named.", people=sum(n for _name, n in rows),
+                    teams=len(teams), top=min(top, len(teams)))
+    return Chart("chart-people", title, description, _render(chart, "chart-people", title,
+                                                              description),
+                 (_("Team"), _("People reached")), tuple(rows))
+
+
+def coverage(areas: Sequence[AreaFigures]) -> Chart:
+    """Bars: the share of farms visited in the period, per child area (or the area alone)."""
+    title = _("Share of farms covered")
+    shown = [a for a in areas if not a.total] or list(areas)
+    chart = pygal.HorizontalBar(**_config(
+        show_legend=False, height=max(220, 80 + 36 * len(shown)), range=(0, 100),
+        margin_left=_label_margin(a.area_name for a in shown),
+        print_values=True, value_formatter=lambda v: f"{v:.0f}%"))
+    chart.title = title
+    chart.x_labels = [a.area_name for a in reversed(shown)]
+    chart.add(_("Farms covered"), [round(100 * (a.coverage or 0), 1) for a in reversed(shown)])
+    rows = tuple((a.area_name, a.farms, a.farms_covered,
+                  f"{100 * a.coverage:.1f}%" if a.coverage is not None else "")
+                 for a in shown)
+    description = _("Per area, the percentage of its farms that had at least one visit in "
+                    "the period.")
+    return Chart("chart-coverage", title, description, _render(chart, "chart-coverage", title,
+                                                                description),
+                 (_("Area"), _("Farms"), _("Farms visited"), _("Share")), rows)
