@@ -1,0 +1,134 @@
+"""/api/v1/inspections: inspections (督查) of teams and villages. Reviewers write inside their
+area, admins anywhere; the leader and members of the team inspected read them."""
+
+from flask import abort
+from flask.views import MethodView
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.api.common import (
+    COLLECTION,
+    api_blueprint,
+    area_subtree,
+    caller,
+    documents,
+    filter_args,
+    item_rule,
+    paginate,
+    patched,
+    readable,
+    save,
+)
+from core.api.review_schemas import (
+    InspectionInputSchema,
+    InspectionListArgsSchema,
+    InspectionPatchSchema,
+    InspectionSchema,
+)
+from core.models import Inspection
+from core.services.inspections import (
+    InspectionInput,
+    delete_inspection,
+    inspection_scope,
+    may_review,
+    may_review_area,
+    record_inspection,
+    unit_in_reach,
+    update_inspection,
+)
+
+blp = api_blueprint(
+    "api_inspections",
+    __name__,
+    "Inspections of teams and villages. Reviewers write inside their area, admins anywhere; "
+    "the team inspected reads its own.",
+    may_write=may_review,
+)
+
+
+def _require_unit(data: dict) -> None:
+    """403 when the body names an existing unit outside the caller's area."""
+    if unit_in_reach(caller(), data.get("team_id"), data.get("village_id")) is False:
+        abort(403)
+
+
+def _writable(inspection_id: int) -> Inspection:
+    """The inspection when the caller may change it (404 / 403)."""
+    inspection = readable(Inspection, inspection_id, inspection_scope)
+    if not may_review_area(caller(), inspection.village):
+        abort(403)
+    return inspection
+
+
+@blp.route(COLLECTION, strict_slashes=False)
+class Inspections(MethodView):
+    """The inspection collection."""
+
+    @blp.arguments(InspectionListArgsSchema, location="query")
+    @blp.response(200, InspectionSchema(many=True))
+    @paginate(blp)
+    @documents(blp, 401)
+    def get(self, args):
+        """List inspections
+
+        Most recent first. ``area``: inspections of villages in the area's subtree; ``team``,
+        ``kind``; ``from``/``to``: the day of the inspection.
+        """
+        query = (select(Inspection).where(inspection_scope(caller()))
+                 .options(selectinload(Inspection.photos))
+                 .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()))
+        if "area" in args:
+            query = query.where(Inspection.village_id.in_(area_subtree(args["area"])))
+        query = filter_args(query, args, team=Inspection.team_id, kind=Inspection.kind)
+        if args.get("date_from"):
+            query = query.where(Inspection.inspected_on >= args["date_from"])
+        if args.get("date_to"):
+            query = query.where(Inspection.inspected_on <= args["date_to"])
+        return query
+
+    @blp.arguments(InspectionInputSchema)
+    @blp.response(201, InspectionSchema)
+    @documents(blp, 401, 403)
+    def post(self, data):
+        """Record an inspection (a reviewer inside their area, or an admin)
+
+        Give ``team_id`` for a team, or ``village_id`` for a village as a whole.
+        """
+        _require_unit(data)
+        return save(record_inspection, caller(), InspectionInput(**data))
+
+
+@blp.route(item_rule("inspection_id"))
+class InspectionById(MethodView):
+    """One inspection."""
+
+    @blp.response(200, InspectionSchema)
+    @documents(blp, 401, 403, 404)
+    def get(self, inspection_id):
+        """Get an inspection"""
+        return readable(Inspection, inspection_id, inspection_scope)
+
+    @blp.arguments(InspectionPatchSchema(partial=True))
+    @blp.response(200, InspectionSchema)
+    @documents(blp, 401, 403, 404)
+    def patch(self, data, inspection_id):
+        """Change an inspection (a reviewer inside their area, or an admin)
+
+        Fields left out keep their value. Sending ``team_id`` null with a ``village_id`` makes
+        it an inspection of the village as a whole.
+        """
+        inspection = _writable(inspection_id)
+        values = patched(InspectionInput, inspection, data, photos=[])
+        if "village_id" in data and "team_id" not in data:
+            values.team_id = None
+        _require_unit({"team_id": values.team_id, "village_id": values.village_id})
+        return save(update_inspection, caller(), inspection, values)
+
+    @blp.response(204)
+    @documents(blp, 401, 403, 404)
+    def delete(self, inspection_id):
+        """Delete an inspection recorded by mistake
+
+        Its photos are removed; rectification items made from it stay.
+        """
+        save(delete_inspection, _writable(inspection_id))

@@ -1,0 +1,82 @@
+"""Issuing bulletins: who may, and the number each one gets."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy.exc import IntegrityError
+
+from core import rules
+from core.extensions import db
+from core.models import Area, AreaKind, Bulletin, Role, User
+from core.services import FieldErrors
+from core.services.inspections import may_review_area
+
+#: the days a bulletin's period may name
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+#: the longest period a bulletin covers
+MAX_DAYS = 3 * 366
+
+
+def bulletin_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Bulletin``: admins read all, reviewers those of their subtree."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role != Role.REVIEWER or user.area is None:
+        return false()
+    subtree = select(Area.id).where(Area.path.startswith(user.area.path, autoescape=True))
+    return Bulletin.area_id.in_(subtree.scalar_subquery())
+
+
+def issuing_areas(user: User) -> list[Area]:
+    """The county and townships ``user`` may issue bulletins for, widest first."""
+    rows = db.session.scalars(
+        select(Area).where(Area.kind.in_([AreaKind.COUNTY, AreaKind.TOWNSHIP]))
+        .order_by(Area.path, Area.id))
+    return [a for a in rows if may_review_area(user, a)]
+
+
+def issue_bulletin(user: User, area_id: int | None, start: date | None, end: date | None
+                   ) -> Bulletin:
+    """Issue the next bulletin of the area's year for the period ``start``..``end``. Commits.
+
+    The number counts the bulletins of the area issued in the same year, from 1.
+    """
+    errors: dict[str, list[str]] = {}
+    area = db.session.get(Area, area_id) if area_id else None
+    if area is None or area.kind not in (AreaKind.COUNTY, AreaKind.TOWNSHIP) \
+            or not may_review_area(user, area):
+        errors["area_id"] = [_("Choose the county or a township inside your area.")]
+    for name, day in (("starts_on", start), ("ends_on", end)):
+        if day is None:
+            errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        elif not FIRST_DAY <= day <= LAST_DAY:
+            errors[name] = [_("Enter a date between 2000 and 2100.")]
+    if not errors and end < start:
+        errors["ends_on"] = [_("The end date must not be before the start date.")]
+    elif not errors and (end - start).days >= MAX_DAYS:
+        errors["ends_on"] = [_("Choose a period of at most %(days)s days.", days=MAX_DAYS)]
+    if errors:
+        raise FieldErrors(errors)
+    issued_on = rules.today()
+    for _attempt in range(3):  # a concurrent issue may take the number first
+        number = 1 + (db.session.scalar(
+            select(func.max(Bulletin.number))
+            .where(Bulletin.area_id == area.id, Bulletin.year == issued_on.year)) or 0)
+        bulletin = Bulletin(area=area, starts_on=start, ends_on=end, issued_on=issued_on,
+                            year=issued_on.year, number=number, issued_by=user)
+        db.session.add(bulletin)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        return bulletin
+    raise FieldErrors({"area_id": [_("Another bulletin was issued at the same time. "
+                                     "Please try again.")]})
+
+
+def number_text(bulletin: Bulletin) -> str:
+    """The bulletin's reference, e.g. 永阳镇督查通报〔2026〕3号, in the current language."""
+    return _("%(area)s inspection bulletin [%(year)s] No. %(number)s",
+             area=bulletin.area.name, year=bulletin.year, number=bulletin.number)

@@ -1,0 +1,77 @@
+"""Rectification items (限期整改): what a criticised unit must put right, by when."""
+
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.areas import Area
+from core.models.assessments import AssessmentResult
+from core.models.base import Base, TimestampMixin
+from core.models.enums import LABELS, db_enum
+from core.models.inspections import Inspection
+from core.models.teams import Team
+from core.models.users import User
+
+
+class RectificationStatus(StrEnum):
+    """Stored status; "overdue" is computed (open past the deadline), never stored."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+LABELS.update({
+    (RectificationStatus, RectificationStatus.OPEN): _l("Open"),
+    (RectificationStatus, RectificationStatus.DONE): _l("Done"),
+})
+
+
+class Rectification(TimestampMixin, Base):
+    """One thing a unit must put right by a deadline, followed up to done."""
+
+    __tablename__ = "rectifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the village of the unit (for a team: the team's village); scopes the record
+    village_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    #: the team concerned; NULL when the village as a whole must act
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    #: what must be put right
+    requirement: Mapped[str] = mapped_column(Text)
+    #: the last day to put it right (local date)
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    #: open or done
+    status: Mapped[RectificationStatus] = mapped_column(
+        db_enum(RectificationStatus), default=RectificationStatus.OPEN, index=True
+    )
+    #: the criticism it comes from, if any
+    result_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_results.id"), index=True
+    )
+    #: the inspection finding it comes from, if any
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    #: the day it was found done
+    done_on: Mapped[date | None] = mapped_column(Date)
+    #: how it was put right
+    done_note: Mapped[str] = mapped_column(Text, default="")
+    #: who recorded it done
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: who created it
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: free title shown in lists, e.g. 队员不足10人
+    title: Mapped[str] = mapped_column(String(200), default="")
+
+    village: Mapped[Area] = relationship()
+    team: Mapped[Team | None] = relationship()
+    result: Mapped[AssessmentResult | None] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def unit_name(self) -> str:
+        """The unit concerned: the team's name, or the village's."""
+        return self.team.name if self.team is not None else self.village.name

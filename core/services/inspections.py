@@ -1,0 +1,257 @@
+"""Inspections (督查): who reads and writes them, their photos, and the writes.
+
+- admin: records and changes inspections anywhere;
+- reviewer: records and changes inspections of the teams and villages inside their area
+  subtree, and reads them;
+- leader and member: read the inspections of their own team, and those of their team's village
+  as a whole (an inspection is not secret from the unit inspected), never write.
+
+The same scope serves rectification items (``core.services.rectifications``).
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from core import rules
+from core.extensions import db
+from core.models import (
+    Area,
+    AreaKind,
+    Inspection,
+    InspectionKind,
+    InspectionPhoto,
+    Rectification,
+    Role,
+    Team,
+    User,
+)
+from core.services import FieldErrors, clean_text
+
+#: accepted photo types: media type -> (file extension, test on the first bytes)
+PHOTO_TYPES = {
+    "image/jpeg": (".jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
+    "image/png": (".png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    "image/webp": (".webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+}
+#: longest findings text
+MAX_FINDINGS = 10_000
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+def may_review(user: User) -> bool:
+    """True for admins and for reviewers who have an area: they record inspections."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.REVIEWER and user.area is not None)
+
+
+def may_review_area(user: User, area: Area | None) -> bool:
+    """True when ``user`` reviews ``area``: admins anywhere, reviewers inside their subtree."""
+    if area is None or not may_review(user):
+        return False
+    return user.role == Role.ADMIN or user.area.contains(area)
+
+
+def unit_scope(user: User, village_column, team_column) -> ColumnElement[bool]:
+    """A WHERE clause keeping the records of units (a village and maybe a team) ``user`` reads."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.REVIEWER:
+        if user.area is None:
+            return false()
+        subtree = select(Area.id).where(Area.path.startswith(user.area.path, autoescape=True))
+        return village_column.in_(subtree.scalar_subquery())
+    if user.team is None:
+        return false()
+    return or_(
+        team_column == user.team_id,
+        and_(team_column.is_(None), village_column == user.team.village_id),
+    )
+
+
+def inspection_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Inspection``: the inspections ``user`` may read."""
+    return unit_scope(user, Inspection.village_id, Inspection.team_id)
+
+
+def resolve_unit(errors: dict, team_id: int | None, village_id: int | None
+                 ) -> tuple[Team | None, Area | None]:
+    """The (team, village) a record is about: a live team (its village follows), or a village.
+
+    Notes an error on ``team_id`` or ``village_id`` when neither names a live unit.
+    """
+    if team_id:
+        team = db.session.get(Team, team_id)
+        if team is None or team.is_deleted:
+            errors["team_id"] = [_("Choose an existing team.")]
+            return None, None
+        return team, team.village
+    village = db.session.get(Area, village_id) if village_id else None
+    if village is None or village.kind != AreaKind.VILLAGE:
+        errors["village_id"] = [_("Choose a team or a village.")]
+        return None, None
+    return None, village
+
+
+def unit_in_reach(user: User, team_id: int | None, village_id: int | None) -> bool | None:
+    """Whether ``user`` may write records of the unit named: ``None`` when it does not exist.
+
+    Pages and API answer 403 for ``False`` (a unit outside the reviewer's area) before the
+    service reports the other errors.
+    """
+    _team, village = resolve_unit({}, team_id, village_id)
+    if village is None:
+        return None
+    return may_review_area(user, village)
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    """instance/uploads/inspections/ (made when missing)."""
+    path = Path(current_app.instance_path) / "uploads" / "inspections"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_photo(data: bytes) -> str:
+    """The media type of a photo's bytes; ``FieldErrors`` (field ``photos``) if refused."""
+    limit = int(current_app.config["INSPECTION_MAX_PHOTO_KB"])
+    if len(data) > limit * 1024:
+        raise FieldErrors({"photos": [_("A photo is larger than %(n)s KB.", n=limit)]})
+    for media_type, (_ext, test) in PHOTO_TYPES.items():
+        if test(data[:16]):
+            return media_type
+    raise FieldErrors({"photos": [_("Upload JPEG, PNG or WebP images only.")]})
+
+
+def photo_path(photo: InspectionPhoto) -> Path | None:
+    """Where a photo lies, or ``None`` when the file is missing."""
+    path = upload_dir() / Path(photo.filename).name
+    return path if path.is_file() else None
+
+
+def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[str]:
+    """The media types of ``photos``; notes an error when one is refused or there are too many."""
+    limit = int(current_app.config["INSPECTION_MAX_PHOTOS"])
+    if already + len(photos) > limit:
+        errors["photos"] = [_("An inspection keeps at most %(n)s photos.", n=limit)]
+        return []
+    types = []
+    for data in photos:
+        try:
+            types.append(check_photo(data))
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+            return []
+    return types
+
+
+def _store_photos(inspection: Inspection, photos: list[bytes], types: list[str]) -> None:
+    """Write the photos under random names and attach them to ``inspection``."""
+    for data, media_type in zip(photos, types, strict=True):
+        name = secrets.token_hex(16) + PHOTO_TYPES[media_type][0]
+        (upload_dir() / name).write_bytes(data)
+        inspection.photos.append(InspectionPhoto(filename=name, media_type=media_type,
+                                                 size=len(data)))
+
+
+def delete_photo(photo: InspectionPhoto) -> None:
+    """Remove a photo and its file (the caller has checked permission). Commits."""
+    path = photo_path(photo)
+    db.session.delete(photo)
+    db.session.commit()
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+@dataclass
+class InspectionInput:
+    """What a page or API call submits for an inspection (``team_id`` or ``village_id``)."""
+
+    team_id: int | None = None
+    village_id: int | None = None
+    kind: InspectionKind | str | None = None
+    inspected_on: date | None = None
+    findings: str = ""
+    #: bytes of new photos (pages only)
+    photos: list[bytes] = field(default_factory=list)
+
+
+def _check(user: User, data: InspectionInput, inspection: Inspection | None
+           ) -> tuple[Team | None, Area, str, list[str]]:
+    """Validate ``data``; raise FieldErrors naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    team, village = resolve_unit(errors, data.team_id, data.village_id)
+    if village is not None and not may_review_area(user, village):
+        errors["team_id" if team else "village_id"] = [
+            _("Choose a team or a village inside your area.")
+        ]
+    try:
+        InspectionKind(data.kind)
+    except ValueError:
+        errors["kind"] = [_("Choose scheduled or unannounced.")]
+    if data.inspected_on is None:
+        errors["inspected_on"] = [_("Enter the day of the inspection.")]
+    elif data.inspected_on > rules.today():
+        errors["inspected_on"] = [_("The day cannot be in the future.")]
+    findings = clean_text(errors, "findings", data.findings, MAX_FINDINGS, required=True)
+    already = len(inspection.photos) if inspection is not None else 0
+    types = _check_photos(errors, list(data.photos or []), already)
+    if errors:
+        raise FieldErrors(errors)
+    return team, village, findings, types
+
+
+def record_inspection(user: User, data: InspectionInput) -> Inspection:
+    """Record an inspection by ``user`` (a reviewer inside their area, or an admin). Commits."""
+    team, village, findings, types = _check(user, data, None)
+    inspection = Inspection(team=team, village=village, kind=InspectionKind(data.kind),
+                            inspected_on=data.inspected_on, findings=findings, inspector=user)
+    db.session.add(inspection)
+    _store_photos(inspection, list(data.photos or []), types)
+    db.session.commit()
+    return inspection
+
+
+def update_inspection(user: User, inspection: Inspection, data: InspectionInput) -> Inspection:
+    """Change an inspection (and add photos); the same rules as recording one. Commits."""
+    if not may_review_area(user, inspection.village):
+        raise FieldErrors({"village_id": [_("Choose a team or a village inside your area.")]})
+    team, village, findings, types = _check(user, data, inspection)
+    inspection.team, inspection.village = team, village
+    inspection.kind = InspectionKind(data.kind)
+    inspection.inspected_on = data.inspected_on
+    inspection.findings = findings
+    _store_photos(inspection, list(data.photos or []), types)
+    db.session.commit()
+    return inspection
+
+
+def delete_inspection(inspection: Inspection) -> None:
+    """Remove an inspection recorded by mistake, with its photos (caller checked). Commits.
+
+    Rectification items made from it stay, without the link.
+    """
+    paths = [photo_path(p) for p in inspection.photos]
+    for item in db.session.scalars(
+        select(Rectification).where(Rectification.inspection_id == inspection.id)
+    ):
+        item.inspection_id = None
+    db.session.delete(inspection)
+    db.session.commit()
+    for path in paths:
+        if path is not None:
+            path.unlink(missing_ok=True)
