@@ -27,11 +27,12 @@ messages: install
 		--project Kepu -o core/translations/messages.pot .
 	$(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations
 
-## Create the database, load demo data when empty, serve on http://$(HOST):$(PORT).
+## Create the database, load demo data when empty, serve on http://$(HOST):$(PORT)
+## (with the scheduled jobs running inside the server: SCHEDULER_EMBEDDED).
 run: install
 	$(BIN)/kepu db upgrade
 	$(BIN)/kepu demo
-	KEPU_SESSION_COOKIE_SECURE=false KEPU_REMEMBER_COOKIE_SECURE=false \
+	KEPU_SESSION_COOKIE_SECURE=false KEPU_REMEMBER_COOKIE_SECURE=false KEPU_SCHEDULER_EMBEDDED=true \
 		$(BIN)/kepu run --host $(HOST) --port $(PORT)
 
 ## The whole suite (SQLite; set KEPU_TEST_DATABASE_URI for PostgreSQL).
@@ -40,6 +41,11 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## Benchmarks (bench/README.md): the province-scale review on the local PostgreSQL server
+## (database kepu_bench, recreated and loaded first).
+bench: install
+	$(BIN)/python bench/review.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from core import database, i18n, navigation, plugins, security
+    from core import database, i18n, navigation, notifications, plugins, security
     from core.api import register_api
     from core.views import register_views
 
@@ -46,10 +46,15 @@ def create_app(config: dict | None = None) -> Flask:
     register_views(app)
     register_api(app)
     plugins.init_app(app)  # after the core's blueprints, so plugins cannot take their names
+    notifications.init_app(app)
 
     from core.cli import register_commands
 
     register_commands(app)
+
+    from core.scheduler import runner
+
+    runner.init_app(app)  # only with SCHEDULER_EMBEDDED (the development server)
     return app
 
 

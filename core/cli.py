@@ -171,12 +171,16 @@ def _db_group() -> click.Group:
 
 def register_commands(app: Flask) -> None:
     """Attach Kepu's command groups, and the plugins' ones, to ``app.cli``."""
+    from core.calendar.cli import calendar_cli
     from core.demo import demo_command
     from core.jobs import jobs_cli
+    from core.scheduler.runner import scheduler_command
 
     app.cli.add_command(_db_group())
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(plugins_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(calendar_cli)
     _add_plugin_commands(app)

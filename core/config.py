@@ -49,4 +49,55 @@ DEFAULTS = {
     "PLUGINS_BLOCKED": [],
     "PLUGINS_AUTOLOAD": True,
     "PLUGINS_ENABLED_BY_DEFAULT": [],
+    # Calendar feeds (core/calendar). Cancelled and deleted events stay in feeds, marked
+    # STATUS:CANCELLED, this many days after the change, so subscribers' calendars drop them.
+    "CALENDAR_KEEP_CANCELLED_DAYS": 90,
+    # How often calendar apps are asked to poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+    "CALENDAR_REFRESH_MINUTES": 60,
+    # Plugin entries (calendar_events hook) and planned visits cover today +- this many days.
+    "CALENDAR_HOOK_WINDOW_DAYS": 366,
+    # Feeds need no login, so each client address may fetch them this often.
+    "CALENDAR_RATE_LIMIT": "60 per minute",
+    # `kepu calendar import URL`: seconds to wait for the server; largest file accepted.
+    "CALENDAR_IMPORT_TIMEOUT": 20,
+    "CALENDAR_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    # Township review (core/review): the longest period accepted (pages and API answer with
+    # a clear error beyond it), and how many teams the "people reached" chart names.
+    "REVIEW_MAX_DAYS": 3 * 366,
+    "REVIEW_CHART_TOP": 10,
+    # Teams per page of the review's team table (exports and the API have them all).
+    "REVIEW_TEAMS_PER_PAGE": 100,
+    # Scheduled jobs (core/scheduler). `kepu scheduler` runs them: start one or more processes;
+    # one holds the lease (renewed every SCHEDULER_POLL_SECONDS, valid SCHEDULER_LEASE_SECONDS)
+    # and runs the jobs in SCHEDULER_THREADS threads, the others stand by. SCHEDULER_EMBEDDED
+    # runs it inside the development server instead (`make run`); never under tests.
+    "SCHEDULER_EMBEDDED": False,
+    "SCHEDULER_LEASE_SECONDS": 30,
+    "SCHEDULER_POLL_SECONDS": 5,
+    "SCHEDULER_THREADS": 4,
+    # Notifications (core/notifications.py): the in-app inbox, and email through Flask-Mail
+    # while MAIL_SERVER is set. A job sends the notifications not yet emailed that are at most
+    # MAIL_MAX_AGE_DAYS old, MAIL_BATCH_SIZE per run, retrying failures MAIL_MAX_ATTEMPTS times.
+    # PUBLIC_URL (e.g. https://kepu.example.org) makes the links in emails absolute.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "kepu@localhost",
+    "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_MAX_AGE_DAYS": 3,
+    "MAIL_BATCH_SIZE": 100,
+    "PUBLIC_URL": "",
+    # Inspections, year-end assessment, rectifications (core/services/inspections.py,
+    # assessments.py, rectifications.py): photos per inspection and their size; how the
+    # assessment proposes commendations ("top_n" teams or "top_percent" of them) and criticisms
+    # (the last N teams, besides those that broke a rule); days given to rectify by default.
+    "INSPECTION_MAX_PHOTOS": 6,
+    "INSPECTION_MAX_PHOTO_KB": 4096,
+    "ASSESSMENT_COMMEND_MODE": "top_n",
+    "ASSESSMENT_COMMEND_VALUE": 3,
+    "ASSESSMENT_CRITICISE_BOTTOM": 1,
+    "RECTIFICATION_DAYS": 30,
 }

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from core.contracts import NavItem
 from core.hookspecs import hookimpl
-from core.models import User
+from core.models import Role, User
 from core.permissions import can_log_visits, is_admin
+from core.services.inspections import may_review
 
 
 @hookimpl(trylast=True)
@@ -17,13 +18,37 @@ def nav_items(user: User) -> list[NavItem]:
     items = [NavItem("home.index", _l("Home"), 10)]
     if can_log_visits(user):
         items.append(NavItem("visits.new", _l("Log a visit"), 20))
+        items.append(NavItem("plans.index", _l("Planned visits"), 25))
     items += [
         NavItem("visits.index", _l("Visits"), 30),
         NavItem("teams.index", _l("Teams"), 40),
         NavItem("farms.index", _l("Farms"), 50),
         NavItem("events.index", _l("Events"), 60),
     ]
+    if user.role in (Role.ADMIN, Role.REVIEWER):
+        items.append(NavItem("review.index", _l("Review"), 65))
+    if may_review(user):  # inspections, the year-end assessment, rectifications
+        items += [NavItem("inspections.index", _l("Inspections"), 66),
+                  NavItem("assessments.index", _l("Assessment"), 67),
+                  NavItem("rectifications.index", _l("Rectifications"), 68)]
     if is_admin(user):
         items += [NavItem("users.index", _l("Users"), 70),
-                  NavItem("plugins_admin.index", _l("Plugins"), 80)]
+                  NavItem("plugins_admin.index", _l("Plugins"), 80),
+                  NavItem("jobs_admin.index", _l("Jobs"), 85)]
     return items
+
+
+@hookimpl(trylast=True)
+def event_changed(event) -> None:
+    """Render the changed event's calendar text now, so feeds only assemble stored texts."""
+    from core.calendar.cache import refresh
+
+    refresh([event.id])
+
+
+@hookimpl(trylast=True)
+def scheduled_jobs() -> list:
+    """The core's jobs: event reminders, stale farms, the weekly digest, email."""
+    from core.core_jobs import core_jobs
+
+    return core_jobs()

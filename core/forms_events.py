@@ -106,6 +106,8 @@ class EventFilterForm(Form):
         _l("Status"), choices=enum_choices(EventStatus, blank=_l("Any status")), default=""
     )
     past = BooleanField(_l("Show past events too"))
+    date_from = DateField(_l("Starting from"), validators=[Optional()])
+    date_to = DateField(_l("Starting until"), validators=[Optional()])
 
 
 class CampaignForm(FlaskForm):

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from core.extensions import db
-from core.models import Area, Assignment, Event, Farm, Member, Role, Team, User, Visit
+from core.models import Area, Assignment, Event, Farm, Member, Role, Team, User, Visit, VisitPlan
 
 
 def _subtree_ids(user: User):
@@ -64,6 +64,13 @@ def visit_scope(user: User) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     return Visit.team_id.in_(_team_ids(user))
+
+
+def plan_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``VisitPlan``: the plans of the teams ``user`` may read (as visits)."""
+    if user.role == Role.ADMIN:
+        return true()
+    return VisitPlan.team_id.in_(_team_ids(user))
 
 
 def assignment_scope(user: User) -> ColumnElement[bool]:

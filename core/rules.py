@@ -67,16 +67,16 @@ def farm_counts(member_ids: Iterable[int]) -> dict[int, int]:
     return counts
 
 
-def last_visits(farm_ids: Iterable[int]) -> dict[int, date | None]:
-    """The date of the last visit per farm (None when never visited)."""
+def last_visits(farm_ids: Iterable[int], on: date | None = None) -> dict[int, date | None]:
+    """The date of the last visit per farm (None when never visited); with ``on``, the last
+    visit on or before that day."""
     ids = list(farm_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Visit.farm_id, func.max(Visit.visited_on))
-        .where(Visit.farm_id.in_(ids))
-        .group_by(Visit.farm_id)
-    )
+    query = select(Visit.farm_id, func.max(Visit.visited_on)).where(Visit.farm_id.in_(ids))
+    if on is not None:
+        query = query.where(Visit.visited_on <= on)
+    rows = db.session.execute(query.group_by(Visit.farm_id))
     last: dict[int, date | None] = dict.fromkeys(ids)
     last.update({farm_id: day for farm_id, day in rows})
     return last

@@ -21,12 +21,14 @@ from core.models import (
     Farm,
     FarmKind,
     Member,
+    PlanStatus,
     Role,
     Team,
     User,
     VenueKind,
     Visit,
     VisitKind,
+    VisitPlan,
 )
 
 TODAY = "2026-11-25"
@@ -86,7 +88,7 @@ def fingerprint() -> str:
 
 def test_demo_builds_the_county_of_the_sources(runner):
     result = run_demo(runner)
-    assert "[6/6]" in result.output and DEMO_PASSWORD in result.output
+    assert "[7/7]" in result.output and DEMO_PASSWORD in result.output
 
     kinds = dict(db.session.execute(
         select(Area.kind, func.count()).group_by(Area.kind)).all())
@@ -140,6 +142,15 @@ def test_demo_builds_the_county_of_the_sources(runner):
         select(func.count()).where(Event.status == EventStatus.CANCELLED)) >= 2
     events = db.session.scalars(select(Event)).all()
     assert all(e.teams and e.ends_at > e.starts_at and e.uid.endswith("@kepu") for e in events)
+
+    # Visit plans: upcoming ones for several teams, one cancelled, one done with its visit.
+    plans = db.session.scalars(select(VisitPlan)).all()
+    statuses = [p.status for p in plans]
+    assert statuses.count(PlanStatus.CANCELLED) == 1 and statuses.count(PlanStatus.DONE) == 1
+    assert len({p.team_id for p in plans}) >= 10
+    assert all(p.planned_on > DAY for p in plans if p.status == PlanStatus.PLANNED)
+    done = next(p for p in plans if p.status == PlanStatus.DONE)
+    assert done.visit.team_id == done.team_id and done.visit.plan is done
 
 
 def test_demo_breaks_the_rules_on_purpose(runner):

@@ -9,7 +9,14 @@ from core.extensions import api
 from core.security import handle_http_error
 
 #: resource modules, each exposing ``blp`` (registered at /api/v1/<name>)
-RESOURCES = ["areas", "teams", "members", "farms", "assignments", "visits", "campaigns", "events"]
+RESOURCES = [
+    "areas", "teams", "members", "farms", "assignments", "visits", "plans", "campaigns", "events",
+    "inspections", "assessments", "rectifications",
+]
+#: the caller's own things, not collections of records (each exposing ``blp``, same prefix)
+PERSONAL = ["inbox"]
+#: read-only reports computed from the records (each exposing ``blp``, same prefix)
+REPORTS = ["review"]
 
 
 def register_api(app: Flask) -> None:
@@ -17,6 +24,6 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     # flask-smorest answers every HTTP error as JSON; pages keep their HTML errors.
     app.register_error_handler(HTTPException, handle_http_error)
-    for name in RESOURCES:
+    for name in RESOURCES + PERSONAL + REPORTS:
         module = import_module(f"core.api.{name}")
         api.register_blueprint(module.blp, url_prefix=f"/api/v1/{name}")

@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from core.demo import names as N
 from core.demo.activity import ActivityMixin
 from core.demo.common import HOME_TOWN, HOME_VILLAGE, VillageInfo, bulk_insert, local_time
+from core.demo.plans import PlanMixin
 from core.extensions import db
 from core.models import AreaKind, Assignment, Farm, FarmKind, Member, Role, Team, User
 from core.services.areas import add_area
@@ -38,7 +39,7 @@ SOURCE_PEOPLE = {
 }
 
 
-class DemoBuilder(ActivityMixin):
+class DemoBuilder(ActivityMixin, PlanMixin):
     """Builds the demo county into the current session (no commit)."""
 
     def __init__(self, seed: int, today: date, zone: ZoneInfo,
@@ -88,6 +89,7 @@ class DemoBuilder(ActivityMixin):
             ("users", self.build_users),
             ("visits", self.build_visits),
             ("campaigns and events", self.build_events),
+            ("visit plans", self.build_plans),
         ]
 
     def build_areas(self) -> int:

@@ -59,6 +59,14 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PlanStatus(StrEnum):
+    """Where a visit plan stands: ahead, turned into a logged visit, or called off."""
+
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 class Role(StrEnum):
     """What a user may do (see ``core.permissions``)."""
 
@@ -94,6 +102,10 @@ _LABELLED = [
     (VenueKind.ENTERPRISE, lazy_pgettext("venue", "Enterprise")),
     (EventStatus.SCHEDULED, _l("Scheduled")),
     (EventStatus.CANCELLED, _l("Cancelled")),
+    # context "plan": a plan's status (待走访 / 已走访), not a generic "planned" or "done"
+    (PlanStatus.PLANNED, lazy_pgettext("plan", "Planned")),
+    (PlanStatus.DONE, lazy_pgettext("plan", "Done")),
+    (PlanStatus.CANCELLED, _l("Cancelled")),
     (Role.ADMIN, _l("Administrator")),
     (Role.REVIEWER, _l("Reviewer")),
     (Role.LEADER, _l("Team leader")),

@@ -4,12 +4,11 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
-from sqlalchemy import event as sa_event
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime
 from core.models.enums import CampaignKind, EventStatus, VenueKind, db_enum
+from core.models.revisions import RevisionMixin
 from core.models.teams import Team
 
 event_teams = Table(
@@ -49,8 +48,8 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@kepu"
 
 
-class Event(SoftDeleteMixin, TimestampMixin, Base):
-    """A scheduled outreach event, published in calendar feeds."""
+class Event(RevisionMixin, SoftDeleteMixin, TimestampMixin, Base):
+    """A scheduled outreach event, published in calendar feeds (its revision: ``RevisionMixin``)."""
 
     __tablename__ = "events"
 
@@ -79,22 +78,9 @@ class Event(SoftDeleteMixin, TimestampMixin, Base):
     status: Mapped[EventStatus] = mapped_column(
         db_enum(EventStatus), default=EventStatus.SCHEDULED
     )
-    #: raised on every change; becomes the calendar SEQUENCE
-    revision: Mapped[int] = mapped_column(Integer, default=0)
     #: the user who created it
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     campaign: Mapped[Campaign | None] = relationship()
     area: Mapped["Area | None"] = relationship()  # noqa: F821
     teams: Mapped[list[Team]] = relationship(secondary=event_teams, order_by="Team.name")
-
-
-@sa_event.listens_for(Session, "before_flush")
-def _bump_event_revisions(session, flush_context, instances) -> None:
-    """Raise ``Event.revision`` on every real change, so calendar SEQUENCE rises with it."""
-    for obj in session.dirty:
-        if not isinstance(obj, Event) or not session.is_modified(obj):
-            continue
-        history = sa_inspect(obj).attrs.revision.history
-        if not history.has_changes():
-            obj.revision = (obj.revision or 0) + 1

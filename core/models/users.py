@@ -37,6 +37,8 @@ class User(UserMixin, TimestampMixin, Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     #: preferred UI language (zh_CN or en); empty for the default
     locale: Mapped[str] = mapped_column(String(8), default="")
+    #: where notifications are emailed (when SMTP is configured); empty for none
+    email: Mapped[str] = mapped_column(String(254), default="")
     #: false blocks login and tokens without deleting history
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -26,6 +26,8 @@ class Visit(TimestampMixin, Base):
         # The review sums visits of a period per team; staleness needs the last visit per farm.
         Index("ix_visits_period_team", "visited_on", "team_id", "people_reached"),
         Index("ix_visits_farm_date", "farm_id", "visited_on"),
+        # The review's last visit per team: one index probe per team, not the whole history.
+        Index("ix_visits_team_date", "team_id", "visited_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

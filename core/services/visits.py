@@ -92,12 +92,19 @@ def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
     existing = find_by_client_key(data.client_key)
     if existing is not None:
         return existing, False
+    visit = add_visit(user, data)
+    db.session.commit()
+    return visit, True
+
+
+def add_visit(user: User, data: VisitInput) -> Visit:
+    """Check ``data`` and add its visit to the session without committing, so a caller can
+    change other rows in the same transaction (a plan turned into its visit)."""
     team, farm, members = _check(user, data)
     visit = Visit(team=team, farm=farm, logged_by=user, client_key=data.client_key or None)
     _apply(visit, data, members)
     db.session.add(visit)
-    db.session.commit()
-    return visit, True
+    return visit
 
 
 def update_visit(user: User, visit: Visit, data: VisitInput) -> Visit:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import rules
+from core.area_filters import area_arg, day_bounds, teams_of
 from core.extensions import db
 from core.forms_events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
 from core.forms_visits import add_errors, choices_of
@@ -133,6 +134,16 @@ def index():
     if filters.status.data and not filters.status.errors:
         query = query.where(Event.status == filters.status.data)
         args["status"] = filters.status.data
+    if filters.date_from.data and not filters.date_from.errors:  # local days of the start
+        query = query.where(Event.starts_at >= day_bounds(filters.date_from.data)[0])
+        args["date_from"] = filters.date_from.data.isoformat()
+    if filters.date_to.data and not filters.date_to.errors:
+        query = query.where(Event.starts_at < day_bounds(filters.date_to.data)[1])
+        args["date_to"] = filters.date_to.data.isoformat()
+    area = area_arg(request.args)
+    if area is not None:  # the review's links: events organised by the teams of an area
+        query = query.where(Event.teams.any(Team.id.in_(teams_of(area))))
+        args["area"] = area.id
     query = query.options(joinedload(Event.campaign), selectinload(Event.teams)).order_by(
         case((upcoming, 0), else_=1),  # upcoming first, soonest first; then past, latest first
         case((upcoming, Event.starts_at)),
@@ -142,6 +153,7 @@ def index():
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
         "events/index.html", page=page, filters=filters, args=args, now=now, one_day=ONE_DAY,
+        area=area, without_area={k: v for k, v in args.items() if k != "area"},
         upcoming_args={k: v for k, v in args.items() if k != "past"},
         can_create=can_create_events(current_user), can_edit_campaigns=is_admin(current_user),
     )

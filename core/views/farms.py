@@ -7,10 +7,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from core import rules
+from core.area_filters import (
+    area_arg,
+    day_arg,
+    farms_assigned_to_teams,
+    farms_in,
+    id_arg,
+    teams_of,
+)
 from core.extensions import db
 from core.forms_farms import FarmFilterForm, FarmForm
 from core.forms_teams import area_filter_choices, scoped_areas, show_errors, village_choices
-from core.models import Area, AreaKind, Assignment, Farm, FarmKind, Member, Role, Visit
+from core.models import Area, AreaKind, Assignment, Farm, FarmKind, Member, Role, Team, Visit
 from core.permissions import (
     farm_scope,
     get_readable_or_404,
@@ -57,6 +65,27 @@ def _filtered(form: FarmFilterForm, areas: dict[int, Area]):
     if village is not None and village.kind == AreaKind.VILLAGE:
         filters["village"] = village.id
         query = query.where(Farm.village_id == village.id)
+    return _review_filters(query, filters)
+
+
+def _review_filters(query, filters: dict):
+    """The filters the review links to: farms located in an area (``area``), farms linked
+    to the teams of an area (``assigned_area``) or to one team (``team``)."""
+    if current_user.role not in (Role.ADMIN, Role.REVIEWER):
+        return query, filters
+    area = area_arg(request.args)
+    if area is not None:
+        filters["area"] = area.id
+        query = query.where(Farm.id.in_(farms_in(area)))
+    assigned = area_arg(request.args, "assigned_area")
+    if assigned is not None:
+        filters["assigned_area"] = assigned.id
+        query = query.where(Farm.id.in_(farms_assigned_to_teams(teams_of(assigned))))
+    team = id_arg(request.args, "team")
+    if team is not None:
+        filters["team"] = team
+        query = query.where(Farm.id.in_(farms_assigned_to_teams(
+            select(Team.id).where(Team.id == team))))
     return query, filters
 
 
@@ -69,10 +98,15 @@ def index():
     form.township.choices, form.village.choices = area_filter_choices(areas)
     query, filters = _filtered(form, areas)
     last = None
+    on = day_arg(request.args, "on")  # judge staleness on another day (the review's links)
+    if on is not None:
+        filters["on"] = on.isoformat()
     if form.stale.data:
         filters["stale"] = "y"
-        last = rules.last_visits(db.session.execute(query.with_only_columns(Farm.id)).scalars())
-        query = query.where(Farm.id.in_([i for i, day in last.items() if rules.is_stale(day)]))
+        last = rules.last_visits(
+            db.session.execute(query.with_only_columns(Farm.id)).scalars(), on)
+        query = query.where(
+            Farm.id.in_([i for i, day in last.items() if rules.is_stale(day, on)]))
     query = query.options(joinedload(Farm.village).joinedload(Area.parent))
     page = db.paginate(
         query.order_by(Farm.name, Farm.id),
@@ -82,7 +116,7 @@ def index():
     )
     ids = [f.id for f in page.items]
     if last is None:
-        last = rules.last_visits(ids)
+        last = rules.last_visits(ids, on)
     counts = dict.fromkeys(ids, 0)
     if ids:
         counts.update(
@@ -105,7 +139,10 @@ def index():
         show_area_filters=bool(areas),
         last=last,
         counts=counts,
-        is_stale=rules.is_stale,
+        is_stale=lambda day: rules.is_stale(day, on),
+        on=on,
+        review_filters={k: filters[k] for k in ("area", "assigned_area", "team", "on")
+                        if k in filters},
         thresholds=rules.thresholds(),
         can_edit=is_admin(current_user),
     )

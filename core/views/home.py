@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from core import rules
 from core.extensions import db
-from core.models import Event, EventStatus, Team, Visit
+from core.models import Event, EventStatus, PlanStatus, Team, Visit, VisitPlan
 from core.models.base import utcnow
-from core.permissions import can_log_visits, team_scope, visit_scope
+from core.permissions import can_log_visits, plan_scope, team_scope, visit_scope
+from core.services.rectifications import overdue_rectifications
 
 bp = Blueprint("home", __name__)
 
@@ -52,8 +53,11 @@ def index():
         .scalars()
         .all()
     )
+    plans = _team_plans()
     return render_template(
         "home.html",
+        overdue=overdue_rectifications(current_user),
+        plans=plans,
         teams=teams,
         flags=flags,
         flagged=flagged,
@@ -61,4 +65,25 @@ def index():
         upcoming=upcoming,
         can_log=can_log_visits(current_user),
         thresholds=rules.thresholds(),
+    )
+
+
+def _team_plans() -> list[VisitPlan] | None:
+    """The next planned visits of the user's own team; None for users without a team."""
+    if current_user.team_id is None:
+        return None
+    return (
+        db.session.execute(
+            select(VisitPlan)
+            .where(
+                plan_scope(current_user),
+                VisitPlan.team_id == current_user.team_id,
+                VisitPlan.status == PlanStatus.PLANNED,
+                VisitPlan.planned_on >= rules.today(),
+            )
+            .order_by(VisitPlan.planned_on, VisitPlan.start_time.nulls_first(), VisitPlan.id)
+            .limit(5)
+        )
+        .scalars()
+        .all()
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import rules
+from core.area_filters import area_arg, teams_of
 from core.extensions import db
 from core.forms_teams import (
     AssignForm,
@@ -82,6 +83,10 @@ def index():
     if form.village.data in areas and areas[form.village.data].kind == AreaKind.VILLAGE:
         filters["village"] = form.village.data
         query = query.where(Team.village_id == form.village.data)
+    area = area_arg(request.args) if wide else None
+    if area is not None:  # the review's links: the teams of any area (county too)
+        filters["area"] = area.id
+        query = query.where(Team.id.in_(teams_of(area)))
     flags = None
     if form.flagged.data:
         filters["flagged"] = "y"
@@ -102,6 +107,8 @@ def index():
         flags=flags,
         form=form,
         filters=filters,
+        area=area,
+        without_area={k: v for k, v in filters.items() if k != "area"},
         show_area_filters=bool(areas),
         thresholds=rules.thresholds(),
         can_edit=is_admin(current_user),

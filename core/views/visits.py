@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from core import rules
+from core.area_filters import area_arg, teams_of
 from core.extensions import db
 from core.forms_visits import (
     TeamChoiceForm,
@@ -159,12 +160,17 @@ def index():
     if filters.date_to.data and not filters.date_to.errors:
         query = query.where(Visit.visited_on <= filters.date_to.data)
         args["date_to"] = filters.date_to.data.isoformat()
+    area = area_arg(request.args) if sees_teams else None
+    if area is not None:  # the review's links: visits of the teams of an area
+        query = query.where(Visit.team_id.in_(teams_of(area)))
+        args["area"] = area.id
     query = query.options(joinedload(Visit.farm), joinedload(Visit.team)).order_by(
         Visit.visited_on.desc(), Visit.id.desc()
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
         "visits/index.html", page=page, filters=filters, args=args, sees_teams=sees_teams,
+        area=area, without_area={k: v for k, v in args.items() if k != "area"},
         can_log=can_log_visits(current_user),
     )
 

@@ -76,11 +76,13 @@ def test_hook_nav_items_that_raise_leave_the_page_working(enabled, sample, world
 def test_hook_nav_items_of_the_core_keep_their_order(app, world):
     items = call(app, "nav_items", expect=NavItem, user=world.admin)
     assert [item.endpoint for item in items] == [
-        "home.index", "visits.new", "visits.index", "teams.index", "farms.index",
-        "events.index", "users.index", "plugins_admin.index",
+        "home.index", "visits.new", "plans.index", "visits.index", "teams.index", "farms.index",
+        "events.index", "review.index", "inspections.index", "assessments.index",
+        "rectifications.index", "users.index", "plugins_admin.index", "jobs_admin.index",
     ]
     member = [item.endpoint for item in call(app, "nav_items", user=world.member)]
     assert "visits.new" not in member and "users.index" not in member
+    assert "plans.index" not in member  # members read plans from their home page
 
 
 def test_hook_review_sections_and_a_failing_one_as_unavailable(enabled, sample, world):
