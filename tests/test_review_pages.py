@@ -161,6 +161,18 @@ def test_charts_are_inline_accessible_svg_without_external_urls(as_reviewer):
     assert page_table(page, "chart-coverage")[2] == ["石湫村", "3", "2", "66.7%"]
 
 
+def test_chart_styles_come_from_a_stylesheet_the_csp_allows(as_reviewer):
+    page = _page(as_reviewer, **YEAR)
+    # style-src 'self': an inline <style> or style="" would be blocked and the charts unstyled
+    assert "<style" not in page and ' style="' not in page
+    assert '<link rel="stylesheet" href="/review/charts.css">' in page
+    response = as_reviewer.get("/review/charts.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    css = response.get_data(as_text=True)
+    assert "&gt;" not in css and ".kepu-chart .graph > .background" in css
+    assert all(f".kepu-chart .color-{n}" in css for n in range(6))  # every series coloured
+
+
 def test_people_chart_names_the_top_teams_and_groups_the_others(as_reviewer, app):
     app.config["REVIEW_CHART_TOP"] = 1
     try:

@@ -24,6 +24,7 @@ from core.permissions import require
 from core.plugins import record_failure
 from core.review import export
 from core.review.access import default_area, may_review, may_see_area
+from core.review.charts import stylesheet
 from core.review.periods import Period, PeriodError, parse_period, previous_and_next
 from core.review.report import PluginSection, Review, Table, build
 
@@ -205,6 +206,15 @@ def _team_pages(count: int) -> dict:
     first = (page - 1) * size
     return {"page": page, "pages": last, "first": first + 1, "last": min(count, first + size),
             "count": count, "slice": slice(first, first + size)}
+
+
+@bp.route("/charts.css")
+def chart_styles():
+    """The charts' stylesheet (kept out of the pages: their CSP allows no inline style)."""
+    response = Response(stylesheet(), mimetype="text/css")
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.route("/print")

@@ -1,0 +1,10 @@
+/* Kepu menu: on a phone the menu is one row scrolled sideways; bring the current page's entry
+ * into view so the reader sees where they are. Without JavaScript the row simply starts at Home. */
+(function () {
+  "use strict";
+  var nav = document.querySelector("header.site nav");
+  var current = nav && nav.querySelector('a[aria-current="page"]');
+  if (!current || nav.scrollWidth <= nav.clientWidth) { return; }
+  var left = current.getBoundingClientRect().left - nav.getBoundingClientRect().left;
+  nav.scrollLeft += left - (nav.clientWidth - current.offsetWidth) / 2;
+})();
