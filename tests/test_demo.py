@@ -11,17 +11,25 @@ from core import rules
 from core.demo import DEMO_PASSWORD, demo_logins
 from core.extensions import db
 from core.models import (
+    AnnualAssessment,
     Area,
     AreaKind,
+    AssessmentStatus,
     Assignment,
+    Bulletin,
     Campaign,
     CampaignKind,
     Event,
     EventStatus,
     Farm,
     FarmKind,
+    Inspection,
+    InspectionKind,
     Member,
+    Outcome,
     PlanStatus,
+    Rectification,
+    RectificationStatus,
     Role,
     Team,
     User,
@@ -53,12 +61,23 @@ def table_counts() -> dict[str, int]:
     }
 
 
+#: JSON columns holding rubric criterion ids: how to rank them (confirmed assessments freeze
+#: the rubric with its ids, and the scores per criterion id)
+CRITERIA_IN_JSON = {
+    ("assessments", "criteria_snapshot"):
+        lambda value, ranks: [{**c, "id": ranks.get(c["id"])} for c in value],
+    ("assessment_results", "scores"):
+        lambda value, ranks: sorted(((ranks.get(int(k)), v) for k, v in value.items()), key=repr),
+}
+
+
 def fingerprint() -> str:
     """A digest of every row of every table, ids replaced by their rank in their table.
 
     Ranks keep the comparison valid where ids do not restart (PostgreSQL sequences after
-    DELETE), so references and the areas' materialized paths are ranked too; timestamps of
-    the run and salted password hashes are left out.
+    DELETE), so references, the areas' materialized paths and the criterion ids inside the
+    assessments' JSON are ranked too; timestamps of the run and salted password hashes are
+    left out.
     """
     skip = {"created_at", "updated_at", "password_hash"}
     tables = db.metadata.sorted_tables
@@ -81,6 +100,9 @@ def fingerprint() -> str:
                     value = ("id", rank[table.name][value])
                 elif table.name == "areas" and column.name == "path":  # "/1/4/27/" holds ids
                     value = [rank["areas"][int(part)] for part in value.strip("/").split("/")]
+                elif (table.name, column.name) in CRITERIA_IN_JSON:
+                    value = CRITERIA_IN_JSON[table.name, column.name](
+                        value, rank["assessment_criteria"])
                 values.append(value)
             digest.update(repr((table.name, values)).encode())
     return digest.hexdigest()
@@ -88,7 +110,7 @@ def fingerprint() -> str:
 
 def test_demo_builds_the_county_of_the_sources(runner):
     result = run_demo(runner)
-    assert "[7/7]" in result.output and DEMO_PASSWORD in result.output
+    assert "[8/8]" in result.output and DEMO_PASSWORD in result.output
 
     kinds = dict(db.session.execute(
         select(Area.kind, func.count()).group_by(Area.kind)).all())
@@ -151,6 +173,69 @@ def test_demo_builds_the_county_of_the_sources(runner):
     assert all(p.planned_on > DAY for p in plans if p.status == PlanStatus.PLANNED)
     done = next(p for p in plans if p.status == PlanStatus.DONE)
     assert done.visit.team_id == done.team_id and done.visit.plan is done
+
+
+def test_demo_reviews_inspect_assess_and_follow_up(runner):
+    run_demo(runner)
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    inspections = db.session.scalars(select(Inspection).order_by(Inspection.id)).all()
+    assert 15 <= len(inspections) <= 25
+    assert {i.kind for i in inspections} == set(InspectionKind)
+    assert {i.inspected_on.year for i in inspections} == {DAY.year - 1, DAY.year}
+    assert all(i.inspected_on <= DAY and i.findings and not i.photos for i in inspections)
+    assert {i.inspector_id for i in inspections} == {users["county"].id, users["township"].id}
+    assert len({i.village.parent_id for i in inspections}) == 8
+    assert any(i.team_id is None for i in inspections)
+
+    # Last year's county assessment is confirmed, one proposal changed with its reason.
+    confirmed = db.session.scalar(select(AnnualAssessment).where(
+        AnnualAssessment.year == DAY.year - 1))
+    assert confirmed.status == AssessmentStatus.CONFIRMED
+    assert confirmed.area_id == users["county"].area_id
+    assert confirmed.confirmed_by_id == users["county"].id and confirmed.confirmed_at
+    assert len(confirmed.results) == count(Team)
+    changed = [r for r in confirmed.results if r.outcome != r.proposed]
+    assert len(changed) == 1 and changed[0].reason
+    criticised = {r.id for r in confirmed.results if r.outcome == Outcome.CRITICISE}
+    assert criticised
+    drafts = db.session.scalars(select(AnnualAssessment).where(
+        AnnualAssessment.year == DAY.year)).all()
+    assert drafts and all(a.status == AssessmentStatus.DRAFT and a.manual_scores for a in drafts)
+
+    # Rectification items: one per criticised team, and from findings; done, open, overdue.
+    items = db.session.scalars(select(Rectification).order_by(Rectification.id)).all()
+    assert {i.result_id for i in items if i.result_id} == criticised
+    assert any(i.inspection_id for i in items)
+    done = [i for i in items if i.status == RectificationStatus.DONE]
+    still_open = [i for i in items if i.status == RectificationStatus.OPEN]
+    assert done and all(i.done_note and i.done_on <= DAY for i in done)
+    assert any(i.deadline >= DAY for i in still_open)
+    assert any(i.deadline < DAY for i in still_open)
+    bulletin = db.session.scalars(select(Bulletin)).one()
+    assert (bulletin.starts_on, bulletin.ends_on) == (date(DAY.year - 1, 1, 1),
+                                                       date(DAY.year - 1, 12, 31))
+    assert bulletin.area_id == users["county"].area_id and bulletin.issued_on <= DAY
+
+
+def test_demo_township_reviewer_sees_overdue_rectifications(runner, app):
+    run_demo(runner)
+    town = db.session.scalar(select(User).where(User.username == "township")).area
+    overdue = db.session.scalars(
+        select(Rectification).join(Area, Area.id == Rectification.village_id)
+        .where(Rectification.status == RectificationStatus.OPEN, Rectification.deadline < DAY,
+               Area.path.startswith(town.path))
+        .order_by(Rectification.id)).all()
+    assert overdue
+    client = app.test_client()
+    with app.app_context():
+        client.post("/login", data={"username": "township", "password": DEMO_PASSWORD})
+    for url in ("/", "/inspections", "/assessments", "/rectifications"):
+        with app.app_context():
+            response = client.get(url)
+        assert response.status_code == 200, url
+        if url == "/":
+            page = response.get_data(as_text=True)
+            assert all(f"/rectifications/{item.id}" in page for item in overdue)
 
 
 def test_demo_breaks_the_rules_on_purpose(runner):

@@ -5,6 +5,9 @@ farms of every kind, a year of visits up to today, this year's three campaigns (
 today, so upcoming lists are not empty) with events at the five venues, and five demo logins
 sharing :data:`DEMO_PASSWORD`. A few rules of the sources are broken on purpose so the flags
 show: a team of 8, members with 3 farms or none, farms never visited or not for over 90 days.
+The reviewers' work goes through the services (``core.demo.reviews``): inspections of this year
+and the last, last year's confirmed county assessment and its rectification items (some done,
+some overdue), this year's drafts and last year's bulletin.
 
 If the database already holds areas the command does nothing (``make run`` calls it on every
 start); ``--reset`` deletes every row of every table first. Enabled plugins then add their own
@@ -127,11 +130,12 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
     click.echo(
         "Built the demo county in {:.1f} s (seed {}, {}): {:,} areas ({} townships, {} villages), "
         "{:,} teams, {:,} members, {:,} farms, {:,} assignments, {:,} visits, {:,} campaigns, "
-        "{:,} events.".format(
+        "{:,} events, {:,} inspections, {:,} rectification items.".format(
             elapsed, seed, current_app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
             counts["areas"], counts["townships"], counts["villages"], counts["teams"],
             counts["members"], counts["farms"], counts["assignments"], counts["visits"],
-            counts["campaigns"], counts["events"],
+            counts["campaigns"], counts["events"], counts.get("inspections", 0),
+            counts.get("rectifications", 0),
         )
     )
     for plugin, made in plugin_counts.items():

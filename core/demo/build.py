@@ -18,6 +18,7 @@ from core.demo import names as N
 from core.demo.activity import ActivityMixin
 from core.demo.common import HOME_TOWN, HOME_VILLAGE, VillageInfo, bulk_insert, local_time
 from core.demo.plans import PlanMixin
+from core.demo.reviews import ReviewMixin
 from core.extensions import db
 from core.models import AreaKind, Assignment, Farm, FarmKind, Member, Role, Team, User
 from core.services.areas import add_area
@@ -39,7 +40,7 @@ SOURCE_PEOPLE = {
 }
 
 
-class DemoBuilder(ActivityMixin, PlanMixin):
+class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
     """Builds the demo county into the current session (no commit)."""
 
     def __init__(self, seed: int, today: date, zone: ZoneInfo,
@@ -90,6 +91,7 @@ class DemoBuilder(ActivityMixin, PlanMixin):
             ("visits", self.build_visits),
             ("campaigns and events", self.build_events),
             ("visit plans", self.build_plans),
+            ("inspections, assessments and rectifications", self.build_reviews),
         ]
 
     def build_areas(self) -> int:

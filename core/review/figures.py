@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from core import rules
 from core.area_filters import day_bounds
@@ -114,12 +114,32 @@ def recent_farms(end: date):
     )
 
 
-def visited_pairs(teams: Select | None, start: date, end: date):
-    """Distinct (team_id, farm_id) of the period's visits (of ``teams``, or of every team)."""
+def whole_tree(area: Area) -> bool:
+    """True for a top-level area, whose review reads most of the period's visits."""
+    return area.parent_id is None
+
+
+def of_teams(team_column, teams: Select, area: Area):
+    """WHERE clause keeping the rows of ``teams`` (the live teams of ``area``'s subtree).
+
+    Below the top, ``team_column IN teams``: the planner can read only those teams' rows
+    (``ix_visits_team_date``). For a top-level area that semi-join would probe a hash for each
+    of the period's visits and cost as much as the aggregate itself, although it usually keeps
+    them all; so the test is "no team lies outside the area (an uncorrelated NOT EXISTS, run
+    once) OR team_column IN teams": when the area holds every team, no visit is probed."""
+    if not whole_tree(area):
+        return team_column.in_(teams)
+    outside = select(Team.id).where(Team.id.not_in(teams))
+    return or_(~outside.exists(), team_column.in_(teams))
+
+
+def visited_pairs(teams, start: date, end: date):
+    """Distinct (team_id, farm_id) of the period's visits, of every team or of the teams kept
+    by the WHERE clause ``teams`` (see :func:`of_teams`)."""
     query = select(Visit.team_id.label("team_id"), Visit.farm_id.label("farm_id")).where(
         Visit.visited_on >= start, Visit.visited_on <= end)
     if teams is not None:
-        query = query.where(Visit.team_id.in_(teams))
+        query = query.where(teams)
     return query.distinct().subquery("visited")
 
 
@@ -172,13 +192,14 @@ def _farm_counts(teams: Select, end: date) -> dict[int, tuple[int, int]]:
     return {team_id: (n, stale) for team_id, n, stale in rows}
 
 
-def _visit_counts(teams: Select, start: date, end: date) -> dict[int, dict]:
-    """team -> kind -> (visits, people, households) in the period."""
+def _visit_counts(ours, start: date, end: date) -> dict[int, dict]:
+    """team -> kind -> (visits, people, households) in the period, of the teams kept by the
+    WHERE clause ``ours`` (an index-only scan of the period in ``ix_visits_period_team``)."""
     rows = db.session.execute(
         select(Visit.team_id, Visit.kind, func.count(),
                func.coalesce(func.sum(Visit.people_reached), 0),
                func.coalesce(func.sum(Visit.households_reached), 0))
-        .where(Visit.visited_on >= start, Visit.visited_on <= end, Visit.team_id.in_(teams))
+        .where(Visit.visited_on >= start, Visit.visited_on <= end, ours)
         .group_by(Visit.team_id, Visit.kind)
     )
     out: dict[int, dict] = {}
@@ -187,9 +208,9 @@ def _visit_counts(teams: Select, start: date, end: date) -> dict[int, dict]:
     return out
 
 
-def _farms_visited(teams: Select, start: date, end: date) -> dict[int, int]:
-    """team -> distinct farms visited in the period."""
-    pairs = visited_pairs(teams, start, end)
+def _farms_visited(ours, start: date, end: date) -> dict[int, int]:
+    """team -> distinct farms visited in the period, of the teams kept by ``ours``."""
+    pairs = visited_pairs(ours, start, end)
     return dict(db.session.execute(
         select(pairs.c.team_id, func.count()).group_by(pairs.c.team_id)).tuples().all())
 
@@ -236,10 +257,11 @@ def team_figures(area: Area, start: date, end: date) -> dict[int, TeamFigures]:
     if not rows:
         return {}
     minimum = rules.thresholds()["min_team_size"]
+    ours = of_teams(Visit.team_id, teams, area)
     members = _member_counts(teams)
     farms = _farm_counts(teams, end)
-    visits = _visit_counts(teams, start, end)
-    visited = _farms_visited(teams, start, end)
+    visits = _visit_counts(ours, start, end)
+    visited = _farms_visited(ours, start, end)
     last_visits = _last_visits(teams, end)
     events = _event_counts(teams, start, end)
     out: dict[int, TeamFigures] = {}
@@ -271,7 +293,7 @@ def visits_per_month(area: Area, start: date, end: date) -> dict[tuple[int, int]
     rows = db.session.execute(
         select(Visit.visited_on, Visit.kind, func.count())
         .where(Visit.visited_on >= start, Visit.visited_on <= end,
-               Visit.team_id.in_(subtree_teams(area)))
+               of_teams(Visit.team_id, subtree_teams(area), area))
         .group_by(Visit.visited_on, Visit.kind)
     )
     out: dict[tuple[int, int], dict[str, int]] = {}

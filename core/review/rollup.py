@@ -4,8 +4,8 @@ Sums of per-team numbers (members, visits, people ...) are added up from
 :class:`~core.review.figures.TeamFigures` (one pass over the teams, never over visits or
 farms). Numbers that must not count a farm or an event twice when two teams share it are
 counted DISTINCT in SQL, grouped by area: five queries whatever the size of the area.
-Areas are grouped by joining each village to the chosen area and its children on the
-materialized path (``village.path LIKE child.path || '%'``), after the rows were reduced to
+Areas are grouped by joining each village to the chosen area and to the child it lies in,
+read from its materialized path (see :func:`_buckets`), after the rows were reduced to
 distinct (team, farm) or (team, event) pairs.
 """
 
@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import Integer, Select, case, cast, func, literal, or_, select, union_all
 
 from core.extensions import db
 from core.models import Area, AreaKind, Event, Farm, Team, Visit, VisitKind, event_teams
@@ -25,6 +24,7 @@ from core.review.figures import (
     recent_farms,
     subtree_areas,
     subtree_teams,
+    whole_tree,
 )
 
 
@@ -81,45 +81,50 @@ class AreaFigures:
             self.last_activity = team.last_activity
 
 
+def _position(text_column, part: str):
+    """1-based position of ``part`` in ``text_column`` (0 if absent), on either engine."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.strpos(text_column, part)
+    return func.instr(text_column, part)
+
+
 def _buckets(area: Area):
-    """An alias of ``areas`` restricted to ``area`` and its children, and its join condition
-    for a village path (a village falls in the total and in one child)."""
-    bucket = aliased(Area, name="bucket")
-    keep = or_(bucket.id == area.id, bucket.parent_id == area.id)
-    return bucket, keep
+    """Subquery (area_id, bucket) placing every area of ``area``'s subtree in the total
+    (``area`` itself) and, below ``area``, in the child it lies in.
+
+    The child's id is the first segment of the path after ``area``'s ("/1/4/27/" under "/1/"
+    lies in 4): an equality the rows join on with a hash, where comparing each village path
+    with each child path (``LIKE child.path || '%'``) would cost villages x children."""
+    below = Area.path.startswith(area.path, autoescape=True)
+    rest = func.substr(Area.path, len(area.path) + 1)
+    child = cast(func.substr(rest, 1, _position(rest, "/") - 1), Integer)
+    return union_all(
+        select(Area.id.label("area_id"), literal(area.id).label("bucket")).where(below),
+        select(Area.id, child).where(below, Area.path != area.path),
+    ).subquery("buckets")
 
 
-def _in_bucket(area: Area, village_id_column):
-    """(bucket alias, village alias, joins) placing a village id in ``area`` and its child."""
-    bucket, keep = _buckets(area)
-    village = aliased(Area)
-    return bucket, village, (village.id == village_id_column,
-                             and_(keep, village.path.startswith(bucket.path)))
-
-
-def _grouped(area: Area, base, team_column, *columns) -> dict[int, tuple]:
-    """Run ``columns`` over ``base`` (a subquery with a team id) grouped by bucket."""
-    bucket, village, (on_village, on_bucket) = _in_bucket(area, Team.village_id)
-    rows = db.session.execute(
-        select(bucket.id, *columns)
-        .select_from(base)
-        .join(Team, Team.id == team_column)
-        .join(village, on_village)
-        .join(bucket, on_bucket)
-        .group_by(bucket.id)
-    )
-    return {row[0]: tuple(row[1:]) for row in rows}
+def _per_bucket(area: Area, base, team_column, item_column, *flags) -> Select:
+    """Distinct (bucket, item, flags...) of ``base`` (a subquery with a team id), as a subquery
+    with the columns ``bucket``, ``item`` and ``flag0``...: counting its rows per bucket counts
+    distinct items with a hash aggregate (``count(DISTINCT ...)`` would sort every pair)."""
+    buckets = _buckets(area)
+    return (select(buckets.c.bucket, item_column.label("item"),
+                   *(flag.label(f"flag{i}") for i, flag in enumerate(flags)))
+            .select_from(base)
+            .join(Team, Team.id == team_column)
+            .join(buckets, buckets.c.area_id == Team.village_id)
+            .distinct()
+            .subquery("per_bucket"))
 
 
 def _team_buckets(area: Area) -> dict[int, int]:
     """team id -> the child area of ``area`` it lies in."""
-    child = aliased(Area, name="child")
-    village = aliased(Area, name="team_village")
+    buckets = _buckets(area)
     rows = db.session.execute(
-        select(Team.id, child.id)
-        .join(village, village.id == Team.village_id)
-        .join(child, and_(child.parent_id == area.id, village.path.startswith(child.path)))
-        .where(Team.deleted_at.is_(None))
+        select(Team.id, buckets.c.bucket)
+        .join(buckets, buckets.c.area_id == Team.village_id)
+        .where(Team.deleted_at.is_(None), buckets.c.bucket != area.id)
     )
     return dict(rows.tuples().all())
 
@@ -129,10 +134,13 @@ def _assigned_farms(area: Area, end: date) -> dict:
     pairs, recent = assigned_pairs(subtree_teams(area)), recent_farms(end)
     with_recent = (select(pairs.c.team_id, pairs.c.farm_id, recent.c.farm_id.label("recent"))
                    .outerjoin(recent, recent.c.farm_id == pairs.c.farm_id).subquery())
-    return _grouped(area, with_recent, with_recent.c.team_id,
-                    func.count(distinct(with_recent.c.farm_id)),
-                    func.count(distinct(case((with_recent.c.recent.is_(None),
-                                              with_recent.c.farm_id)))))
+    # whether a farm is stale does not depend on the team: one flag per (bucket, farm)
+    farms = _per_bucket(area, with_recent, with_recent.c.team_id, with_recent.c.farm_id,
+                        with_recent.c.recent.is_(None))
+    rows = db.session.execute(
+        select(farms.c.bucket, func.count(), func.count(case((farms.c.flag0, 1))))
+        .group_by(farms.c.bucket))
+    return {bucket: (n, stale) for bucket, n, stale in rows}
 
 
 def _distinct_events(area: Area, start: date, end: date) -> dict:
@@ -143,41 +151,53 @@ def _distinct_events(area: Area, start: date, end: date) -> dict:
                          event_teams.c.event_id.in_(
                              select(Event.id).where(*held_events(teams, start, end))))
                   .subquery())
-    return _grouped(area, organisers, organisers.c.team_id,
-                    func.count(distinct(organisers.c.event_id)))
+    events = _per_bucket(area, organisers, organisers.c.team_id, organisers.c.event_id)
+    rows = db.session.execute(
+        select(events.c.bucket, func.count()).group_by(events.c.bucket))
+    return {bucket: (n,) for bucket, n in rows}
 
 
 def _visited_farms(area: Area, start: date, end: date) -> tuple[dict, dict]:
     """bucket -> farms visited by the area's teams, and bucket -> (live farms located there,
     of which visited in the period by any team). One statement: the period's distinct
-    (team, farm) pairs are read once (a CTE) and counted both ways."""
+    (team, farm) pairs are read once (a CTE) and counted both ways. For a top-level area every
+    pair is read, unfiltered (see :func:`~core.review.figures.whole_tree`): the joins to the
+    area's teams and farms below keep the right ones."""
     teams = subtree_teams(area)
-    pairs = (select(Visit.team_id, Visit.farm_id)
-             .where(Visit.visited_on >= start, Visit.visited_on <= end,
-                    or_(Visit.team_id.in_(teams), Visit.farm_id.in_(
-                        select(Farm.id).where(Farm.village_id.in_(subtree_areas(area))))))
-             .distinct().cte("visited"))
-    bucket, village, (on_village, on_bucket) = _in_bucket(area, Team.village_id)
-    by_team = (select(literal("teams").label("what"), bucket.id.label("bucket"),
-                      func.count(distinct(pairs.c.farm_id)).label("a"), literal(0).label("b"))
-               .select_from(pairs)
-               .join(Team, and_(Team.id == pairs.c.team_id, Team.id.in_(teams)))
-               .join(village, on_village).join(bucket, on_bucket)
-               .group_by(bucket.id))
+    pairs = select(Visit.team_id, Visit.farm_id).where(Visit.visited_on >= start,
+                                                       Visit.visited_on <= end)
+    if not whole_tree(area):
+        pairs = pairs.where(or_(Visit.team_id.in_(teams), Visit.farm_id.in_(
+            select(Farm.id).where(Farm.village_id.in_(subtree_areas(area))))))
+    pairs = pairs.distinct().cte("visited")
+    ours = select(pairs).where(pairs.c.team_id.in_(teams)).subquery("ours")
+    farms = _per_bucket(area, ours, ours.c.team_id, ours.c.farm_id)
+    by_team = (select(literal("teams").label("what"), farms.c.bucket.label("bucket"),
+                      func.count().label("a"), literal(0).label("b"))
+               .group_by(farms.c.bucket))
+    # the area's live farms and the visited ones, counted per village first (a few thousand
+    # rows), then added up per bucket
     seen = select(pairs.c.farm_id).distinct().subquery("seen")
-    bucket, village, (on_village, on_bucket) = _in_bucket(area, Farm.village_id)
-    by_farm = (select(literal("farms"), bucket.id, func.count(Farm.id), func.count(seen.c.farm_id))
-               .select_from(Farm)
-               .join(village, on_village).join(bucket, on_bucket)
+    located = (select(Farm.village_id.label("village_id"), func.count(Farm.id).label("n"),
+                      func.count(seen.c.farm_id).label("seen"))
                .outerjoin(seen, seen.c.farm_id == Farm.id)
                .where(Farm.deleted_at.is_(None))
-               .group_by(bucket.id))
+               .group_by(Farm.village_id))
+    if not whole_tree(area):
+        located = located.where(Farm.village_id.in_(subtree_areas(area)))
+    located = located.subquery("located")
+    buckets = _buckets(area)
+    by_farm = (select(literal("farms"), buckets.c.bucket, func.sum(located.c.n),
+                      func.sum(located.c.seen))
+               .select_from(located)
+               .join(buckets, buckets.c.area_id == located.c.village_id)
+               .group_by(buckets.c.bucket))
     visited, located = {}, {}
     for what, bucket_id, a, b in db.session.execute(union_all(by_team, by_farm)):
         if what == "teams":
             visited[bucket_id] = a
         else:
-            located[bucket_id] = (a, b)
+            located[bucket_id] = (int(a), int(b))
     return visited, located
 
 
