@@ -22,7 +22,7 @@ from core.models import Farm, Member, PlanStatus, Team, User, Visit, VisitKind, 
 from core.models.enums import label
 from core.permissions import can_write_team_records, farm_scope, plan_scope
 from core.services import Conflict, FieldErrors, clean_text
-from core.services.visits import VisitInput, add_visit, find_by_client_key
+from core.services.visits import VisitInput, add_visit, find_by_client_key, team_members
 
 #: longest purpose text of a plan
 MAX_TOPIC = 2000
@@ -74,19 +74,9 @@ def _check(
         except ValueError:
             errors["kind"] = [_("Choose a kind of visit from the list.")]
     clean_text(errors, "topic", data.topic, MAX_TOPIC)
-    members: list[Member] = []
-    if data.member_ids and team is not None:
-        members = list(
-            db.session.execute(
-                select(Member).where(
-                    Member.id.in_(data.member_ids),
-                    Member.team_id == team.id,
-                    Member.deleted_at.is_(None),
-                )
-            ).scalars()
-        )
-        if len(members) != len(set(data.member_ids)):
-            errors["member_ids"] = [_("Only members of the team can be expected.")]
+    members = team_members(team, data.member_ids) if team is not None else []
+    if members is None:
+        errors["member_ids"] = [_("Only members of the team can be expected.")]
     if errors:
         raise FieldErrors(errors)
     return team, farm, members, status

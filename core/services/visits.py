@@ -42,6 +42,17 @@ def find_by_client_key(client_key: str | None) -> Visit | None:
     ).scalar_one_or_none()
 
 
+def team_members(team: Team, member_ids: list[int] | None) -> list[Member] | None:
+    """The live members of ``team`` with these ids; None when any id is not one of them."""
+    if not member_ids:
+        return []
+    members = list(db.session.execute(
+        select(Member).where(Member.id.in_(member_ids), Member.team_id == team.id,
+                             Member.deleted_at.is_(None))
+    ).scalars())
+    return members if len(members) == len(set(member_ids)) else None
+
+
 def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
     """Validate ``data`` for ``user``; raise FieldErrors naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -69,19 +80,9 @@ def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
         value = getattr(data, name)
         if value is None or not 0 <= value <= MAX_REACHED:
             errors[name] = [_("Enter a whole number from 0 to %(max)s.", max=MAX_REACHED)]
-    members: list[Member] = []
-    if data.member_ids and team is not None:
-        members = list(
-            db.session.execute(
-                select(Member).where(
-                    Member.id.in_(data.member_ids),
-                    Member.team_id == team.id,
-                    Member.deleted_at.is_(None),
-                )
-            ).scalars()
-        )
-        if len(members) != len(set(data.member_ids)):
-            errors["member_ids"] = [_("Only members of the team can be present.")]
+    members = team_members(team, data.member_ids) if team is not None else []
+    if members is None:
+        errors["member_ids"] = [_("Only members of the team can be present.")]
     if errors:
         raise FieldErrors(errors)
     return team, farm, members
