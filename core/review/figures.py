@@ -91,10 +91,12 @@ def subtree_teams(area: Area) -> Select:
                                  Team.village_id.in_(subtree_areas(area)))
 
 
-def assigned_pairs(teams: Select):
-    """Distinct (team_id, farm_id) of live farms linked to live members of ``teams``."""
+def assigned_pairs(teams: Select, end: date):
+    """Distinct (team_id, farm_id, stale) of live farms linked to live members of ``teams``,
+    ``stale`` as :func:`stale` for a period ending on ``end`` (judged once per pair)."""
     return (
-        select(Member.team_id.label("team_id"), Assignment.farm_id.label("farm_id"))
+        select(Member.team_id.label("team_id"), Assignment.farm_id.label("farm_id"),
+               stale(Assignment.farm_id, end).label("stale"))
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Farm, and_(Farm.id == Assignment.farm_id, Farm.deleted_at.is_(None)))
         .where(Member.deleted_at.is_(None), Member.team_id.in_(teams))
@@ -103,15 +105,14 @@ def assigned_pairs(teams: Select):
     )
 
 
-def recent_farms(end: date):
-    """The farms visited (by any team) between the stale cutoff and the reference day: every
-    other farm is stale. A range of ``STALE_FARM_DAYS`` days, whatever the history's length."""
-    return (
-        select(Visit.farm_id.label("farm_id"))
-        .where(Visit.visited_on >= stale_cutoff(end), Visit.visited_on <= reference_day(end))
-        .distinct()
-        .subquery("recent")
-    )
+def stale(farm_id_column, end: date):
+    """True for a farm not visited (by any team) between the stale cutoff and the reference
+    day: one probe of ``ix_visits_farm_date`` per farm, so that the cost follows the area's
+    farms (a township reads its own farms' visits, not the province's last 90 days)."""
+    return ~(select(Visit.id)
+             .where(Visit.farm_id == farm_id_column, Visit.visited_on >= stale_cutoff(end),
+                    Visit.visited_on <= reference_day(end))
+             .exists())
 
 
 def whole_tree(area: Area) -> bool:
@@ -133,13 +134,13 @@ def of_teams(team_column, teams: Select, area: Area):
     return or_(~outside.exists(), team_column.in_(teams))
 
 
-def visited_pairs(teams, start: date, end: date):
-    """Distinct (team_id, farm_id) of the period's visits, of every team or of the teams kept
-    by the WHERE clause ``teams`` (see :func:`of_teams`)."""
+def visited_pairs(ours, start: date, end: date):
+    """Distinct (team_id, farm_id) of the period's visits, of every team (``ours`` None) or of
+    the teams kept by the WHERE clause ``ours`` (see :func:`of_teams`)."""
     query = select(Visit.team_id.label("team_id"), Visit.farm_id.label("farm_id")).where(
         Visit.visited_on >= start, Visit.visited_on <= end)
-    if teams is not None:
-        query = query.where(teams)
+    if ours is not None:
+        query = query.where(ours)
     return query.distinct().subquery("visited")
 
 
@@ -183,10 +184,9 @@ def _member_counts(teams: Select) -> dict[int, tuple[int, int, int]]:
 
 def _farm_counts(teams: Select, end: date) -> dict[int, tuple[int, int]]:
     """team -> (farms assigned, of which stale)."""
-    pairs, recent = assigned_pairs(teams), recent_farms(end)
+    pairs = assigned_pairs(teams, end)
     rows = db.session.execute(
-        select(pairs.c.team_id, func.count(), func.count(case((recent.c.farm_id.is_(None), 1))))
-        .outerjoin(recent, recent.c.farm_id == pairs.c.farm_id)
+        select(pairs.c.team_id, func.count(), func.count(case((pairs.c.stale, 1))))
         .group_by(pairs.c.team_id)
     )
     return {team_id: (n, stale) for team_id, n, stale in rows}

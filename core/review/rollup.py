@@ -21,7 +21,6 @@ from core.review.figures import (
     TeamFigures,
     assigned_pairs,
     held_events,
-    recent_farms,
     subtree_areas,
     subtree_teams,
     whole_tree,
@@ -131,12 +130,9 @@ def _team_buckets(area: Area) -> dict[int, int]:
 
 def _assigned_farms(area: Area, end: date) -> dict:
     """bucket -> (distinct farms linked to the area's teams, of which stale)."""
-    pairs, recent = assigned_pairs(subtree_teams(area)), recent_farms(end)
-    with_recent = (select(pairs.c.team_id, pairs.c.farm_id, recent.c.farm_id.label("recent"))
-                   .outerjoin(recent, recent.c.farm_id == pairs.c.farm_id).subquery())
+    pairs = assigned_pairs(subtree_teams(area), end)
     # whether a farm is stale does not depend on the team: one flag per (bucket, farm)
-    farms = _per_bucket(area, with_recent, with_recent.c.team_id, with_recent.c.farm_id,
-                        with_recent.c.recent.is_(None))
+    farms = _per_bucket(area, pairs, pairs.c.team_id, pairs.c.farm_id, pairs.c.stale)
     rows = db.session.execute(
         select(farms.c.bucket, func.count(), func.count(case((farms.c.flag0, 1))))
         .group_by(farms.c.bucket))
