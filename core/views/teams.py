@@ -228,7 +228,7 @@ def delete(team_id: int):
         flash(_("The team %(name)s was deleted.", name=team.name), "success")
         return redirect(url_for(".index"))
     return render_template(
-        "teams/confirm.html",
+        "confirm.html",
         title=_("Delete the team %(name)s?", name=team.name),
         text=_("The team disappears from lists; its visits are kept."),
         back=url_for(".detail", team_id=team.id),
@@ -283,7 +283,7 @@ def delete_member(team_id: int, member_id: int):
         flash(_("%(name)s was removed from the team.", name=member.name), "success")
         return redirect(url_for(".detail", team_id=team.id, _anchor="members"))
     return render_template(
-        "teams/confirm.html",
+        "confirm.html",
         title=_("Remove %(name)s from the team?", name=member.name),
         text=_("The member disappears from lists; visits that list them are kept."),
         back=url_for(".detail", team_id=team.id, _anchor="members"),

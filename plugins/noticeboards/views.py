@@ -297,9 +297,9 @@ def delete_update(update_id):
         flash(_("Update deleted."), "success")
         return redirect(back)
     return render_template(
-        "noticeboards/confirm.html", title=_("Delete the update %(name)s?", name=update.title),
+        "confirm.html", title=_("Delete the update %(name)s?", name=update.title),
         text=_("The update and its photo are removed for good; the board's last update is "
-               "worked out again from the others."), cancel=back)
+               "worked out again from the others."), back=back)
 
 
 @bp.route("/updates/<int:update_id>/photo")
@@ -402,7 +402,7 @@ def delete_training(training_id):
         flash(_("Training deleted."), "success")
         return redirect(back)
     return render_template(
-        "noticeboards/confirm.html",
+        "confirm.html",
         title=_("Delete the training %(name)s?", name=training.topic),
-        text=_("The training and its list of attendees are removed for good."), cancel=back)
+        text=_("The training and its list of attendees are removed for good."), back=back)
 
