@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from core.extensions import csrf, db
 from core.i18n import local_zone
 from core.models import Area, Role, Team, User
-from core.permissions import get_readable_or_404, is_admin
+from core.permissions import can_write_team_records, get_readable_or_404, is_admin
 from core.security import bearer_token, user_for_token
 from core.services import Conflict, FieldErrors
 
@@ -238,6 +238,30 @@ def readable(model: type[T], ident: int, scope: Callable[[User], ColumnElement[b
     404 when it does not exist (or is soft-deleted), 403 when it lies outside the scope.
     """
     return get_readable_or_404(model, ident, scope(caller()))
+
+
+def writable_team_record(model: type[T], ident: int,
+                         scope: Callable[[User], ColumnElement[bool]]) -> T:
+    """The row ``ident`` of a team's records (a visit, a plan) when the caller may change it.
+
+    404 unknown, 403 unreadable or when the caller may not write that team's records.
+    """
+    row = readable(model, ident, scope)
+    if not can_write_team_records(caller(), row.team_id):
+        abort(403)
+    return row
+
+
+def require_team_writable(team_id: int | None) -> None:
+    """403 when ``team_id`` is a live team whose records the caller may not write.
+
+    An unknown or deleted team passes: the service answers it with a field error.
+    """
+    team = db.session.get(Team, team_id) if team_id else None
+    if team is not None and team.deleted_at is None and not can_write_team_records(
+        caller(), team.id
+    ):
+        abort(403)
 
 
 def live_rows(model, scope: Callable[[User], ColumnElement[bool]], *order_by) -> Select:

@@ -5,7 +5,6 @@ subscribed calendars learn of it. It becomes ``done`` only through ``POST /plans
 which logs its visit.
 """
 
-from flask import abort
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,8 +21,10 @@ from core.api.common import (
     paginate,
     patched,
     readable,
+    require_team_writable,
     save,
     teams_in_area,
+    writable_team_record,
 )
 from core.api.plan_schemas import (
     PlanVisitInputSchema,
@@ -32,9 +33,8 @@ from core.api.plan_schemas import (
     VisitPlanPatchSchema,
     VisitPlanSchema,
 )
-from core.extensions import db
-from core.models import Role, Team, VisitPlan
-from core.permissions import can_write_team_records, plan_scope
+from core.models import Role, VisitPlan
+from core.permissions import plan_scope
 from core.services.plans import (
     PlanInput,
     cancel_plan,
@@ -56,19 +56,7 @@ blp = api_blueprint(
 
 def _writable(plan_id: int) -> VisitPlan:
     """The plan ``plan_id`` when the caller may change it (404 / 403)."""
-    plan = readable(VisitPlan, plan_id, plan_scope)
-    if not can_write_team_records(caller(), plan.team_id):
-        abort(403)
-    return plan
-
-
-def _require_team(team_id: int | None) -> None:
-    """403 when ``team_id`` is a live team the caller may not plan visits for."""
-    team = db.session.get(Team, team_id) if team_id else None
-    if team is not None and team.deleted_at is None and not can_write_team_records(
-        caller(), team.id
-    ):
-        abort(403)
+    return writable_team_record(VisitPlan, plan_id, plan_scope)
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -113,7 +101,7 @@ class Plans(MethodView):
         user = caller()
         if data.get("team_id") is None:
             data["team_id"] = user.team_id if user.role == Role.LEADER else None
-        _require_team(data.get("team_id"))
+        require_team_writable(data.get("team_id"))
         return save(create_plan, user, PlanInput(**data))
 
 
@@ -138,7 +126,7 @@ class PlanById(MethodView):
         answers 409.
         """
         plan = _writable(plan_id)
-        _require_team(data.get("team_id"))
+        require_team_writable(data.get("team_id"))
         members = [member.id for member in plan.members]
         return save(update_plan, caller(), plan, patched(PlanInput, plan, data,
                                                           member_ids=members))

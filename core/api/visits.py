@@ -1,6 +1,5 @@
 """/api/v1/visits: what a team did at a farm on a day. Admins and the team's leader write."""
 
-from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,11 +23,12 @@ from core.api.common import (
     paginate,
     patched,
     readable,
+    require_team_writable,
     save,
     teams_in_area,
+    writable_team_record,
 )
-from core.extensions import db
-from core.models import Role, Team, Visit
+from core.models import Role, Visit
 from core.permissions import can_write_team_records, visit_scope
 from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
 
@@ -42,18 +42,7 @@ blp = api_blueprint(
 
 def _writable(visit_id: int) -> Visit:
     """The visit ``visit_id`` when the caller may change it (404 / 403)."""
-    visit = readable(Visit, visit_id, visit_scope)
-    if not can_write_team_records(caller(), visit.team_id):
-        abort(403)
-    return visit
-
-
-def _require_team(team_id: int | None) -> None:
-    """403 when ``team_id`` is a live team the caller may not log visits for."""
-    team = db.session.get(Team, team_id) if team_id else None
-    live_team = team is not None and team.deleted_at is None
-    if live_team and not can_write_team_records(caller(), team.id):
-        abort(403)
+    return writable_team_record(Visit, visit_id, visit_scope)
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -99,7 +88,7 @@ class Visits(MethodView):
         user = caller()
         if data.get("team_id") is None:
             data["team_id"] = user.team_id if user.role == Role.LEADER else None
-        _require_team(data.get("team_id"))
+        require_team_writable(data.get("team_id"))
         visit, created = save(log_visit, user, VisitInput(**data))
         if not created and not can_write_team_records(user, visit.team_id):
             field_errors({"client_key": [_("This key belongs to another team's visit.")]})
@@ -125,7 +114,7 @@ class VisitById(MethodView):
         Fields left out keep their value; the same checks as logging a visit apply.
         """
         visit = _writable(visit_id)
-        _require_team(data.get("team_id"))
+        require_team_writable(data.get("team_id"))
         members = [member.id for member in visit.members_present]
         values = patched(VisitInput, visit, data, member_ids=members)
         return save(update_visit, caller(), visit, values)
