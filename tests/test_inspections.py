@@ -212,3 +212,49 @@ def test_edit_form_shows_the_stored_values(world, client, login):
     html = client.get(f"/inspections/{inspection.id}/edit").get_data(as_text=True)
     assert "台账不全" in html and 'type="file"' in html and 'value="2026-11-18"' in html
     assert "InspectionPhoto" not in html
+
+
+def test_api_photos_upload_read_and_remove(world, client, bearer, app):
+    reviewer, leader = bearer(world.reviewer), bearer(world.leader)
+    own = _inspection(world)
+    url = f"/api/v1/inspections/{own.id}/photos"
+    response = client.post(url, headers=reviewer, data={
+        "photos": [(BytesIO(PNG), "a.png"), (BytesIO(JPEG), "b.jpg")]})
+    assert response.status_code == 201, response.get_json()
+    photos = response.get_json()["photos"]
+    assert [p["media_type"] for p in photos] == ["image/png", "image/jpeg"]
+    image = client.get(photos[0]["url"], headers=leader)  # the team inspected reads it
+    assert image.status_code == 200 and image.data == PNG
+    assert image.headers["Content-Type"] == "image/png"
+    image.close()
+    assert client.delete(photos[0]["url"], headers=leader).status_code == 403
+    assert client.delete(photos[0]["url"], headers=reviewer).status_code == 204
+    assert client.get(photos[0]["url"], headers=reviewer).status_code == 404
+    assert [p["id"] for p in client.get(f"/api/v1/inspections/{own.id}",
+                                        headers=reviewer).get_json()["photos"]] == [photos[1]["id"]]
+    assert len(list((Path(app.instance_path) / "uploads" / "inspections").iterdir())) == 1
+
+
+def test_api_photos_refused_store_nothing(world, client, bearer, app):
+    reviewer = bearer(world.reviewer)
+    own = _inspection(world)
+    url = f"/api/v1/inspections/{own.id}/photos"
+    for data, message in [
+        ({"photos": [(BytesIO(PNG), "a.png"), (BytesIO(b"not an image"), "x.png")]}, "JPEG"),
+        ({}, "photo"),
+        ({"photos": [(BytesIO(PNG), f"{n}.png") for n in range(7)]}, "6"),
+    ]:
+        response = client.post(url, headers=reviewer, data=data)
+        assert response.status_code == 422
+        assert message in response.get_json()["errors"]["files"]["photos"][0]
+    db.session.expire_all()
+    assert db.session.get(Inspection, own.id).photos == []
+    elsewhere = record_inspection(world.admin, InspectionInput(
+        world.other_team.id, None, "scheduled", date(2026, 11, 1), "好", photos=[PNG]))
+    other_url = f"/api/v1/inspections/{elsewhere.id}/photos"
+    assert client.post(other_url, headers=reviewer,
+                       data={"photos": [(BytesIO(PNG), "a.png")]}).status_code == 403
+    # a photo of another inspection is not reachable under this one
+    assert client.get(f"{url}/{elsewhere.photos[0].id}", headers=bearer(world.admin)
+                      ).status_code == 404
+    assert client.get(f"{url}/99999999999999", headers=reviewer).status_code == 404

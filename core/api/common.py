@@ -209,6 +209,20 @@ def field_errors(errors: dict[str, list[str]]):
     smorest_abort(422, messages={"json": {k: [str(m) for m in v] for k, v in errors.items()}})
 
 
+def file_errors(errors: dict[str, list[str]]):
+    """Answer 422 naming refused multipart file fields: ``{"errors": {"files": {...}}}``."""
+    db.session.rollback()
+    smorest_abort(422, messages={"files": {k: [str(m) for m in v] for k, v in errors.items()}})
+
+
+def save_upload(write: Callable[..., T], *args) -> T:
+    """Like ``save`` for a multipart upload: refused fields answer 422 under ``files``."""
+    try:
+        return write(*args)
+    except FieldErrors as exc:
+        file_errors(exc.errors)
+
+
 def save(write: Callable[..., T], *args) -> T:
     """Run ``write(*args)`` (a service write, or a commit) and answer for what it refuses.
 

@@ -1,7 +1,7 @@
 """/api/v1/inspections: inspections (督查) of teams and villages. Reviewers write inside their
 area, admins anywhere; the leader and members of the team inspected read them."""
 
-from flask import abort
+from flask import abort, request
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,20 +18,26 @@ from core.api.common import (
     patched,
     readable,
     save,
+    save_upload,
 )
 from core.api.review_schemas import (
+    INSPECTION_PHOTOS_BODY,
     InspectionInputSchema,
     InspectionListArgsSchema,
     InspectionPatchSchema,
     InspectionSchema,
 )
-from core.models import Inspection
+from core.extensions import db
+from core.models import Inspection, InspectionPhoto
 from core.services.inspections import (
     InspectionInput,
+    add_photos,
     delete_inspection,
+    delete_photo,
     inspection_scope,
     may_review,
     may_review_area,
+    photo_response,
     record_inspection,
     unit_in_reach,
     update_inspection,
@@ -132,3 +138,47 @@ class InspectionById(MethodView):
         Its photos are removed; rectification items made from it stay.
         """
         save(delete_inspection, _writable(inspection_id))
+
+
+def _photo_of(inspection: Inspection, photo_id: int) -> InspectionPhoto:
+    """The photo ``photo_id`` of ``inspection`` (404 when it belongs to another one)."""
+    photo = db.session.get(InspectionPhoto, photo_id)
+    if photo is None or photo.inspection_id != inspection.id:
+        abort(404)
+    return photo
+
+
+@blp.route(item_rule("inspection_id", "/photos"))
+class InspectionPhotos(MethodView):
+    """The photos of an inspection."""
+
+    @blp.doc(requestBody=INSPECTION_PHOTOS_BODY)
+    @blp.response(201, InspectionSchema)
+    @documents(blp, 401, 403, 404, 422)
+    def post(self, inspection_id):
+        """Add photos to an inspection (a reviewer inside their area, or an admin)
+
+        A multipart/form-data request with one or more files in the field ``photos``. All are
+        stored or none: a refused one (type, size, too many) answers 422 naming ``photos``.
+        """
+        inspection = _writable(inspection_id)
+        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        return save_upload(add_photos, inspection, photos)
+
+
+@blp.route(item_rule("inspection_id", "/photos" + item_rule("photo_id")))
+class InspectionPhotoById(MethodView):
+    """One photo of an inspection."""
+
+    @blp.response(200, content_type="image/*", description="The image")
+    @documents(blp, 401, 403, 404)
+    def get(self, inspection_id, photo_id):
+        """Get a photo's image (anyone who may read the inspection)"""
+        return photo_response(
+            _photo_of(readable(Inspection, inspection_id, inspection_scope), photo_id))
+
+    @blp.response(204)
+    @documents(blp, 401, 403, 404)
+    def delete(self, inspection_id, photo_id):
+        """Remove a photo from an inspection (a reviewer inside their area, or an admin)"""
+        save(delete_photo, _photo_of(_writable(inspection_id), photo_id))

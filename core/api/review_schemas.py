@@ -23,6 +23,34 @@ DAY = validate.Range(min=FIRST_DAY, max=LAST_DAY)
 # --- inspections ----------------------------------------------------------------------------
 
 
+class InspectionPhotoSchema(Schema):
+    """A photo of an inspection."""
+
+    id = fields.Integer()
+    media_type = fields.String(metadata={"description": "image/jpeg, image/png or image/webp"})
+    size = fields.Integer(metadata={"description": "Bytes"})
+    url = fields.Method("_url", metadata={"description": "The image, through the API"})
+
+    def _url(self, photo) -> str:
+        """The API URL of the image."""
+        return url_for("api_inspections.InspectionPhotoById",
+                       inspection_id=photo.inspection_id, photo_id=photo.id)
+
+
+#: the request body of a photo upload, for the OpenAPI document
+INSPECTION_PHOTOS_BODY = {
+    "required": True,
+    "description": "One or more images in the multipart/form-data file field ``photos``: "
+                   "JPEG, PNG or WebP within the limits of the pages (size per photo, photos "
+                   "per inspection).",
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["photos"],
+        "properties": {"photos": {"type": "array",
+                                  "items": {"type": "string", "format": "binary"}}},
+    }}},
+}
+
+
 class InspectionSchema(RecordSchema):
     """An inspection of a team, or of a village as a whole."""
 
@@ -32,9 +60,10 @@ class InspectionSchema(RecordSchema):
     inspected_on = fields.Date()
     findings = fields.String()
     inspector_id = fields.Integer(allow_none=True)
+    photos = fields.List(fields.Nested(InspectionPhotoSchema), metadata={
+        "description": "The photos (uploaded to ``/inspections/{inspection_id}/photos``)"})
     photo_urls = fields.Method("_photo_urls", metadata={
-        "description": "Pages of the photos, for signed-in users (photos are uploaded from "
-                       "the inspection's page)"})
+        "description": "Pages of the photos, for signed-in users"})
 
     def _photo_urls(self, inspection) -> list[str]:
         """The photo views' URLs."""

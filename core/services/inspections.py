@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
@@ -140,6 +140,16 @@ def photo_path(photo: InspectionPhoto) -> Path | None:
     return path if path.is_file() else None
 
 
+def photo_response(photo: InspectionPhoto) -> Response:
+    """The image of ``photo``, never cached by shared caches (404 when its file is missing)."""
+    path = photo_path(photo)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=photo.media_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[str]:
     """The media types of ``photos``; notes an error when one is refused or there are too many."""
     limit = int(current_app.config["INSPECTION_MAX_PHOTOS"])
@@ -163,6 +173,23 @@ def _store_photos(inspection: Inspection, photos: list[bytes], types: list[str])
         (upload_dir() / name).write_bytes(data)
         inspection.photos.append(InspectionPhoto(filename=name, media_type=media_type,
                                                  size=len(data)))
+
+
+def add_photos(inspection: Inspection, photos: list[bytes]) -> Inspection:
+    """Attach ``photos`` to ``inspection`` within the size, type and count limits. Commits.
+
+    ``FieldErrors`` (field ``photos``) when none is given or one is refused; nothing is stored
+    then.
+    """
+    errors: dict[str, list[str]] = {}
+    if not photos:
+        raise FieldErrors({"photos": [_("Choose at least one photo.")]})
+    types = _check_photos(errors, photos, len(inspection.photos))
+    if errors:
+        raise FieldErrors(errors)
+    _store_photos(inspection, photos, types)
+    db.session.commit()
+    return inspection
 
 
 def delete_photo(photo: InspectionPhoto) -> None:

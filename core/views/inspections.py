@@ -1,6 +1,6 @@
 """Inspections (督查): the list, recording one with photos, the detail, edit, delete, photos."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from core.services.inspections import (
     inspection_scope,
     may_review,
     may_review_area,
-    photo_path,
+    photo_response,
     record_inspection,
     unit_in_reach,
     update_inspection,
@@ -170,13 +170,7 @@ def _photo(photo_id) -> InspectionPhoto:
 @login_required
 def photo(photo_id):
     """A photo, for users who may read its inspection (never a static path)."""
-    photo = _photo(photo_id)
-    path = photo_path(photo)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=photo.media_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(_photo(photo_id))
 
 
 @bp.route("/photos/<int:photo_id>/delete", methods=["POST"])

@@ -6,7 +6,6 @@ and delete updates (and their photos) and trainings; everyone reads what their s
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import abort as smorest_abort
 from sqlalchemy import select
 
 from core.api.common import (
@@ -19,11 +18,11 @@ from core.api.common import (
     patched,
     readable,
     save,
+    save_upload,
 )
 from core.extensions import db
 from core.models import Area
 from core.permissions import require, require_admin
-from core.services import FieldErrors
 from plugins.noticeboards import services as svc
 from plugins.noticeboards.models import Board, BoardUpdate, Reminder, Station, Training
 from plugins.noticeboards.schemas import (
@@ -204,12 +203,6 @@ class UpdateById(MethodView):
         save(svc.delete_update, _writable_update(update_id))
 
 
-def _files_errors(errors: dict) -> None:
-    """Answer 422 naming the refused file fields: ``{"errors": {"files": {field: [...]}}}``."""
-    db.session.rollback()
-    smorest_abort(422, messages={"files": {k: [str(m) for m in v] for k, v in errors.items()}})
-
-
 @blp.route("/updates" + item_rule("update_id", "/photo"))
 class UpdatePhoto(MethodView):
     """The photo of an update."""
@@ -226,10 +219,7 @@ class UpdatePhoto(MethodView):
         update = _writable_update(update_id)
         upload = request.files.get("photo")
         data = upload.read() if upload is not None else None
-        try:
-            return svc.set_photo(update, data)
-        except FieldErrors as exc:
-            _files_errors(exc.errors)
+        return save_upload(svc.set_photo, update, data)
 
     @blp.response(200, NoticeboardsUpdateSchema)
     @documents(blp, 401, 403, 404)
