@@ -3,11 +3,18 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
 
 from core.extensions import csrf, db, limiter, login_manager
 from core.models import ApiToken, User, utcnow
 from core.models.users import hash_token
+
+#: PostgreSQL states of a transaction that lost a race: serialization failure, deadlock, lock
+#: not available; SQLite says "database is locked" / "database table is locked"
+TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
+#: seconds a client is asked to wait before sending a write the database was too busy for
+BUSY_RETRY_AFTER = 2
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -69,6 +76,30 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, handle_http_error)
 
+    @app.errorhandler(IntegrityError)
+    def _integrity_error(error: IntegrityError):
+        """A write that lost a race to a unique or foreign key (two taps at once): 409."""
+        app.logger.warning("conflicting write on %s %s: %s", request.method, request.path,
+                           error.orig)
+        db.session.rollback()
+        return handle_http_error(Conflict(description=_l(
+            "Someone changed the same record at the same moment. Reload and check before "
+            "sending again.")))
+
+    @app.errorhandler(OperationalError)
+    def _operational_error(error: OperationalError):
+        """A database too busy for the write right now: 503 with Retry-After; else a 500."""
+        if not is_transient(error):
+            return _unexpected_error(error)
+        app.logger.warning("database busy on %s %s: %s", request.method, request.path,
+                           error.orig)
+        db.session.rollback()
+        response = handle_http_error(ServiceUnavailable(description=_l(
+            "The database is busy. Nothing was saved; try again in a moment.")))
+        response = app.make_response(response)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
+
     @app.errorhandler(Exception)
     def _unexpected_error(error: Exception):
         """Log, roll back and answer 500 without leaking details."""
@@ -79,6 +110,13 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return jsonify(code=500, status="Internal Server Error"), 500
         return render_template("error.html", error=None), 500
+
+
+def is_transient(error: OperationalError) -> bool:
+    """True when ``error`` is a lock or race the same request could win a moment later."""
+    if getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return "is locked" in str(error.orig)
 
 
 def handle_http_error(error: HTTPException):

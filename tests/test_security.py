@@ -1,6 +1,9 @@
 """CSRF, security headers, rate limits and error pages."""
 
+import sqlite3
+
 import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core import create_app
 from core.extensions import db
@@ -90,3 +93,44 @@ def test_api_writes_with_a_session_cookie_are_refused(client, login, world):
     assert client.get("/api/v1/teams/").status_code == 200
     response = client.post("/api/v1/teams/", json={"name": "x", "village_id": world.village.id})
     assert response.status_code == 401
+
+
+def _locked(*args, **kwargs):
+    raise OperationalError("UPDATE teams", {}, sqlite3.OperationalError("database is locked"))
+
+
+def _raced(*args, **kwargs):
+    raise IntegrityError("INSERT INTO job_runs", {},
+                         sqlite3.IntegrityError("UNIQUE constraint failed"))
+
+
+def _broken(*args, **kwargs):
+    raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such column: x"))
+
+
+def test_a_busy_database_answers_503_with_retry_after(client, login, world, monkeypatch):
+    login("reviewer")
+    monkeypatch.setattr("core.views.home.overdue_rectifications", _locked)
+    page = client.get("/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+    assert "数据库繁忙" in page.get_data(as_text=True)
+    monkeypatch.setattr("core.api.inbox.inbox_query", _locked)
+    response = client.get("/api/v1/inbox/", headers={"Authorization":
+                                                     f"Bearer {world.token(world.reviewer)}"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.get_json()["code"] == 503 and "message" in response.get_json()
+
+
+def test_a_write_that_lost_a_race_answers_409(client, login, world, monkeypatch):
+    login("reviewer")
+    monkeypatch.setattr("core.views.home.overdue_rectifications", _raced)
+    page = client.get("/")
+    assert page.status_code == 409
+    assert "同一时刻" in page.get_data(as_text=True)
+
+
+def test_other_database_errors_stay_500_without_details(client, login, world, monkeypatch):
+    login("reviewer")
+    monkeypatch.setattr("core.views.home.overdue_rectifications", _broken)
+    page = client.get("/")
+    assert page.status_code == 500 and "no such column" not in page.get_data(as_text=True)
