@@ -241,7 +241,7 @@ def test_api_photos_refused_store_nothing(world, client, bearer, app):
     url = f"/api/v1/inspections/{own.id}/photos"
     for data, message in [
         ({"photos": [(BytesIO(PNG), "a.png"), (BytesIO(b"not an image"), "x.png")]}, "JPEG"),
-        ({}, "photo"),
+        ({}, "照片"),
         ({"photos": [(BytesIO(PNG), f"{n}.png") for n in range(7)]}, "6"),
     ]:
         response = client.post(url, headers=reviewer, data=data)

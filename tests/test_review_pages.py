@@ -161,6 +161,17 @@ def test_charts_are_inline_accessible_svg_without_external_urls(as_reviewer):
     assert page_table(page, "chart-coverage")[2] == ["石湫村", "3", "2", "66.7%"]
 
 
+def test_charts_keep_their_text_legible_on_a_phone(as_reviewer):
+    """Drawn about a phone's width (a 800-wide drawing shrank 14 px labels to 6 px); the
+    numbers under each chart are folded on the screen and unfolded in the print view."""
+    page = _page(as_reviewer, **YEAR)
+    widths = [int(w) for w in re.findall(r'<svg\b[^>]*viewBox="0 0 (\d+) \d+"', page)]
+    assert len(widths) == 3 and all(w <= 480 for w in widths)
+    assert page.count('<details class="chart-data">') == 3
+    printed = as_reviewer.get(PAGE + "/print", query_string=YEAR).get_data(as_text=True)
+    assert printed.count('<details class="chart-data" open>') == 3
+
+
 def test_chart_styles_come_from_a_stylesheet_the_csp_allows(as_reviewer):
     page = _page(as_reviewer, **YEAR)
     # style-src 'self': an inline <style> or style="" would be blocked and the charts unstyled

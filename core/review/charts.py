@@ -37,9 +37,11 @@ STYLE = Style(
     background="white", plot_background="white", foreground="#222", foreground_strong="#111",
     foreground_subtle="#666",
     colors=("#1f6f50", "#c0392b", "#2e5e9e", "#d68910", "#6c3483", "#7f8c8d"),
-    title_font_size=18, label_font_size=13, major_label_font_size=13, legend_font_size=13,
-    value_font_size=12,
+    title_font_size=17, label_font_size=14, major_label_font_size=14, legend_font_size=14,
+    value_font_size=13,
 )
+#: drawing width: about a phone's and half a desktop's, so text is drawn near its own size
+WIDTH = 440
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
 _CHART_ID = re.compile(r"#chart-[0-9a-f-]{36}")
@@ -95,8 +97,8 @@ def stylesheet() -> str:
 
 def _config(**extra) -> dict:
     """Options shared by every chart."""
-    return {"js": [], "style": STYLE, "disable_xml_declaration": True, "width": 800,
-            "height": 420, "legend_at_bottom": True, "print_values": False,
+    return {"js": [], "style": STYLE, "disable_xml_declaration": True, "width": WIDTH,
+            "height": 400, "legend_at_bottom": True, "print_values": False,
             "explicit_size": False, "no_prefix": False, "truncate_legend": 30,
             "truncate_label": 20, **extra}
 
@@ -130,7 +132,7 @@ def visits_by_month(months: Mapping[tuple[int, int], Mapping[str, int]], start: 
     names = [f"{y}-{m:02d}" for y, m in keys]
     rows = tuple((name, *(months.get(k, {}).get(kind.value, 0) for kind in VisitKind),
                   sum(months.get(k, {}).values())) for name, k in zip(names, keys, strict=True))
-    chart = pygal.StackedBar(**_config(x_label_rotation=-45 if len(keys) > 12 else 0,
+    chart = pygal.StackedBar(**_config(x_label_rotation=-45 if len(keys) > 6 else 0,
                                        y_labels=_integer_ticks(max(r[-1] for r in rows))))
     chart.title = title
     chart.x_labels = names
@@ -178,6 +180,7 @@ def coverage(areas: Sequence[AreaFigures]) -> Chart:
     shown = [a for a in areas if not a.total] or list(areas)
     chart = pygal.HorizontalBar(**_config(
         show_legend=False, height=max(220, 80 + 36 * len(shown)), range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],
         margin_left=_label_margin(a.area_name for a in shown),
         print_values=True, value_formatter=lambda v: f"{v:.0f}%"))
     chart.title = title
