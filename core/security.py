@@ -2,6 +2,8 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
@@ -75,6 +77,15 @@ def init_app(app: Flask) -> None:
         return response
 
     app.register_error_handler(HTTPException, handle_http_error)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        """A form sent after the session ended goes to the login page, as any page would;
+        with a live session a bad token is a 400 ("reload the form")."""
+        if (not is_api_request() and not current_user.is_authenticated
+                and request.endpoint != login_manager.login_view):
+            return login_manager.unauthorized()
+        return handle_http_error(error)
 
     @app.errorhandler(IntegrityError)
     def _integrity_error(error: IntegrityError):

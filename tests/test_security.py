@@ -134,3 +134,14 @@ def test_other_database_errors_stay_500_without_details(client, login, world, mo
     monkeypatch.setattr("core.views.home.overdue_rectifications", _broken)
     page = client.get("/")
     assert page.status_code == 500 and "no such column" not in page.get_data(as_text=True)
+
+
+def test_a_form_sent_after_the_session_ended_leads_to_the_login_page(strict_app, world):
+    """Not a 400: the offline outbox keeps a visit whose answer is the login page."""
+    client = strict_app.test_client()
+    response = client.post("/visits/new", data={"csrf_token": "from-a-dead-session"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    with strict_app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(
+            db.metadata.tables["visits"])).scalar() == 0

@@ -1,11 +1,27 @@
 /* Kepu outbox: a visit form submitted without a connection is kept on the phone and sent
  * when the connection returns. Each form carries a client_key, so sending twice never logs
- * the visit twice. Messages come translated from the #outbox element's data attributes. */
+ * the visit twice. Messages come translated from the #outbox element's data attributes.
+ *
+ * Nothing kept is dropped unless the server took it: a visit stays waiting when the server is
+ * busy or failing (5xx, 429: tried again later) or the session has ended (the answer is the
+ * login page); only a refusal of the visit itself (a 4xx form error) asks the leader to log it
+ * again from the form. Each user has their own outbox, so a shared phone never sends one
+ * leader's visits as another's. */
 (function () {
   "use strict";
-  var KEY = "kepu-outbox";
   var box = document.getElementById("outbox");
   if (!box || !window.localStorage || !window.fetch) { return; }
+  var KEY = "kepu-outbox-" + box.dataset.user;
+  var RETRY_MS = 30000;
+
+  /* Visits kept before outboxes were per user (one "kepu-outbox") join this user's. */
+  var legacy = localStorage.getItem("kepu-outbox");
+  if (legacy !== null) {
+    var kept = [];
+    try { kept = JSON.parse(legacy) || []; } catch (e) { kept = []; }
+    if (kept.length) { save(load().concat(kept)); }
+    localStorage.removeItem("kepu-outbox");
+  }
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; }
@@ -84,17 +100,38 @@
       var item = items[index];
       if (item.rejected) { next(index + 1); return; }
       var body = new FormData();
-      item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+      /* the page's own CSRF token: the kept one dies with the session it was made in */
+      var token = document.querySelector("input[name=csrf_token]");
+      item.fields.forEach(function (pair) {
+        body.append(pair[0], pair[0] === "csrf_token" && token ? token.value : pair[1]);
+      });
       fetch(item.url, { method: "POST", body: body, credentials: "same-origin" })
         .then(function (response) {
+          var landed = new URL(response.url, window.location.href).pathname;
+          if (landed === box.dataset.login) { stop(); say(fill(box.dataset.relogin, waiting()), true); return; }
+          if (response.status >= 500 || response.status === 429) {
+            var wait = parseInt(response.headers.get("Retry-After"), 10);
+            stop();
+            window.setTimeout(flush, wait > 0 ? wait * 1000 : RETRY_MS);
+            return;
+          }
           if (response.redirected && response.ok) { item.done = true; sent += 1; }
           else { item.rejected = true; }
           next(index + 1);
         })
-        .catch(function () { sending = false; save(items.filter(function (i) { return !i.done; })); show(); });
+        .catch(function () { stop(); });
+    };
+    /* Keep what was not sent (in its order) and leave the rest for a later try. */
+    var stop = function () {
+      sending = false;
+      save(items.filter(function (i) { return !i.done; }));
+      if (sent) { say(fill(box.dataset.sent, sent), false); }
+      show();
     };
     next(0);
   }
+
+  function waiting() { return load().filter(function (i) { return !i.rejected; }).length; }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

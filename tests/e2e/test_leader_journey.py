@@ -59,8 +59,8 @@ def test_the_phone_layout_does_not_scroll_sideways(phone, world):
     assert page.console_errors == []
 
 
-def test_a_visit_logged_offline_is_sent_when_the_connection_returns(phone, world):
-    page = phone
+def _keep_a_visit_offline(page, world, people: int) -> str:
+    """Log in as the leader, fill the visit form and submit it offline; the outbox's key."""
     page.goto(page.base + "/login")
     page.fill("#username", "leader")
     page.fill("#password", PASSWORD)
@@ -69,19 +69,86 @@ def test_a_visit_logged_offline_is_sent_when_the_connection_returns(phone, world
     page.goto(page.base + "/visits/new")
     page.select_option("#farm_id", str(world.farm.id))
     page.check("input[name=kind][value=lecture]")
-    page.fill("#people_reached", "31")
+    page.fill("#people_reached", str(people))
 
     page.context.set_offline(True)
     page.click("form button[type=submit].primary")
     page.locator("#outbox:not([hidden])").wait_for()
     assert db.session.execute(select(Visit)).first() is None
+    return f"kepu-outbox-{world.leader.id}"
+
+
+def _kept(page, key: str) -> list:
+    return page.evaluate(f"() => JSON.parse(localStorage.getItem('{key}') || '[]')")
+
+
+def test_a_visit_logged_offline_is_sent_when_the_connection_returns(phone, world):
+    page = phone
+    key = _keep_a_visit_offline(page, world, 31)
 
     page.context.set_offline(False)
     page.locator("#outbox.flash-info").wait_for()
-    page.wait_for_function("() => localStorage.getItem('kepu-outbox') === '[]'")
+    page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
     db.session.expire_all()
     visits = db.session.execute(select(Visit)).scalars().all()
     assert [v.people_reached for v in visits] == [31]
     page.goto(page.base + "/visits")
     assert "戴家梅子基地" in page.inner_text("main")
     assert page.console_errors == []
+
+
+def test_a_busy_server_keeps_the_visit_waiting_and_tries_again(phone, world):
+    page = phone
+    key = _keep_a_visit_offline(page, world, 17)
+    answers = []
+
+    def busy_once(route):
+        if route.request.method == "POST" and not answers:
+            answers.append(503)
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route("**/visits/new", busy_once)
+    page.context.set_offline(False)
+    page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'", timeout=15000)
+    assert answers == [503]
+    db.session.expire_all()
+    assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [17]
+
+
+def test_an_ended_session_keeps_the_visit_until_the_leader_logs_in(phone, world):
+    page = phone
+    key = _keep_a_visit_offline(page, world, 23)
+    page.context.clear_cookies()  # the session ended while the phone was offline
+    page.context.set_offline(False)
+    page.locator("#outbox.flash-error").wait_for()
+    assert "重新登录" in page.inner_text("#outbox")
+    assert [dict(item["fields"])["people_reached"] for item in _kept(page, key)] == ["23"]
+    assert not any(item.get("rejected") for item in _kept(page, key))
+    assert db.session.execute(select(Visit)).first() is None
+
+    page.goto(page.base + "/login")
+    page.fill("#username", "leader")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
+    page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
+    db.session.expire_all()
+    assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [23]
+
+
+def test_another_user_on_the_same_phone_never_sends_the_leaders_visits(phone, world):
+    page = phone
+    key = _keep_a_visit_offline(page, world, 9)
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    page.locator("#outbox.flash-error").wait_for()
+    page.goto(page.base + "/login")
+    page.fill("#username", "member")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
+    page.wait_for_timeout(500)
+    assert len(_kept(page, key)) == 1
+    assert db.session.execute(select(Visit)).first() is None
