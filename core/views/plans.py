@@ -40,7 +40,7 @@ from core.services.plans import (
     visit_prefill,
 )
 from core.services.visits import find_by_client_key
-from core.views.visits import _input as visit_input  # one form-to-input mapping for visits
+from core.views.visits import visit_input  # one form-to-input mapping for visits
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 

@@ -44,8 +44,8 @@ bp = Blueprint("visits", __name__, url_prefix="/visits")
 PER_PAGE = 25
 
 
-def _input(form: VisitForm, key: str | None = None) -> VisitInput:
-    """The service's input from a validated form."""
+def visit_input(form: VisitForm, key: str | None = None) -> VisitInput:
+    """The service's input from a validated visit form (the visit pages and a plan's log page)."""
     return VisitInput(
         team_id=form.team_id.data,
         farm_id=form.farm_id.data,
@@ -85,7 +85,7 @@ def _team_for_new_visit() -> Team | None:
 def _log(form: VisitForm, key: str) -> tuple[Visit, bool]:
     """Log the form's visit; two copies of one form submitted at once still log one visit."""
     try:
-        return log_visit(current_user, _input(form, key))
+        return log_visit(current_user, visit_input(form, key))
     except IntegrityError:  # the unique client_key: the other copy committed first
         db.session.rollback()
         visit = find_by_client_key(key)
@@ -199,7 +199,7 @@ def edit(visit_id):
     form.set_choices(current_user, visit.team, rules.today())
     if form.validate_on_submit():
         try:
-            update_visit(current_user, visit, _input(form))
+            update_visit(current_user, visit, visit_input(form))
         except FieldErrors as exc:
             db.session.rollback()
             add_errors(form, exc.errors)
