@@ -83,6 +83,19 @@
     say(fill(box.dataset.saved, items.length), false);
   }
 
+  /* The next visit typed into this form is another visit: it needs its own key, or the server
+   * would take it for a second copy of the one just kept and drop it. */
+  function renewKey(form) {
+    var input = form.querySelector("input[name=client_key]");
+    if (!input) { return; }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    input.value = Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+    input.defaultValue = input.value;
+  }
+
   var sending = false;
   function flush() {
     var items = load();
@@ -139,6 +152,7 @@
     event.preventDefault();
     keep(form);
     form.reset();
+    renewKey(form);
   });
   window.addEventListener("online", flush);
   show();

@@ -152,3 +152,21 @@ def test_another_user_on_the_same_phone_never_sends_the_leaders_visits(phone, wo
     page.wait_for_timeout(500)
     assert len(_kept(page, key)) == 1
     assert db.session.execute(select(Visit)).first() is None
+
+
+def test_two_visits_logged_offline_in_a_row_are_both_sent(phone, world):
+    page = phone
+    key = _keep_a_visit_offline(page, world, 31)
+    page.select_option("#farm_id", str(world.farm.id))
+    page.check("input[name=kind][value=lecture]")
+    page.fill("#people_reached", "12")
+    page.click("form button[type=submit].primary")
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{key}')).length === 2")
+    keys = {dict(item["fields"])["client_key"] for item in _kept(page, key)}
+    assert len(keys) == 2  # each kept visit has its own key, or the second would be dropped
+
+    page.context.set_offline(False)
+    page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
+    db.session.expire_all()
+    assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [
+        12, 31]
