@@ -155,6 +155,21 @@
     renewKey(form);
   });
   window.addEventListener("online", flush);
+  /* A form may come from the service worker's copy, the same bytes each time it opens without
+   * a connection: every page load gives its visit form a key of its own. */
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-outbox]"), renewKey);
   show();
   flush();
+
+  /* The visit form opens without a connection once the service worker has kept it. */
+  if ("serviceWorker" in navigator && box.dataset.worker) {
+    navigator.serviceWorker.register(box.dataset.worker).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (!box.dataset.keep || !navigator.onLine || !window.caches) { return; }
+      return caches.match(box.dataset.keep).then(function (kept) {
+        if (!kept && registration.active) { registration.active.postMessage("keep-pages"); }
+      });
+    }).catch(function () {});
+  }
 })();

@@ -78,6 +78,15 @@ def _keep_a_visit_offline(page, world, people: int) -> str:
     return f"kepu-outbox-{world.leader.id}"
 
 
+def _until(page, predicate: str, tries: int = 100) -> None:
+    """Poll an async page predicate (wait_for_function takes a returned promise as truthy)."""
+    for _ in range(tries):
+        if page.evaluate(predicate):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {predicate}")
+
+
 def _kept(page, key: str) -> list:
     return page.evaluate(f"() => JSON.parse(localStorage.getItem('{key}') || '[]')")
 
@@ -170,3 +179,47 @@ def test_two_visits_logged_offline_in_a_row_are_both_sent(phone, world):
     db.session.expire_all()
     assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [
         12, 31]
+
+
+def test_the_visit_form_opens_without_a_connection(phone, world):
+    page = phone
+    page.goto(page.base + "/login")
+    page.fill("#username", "leader")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
+    # the home page has the service worker keep the form (no need to open it first)
+    _until(page, "() => caches.match('/visits/new').then(Boolean)")
+
+    page.context.set_offline(True)
+    keys = set()
+    for people in (8, 15):  # opened twice without a connection: two visits, two keys
+        page.goto(page.base + "/visits/new")
+        page.select_option("#farm_id", str(world.farm.id))
+        page.check("input[name=kind][value=lecture]")
+        page.fill("#people_reached", str(people))
+        keys.add(page.input_value("input[name=client_key]"))
+        page.click("form button[type=submit].primary")
+        page.locator("#outbox:not([hidden])").wait_for()
+    assert len(keys) == 2
+
+    page.context.set_offline(False)
+    key = f"kepu-outbox-{world.leader.id}"
+    page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'", timeout=15000)
+    db.session.expire_all()
+    assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [
+        8, 15]
+
+    page.goto(page.base + "/")
+    page.click("form[action='/logout'] button")
+    page.wait_for_url("**/login**")
+    # what was kept belonged to the leader: gone once they log out
+    _until(page, "() => caches.match('/visits/new').then(hit => !hit)")
+
+
+def test_service_worker_script_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert '"/visits/new"' in body and '"/static/outbox.js"' in body and "/logout" in body

@@ -81,10 +81,16 @@ def test_admin_page_is_for_admins_only(sample_app, world, log_in):
     assert db.session.scalar(select(func.count(PluginState.id))) == 0
 
 
-def test_switching_needs_the_csrf_token(make_app, sample):
+def test_switching_needs_the_csrf_token(make_app, sample, world):
     app = make_app(WTF_CSRF_ENABLED=True)
-    response = app.test_client().post(f"{ADMIN}/kepu_sample/enable")
+    client = app.test_client()
+    with client.session_transaction() as session:  # a signed-in admin (a forged cross-site post)
+        session["_user_id"] = str(world.admin.id)
+    response = client.post(f"{ADMIN}/kepu_sample/enable")
     assert response.status_code == 400
+    # without a session, the post leads to the login page
+    response = app.test_client().post(f"{ADMIN}/kepu_sample/enable")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert db.session.scalar(select(func.count(PluginState.id))) == 0
 
 

@@ -1,0 +1,57 @@
+"""The service worker that lets a leader open the visit form without a connection.
+
+Served from the site's root (``/sw.js``) so its scope covers every page. It keeps the pages a
+leader fills in the field (the visit form) and the static files they need, refreshed whenever
+they load online; everything else goes to the network as before. What is kept is private to the
+user signed in, so it is dropped when anyone logs in or out or switches the language.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, url_for
+from flask_login import current_user
+
+from core.permissions import can_log_visits
+
+bp = Blueprint("offline", __name__)
+
+#: endpoints of the pages a leader fills in the field, kept for use without a connection
+KEPT_PAGES = ("visits.new",)
+#: static files every kept page needs
+STATIC_FILES = ("kepu.css", "outbox.js", "nav.js", "favicon.svg")
+
+
+@cache
+def _static_digest(folder: str) -> str:
+    """A digest of the static files: a new release gets a new cache and the old one goes."""
+    digest = hashlib.sha256()
+    for name in STATIC_FILES:
+        digest.update((Path(folder) / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker script (no login needed: it holds no data, only paths)."""
+    body = render_template(
+        "offline/sw.js",
+        version=_static_digest(current_app.static_folder),
+        pages=[url_for(endpoint) for endpoint in KEPT_PAGES],
+        static_prefix=url_for("static", filename=""),
+        static_files=[url_for("static", filename=name) for name in STATIC_FILES],
+        forget=[url_for("auth.login"), url_for("auth.logout"),
+                url_for("auth.set_language", code="en").rsplit("/", 1)[0] + "/"],
+    )
+    response = current_app.response_class(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.app_template_global("offline_form_url")
+def offline_form_url() -> str | None:
+    """The visit form's URL for a user who logs visits (the page keeps it for offline use)."""
+    if current_user.is_authenticated and can_log_visits(current_user):
+        return url_for("visits.new")
+    return None
