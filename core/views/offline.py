@@ -11,14 +11,15 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from core.permissions import can_log_visits
 
 bp = Blueprint("offline", __name__)
 
-#: endpoints of the pages a leader fills in the field, kept for use without a connection
-KEPT_PAGES = ("visits.new",)
+#: endpoints of the pages kept for use without a connection: the page shown for any other page
+#: opened offline, and the visit form a leader fills in the field (kept when the user may)
+KEPT_PAGES = ("offline.page", "visits.new")
 #: static files every kept page needs
 STATIC_FILES = ("kepu.css", "outbox.js", "nav.js", "favicon.svg")
 
@@ -39,6 +40,7 @@ def service_worker():
         "offline/sw.js",
         version=_static_digest(current_app.static_folder),
         pages=[url_for(endpoint) for endpoint in KEPT_PAGES],
+        fallback=url_for("offline.page"),
         static_prefix=url_for("static", filename=""),
         static_files=[url_for("static", filename=name) for name in STATIC_FILES],
         forget=[url_for("auth.login"), url_for("auth.logout"),
@@ -47,6 +49,13 @@ def service_worker():
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.route("/offline")
+@login_required
+def page():
+    """What a page opened without a connection shows (kept by the service worker)."""
+    return render_template("offline/page.html")
 
 
 @bp.app_template_global("offline_form_url")

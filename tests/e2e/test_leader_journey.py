@@ -190,6 +190,7 @@ def test_the_visit_form_opens_without_a_connection(phone, world):
     page.wait_for_url(page.base + "/")
     # the home page has the service worker keep the form (no need to open it first)
     _until(page, "() => caches.match('/visits/new').then(Boolean)")
+    _until(page, "() => caches.match('/offline').then(Boolean)")
 
     page.context.set_offline(True)
     keys = set()
@@ -210,6 +211,13 @@ def test_the_visit_form_opens_without_a_connection(phone, world):
     assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [
         8, 15]
 
+    page.context.set_offline(True)  # any other page: says so, and offers the visit form
+    page.goto(page.base + "/visits")
+    assert "无网络连接" in page.inner_text("main")
+    page.click("main a[href='/visits/new']")
+    page.locator("#farm_id").wait_for()
+    page.context.set_offline(False)
+
     page.goto(page.base + "/")
     page.click("form[action='/logout'] button")
     page.wait_for_url("**/login**")
@@ -223,3 +231,26 @@ def test_service_worker_script_is_served_from_the_root(client):
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
     assert '"/visits/new"' in body and '"/static/outbox.js"' in body and "/logout" in body
+    assert '"/offline"' in body
+
+
+def test_the_no_connection_page(client, login, world):
+    assert client.get("/offline").status_code == 302  # kept per user: signed in only
+    login("leader")
+    html = client.get("/offline").get_data(as_text=True)
+    assert "无网络连接" in html and 'href="/visits/new"' in html
+
+
+def test_a_member_offline_gets_the_no_connection_page_without_the_form(phone, world):
+    page = phone
+    page.goto(page.base + "/login")
+    page.fill("#username", "member")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
+    _until(page, "() => caches.match('/offline').then(Boolean)")
+    assert not page.evaluate("() => caches.match('/visits/new').then(Boolean)")  # 403 for them
+    page.context.set_offline(True)
+    page.goto(page.base + "/teams")
+    assert "无网络连接" in page.inner_text("main")
+    assert page.locator("main a[href='/visits/new']").count() == 0

@@ -8,6 +8,7 @@ var PAGES = {{ pages|tojson }};
 var STATIC_PREFIX = {{ static_prefix|tojson }};
 var STATIC_FILES = {{ static_files|tojson }};
 var FORGET = {{ forget|tojson }};
+var FALLBACK = {{ fallback|tojson }};
 
 function keepPages() {
   return caches.open(CACHE).then(function (cache) {
@@ -33,7 +34,7 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-/* A page of a user who logs visits asks for the kept pages (after logging in, say). */
+/* A page asks for the kept pages when they are missing (after logging in, say). */
 self.addEventListener("message", function (event) {
   if (event.data === "keep-pages") { event.waitUntil(keepPages()); }
 });
@@ -61,7 +62,16 @@ self.addEventListener("fetch", function (event) {
       }
       return response;
     }).catch(function () {
-      return caches.match(url.pathname, { ignoreVary: true }).then(function (kept) { return kept || Response.error(); });
+      return caches.match(url.pathname, { ignoreVary: true }).then(function (kept) {
+        return kept || caches.match(FALLBACK, { ignoreVary: true });
+      }).then(function (kept) { return kept || Response.error(); });
+    }));
+    return;
+  }
+  if (request.mode === "navigate") {
+    /* any other page: the network, or the page saying it needs a connection */
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(FALLBACK, { ignoreVary: true }).then(function (kept) { return kept || Response.error(); });
     }));
     return;
   }
