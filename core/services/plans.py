@@ -20,9 +20,15 @@ from core.extensions import db
 from core.i18n import local_zone
 from core.models import Farm, Member, PlanStatus, Team, User, Visit, VisitKind, VisitPlan, utcnow
 from core.models.enums import label
-from core.permissions import can_write_team_records, farm_scope, plan_scope
+from core.permissions import can_write_team_records, plan_scope
 from core.services import Conflict, FieldErrors, clean_text
-from core.services.visits import VisitInput, add_visit, find_by_client_key, team_members
+from core.services.visits import (
+    VisitInput,
+    add_visit,
+    find_by_client_key,
+    team_and_farm,
+    team_members,
+)
 
 #: longest purpose text of a plan
 MAX_TOPIC = 2000
@@ -49,18 +55,8 @@ def _check(
 ) -> tuple[Team, Farm, list[Member], PlanStatus]:
     """Validate ``data`` (a new plan, or a change of ``plan``); FieldErrors name every bad field."""
     errors: dict[str, list[str]] = {}
-    team = db.session.get(Team, data.team_id) if data.team_id else None
-    if team is None or team.deleted_at is not None:
-        errors["team_id"] = [_("Choose an existing team.")]
-    elif not can_write_team_records(user, team.id):
-        errors["team_id"] = [_("You may only plan visits for your own team.")]
-    farm = None
-    if data.farm_id:
-        farm = db.session.execute(
-            select(Farm).where(Farm.id == data.farm_id, Farm.deleted_at.is_(None), farm_scope(user))
-        ).scalar_one_or_none()
-    if farm is None:
-        errors["farm_id"] = [_("Choose a farm from the list.")]
+    team, farm = team_and_farm(errors, user, data.team_id, data.farm_id,
+                               _("You may only plan visits for your own team."))
     status = _status(errors, data.status, plan)
     if data.planned_on is None:
         errors["planned_on"] = [_("Enter the day of the visit.")]

@@ -53,21 +53,33 @@ def team_members(team: Team, member_ids: list[int] | None) -> list[Member] | Non
     return members if len(members) == len(set(member_ids)) else None
 
 
-def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
-    """Validate ``data`` for ``user``; raise FieldErrors naming every bad field."""
-    errors: dict[str, list[str]] = {}
-    team = db.session.get(Team, data.team_id) if data.team_id else None
+def team_and_farm(errors: dict[str, list[str]], user: User, team_id: int | None,
+                  farm_id: int | None, not_own_team: str) -> tuple[Team | None, Farm | None]:
+    """The live team ``user`` may write records for and a live farm in their scope.
+
+    Notes ``team_id`` (with ``not_own_team`` when the team is another's) and ``farm_id``
+    errors in ``errors``; a visit and a visit plan check their team and farm the same way.
+    """
+    team = db.session.get(Team, team_id) if team_id else None
     if team is None or team.deleted_at is not None:
         errors["team_id"] = [_("Choose an existing team.")]
     elif not can_write_team_records(user, team.id):
-        errors["team_id"] = [_("You may only log visits for your own team.")]
+        errors["team_id"] = [not_own_team]
     farm = None
-    if data.farm_id:
+    if farm_id:
         farm = db.session.execute(
-            select(Farm).where(Farm.id == data.farm_id, Farm.deleted_at.is_(None), farm_scope(user))
+            select(Farm).where(Farm.id == farm_id, Farm.deleted_at.is_(None), farm_scope(user))
         ).scalar_one_or_none()
     if farm is None:
         errors["farm_id"] = [_("Choose a farm from the list.")]
+    return team, farm
+
+
+def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
+    """Validate ``data`` for ``user``; raise FieldErrors naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    team, farm = team_and_farm(errors, user, data.team_id, data.farm_id,
+                               _("You may only log visits for your own team."))
     if data.visited_on is None:
         errors["visited_on"] = [_("Enter the date of the visit.")]
     elif data.visited_on > rules.today():
