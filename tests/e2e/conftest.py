@@ -9,6 +9,7 @@ import shutil
 import threading
 
 import pytest
+from conftest import PASSWORD
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
@@ -23,6 +24,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def log_in(page, username: str) -> None:
+    """Sign ``username`` in through the login form and land on the home page."""
+    page.goto(page.base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base + "/")
 
 
 @pytest.fixture
@@ -71,5 +81,6 @@ def phone(browser, live_server):
         or page.foreign_requests.append(req.url),
     )
     page.base = live_server
+    page.log_in = lambda username: log_in(page, username)
     yield page
     context.close()

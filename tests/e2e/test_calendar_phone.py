@@ -1,7 +1,6 @@
 """A leader on a phone makes their calendar address and copies it; no page scrolls sideways."""
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 
 from core.extensions import db
@@ -10,18 +9,10 @@ from core.models import CalendarFeed
 pytestmark = pytest.mark.e2e
 
 
-def _log_in(page):
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
-
-
 def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, app):
     app.config["CALENDAR_RATE_LIMIT"] = "1000 per minute"
     page = phone
-    _log_in(page)
+    page.log_in("leader")
     page.goto(page.base + "/profile")
     page.click("#calendar-h ~ form button[type=submit]")
     page.wait_for_selector(".flash-success")
@@ -42,7 +33,7 @@ def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, a
 def test_the_feed_boxes_do_not_scroll_sideways(phone, world):
     page = phone
     event = world.make_event()
-    _log_in(page)
+    page.log_in("leader")
     for path in ("/events", f"/events/{event.id}", "/campaigns", f"/teams/{world.team.id}",
                  "/profile"):
         page.goto(page.base + path)

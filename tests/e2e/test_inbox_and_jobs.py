@@ -1,7 +1,6 @@
 """On a phone, with CSRF on: a member reads the inbox, an admin queues a job run."""
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 
 from core.extensions import db
@@ -11,19 +10,11 @@ from core.notifications import notify
 pytestmark = pytest.mark.e2e
 
 
-def _log_in(page, username: str) -> None:
-    page.goto(page.base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
-
-
 def test_a_member_reads_the_inbox_on_a_phone(phone, world):
     notify([world.member], "明天：梅子栽培讲座", "地点：戴家村村部", url="/events")
     notify([world.member], "第二条通知")
     page = phone
-    _log_in(page, "member")
+    page.log_in("member")
     assert page.inner_text("#inbox-link .inbox-count") == "2"
     page.click("#inbox-link")
     page.wait_for_url(page.base + "/inbox")
@@ -41,7 +32,7 @@ def test_a_member_reads_the_inbox_on_a_phone(phone, world):
 
 def test_an_admin_queues_a_job_run_on_a_phone(phone, world):
     page = phone
-    _log_in(page, "admin")
+    page.log_in("admin")
     page.goto(page.base + "/admin/jobs")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.click("#job-core\\.stale_farms form button")

@@ -1,7 +1,6 @@
 """The leader's journey on a phone: log in, log a visit, fix a bad value, see it listed."""
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 
 from core.extensions import db
@@ -12,11 +11,7 @@ pytestmark = pytest.mark.e2e
 
 def test_leader_logs_a_visit_on_a_phone(phone, world):
     page = phone
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("leader")
 
     page.click("main a[href='/visits/new']")
     page.wait_for_url(page.base + "/visits/new")
@@ -47,11 +42,7 @@ def test_leader_logs_a_visit_on_a_phone(phone, world):
 
 def test_the_phone_layout_does_not_scroll_sideways(phone, world):
     page = phone
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("leader")
     for path in ("/", "/visits/new", "/visits", "/teams", "/farms", "/events"):
         page.goto(page.base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -61,11 +52,7 @@ def test_the_phone_layout_does_not_scroll_sideways(phone, world):
 
 def _keep_a_visit_offline(page, world, people: int) -> str:
     """Log in as the leader, fill the visit form and submit it offline; the outbox's key."""
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("leader")
     page.goto(page.base + "/visits/new")
     page.select_option("#farm_id", str(world.farm.id))
     page.check("input[name=kind][value=lecture]")
@@ -137,11 +124,7 @@ def test_an_ended_session_keeps_the_visit_until_the_leader_logs_in(phone, world)
     assert not any(item.get("rejected") for item in _kept(page, key))
     assert db.session.execute(select(Visit)).first() is None
 
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("leader")
     page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
     db.session.expire_all()
     assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [23]
@@ -153,11 +136,7 @@ def test_another_user_on_the_same_phone_never_sends_the_leaders_visits(phone, wo
     page.context.clear_cookies()
     page.context.set_offline(False)
     page.locator("#outbox.flash-error").wait_for()
-    page.goto(page.base + "/login")
-    page.fill("#username", "member")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("member")
     page.wait_for_timeout(500)
     assert len(_kept(page, key)) == 1
     assert db.session.execute(select(Visit)).first() is None
@@ -183,11 +162,7 @@ def test_two_visits_logged_offline_in_a_row_are_both_sent(phone, world):
 
 def test_the_visit_form_opens_without_a_connection(phone, world):
     page = phone
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("leader")
     # the home page has the service worker keep the form (no need to open it first)
     _until(page, "() => caches.match('/visits/new').then(Boolean)")
     _until(page, "() => caches.match('/offline').then(Boolean)")
@@ -243,11 +218,7 @@ def test_the_no_connection_page(client, login, world):
 
 def test_a_member_offline_gets_the_no_connection_page_without_the_form(phone, world):
     page = phone
-    page.goto(page.base + "/login")
-    page.fill("#username", "member")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
+    page.log_in("member")
     _until(page, "() => caches.match('/offline').then(Boolean)")
     assert not page.evaluate("() => caches.match('/visits/new').then(Boolean)")  # 403 for them
     page.context.set_offline(True)

@@ -1,7 +1,6 @@
 """A leader on a phone plans a visit, then logs it from the plan; no page scrolls sideways."""
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 
 from core import rules
@@ -11,17 +10,9 @@ from core.models import PlanStatus, Visit, VisitPlan
 pytestmark = pytest.mark.e2e
 
 
-def _log_in(page):
-    page.goto(page.base + "/login")
-    page.fill("#username", "leader")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
-
-
 def test_leader_plans_a_visit_and_logs_it_on_a_phone(phone, world):
     page = phone
-    _log_in(page)
+    page.log_in("leader")
     page.goto(page.base + "/plans/new")
     page.select_option("#farm_id", str(world.farm.id))
     page.fill("#planned_on", rules.today().isoformat())
@@ -52,7 +43,7 @@ def test_the_plan_pages_do_not_scroll_sideways(phone, world):
                      topic="梅子园冬季清园与病虫害越冬防治" * 3)
     db.session.add(plan)
     db.session.commit()
-    _log_in(page)
+    page.log_in("leader")
     for path in ("/", "/plans", "/plans/new", f"/plans/{plan.id}", f"/plans/{plan.id}/edit",
                  f"/plans/{plan.id}/log"):
         page.goto(page.base + path)

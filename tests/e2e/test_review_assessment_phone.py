@@ -4,7 +4,6 @@ follows a rectification item to done and prints a bulletin; no page scrolls side
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 
 from core.extensions import db
@@ -20,14 +19,6 @@ def fixed_today(monkeypatch):
     monkeypatch.setattr("core.rules.today", lambda: TODAY)
 
 
-def _log_in(page):
-    page.goto(page.base + "/login")
-    page.fill("#username", "reviewer")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(page.base + "/")
-
-
 def _fits(page, path):
     page.goto(page.base + path)
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -41,7 +32,7 @@ def test_reviewer_works_the_review_on_a_phone(phone, world, app, tmp_path, monke
         "补齐队员至十人，并为每名队员落实联系基地" * 3, TODAY + timedelta(days=3),
         team_id=aw.team_c.id, title="队员不足"))
     page = phone
-    _log_in(page)
+    page.log_in("reviewer")
 
     page.goto(page.base + "/inspections/new")
     page.select_option("#team_id", str(aw.team_c.id))
