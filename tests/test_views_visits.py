@@ -56,6 +56,10 @@ def test_leader_logs_a_visit_and_sees_it_in_the_list(client, login, world):
     listing = client.get("/visits").get_data(as_text=True)
     assert "flash-success" in listing
     assert world.farm.name in listing and f"/visits/{visit.id}" in listing
+    # the answer names the saved visit's key for the phone's outbox, not as a message
+    key = _form(world)["client_key"]
+    assert f'data-saved-keys="{key}"' in listing and listing.count(key) == 1
+    assert 'data-saved-keys=""' in client.get("/visits").get_data(as_text=True)
 
 
 def test_form_offers_the_teams_farms_first_and_its_members(client, login, world):

@@ -40,7 +40,7 @@ from core.services.plans import (
     visit_prefill,
 )
 from core.services.visits import find_by_client_key
-from core.views.visits import visit_input  # one form-to-input mapping for visits
+from core.views.visits import confirm_saved, visit_input
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -219,6 +219,7 @@ def log(plan_id):
         done = find_by_client_key(key)
         if done is not None and done.id == plan.visit_id:  # the same form sent again
             flash(_("This visit was already saved; it was not logged twice."), "info")
+            confirm_saved(key)
             return redirect(url_for("visits.detail", visit_id=done.id))
     if not plan.is_open:
         flash(_("The visit of this plan has already been logged.") if plan.visit_id
@@ -238,10 +239,12 @@ def log(plan_id):
         except IntegrityError:  # the unique client_key: another copy of the form came first
             db.session.rollback()
             flash(_("This visit was already saved; it was not logged twice."), "info")
+            confirm_saved(key)
             return redirect(url_for("plans.detail", plan_id=plan.id))
         else:
             flash(_("Visit logged: %(farm)s, %(people)s people reached.",
                     farm=visit.farm.name, people=visit.people_reached), "success")
+            confirm_saved(key)
             return redirect(url_for("visits.detail", visit_id=visit.id))
     return render_template(
         "visits/form.html", form=form, team=plan.team, visit=None, plan=plan,

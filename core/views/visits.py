@@ -62,6 +62,16 @@ def visit_input(form: VisitForm, key: str | None = None) -> VisitInput:
     )
 
 
+#: flash category carrying the client_key of a visit the server has saved (not shown as a
+#: message): the phone's outbox drops its copy of that visit
+SAVED_KEY = "visit-saved"
+
+
+def confirm_saved(key: str) -> None:
+    """Tell the phone's outbox, on the next page, that the visit sent with ``key`` is saved."""
+    flash(key, SAVED_KEY)
+
+
 def _live_team(team_id) -> Team | None:
     """A team that exists and is not deleted."""
     team = db.session.get(Team, team_id) if team_id else None
@@ -119,6 +129,7 @@ def new():
                         farm=visit.farm.name, people=visit.people_reached), "success")
             else:
                 flash(_("This visit was already saved; it was not logged twice."), "info")
+            confirm_saved(key)
             return redirect(url_for("visits.index"))
     return render_template(
         "visits/form.html", form=form, team=team, visit=None,

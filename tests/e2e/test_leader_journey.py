@@ -27,12 +27,15 @@ def test_leader_logs_a_visit_on_a_phone(phone, world):
     assert error.is_visible() and error.inner_text().strip()
     assert page.get_attribute("#people_reached", "aria-invalid") == "true"
     assert db.session.execute(select(Visit)).first() is None  # nothing saved
+    key = f"kepu-outbox-{world.leader.id}"
+    assert _kept(page, key) == []  # the refused copy is the form in front of the leader
 
     page.fill("#people_reached", "25")
     page.click("form button[type=submit].primary")
     page.wait_for_url(page.base + "/visits")
     assert "戴家梅子基地" in page.inner_text("main")
     assert page.locator(".flash-success").count() == 1
+    assert _kept(page, key) == []  # the server's answer named it saved: the copy is gone
 
     visits = db.session.execute(select(Visit)).scalars().all()
     assert [(v.people_reached, v.households_reached) for v in visits] == [(25, 6)]
@@ -225,3 +228,34 @@ def test_a_member_offline_gets_the_no_connection_page_without_the_form(phone, wo
     page.goto(page.base + "/teams")
     assert "无网络连接" in page.inner_text("main")
     assert page.locator("main a[href='/visits/new']").count() == 0
+
+
+def test_a_visit_sent_on_a_failing_connection_is_kept_and_sent_later(phone, world):
+    """The phone says it is online, but the send fails: the copy written first is not lost."""
+    page = phone
+    page.log_in("leader")
+    page.goto(page.base + "/visits/new")
+    page.select_option("#farm_id", str(world.farm.id))
+    page.check("input[name=kind][value=lecture]")
+    page.fill("#people_reached", "44")
+
+    def failing(route):
+        if route.request.method == "POST":
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/visits/new", failing)
+    page.click("form button[type=submit].primary", no_wait_after=True)
+    page.wait_for_timeout(500)  # the browser's own error page now
+    page.goto(page.base + "/visits")  # still failing: the retry from this page fails too
+    page.wait_for_timeout(500)
+    key = f"kepu-outbox-{world.leader.id}"
+    assert [dict(i["fields"])["people_reached"] for i in _kept(page, key)] == ["44"]
+    assert db.session.execute(select(Visit)).first() is None
+
+    page.unroute("**/visits/new", failing)
+    page.goto(page.base + "/")  # any Kepu page opened online sends what is kept
+    page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
+    db.session.expire_all()
+    assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [44]
