@@ -90,6 +90,9 @@ DEFAULTS = {
     "MAIL_MAX_AGE_DAYS": 3,
     "MAIL_BATCH_SIZE": 100,
     "PUBLIC_URL": "",
+    # Offline use (core/views/offline.py): milliseconds the kept visit form waits for the
+    # network before the phone shows its kept copy.
+    "OFFLINE_SLOW_MS": 4000,
     # Inspections, year-end assessment, rectifications (core/services/inspections.py,
     # assessments.py, rectifications.py): photos per inspection and their size; how the
     # assessment proposes commendations ("top_n" teams or "top_percent" of them) and criticisms

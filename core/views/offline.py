@@ -41,6 +41,7 @@ def service_worker():
         version=_static_digest(current_app.static_folder),
         pages=[url_for(endpoint) for endpoint in KEPT_PAGES],
         fallback=url_for("offline.page"),
+        slow_ms=int(current_app.config["OFFLINE_SLOW_MS"]),
         static_prefix=url_for("static", filename=""),
         static_files=[url_for("static", filename=name) for name in STATIC_FILES],
         forget=[url_for("auth.login"), url_for("auth.logout"),

@@ -1,8 +1,12 @@
 """The leader's journey on a phone: log in, log a visit, fix a bad value, see it listed."""
 
+import threading
+
 import pytest
+from flask import request
 from sqlalchemy import select
 
+import core.views.visits as views
 from core.extensions import db
 from core.models import Visit
 
@@ -259,3 +263,36 @@ def test_a_visit_sent_on_a_failing_connection_is_kept_and_sent_later(phone, worl
     page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
     db.session.expire_all()
     assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [44]
+
+
+def test_on_a_slow_connection_the_kept_form_shows(phone, world, app, monkeypatch):
+    """The server does not answer the form until the test lets it: the phone shows the kept
+    copy meanwhile, and a visit logged from it is saved."""
+    monkeypatch.setitem(app.config, "OFFLINE_SLOW_MS", 1000)
+    page = phone
+    page.log_in("leader")
+    _until(page, "() => caches.match('/visits/new').then(Boolean)")
+
+    release, answered = threading.Event(), threading.Event()
+    real_render = views.render_template
+
+    def slow_render(template, **context):
+        if template == "visits/form.html" and request.method == "GET":
+            release.wait(20)
+            answered.set()
+        return real_render(template, **context)
+
+    monkeypatch.setattr(views, "render_template", slow_render)
+    try:
+        page.goto(page.base + "/visits/new")
+        page.select_option("#farm_id", str(world.farm.id))
+        assert not answered.is_set()  # the form on screen is the kept copy
+        page.check("input[name=kind][value=lecture]")
+        page.fill("#people_reached", "19")
+        page.click("form button[type=submit].primary")
+        page.wait_for_url(page.base + "/visits")
+    finally:
+        release.set()
+    db.session.expire_all()
+    assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [19]
+    assert _kept(page, f"kepu-outbox-{world.leader.id}") == []

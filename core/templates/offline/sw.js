@@ -1,5 +1,6 @@
 /* Kepu service worker (rendered by core/views/offline.py): the visit form opens without a
- * connection. Kept pages are fetched from the network first and kept when they load; static
+ * connection. Kept pages are fetched from the network first (the kept copy when it fails or is
+ * slow) and kept again when they load; static
  * files come from the cache and are refreshed behind. Logging in or out, or switching the
  * language, drops everything kept (it belongs to the user signed in). */
 "use strict";
@@ -9,6 +10,8 @@ var STATIC_PREFIX = {{ static_prefix|tojson }};
 var STATIC_FILES = {{ static_files|tojson }};
 var FORGET = {{ forget|tojson }};
 var FALLBACK = {{ fallback|tojson }};
+/* how long a kept page waits for the network before the kept copy is shown */
+var SLOW_MS = {{ slow_ms }};
 
 function keepPages() {
   return caches.open(CACHE).then(function (cache) {
@@ -39,6 +42,30 @@ self.addEventListener("message", function (event) {
   if (event.data === "keep-pages") { event.waitUntil(keepPages()); }
 });
 
+/* A kept page: the network's answer (kept again when it loads), or the kept copy when the
+ * network fails or is slower than SLOW_MS (a poor connection in a field). */
+function keptPage(event, request, path) {
+  var kept = function () {
+    return caches.match(path, { ignoreVary: true }).then(function (copy) {
+      return copy || caches.match(FALLBACK, { ignoreVary: true });
+    });
+  };
+  var network = fetch(request).then(function (response) {
+    if (!response.ok || response.redirected) { return response; }
+    var copy = response.clone();
+    return caches.open(CACHE).then(function (cache) { return cache.put(path, copy); })
+      .then(function () { return response; });
+  });
+  event.waitUntil(network.catch(function () {}));
+  var answer = network.catch(function () {
+    return kept().then(function (copy) { return copy || Response.error(); });
+  });
+  var slow = new Promise(function (resolve) { setTimeout(resolve, SLOW_MS); }).then(function () {
+    return caches.match(path, { ignoreVary: true }).then(function (copy) { return copy || answer; });
+  });
+  return Promise.race([answer, slow]);
+}
+
 function forgets(path) {
   return FORGET.some(function (prefix) { return path === prefix || path.indexOf(prefix) === 0 && prefix.slice(-1) === "/"; });
 }
@@ -55,17 +82,7 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.method !== "GET") { return; }
   if (request.mode === "navigate" && PAGES.indexOf(url.pathname) >= 0 && !url.search) {
-    event.respondWith(fetch(request).then(function (response) {
-      if (response.ok && !response.redirected) {
-        var copy = response.clone();
-        event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(url.pathname, copy); }));
-      }
-      return response;
-    }).catch(function () {
-      return caches.match(url.pathname, { ignoreVary: true }).then(function (kept) {
-        return kept || caches.match(FALLBACK, { ignoreVary: true });
-      }).then(function (kept) { return kept || Response.error(); });
-    }));
+    event.respondWith(keptPage(event, request, url.pathname));
     return;
   }
   if (request.mode === "navigate") {
