@@ -57,13 +57,18 @@ def test_the_phone_layout_does_not_scroll_sideways(phone, world):
     assert page.console_errors == []
 
 
+def _fill_visit(page, world, people: int) -> None:
+    """Fill the visit form on screen: a lecture at the team's farm reaching ``people``."""
+    page.select_option("#farm_id", str(world.farm.id))
+    page.check("input[name=kind][value=lecture]")
+    page.fill("#people_reached", str(people))
+
+
 def _keep_a_visit_offline(page, world, people: int) -> str:
     """Log in as the leader, fill the visit form and submit it offline; the outbox's key."""
     page.log_in("leader")
     page.goto(page.base + "/visits/new")
-    page.select_option("#farm_id", str(world.farm.id))
-    page.check("input[name=kind][value=lecture]")
-    page.fill("#people_reached", str(people))
+    _fill_visit(page, world, people)
 
     page.context.set_offline(True)
     page.click("form button[type=submit].primary")
@@ -152,9 +157,7 @@ def test_another_user_on_the_same_phone_never_sends_the_leaders_visits(phone, wo
 def test_two_visits_logged_offline_in_a_row_are_both_sent(phone, world):
     page = phone
     key = _keep_a_visit_offline(page, world, 31)
-    page.select_option("#farm_id", str(world.farm.id))
-    page.check("input[name=kind][value=lecture]")
-    page.fill("#people_reached", "12")
+    _fill_visit(page, world, 12)
     page.click("form button[type=submit].primary")
     page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{key}')).length === 2")
     keys = {dict(item["fields"])["client_key"] for item in _kept(page, key)}
@@ -178,9 +181,7 @@ def test_the_visit_form_opens_without_a_connection(phone, world):
     keys = set()
     for people in (8, 15):  # opened twice without a connection: two visits, two keys
         page.goto(page.base + "/visits/new")
-        page.select_option("#farm_id", str(world.farm.id))
-        page.check("input[name=kind][value=lecture]")
-        page.fill("#people_reached", str(people))
+        _fill_visit(page, world, people)
         keys.add(page.input_value("input[name=client_key]"))
         page.click("form button[type=submit].primary")
         page.locator("#outbox:not([hidden])").wait_for()
@@ -239,9 +240,7 @@ def test_a_visit_sent_on_a_failing_connection_is_kept_and_sent_later(phone, worl
     page = phone
     page.log_in("leader")
     page.goto(page.base + "/visits/new")
-    page.select_option("#farm_id", str(world.farm.id))
-    page.check("input[name=kind][value=lecture]")
-    page.fill("#people_reached", "44")
+    _fill_visit(page, world, 44)
 
     def failing(route):
         if route.request.method == "POST":
@@ -285,10 +284,8 @@ def test_on_a_slow_connection_the_kept_form_shows(phone, world, app, monkeypatch
     monkeypatch.setattr(views, "render_template", slow_render)
     try:
         page.goto(page.base + "/visits/new")
-        page.select_option("#farm_id", str(world.farm.id))
+        _fill_visit(page, world, 19)
         assert not answered.is_set()  # the form on screen is the kept copy
-        page.check("input[name=kind][value=lecture]")
-        page.fill("#people_reached", "19")
         page.click("form button[type=submit].primary")
         page.wait_for_url(page.base + "/visits")
     finally:
