@@ -228,4 +228,10 @@ def delete(farm_id: int):
         service.delete_farm(farm)
         flash(_("The farm %(name)s was deleted.", name=farm.name), "success")
         return redirect(url_for(".index"))
-    return render_template("farms/confirm.html", farm=farm)
+    return render_template(
+        "confirm.html",
+        title=_("Delete the farm %(name)s?", name=farm.name),
+        text=_("The farm disappears from lists, pickers and members' farm counts; its visits "
+               "are kept."),
+        back=url_for(".detail", farm_id=farm.id),
+    )
