@@ -66,15 +66,36 @@ def test_translations_keep_the_placeholders(catalog):
     assert not wrong
 
 
+def _messages(catalog) -> dict:
+    """Each message of ``catalog`` by (context, ids): its translations, plurals included.
+
+    Babel gives a plural's ids and strings as a tuple when reading a .po and as a list when
+    reading a .mo; both become tuples, so a catalogue compiles to the same mapping whatever
+    bytes a Babel release writes.
+    """
+    return {(m.context, tuple(_ids(m))): tuple(_strings(m)) for m in catalog if m.id}
+
+
 def test_compiled_catalogue_is_up_to_date(catalog):
+    with MO.open("rb") as f:
+        on_disk = _messages(read_mo(f))
+    in_po = _messages(m for m in catalog if not m.fuzzy)
+    stale = sorted((k for k in in_po.keys() | on_disk.keys() if in_po.get(k) != on_disk.get(k)),
+                   key=str)
+    assert not stale, f"run `make translations` and commit messages.mo: {stale[:10]}"
+
+
+def test_compiled_catalogue_compare_sees_a_changed_plural():
+    """The comparison reads plurals: a .mo compiled from a changed plural differs."""
+    with PO.open("rb") as f:
+        catalog = read_po(f)  # a copy of its own: the module's fixture stays untouched
+    plural = next(m for m in _entries(catalog) if m.pluralizable)
+    plural.string = ("changed",)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
-    if compiled.getvalue() == MO.read_bytes():
-        return
-    with MO.open("rb") as f:  # the same messages, even if the bytes differ
-        on_disk = {(m.context, m.id): m.string for m in read_mo(f) if m.id}
-    in_po = {(m.context, m.id): m.string for m in _entries(catalog)}
-    assert on_disk == in_po, "run `make translations` and commit messages.mo"
+    compiled.seek(0)
+    with MO.open("rb") as f:
+        assert _messages(read_mo(compiled)) != _messages(read_mo(f))
 
 
 def test_catalogue_holds_every_string_of_the_code(catalog, tmp_path):
