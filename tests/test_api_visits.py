@@ -7,6 +7,7 @@ from test_api_support import ROLES, check_write, field_errors, ids, pagination, 
 
 from core.extensions import db
 from core.models import Visit, VisitKind
+from core.services import visits as visits_service
 
 URL = "/api/v1/visits/"
 
@@ -88,6 +89,28 @@ def test_a_retry_with_the_same_client_key_logs_once(client, world, bearer):
     again = client.post(URL, json=body, headers=headers)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["id"] == again.get_json()["id"]
+    assert db.session.query(Visit).count() == 1
+
+
+def test_a_retry_racing_the_first_send_answers_200_with_its_visit(
+        client, world, bearer, monkeypatch):
+    """The retry looked for its key before the first send committed: it loses the unique
+    key's race on commit and answers with the visit already logged (was 409)."""
+    headers = bearer(world.leader)
+    body = _body(world, client_key="phone-1-race")
+    first = client.post(URL, json=body, headers=headers)
+    looked = []
+    real = visits_service.find_by_client_key
+
+    def before_the_first_committed(key):
+        looked.append(key)
+        return None if len(looked) == 1 else real(key)
+
+    monkeypatch.setattr(visits_service, "find_by_client_key", before_the_first_committed)
+    again = client.post(URL, json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert looked == ["phone-1-race", "phone-1-race"]
     assert db.session.query(Visit).count() == 1
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import rules
@@ -26,6 +27,7 @@ from core.services.visits import (
     VisitInput,
     add_visit,
     find_by_client_key,
+    logged_meanwhile,
     team_and_farm,
     team_members,
 )
@@ -181,7 +183,16 @@ def log_planned_visit(user: User, plan: VisitPlan, data: VisitInput) -> tuple[Vi
         raise Conflict(_("This plan is cancelled: its visit cannot be logged."))
     data.team_id = plan.team_id
     visit = add_visit(user, data)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form sent twice at once: answer as for a resubmission
+        winner = logged_meanwhile(data.client_key)
+        if winner is None:
+            raise
+        db.session.refresh(plan)
+        if plan.visit_id == winner.id:
+            return winner, False
+        raise FieldErrors({"client_key": [_("This key belongs to another visit.")]}) from None
     # Conditional: of two completions racing, only the first finds the plan still planned.
     done = db.session.execute(
         update(VisitPlan)

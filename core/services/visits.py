@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core import rules
 from core.extensions import db
@@ -101,13 +102,28 @@ def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
 
 
 def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
-    """Log a visit; returns (visit, created). A repeated ``client_key`` returns the first visit."""
+    """Log a visit; returns (visit, created). A repeated ``client_key`` returns the first visit,
+    also when the first and its retry arrive at the same moment (the second loses the unique
+    key's race and answers with the visit the first one logged)."""
     existing = find_by_client_key(data.client_key)
     if existing is not None:
         return existing, False
     visit = add_visit(user, data)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        winner = logged_meanwhile(data.client_key)
+        if winner is None:
+            raise
+        return winner, False
     return visit, True
+
+
+def logged_meanwhile(client_key: str | None) -> Visit | None:
+    """After a write failed on a unique key: roll back and return the visit a concurrent
+    request logged with ``client_key``, or None when the failure had another cause."""
+    db.session.rollback()
+    return find_by_client_key(client_key)
 
 
 def add_visit(user: User, data: VisitInput) -> Visit:
