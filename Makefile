@@ -1,20 +1,36 @@
-# Kepu: `make run` to try it, `make test` to check it. Both create .venv on first use.
+# Kepu: `make run` to try it, `make test` to check it, `make serve` to serve it for real.
+# All of them create .venv on first use, from the lock files in requirements/.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
+# `make serve` starts `kepu scheduler` beside the web server unless SCHEDULER=false.
+SCHEDULER ?= true
 
-.PHONY: run test lint install translations messages serve bench clean
+.PHONY: run serve test lint install lock translations messages bench clean
 
-$(BIN)/kepu: pyproject.toml
+## The virtualenv: exact versions with hashes from requirements/dev.txt, then Kepu itself
+## (editable, no dependencies of its own: the lock has them all).
+$(BIN)/kepu: pyproject.toml requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kepu needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 install: $(BIN)/kepu
+
+## Refresh the lock files from the ranges in pyproject.toml (on purpose, then run `make test`):
+## requirements/main.txt is what a server needs, requirements/dev.txt adds the tests' tools.
+## `make lock UPGRADE=1` takes the newest releases the ranges allow; without it pins stay put.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --python-version 3.11 \
+		--generate-hashes --quiet --custom-compile-command 'make lock' \
+		$(if $(UPGRADE),--upgrade,) -o requirements/main.txt
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --extra lock \
+		-c requirements/main.txt --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade,) -o requirements/dev.txt
 
 ## Compile the .po catalogues into the .mo files Flask-Babel reads.
 translations: install
@@ -27,13 +43,22 @@ messages: install
 		--project Kepu -o core/translations/messages.pot .
 	$(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations
 
-## Create the database, load demo data when empty, serve on http://$(HOST):$(PORT)
-## (with the scheduled jobs running inside the server: SCHEDULER_EMBEDDED).
+## Try Kepu: create the database, load demo data when empty, serve on http://$(HOST):$(PORT)
+## with Flask's development server (scheduled jobs run inside it: SCHEDULER_EMBEDDED).
 run: install
 	$(BIN)/kepu db upgrade
 	$(BIN)/kepu demo
 	KEPU_SESSION_COOKIE_SECURE=false KEPU_REMEMBER_COOKIE_SECURE=false KEPU_SCHEDULER_EMBEDDED=true \
 		$(BIN)/kepu run --host $(HOST) --port $(PORT)
+
+## Serve Kepu for real (README "Deploying"): migrate, then gunicorn with gunicorn.conf.py on
+## $(HOST):$(PORT) against the configured database, and `kepu scheduler` beside it.
+serve: install
+	$(BIN)/kepu db upgrade
+	@set -e; scheduler=; \
+	if [ "$(SCHEDULER)" = true ]; then $(BIN)/kepu scheduler & scheduler=$$!; fi; \
+	trap '[ -z "$$scheduler" ] || kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind '$(HOST):$(PORT)' 'core:create_app()'
 
 ## The whole suite (SQLite; set KEPU_TEST_DATABASE_URI for PostgreSQL).
 test: install
