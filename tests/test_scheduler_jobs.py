@@ -1,12 +1,16 @@
 """Scheduled jobs: declaration, gating by plugin state, run records, claims, leases, the loop."""
 
+import re
+import threading
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, text, update
 
@@ -15,14 +19,18 @@ from core.extensions import db
 from core.jobs import Job, collect_jobs, run_job
 from core.models import JobOutcome, JobRun, RunSource, SchedulerLease, utcnow
 from core.plugins import CORE
-from core.scheduler import records
+from core.scheduler import records, runner
 from core.scheduler.lease import AdvisoryLease, RowLease, current_holder, make_lease
 from core.scheduler.runner import (
-    RecordingExecutor,
+    FireTimes,
+    PoolContext,
     SchedulerService,
+    enter_pool,
     fire,
+    make_scheduler,
     next_fire_times,
     run_queued,
+    run_scheduled,
     sync_jobs,
 )
 
@@ -108,19 +116,91 @@ def test_fire_records_a_job_no_longer_declared(app):
     assert [r.outcome for r in _runs("core.send_emails")] == [JobOutcome.OK]
 
 
-def test_the_executor_passes_fire_times_and_records_missed_ones(app):
+def _submitted(job_id: str, *run_times: datetime) -> JobSubmissionEvent:
+    return JobSubmissionEvent(EVENT_JOB_SUBMITTED, job_id, "default", list(run_times))
+
+
+def test_fire_times_are_handed_to_the_runs_of_each_job_in_order():
+    times = FireTimes(wait=0.05)
+    first, second = (datetime(2026, 11, 26, hour, tzinfo=UTC) for hour in (8, 9))
+    times.submitted(_submitted("core.a", first, second))
+    assert times.take("core.b") is None  # nothing submitted for it: gives up after the wait
+    assert [times.take("core.a") for _ in range(3)] == [first, second, None]
+    times.wait = 5
+    # the scheduler dispatches the event after handing the run to the pool: the run waits
+    threading.Timer(0.1, times.submitted, [_submitted("core.a", first)]).start()
+    assert times.take("core.a") == first
+
+
+def _in_pool(context: PoolContext, *job_ids: str) -> None:
+    """Call run_scheduled for each job id in a thread set up like the scheduler's pool."""
+    with ThreadPoolExecutor(1, initializer=enter_pool, initargs=(context,)) as pool:
+        for job_id in job_ids:
+            pool.submit(run_scheduled, job_id).result()
+
+
+def test_a_scheduled_run_takes_its_fire_time_and_skips_a_missed_one(app, monkeypatch):
     seen = []
-    executor = RecordingExecutor(app, 1)
-    now = datetime.now(UTC)
-    job = SimpleNamespace(id="core.probe", misfire_grace_time=60, args=("core.probe",),
-                          _jobstore_alias="default",
-                          func=lambda job_id, scheduled_for: seen.append(scheduled_for))
-    events = executor._run(job, [now - timedelta(hours=2), now])
-    assert seen == [now]
-    assert [e.code for e in events] == [EVENT_JOB_MISSED, EVENT_JOB_EXECUTED]
-    [missed] = _runs("core.probe")
-    assert missed.outcome == JobOutcome.SKIPPED and missed.error.startswith("missed")
-    executor.shutdown()
+    jobs = {"core.probe": _job(lambda: seen.append(1), misfire_grace_time=60)}
+    monkeypatch.setattr(runner, "collect_jobs", lambda app: jobs)
+    now = datetime.now(UTC).replace(microsecond=0)
+    times = FireTimes(wait=0.05)
+    times.submitted(_submitted("core.probe", now - timedelta(hours=2), now))
+    _in_pool(PoolContext(app, times), "core.probe", "core.probe")
+    assert seen == [1]
+    missed, ran = _runs("core.probe")
+    assert (missed.scheduled_for, missed.outcome) == (now - timedelta(hours=2), JobOutcome.SKIPPED)
+    assert re.fullmatch(r"missed: 720[01] s late, the grace time is 60 s", missed.error)
+    assert (ran.scheduled_for, ran.outcome, ran.source) == (now, JobOutcome.OK,
+                                                            RunSource.SCHEDULE)
+    _in_pool(PoolContext(app, times), "core.probe")  # no fire time handed over: not run
+    run_scheduled("core.probe")  # outside a scheduler's pool: not run
+    assert seen == [1] and len(_runs()) == 2
+
+
+def _wait_for_runs(count: int, timeout: float = 15) -> list[tuple]:
+    """(job, fire time, outcome) of the runs once ``count`` of them have ended."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = [(run.job_id, run.scheduled_for, run.outcome) for run in _runs()
+                if run.outcome != JobOutcome.RUNNING]
+        db.session.rollback()  # end the read: SQLite writers must not wait for it
+        if len(runs) >= count or time.monotonic() > deadline:
+            return runs
+        time.sleep(0.1)
+
+
+def test_missed_fire_times_run_coalesced_or_each_within_the_grace_time(app, monkeypatch):
+    calls = Counter()
+    jobs = {job.id: job for job in (
+        _job(lambda: calls.update(["once"]), "once", trigger_args={"minutes": 1},
+             misfire_grace_time=180),
+        _job(lambda: calls.update(["each"]), "each", trigger_args={"minutes": 1},
+             misfire_grace_time=180, coalesce=False),
+    )}
+    monkeypatch.setattr(runner, "collect_jobs", lambda app: jobs)
+    down_since = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=4, seconds=30)
+    fire_times = [down_since + timedelta(minutes=n) for n in range(5)]  # the last 30 s ago
+    scheduler = make_scheduler(app, ZONE)
+    db.session.commit()
+    scheduler.start(paused=True)
+    try:
+        sync_jobs(scheduler, jobs, ZONE)
+        for job_id in jobs:  # as if no scheduler had run since then
+            scheduler.modify_job(job_id, next_run_time=down_since)
+        scheduler.resume()
+        runs = _wait_for_runs(6)
+    finally:
+        scheduler.shutdown()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
+    assert calls == {"once": 1, "each": 3}
+    assert [run[1:] for run in runs if run[0] == "core.once"] == [(fire_times[-1], JobOutcome.OK)]
+    each = [run[1:] for run in runs if run[0] == "core.each"]
+    assert sorted(each) == [(fire_times[0], JobOutcome.SKIPPED),  # 270 s late
+                            (fire_times[1], JobOutcome.SKIPPED),  # 210 s late
+                            *((when, JobOutcome.OK) for when in fire_times[2:])]
 
 
 def test_sync_keeps_unchanged_jobs_and_replaces_or_removes_the_others():
@@ -132,10 +212,17 @@ def test_sync_keeps_unchanged_jobs_and_replaces_or_removes_the_others():
                                                          trigger_args={"hour": 7}))}
         sync_jobs(scheduler, jobs, ZONE)
         assert {j.id for j in scheduler.get_jobs()} == {"core.a", "core.b"}
+        stored = scheduler.get_job("core.a")
+        assert stored.func is run_scheduled and tuple(stored.args) == ("core.a",)
+        assert stored.misfire_grace_time is None  # Kepu applies the grace time (fire)
         later = datetime.now(ZONE) + timedelta(minutes=5)
         scheduler.modify_job("core.a", next_run_time=later)
         sync_jobs(scheduler, jobs, ZONE)  # unchanged: the stored fire time stays
         assert scheduler.get_job("core.a").next_run_time == later
+        jobs["core.a"] = _job(print, "a", coalesce=False)
+        sync_jobs(scheduler, jobs, ZONE)  # other settings: updated, the fire time stays
+        assert scheduler.get_job("core.a").next_run_time == later
+        assert scheduler.get_job("core.a").coalesce is False
         jobs["core.a"] = _job(print, "a", trigger_args={"hours": 2})
         sync_jobs(scheduler, jobs, ZONE)  # changed: replaced, fire time recomputed
         assert scheduler.get_job("core.a").next_run_time != later
@@ -143,6 +230,22 @@ def test_sync_keeps_unchanged_jobs_and_replaces_or_removes_the_others():
         jobs["core.c"] = _job(print, "c", trigger="weekly")
         sync_jobs(scheduler, jobs, ZONE)  # a bad trigger is logged, not scheduled
         assert scheduler.get_job("core.c") is None
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_jobs_stored_by_the_former_runner_keep_their_fire_time():
+    scheduler = BackgroundScheduler(timezone=ZONE)
+    scheduler.start(paused=True)
+    try:
+        job = _job(print, "a")
+        later = datetime.now(ZONE) + timedelta(minutes=5)
+        scheduler.add_job(fire, runner.build_trigger(job.spec, ZONE), args=[job.id], id=job.id,
+                          name=job.id, misfire_grace_time=3600, next_run_time=later)
+        sync_jobs(scheduler, {job.id: job}, ZONE)
+        stored = scheduler.get_job(job.id)
+        assert stored.func is run_scheduled and stored.misfire_grace_time is None
+        assert stored.next_run_time == later  # a run missed over the upgrade still happens
     finally:
         scheduler.shutdown(wait=False)
 

@@ -5,12 +5,15 @@ lease (or tries to take it, while another process holds it), and while it holds 
 also starts the runs admins queued with "run now". Holding the lease, it runs an APScheduler
 ``BackgroundScheduler`` whose job store is the ``apscheduler_jobs`` table of the application
 database (made by APScheduler itself, outside Kepu's models and migrations); the declared jobs
-are written into it at each take-over, keeping the stored next fire times of unchanged jobs,
-so a late run still happens within its ``misfire_grace_time``.
+are written into it at each take-over, keeping the stored next fire times of jobs whose trigger
+is unchanged, so a late run still happens within its ``misfire_grace_time``.
 
-Each fire time reaches :func:`fire`, which claims the (job, fire time) pair in ``job_runs``
-before running: even two schedulers that both believed they held the lease could not run one
-fire time twice.
+Only APScheduler's public API is used (its private names change without notice). Every stored
+job calls :func:`run_scheduled` with the Kepu job id; APScheduler calls it once per fire time it
+submits, and the fire times themselves come from the ``EVENT_JOB_SUBMITTED`` event
+(:class:`FireTimes`). :func:`fire` then claims the (job, fire time) pair in ``job_runs`` before
+running: even two schedulers that both believed they held the lease could not run one fire
+time twice.
 
 ``kepu scheduler`` runs the loop in the foreground (stopping cleanly on SIGTERM and SIGINT);
 with ``SCHEDULER_EMBEDDED`` the development server runs it in a thread.
@@ -20,14 +23,16 @@ import atexit
 import contextlib
 import logging
 import os
+import queue
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor as Pool
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
-from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -52,6 +57,9 @@ logger = logging.getLogger(__name__)
 JOBSTORE_TABLE = "apscheduler_jobs"
 #: the triggers a JobSpec may name
 TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
+#: how long a run waits for its fire time; the scheduler thread hands it over right after
+#: submitting the run, so only a stalled job store makes a run wait at all
+HANDOFF_SECONDS = 60.0
 
 
 def build_trigger(spec: JobSpec, zone: ZoneInfo):
@@ -68,11 +76,14 @@ def describe_trigger(spec: JobSpec) -> str:
     return f"{spec.trigger} {args}".strip()
 
 
-def fire(job_id: str, scheduled_for: datetime | None = None) -> None:
+def fire(job_id: str, scheduled_for: datetime | None = None, *,
+         enforce_grace: bool = False) -> None:
     """Run the job ``job_id`` for the fire time ``scheduled_for`` in the current app.
 
-    What the scheduler calls for every fire time; the run is claimed, recorded and isolated
-    (an exception is recorded on the run and logged, never raised to the scheduler).
+    What the scheduler runs for every fire time; the run is claimed, recorded and isolated
+    (an exception is recorded on the run and logged, never raised to the scheduler). With
+    ``enforce_grace`` a fire time later than the job's ``misfire_grace_time`` is recorded as
+    skipped instead.
     """
     app = current_app._get_current_object()
     scheduled_for = scheduled_for or utcnow()
@@ -81,58 +92,102 @@ def fire(job_id: str, scheduled_for: datetime | None = None) -> None:
         records.record(job_id, scheduled_for, RunSource.SCHEDULE, JobOutcome.FAILED,
                        "the job is no longer declared")
         return
+    if enforce_grace and skip_if_missed(job, scheduled_for):
+        return
     with contextlib.suppress(Exception):  # recorded on the run and logged by run_job
         run_job(app, job, scheduled_for=scheduled_for, source=RunSource.SCHEDULE)
 
 
-class RecordingExecutor(ThreadPoolExecutor):
-    """APScheduler's thread pool, handing each fire time to the job inside an app context.
+def skip_if_missed(job: Job, scheduled_for: datetime) -> bool:
+    """True (and the run recorded as skipped) when ``scheduled_for`` is past the grace time."""
+    grace = job.spec.misfire_grace_time
+    late = datetime.now(UTC) - scheduled_for
+    if grace is None or late <= timedelta(seconds=grace):
+        return False
+    logger.warning("job %s at %s missed by %s: skipped", job.id, scheduled_for, late)
+    records.record(job.id, scheduled_for, RunSource.SCHEDULE, JobOutcome.SKIPPED,
+                   f"missed: {int(late.total_seconds())} s late, the grace time is {grace} s")
+    return True
 
-    APScheduler's own ``run_job`` calls a job without its fire time; Kepu needs it to claim
-    the run, so this executor calls ``job.func(*job.args, scheduled_for=fire_time)``. A fire
-    time later than the job's ``misfire_grace_time`` is recorded as skipped.
+
+class FireTimes:
+    """The fire times APScheduler submits, handed to the runs of each job in order.
+
+    APScheduler calls a job's func with the job's stored arguments only. The fire times of a
+    submission (one when coalesced: the latest missed one; else every due one, oldest first)
+    travel in the ``EVENT_JOB_SUBMITTED`` event, which the scheduler thread dispatches just
+    after handing the job to the pool. :meth:`submitted` is the listener of that event, and
+    each call of :func:`run_scheduled` takes the next fire time of its job, waiting for the
+    event when the run started first. A job runs one instance at a time (``max_instances``),
+    so the fire times of one submission are taken before the next submission comes.
     """
 
-    def __init__(self, app: Flask, max_workers: int):
-        super().__init__(max_workers)
-        self.app = app
+    def __init__(self, wait: float = HANDOFF_SECONDS):
+        self.wait = wait
+        self._queues: dict[str, queue.SimpleQueue] = {}
+        self._lock = threading.Lock()
 
-    def _do_submit_job(self, job, run_times):
-        """Run the job's fire times in the pool; report to the scheduler when done."""
-        def done(future):
-            exc = future.exception()
-            if exc is not None:
-                self._run_job_error(job.id, exc, exc.__traceback__)
-            else:
-                self._run_job_success(job.id, future.result())
+    def _queue(self, job_id: str) -> queue.SimpleQueue:
+        with self._lock:
+            return self._queues.setdefault(job_id, queue.SimpleQueue())
 
-        self._pool.submit(self._run, job, run_times).add_done_callback(done)
+    def submitted(self, event: JobSubmissionEvent) -> None:
+        """Keep the fire times of a submission, oldest first."""
+        for run_time in event.scheduled_run_times:
+            self._queue(event.job_id).put(run_time)
 
-    def _run(self, job, run_times) -> list[JobExecutionEvent]:
-        """Each fire time: skipped when too late, else claimed and run by the job's func."""
-        events = []
-        for run_time in run_times:
-            late = datetime.now(UTC) - run_time
-            with self.app.app_context():
-                grace = job.misfire_grace_time
-                if grace is not None and late > timedelta(seconds=grace):
-                    records.record(job.id, run_time, RunSource.SCHEDULE, JobOutcome.SKIPPED,
-                                   f"missed: {int(late.total_seconds())} s late, the grace "
-                                   f"time is {grace} s")
-                    events.append(JobExecutionEvent(EVENT_JOB_MISSED, job.id,
-                                                    job._jobstore_alias, run_time))
-                    continue
-                job.func(*job.args, scheduled_for=run_time)
-            events.append(JobExecutionEvent(EVENT_JOB_EXECUTED, job.id, job._jobstore_alias,
-                                            run_time))
-        return events
+    def take(self, job_id: str) -> datetime | None:
+        """The next fire time submitted for ``job_id``; None if none comes within the wait."""
+        try:
+            return self._queue(job_id).get(timeout=self.wait)
+        except queue.Empty:
+            return None
+
+
+@dataclass(frozen=True)
+class PoolContext:
+    """What the threads of a scheduler's pool need to run Kepu's jobs."""
+
+    app: Flask
+    fire_times: FireTimes
+
+
+# The stored jobs name a module-level function and the Kepu job id only (they are pickled into
+# the database and run by whichever process leads); each pool thread learns its app and fire
+# times when it starts.
+_pool_thread = threading.local()
+
+
+def enter_pool(context: PoolContext) -> None:
+    """Give the current thread ``context`` (the initializer of the pool's threads)."""
+    _pool_thread.context = context
+
+
+def run_scheduled(job_id: str) -> None:
+    """The func of every APScheduler job: run Kepu's job ``job_id`` for its next fire time.
+
+    APScheduler calls it once per fire time it submits, in order, in a thread of the pool of
+    :func:`make_scheduler`; the fire time comes from that pool's :class:`FireTimes`.
+    """
+    context = getattr(_pool_thread, "context", None)
+    if context is None:
+        logger.error("job %s called outside a Kepu scheduler's pool: not run", job_id)
+        return
+    scheduled_for = context.fire_times.take(job_id)
+    if scheduled_for is None:
+        logger.error("job %s: the scheduler handed over no fire time: not run", job_id)
+        return
+    with context.app.app_context():
+        fire(job_id, scheduled_for, enforce_grace=True)
 
 
 class AppEngineJobStore(SQLAlchemyJobStore):
     """APScheduler's SQLAlchemy job store on the app's own engine, which it must not dispose.
 
     The stock store disposes its engine at shutdown; this one shares the app's engine (the
-    lease's connection and the web requests use it), so the app keeps it open.
+    lease's connection and the web requests use it), so the app keeps it open. (``shutdown``
+    is a public method of APScheduler's ``BaseJobStore``, whose subclasses are a documented
+    extension point.)
     """
 
     def shutdown(self):
@@ -200,16 +255,8 @@ class SchedulerService:
 
     def _start_scheduler(self) -> None:
         """A fresh APScheduler on the database job store, with the declared jobs synced."""
-        config = self.app.config
-        zone = ZoneInfo(config["TIMEZONE"])
-        with self.app.app_context():
-            engine = db.engine
-        scheduler = BackgroundScheduler(
-            timezone=zone,
-            jobstores={"default": AppEngineJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
-            executors={"default": RecordingExecutor(self.app, int(config["SCHEDULER_THREADS"]))},
-            job_defaults={"max_instances": 1},
-        )
+        zone = ZoneInfo(self.app.config["TIMEZONE"])
+        scheduler = make_scheduler(self.app, zone)
         scheduler.start(paused=True)
         try:
             sync_jobs(scheduler, collect_jobs(self.app), zone)
@@ -249,12 +296,36 @@ def run_queued(app: Flask, run_id: int, job_id: str) -> None:
             run_job(app, job, run_id=run_id)
 
 
+def make_scheduler(app: Flask, zone: ZoneInfo) -> BackgroundScheduler:
+    """An APScheduler (not started) on the database job store, running Kepu's jobs in ``app``.
+
+    Its pool is APScheduler's own thread pool, whose threads are given the app and the fire
+    times (:func:`enter_pool`, as the pool's initializer); the fire times of each submission
+    reach them through the ``EVENT_JOB_SUBMITTED`` listener.
+    """
+    with app.app_context():
+        engine = db.engine
+    fire_times = FireTimes()
+    pool = ThreadPoolExecutor(int(app.config["SCHEDULER_THREADS"]), pool_kwargs={
+        "initializer": enter_pool, "initargs": (PoolContext(app, fire_times),),
+        "thread_name_prefix": "kepu-job",
+    })
+    scheduler = BackgroundScheduler(
+        timezone=zone,
+        jobstores={"default": AppEngineJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
+        executors={"default": pool},
+        job_defaults={"max_instances": 1},
+    )
+    scheduler.add_listener(fire_times.submitted, EVENT_JOB_SUBMITTED)
+    return scheduler
+
+
 def sync_jobs(scheduler: BackgroundScheduler, jobs: dict[str, Job], zone: ZoneInfo) -> None:
     """Make the job store hold exactly the declared jobs.
 
-    A stored job whose trigger and settings are unchanged keeps its next fire time (a fire
-    time missed while no scheduler ran still runs within its grace time); changed jobs are
-    replaced, and jobs no longer declared are removed.
+    A stored job whose trigger is unchanged keeps its next fire time (a fire time missed while
+    no scheduler ran still runs within its grace time), its other settings brought up to date;
+    a job whose trigger changed is replaced, and jobs no longer declared are removed.
     """
     stored = {job.id: job for job in scheduler.get_jobs()}
     for job in jobs.values():
@@ -264,26 +335,41 @@ def sync_jobs(scheduler: BackgroundScheduler, jobs: dict[str, Job], zone: ZoneIn
             logger.error("job %s not scheduled: %s", job.id, describe_error(exc))
             continue
         old = stored.pop(job.id, None)
-        if old is not None and _same(old, trigger, job):
-            continue
-        scheduler.add_job(
-            fire, trigger, args=[job.id], id=job.id, name=job.id,
-            misfire_grace_time=job.spec.misfire_grace_time, coalesce=job.spec.coalesce,
-            max_instances=1, replace_existing=True,
-        )
+        settings = job_settings(job)
+        if old is None or not _same_trigger(old.trigger, trigger):
+            scheduler.add_job(trigger=trigger, id=job.id, replace_existing=True, **settings)
+        elif not _same_settings(old, settings):
+            scheduler.modify_job(job.id, **settings)
     for job_id in stored:
         scheduler.remove_job(job_id)
 
 
-def _same(stored, trigger, job: Job) -> bool:
-    """True when the stored APScheduler job already runs ``job`` with ``trigger``."""
-    return (
-        str(stored.trigger) == str(trigger)
-        and str(getattr(stored.trigger, "timezone", "")) == str(trigger.timezone)
-        and stored.func_ref == f"{__name__}:fire"
-        and tuple(stored.args) == (job.id,)
-        and stored.misfire_grace_time == job.spec.misfire_grace_time
-        and stored.coalesce == job.spec.coalesce
+def job_settings(job: Job) -> dict:
+    """What the APScheduler job of ``job`` holds besides its trigger."""
+    return {
+        "func": run_scheduled,
+        "args": (job.id,),
+        "name": job.id,
+        # Kepu applies the grace time itself (fire): APScheduler must call run_scheduled for
+        # every fire time it submits, or the calls and the handed-over fire times would no
+        # longer pair up.
+        "misfire_grace_time": None,
+        "coalesce": job.spec.coalesce,
+        "max_instances": 1,
+    }
+
+
+def _same_trigger(stored, trigger) -> bool:
+    """True when the stored trigger fires at the times ``trigger`` does."""
+    return (str(stored) == str(trigger)
+            and str(getattr(stored, "timezone", "")) == str(trigger.timezone))
+
+
+def _same_settings(stored, settings: dict) -> bool:
+    """True when the stored APScheduler job already holds ``settings``."""
+    return all(
+        tuple(getattr(stored, key)) == value if key == "args" else getattr(stored, key) == value
+        for key, value in settings.items()
     )
 
 
