@@ -1,7 +1,8 @@
 import logging
+from collections import Counter
 from logging.config import fileConfig
 
-from alembic import context
+from alembic import context, util
 from flask import current_app
 
 # this is the Alembic Config object, which provides
@@ -97,6 +98,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            run_migrations_on_sqlite(connection, conf_args)
+            return
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -105,6 +109,77 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+def run_migrations_on_sqlite(connection, conf_args):
+    """Run the migrations on SQLite: foreign keys off, in one transaction, checked at the end.
+
+    Batch mode rebuilds a table (copy, DROP TABLE, rename), and with foreign keys on SQLite
+    refuses to drop a table that other rows refer to. ``PRAGMA foreign_keys`` does nothing inside
+    a transaction, so it is turned off before the transaction begins and on again before the
+    connection goes back to the pool: the application's connections always enforce foreign keys.
+
+    The driver is put in autocommit mode (the pool restores it) so that BEGIN and COMMIT are
+    ours: left alone, pysqlite begins a transaction only before an INSERT or UPDATE, so a
+    failing migration would leave the tables its predecessors dropped or made, under an
+    ``alembic_version`` that no longer says so.
+
+    Once migrations have run, ``PRAGMA foreign_key_check`` must find no row referring to a
+    missing one; otherwise everything is rolled back and the command fails.
+    """
+    applied = []
+    callbacks = (
+        *util.to_tuple(conf_args.get("on_version_apply"), default=()),
+        lambda step, **kwargs: applied.append(step),
+    )
+    connection.execution_options(isolation_level="AUTOCOMMIT")
+    _sqlite_foreign_keys(connection, enabled=False)
+    try:
+        with connection.begin():
+            connection.exec_driver_sql("BEGIN")
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                transactional_ddl=True,
+                **{**conf_args, "on_version_apply": callbacks}
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            if applied:
+                _sqlite_foreign_key_check(connection)
+    finally:
+        try:
+            _sqlite_foreign_keys(connection, enabled=True)
+        except Exception:
+            connection.invalidate()  # never hand the pool a connection without foreign keys
+            raise
+
+
+def _sqlite_foreign_keys(connection, enabled):
+    """Turn SQLite's foreign keys on or off (outside a transaction), and make sure it took."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    now = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    connection.commit()
+    if now != int(enabled):
+        raise util.CommandError(
+            f"SQLite kept foreign keys {'off' if enabled else 'on'}: a transaction was open"
+        )
+
+
+def _sqlite_foreign_key_check(connection):
+    """Raise if a row refers to a row (or a table) that is not there."""
+    violations = Counter(
+        (table, parent)
+        for table, _rowid, parent, _key in connection.exec_driver_sql("PRAGMA foreign_key_check")
+    )
+    if violations:
+        found = "; ".join(
+            f"{count} row(s) of {table} refer to missing rows of {parent}"
+            for (table, parent), count in sorted(violations.items())
+        )
+        raise util.CommandError(
+            f"Foreign key check failed after the migrations, which were rolled back: {found}"
+        )
 
 
 if context.is_offline_mode():
