@@ -171,6 +171,7 @@ def _db_group() -> click.Group:
 
 def register_commands(app: Flask) -> None:
     """Attach Kepu's command groups, and the plugins' ones, to ``app.cli``."""
+    from core.backup import backup_command, restore_command
     from core.calendar.cli import calendar_cli
     from core.demo import demo_command
     from core.jobs import jobs_cli
@@ -183,4 +184,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     _add_plugin_commands(app)
