@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from core import logs
 from core.config import DEFAULTS
 from core.hookspecs import hookimpl
 
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("KEPU")
     if config:
         app.config.update(config)
+    logs.init_app(app)  # first, so its request hooks wrap every other one
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
