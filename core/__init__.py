@@ -13,6 +13,7 @@ from flask import Flask
 from core import logs
 from core.config import DEFAULTS
 from core.hookspecs import hookimpl
+from core.settings_check import check_settings
 
 __all__ = ["create_app", "hookimpl"]
 
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("KEPU")
     if config:
         app.config.update(config)
+    check_settings(app.config)  # a bad setting stops here, named (core.settings_check)
     logs.init_app(app)  # first, so its request hooks wrap every other one
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):

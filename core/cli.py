@@ -17,8 +17,15 @@ from core.plugins import PluginConflictError, call_each, mark_failed
 
 def _create_app():
     from core import create_app
+    from core.settings_check import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        # the message alone, exit 1: FlaskGroup prints a traceback for any exception met while
+        # loading the app (click's own included); SystemExit passes through
+        click.echo(str(exc), err=True)
+        sys.exit(1)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
