@@ -6,6 +6,7 @@
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -37,9 +38,19 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+        app.config["SECRET_KEY_GENERATED"] = True  # made here, not configured (core.serving)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from core import database, i18n, navigation, notifications, plugins, security
+    from core import (
+        database,
+        i18n,
+        navigation,
+        notifications,
+        plugins,
+        proxies,
+        security,
+        static_files,
+    )
     from core.api import register_api
     from core.views import register_views
 
@@ -51,6 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_api(app)
     plugins.init_app(app)  # after the core's blueprints, so plugins cannot take their names
     notifications.init_app(app)
+    static_files.init_app(app)  # after every blueprint: their static files are fingerprinted too
+    proxies.init_app(app)
 
     from core.cli import register_commands
 
@@ -63,10 +76,19 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _instance_path() -> str:
-    """The instance folder: ``KEPU_INSTANCE_PATH`` or ``instance/`` beside the project."""
-    return os.environ.get("KEPU_INSTANCE_PATH") or str(
-        Path(__file__).resolve().parent.parent / "instance"
+    """The instance folder: ``KEPU_INSTANCE_PATH``, else ``instance/`` of a source checkout."""
+    return os.environ.get("KEPU_INSTANCE_PATH") or default_instance_path(
+        Path(__file__).resolve().parent.parent, Path(sys.prefix)
     )
+
+
+def default_instance_path(project: Path, prefix: Path) -> str:
+    """``instance/`` beside the code in a checkout (or an editable install); for a package
+    installed into site-packages, ``<prefix>/var/kepu-instance`` as Flask does, so local state
+    is never written among the installed files."""
+    if (project / "pyproject.toml").is_file():
+        return str(project / "instance")
+    return str(prefix / "var" / "kepu-instance")
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -8,6 +8,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import TypeDecorator, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from core.extensions import db, migrate
 
@@ -62,6 +63,27 @@ def _render_item(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl!r}"
     return False
+
+
+#: SQLSTATE classes of a database out of reach: connection exceptions, an operator's shutdown
+UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+#: what drivers say when they cannot reach the database at all (no SQLSTATE to read)
+UNREACHABLE_MESSAGES = (
+    "unable to open database file", "connection failed", "connection refused",
+    "could not connect", "server closed the connection", "connection is closed",
+    "terminating connection", "the connection is lost", "disk i/o error",
+)
+
+
+def is_unreachable(error: DBAPIError) -> bool:
+    """True when ``error`` says the database cannot be reached (as opposed to a bad query)."""
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(UNREACHABLE_SQLSTATES)
+    text = str(error.orig).lower()
+    return any(message in text for message in UNREACHABLE_MESSAGES)
 
 
 @event.listens_for(Engine, "connect")

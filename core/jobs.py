@@ -7,6 +7,7 @@ scheduler (:mod:`core.scheduler.runner`), an admin's "run now", or ``kepu jobs r
 """
 
 import logging
+import time
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,8 @@ def run_job(
             logger.info("job %s skipped: plugin %s is disabled", job.id, job.plugin)
             records.finish(run_id, JobOutcome.SKIPPED, f"the plugin {job.plugin} is disabled")
             return False
+        started = time.monotonic()
+        logger.info("job %s started (run %s, %s)", job.id, run_id, source.value)
         try:
             job.spec.func()
         except Exception as exc:
@@ -78,6 +81,8 @@ def run_job(
                            f"{describe_error(exc)}\n\n{traceback.format_exc()}")
             raise
         records.finish(run_id, JobOutcome.OK)
+        logger.info("job %s done in %.0f ms (run %s)", job.id,
+                    (time.monotonic() - started) * 1000, run_id)
     return True
 
 

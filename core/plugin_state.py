@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.contracts import SettingSpec
+from core.database import is_unreachable
 from core.extensions import db
 from core.models import PluginState
 from core.plugin_loader import config_names
@@ -62,6 +63,8 @@ def stored_states(app: Flask) -> dict[str, StoredState]:
             select(PluginState.name, PluginState.enabled, PluginState.settings)
         ).all()
     except (OperationalError, ProgrammingError) as exc:  # the table is missing: not migrated
+        if is_unreachable(exc):
+            raise  # no database at all: the request answers 503, not "every plugin is off"
         db.session.rollback()
         logger.warning("cannot read plugin states (run `kepu db upgrade`): %s",
                        describe_error(getattr(exc, "orig", None) or exc))

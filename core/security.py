@@ -1,13 +1,17 @@
 """Authentication (sessions and bearer tokens), CSRF, rate limits, headers and error pages."""
 
-from flask import Flask, jsonify, render_template, request
+from contextlib import suppress
+
+from flask import Flask, current_app, jsonify, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
 
+from core.database import is_unreachable
 from core.extensions import csrf, db, limiter, login_manager
 from core.models import ApiToken, User, utcnow
 from core.models.users import hash_token
@@ -17,6 +21,8 @@ from core.models.users import hash_token
 TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
 #: seconds a client is asked to wait before sending a write the database was too busy for
 BUSY_RETRY_AFTER = 2
+#: seconds a client is asked to wait while the database cannot be reached
+UNREACHABLE_RETRY_AFTER = 30
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -74,6 +80,9 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # Pages, API answers and exports are private to their user: never kept by a proxy or
+        # on disk. Responses that say otherwise (static files, public feeds) set their own.
+        response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 
     app.register_error_handler(HTTPException, handle_http_error)
@@ -97,9 +106,12 @@ def init_app(app: Flask) -> None:
             "Someone changed the same record at the same moment. Reload and check before "
             "sending again.")))
 
+    @app.errorhandler(InterfaceError)
     @app.errorhandler(OperationalError)
-    def _operational_error(error: OperationalError):
-        """A database too busy for the write right now: 503 with Retry-After; else a 500."""
+    def _operational_error(error: DBAPIError):
+        """A database too busy for the write, or out of reach: 503 with Retry-After; else 500."""
+        if is_unreachable(error):
+            return database_unavailable(error)
         if not is_transient(error):
             return _unexpected_error(error)
         app.logger.warning("database busy on %s %s: %s", request.method, request.path,
@@ -121,6 +133,33 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return jsonify(code=500, status="Internal Server Error"), 500
         return render_template("error.html", error=None), 500
+
+
+def database_unavailable(error: DBAPIError):
+    """503 with ``Retry-After`` while the database cannot be reached, for pages and the API.
+
+    Nothing here may touch the database again: the page is rendered without the layout (whose
+    menu and header read it) in the language of the session, not the user's stored one.
+    """
+    current_app.logger.error("database unreachable on %s %s: %s", request.method, request.path,
+                             error.orig)
+    with suppress(DBAPIError):  # the connection is gone; the session ends at teardown anyway
+        db.session.rollback()
+    message = _l("Kepu cannot reach its database at the moment. Nothing was saved; please try "
+                 "again in a few minutes.")
+    language = session.get("lang")
+    if language not in current_app.config["LANGUAGES"]:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        if is_api_request():
+            response = _api_error(ServiceUnavailable(description=str(message)))
+        else:
+            body = current_app.jinja_env.get_template("unavailable.html").render(
+                message=str(message), language=language, path=request.path)
+            response = current_app.response_class(body, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(UNREACHABLE_RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def is_transient(error: OperationalError) -> bool:

@@ -35,8 +35,6 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "REVIEW_MAX_DAYS": (1, None),
     "REVIEW_CHART_TOP": (1, None),
     "REVIEW_TEAMS_PER_PAGE": (1, None),
-    "SCHEDULER_LEASE_SECONDS": (1, None),
-    "SCHEDULER_POLL_SECONDS": (1, None),
     "SCHEDULER_THREADS": (1, None),
     "MAIL_PORT": (1, 65535),
     "MAIL_MAX_ATTEMPTS": (1, None),
@@ -49,6 +47,8 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "ASSESSMENT_CRITICISE_BOTTOM": (0, None),
     "RECTIFICATION_DAYS": (1, None),
 }
+#: durations in seconds: any number above zero (a test or a quiet machine may poll every 0.3 s)
+SECONDS = ("SCHEDULER_LEASE_SECONDS", "SCHEDULER_POLL_SECONDS")
 #: whole-number settings that may also be null (no limit)
 OPTIONAL_INTEGERS = ("WTF_CSRF_TIME_LIMIT", "MAX_CONTENT_LENGTH")
 BOOLEANS = (
@@ -120,6 +120,22 @@ def _integers(config: Mapping[str, Any]) -> Iterator[str]:
                 yield f"{problem} (or null for no limit)"
 
 
+def is_number(value: Any) -> bool:
+    """True for an int or a float that is not a bool."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _seconds(config: Mapping[str, Any]) -> Iterator[str]:
+    """Durations are numbers of seconds above zero."""
+    for key in SECONDS:
+        if key in config:
+            value = config[key]
+            if not is_number(value):
+                yield f"{env_name(key)}: {shown(value)} is not a number of seconds"
+            elif value <= 0:
+                yield f"{env_name(key)}: {value} is too small (more than 0)"
+
+
 def _ranges(config: Mapping[str, Any]) -> Iterator[str]:
     """Pairs of numbers that must agree with each other."""
     low, high = config.get("FARMS_PER_MEMBER_MIN"), config.get("FARMS_PER_MEMBER_MAX")
@@ -127,7 +143,7 @@ def _ranges(config: Mapping[str, Any]) -> Iterator[str]:
         yield (f"{env_name('FARMS_PER_MEMBER_MIN')}: {low} is more than "
                f"{env_name('FARMS_PER_MEMBER_MAX')} ({high})")
     poll, lease = config.get("SCHEDULER_POLL_SECONDS"), config.get("SCHEDULER_LEASE_SECONDS")
-    if is_integer(poll) and is_integer(lease) and poll >= lease:
+    if is_number(poll) and is_number(lease) and poll >= lease:
         yield (f"{env_name('SCHEDULER_POLL_SECONDS')}: {poll} must be less than "
                f"{env_name('SCHEDULER_LEASE_SECONDS')} ({lease}), or the lease lapses "
                f"between renewals")
@@ -279,6 +295,6 @@ def _plugin_lists(config: Mapping[str, Any]) -> Iterator[str]:
 
 
 CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[str]], ...] = (
-    _integers, _ranges, _booleans, _texts, _time_zone, _rate_limits, _mail, _assessment,
+    _integers, _seconds, _ranges, _booleans, _texts, _time_zone, _rate_limits, _mail, _assessment,
     _public_url, _log_level, _database, _cookies, _languages, _plugin_lists,
 )

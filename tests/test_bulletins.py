@@ -79,7 +79,8 @@ def test_reviewer_issues_and_prints(world, aw, client, login):
     page = client.get(f"/bulletins/{bulletin.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="zh-CN">' in html
-    assert "bulletin.css" in html and "<style>" not in html  # print CSS, no inline style
+    # print CSS (fingerprinted), no inline style
+    assert re.search(r"/bulletin\.[0-9a-f]{12}\.css", html) and "<style>" not in html
     figures = _cells(html, "figures")
     by_team = {row[0]: row for row in figures}
     # team, village, members, without farm, assigned, visited, stale, visits, people, ...

@@ -384,17 +384,13 @@ def scheduler_command():
     others stand by and take over if it stops or dies.
     """
     app = current_app._get_current_object()
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("core").setLevel(logging.INFO)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     service = SchedulerService(app)
-    click.echo(f"scheduler {service.lease.holder} started; waiting for the lease", err=True)
+    logger.info("scheduler %s started; waiting for the lease", service.lease.holder)
     service.run(stop)
-    click.echo(f"scheduler {service.lease.holder} stopped", err=True)
+    logger.info("scheduler %s stopped", service.lease.holder)
 
 
 def init_app(app: Flask) -> None:

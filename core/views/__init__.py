@@ -8,7 +8,7 @@ from flask import Flask
 PAGES = [
     "auth", "home", "teams", "farms", "visits", "plans", "events", "users", "profile",
     "plugins_admin", "calendar", "jobs_admin", "inbox", "review",
-    "inspections", "assessments", "rectifications", "bulletins", "offline",
+    "inspections", "assessments", "rectifications", "bulletins", "offline", "health",
 ]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 import core.views.visits as views
 from core.extensions import db
 from core.models import Visit
+from core.static_files import file_digest
 
 pytestmark = pytest.mark.e2e
 
@@ -208,12 +209,13 @@ def test_the_visit_form_opens_without_a_connection(phone, world):
     _until(page, "() => caches.match('/visits/new').then(hit => !hit)")
 
 
-def test_service_worker_script_is_served_from_the_root(client):
+def test_service_worker_script_is_served_from_the_root(client, app):
     response = client.get("/sw.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
-    assert '"/visits/new"' in body and '"/static/outbox.js"' in body and "/logout" in body
+    outbox = f'"/static/outbox.{file_digest(app.static_folder + "/outbox.js")}.js"'
+    assert '"/visits/new"' in body and outbox in body and "/logout" in body
     assert '"/offline"' in body
 
 
