@@ -34,9 +34,10 @@ max_requests_jitter = max_requests // 10
 
 #: only Kepu's own ProxyFix (KEPU_PROXY_FIX) decides which forwarded headers are trusted
 forwarded_allow_ips = ""
-#: the access log ("-" is stdout, which systemd's journal collects; empty turns it off), with
-#: secrets of URLs (personal feed addresses, token parameters) masked by the logger class
-accesslog = os.environ.get("KEPU_ACCESS_LOG", "-") or None
+#: Kepu writes one line per request itself (core/logs.py: request id, user, duration, secrets
+#: masked), so gunicorn's own access log is off unless KEPU_ACCESS_LOG names a file (or "-" for
+#: stdout), for tools that read the combined format; its secrets are masked too (logger_class)
+accesslog = os.environ.get("KEPU_ACCESS_LOG") or None
 access_log_format = (
     '%(h)s - - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms rid=%({x-request-id}o)s'
 )
