@@ -92,8 +92,12 @@ def check_before_serving(workers: int) -> None:
     afterwards: each worker builds its own (and finds the modules already imported).
     """
     from core import create_app
+    from core.settings_check import ConfigError
 
-    app = create_app()
+    try:
+        app = create_app()
+    except ConfigError as exc:  # gunicorn prints a RuntimeError's message alone, no traceback
+        raise ServingError(f"Kepu will not start:\n{exc}") from None
     problems = serving_problems(app, workers)
     for warning in serving_warnings(app, workers):
         logger.warning("%s", warning)

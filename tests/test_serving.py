@@ -1,6 +1,9 @@
 """Serving under gunicorn: the masked access log, the checks before workers start, and where
 the instance folder is."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,3 +71,28 @@ def test_the_instance_folder_is_never_inside_site_packages(tmp_path):
     installed = default_instance_path(site, tmp_path / "venv")
     assert installed == str(tmp_path / "venv" / "var" / "kepu-instance")
     assert not Path(installed).is_relative_to(site)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"KEPU_TIMEZONE": "Mars/Base"}, "KEPU_TIMEZONE: 'Mars/Base' is not a known time zone"),
+    ({"KEPU_INSTANCE_PATH": ""}, "KEPU_SECRET_KEY is not set"),
+])
+def test_gunicorn_refuses_to_start_and_says_why(tmp_path, env, message):
+    """The production command itself: no worker starts, one clear message, no traceback."""
+    environ = {**os.environ, "KEPU_INSTANCE_PATH": str(tmp_path / "instance"),
+               "KEPU_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/kepu.sqlite3",
+               "KEPU_BIND": f"unix:{tmp_path}/kepu.sock", **env}
+    environ.pop("KEPU_SECRET_KEY", None)
+    if not environ["KEPU_INSTANCE_PATH"]:
+        del environ["KEPU_INSTANCE_PATH"]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
+         "core:create_app()"], cwd=ROOT, env=environ, capture_output=True, text=True,
+        timeout=120)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "Kepu will not start" in output and message in output
+    assert "Traceback" not in output and "Booting worker" not in output
