@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # `make serve` starts `kepu scheduler` beside the web server unless SCHEDULER=false.
 SCHEDULER ?= true
 
-.PHONY: run serve test lint install lock translations messages bench clean
+.PHONY: run serve test lint format install lock translations messages bench clean
 
 ## The virtualenv: exact versions with hashes from requirements/dev.txt, then Kepu itself
 ## (editable, no dependencies of its own: the lock has them all).
@@ -64,8 +64,13 @@ serve: install
 test: install
 	$(BIN)/pytest
 
+## Lint and format checks (CI runs them); `make format` applies the formatting.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
 
 ## Benchmarks (bench/README.md): the province-scale review on the local PostgreSQL server
 ## (database kepu_bench, recreated and loaded first).

@@ -41,8 +41,13 @@ VENUES = list(VenueKind)
 def build(n: int) -> None:
     """N events over two years, in two campaigns, a few cancelled."""
     campaigns = [
-        Campaign(name=f"{year}年全国科普日", kind=CampaignKind.SCIENCE_DAY, year=year,
-                 starts_on=datetime(year, 9, 15).date(), ends_on=datetime(year, 9, 30).date())
+        Campaign(
+            name=f"{year}年全国科普日",
+            kind=CampaignKind.SCIENCE_DAY,
+            year=year,
+            starts_on=datetime(year, 9, 15).date(),
+            ends_on=datetime(year, 9, 30).date(),
+        )
         for year in (2026, 2027)
     ]
     db.session.add_all(campaigns)
@@ -52,23 +57,36 @@ def build(n: int) -> None:
     rows = []
     for i in range(n):
         begins = start + timedelta(hours=7 * i)
-        rows.append({
-            "uid": new_uid(), "title": f"梅子栽培技术讲座 第{i}场（{VENUES[i % 5].value}）",
-            "campaign_id": campaigns[i % 2].id, "venue_kind": VENUES[i % 5],
-            "place": f"戴家村村部{i % 97}号会议室", "starts_at": begins,
-            "ends_at": begins + timedelta(hours=2), "all_day": i % 50 == 0,
-            "description": "面向种植户讲解梅子的修剪、施肥与病虫害防治，发放技术资料，"
-                           "并现场解答问题。" * (1 + i % 3),
-            "status": EventStatus.CANCELLED if i % 97 == 0 else EventStatus.SCHEDULED,
-            "revision": i % 4, "created_at": now, "updated_at": now,
-        })
+        rows.append(
+            {
+                "uid": new_uid(),
+                "title": f"梅子栽培技术讲座 第{i}场（{VENUES[i % 5].value}）",
+                "campaign_id": campaigns[i % 2].id,
+                "venue_kind": VENUES[i % 5],
+                "place": f"戴家村村部{i % 97}号会议室",
+                "starts_at": begins,
+                "ends_at": begins + timedelta(hours=2),
+                "all_day": i % 50 == 0,
+                "description": "面向种植户讲解梅子的修剪、施肥与病虫害防治，发放技术资料，"
+                "并现场解答问题。" * (1 + i % 3),
+                "status": EventStatus.CANCELLED if i % 97 == 0 else EventStatus.SCHEDULED,
+                "revision": i % 4,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     db.session.execute(insert(Event), rows)
     db.session.commit()
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -93,35 +111,59 @@ def minimal_feed(base: str) -> str:
 
     zone = ZoneInfo("Asia/Shanghai")
     rows = db.session.execute(
-        select(Event.id, Event.uid, Event.title, Event.place, Event.description,
-               Event.starts_at, Event.ends_at, Event.all_day, Event.status, Event.venue_kind,
-               Event.revision, Event.updated_at, Campaign.name.label("campaign"))
+        select(
+            Event.id,
+            Event.uid,
+            Event.title,
+            Event.place,
+            Event.description,
+            Event.starts_at,
+            Event.ends_at,
+            Event.all_day,
+            Event.status,
+            Event.venue_kind,
+            Event.revision,
+            Event.updated_at,
+            Campaign.name.label("campaign"),
+        )
         .outerjoin(Campaign, Campaign.id == Event.campaign_id)
         .order_by(Event.starts_at, Event.id)
     ).all()
-    out = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//minimal//ZH\r\n",
-           vtimezone("Asia/Shanghai")]
+    out = [
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//minimal//ZH\r\n",
+        vtimezone("Asia/Shanghai"),
+    ]
     stamp = "%Y%m%dT%H%M%SZ"
     for event in rows:
         campaign = event.campaign
         changed = event.updated_at.strftime(stamp)
         lines = [
-            "BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{changed}",
-            f"SEQUENCE:{event.revision}", f"SUMMARY:{_escape(event.title)}",
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{changed}",
+            f"SEQUENCE:{event.revision}",
+            f"SUMMARY:{_escape(event.title)}",
         ]
         if event.all_day:
             first = event.starts_at.astimezone(zone).date()
-            lines += [f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{first + timedelta(days=1):%Y%m%d}"]
+            lines += [
+                f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{first + timedelta(days=1):%Y%m%d}",
+            ]
         else:
             lines += [
                 f"DTSTART;TZID=Asia/Shanghai:{event.starts_at.astimezone(zone):%Y%m%dT%H%M%S}",
-                f"DTEND;TZID=Asia/Shanghai:{event.ends_at.astimezone(zone):%Y%m%dT%H%M%S}"]
-        lines += [f"LAST-MODIFIED:{changed}", f"LOCATION:{_escape(event.place)}",
-                  f"DESCRIPTION:{_escape(event.description)}",
-                  f"STATUS:{'CANCELLED' if event.status == 'cancelled' else 'CONFIRMED'}",
-                  f"CATEGORIES:{_escape(campaign or '')},{event.venue_kind.value}",
-                  f"URL:{base}{event.id}", "END:VEVENT"]
+                f"DTEND;TZID=Asia/Shanghai:{event.ends_at.astimezone(zone):%Y%m%dT%H%M%S}",
+            ]
+        lines += [
+            f"LAST-MODIFIED:{changed}",
+            f"LOCATION:{_escape(event.place)}",
+            f"DESCRIPTION:{_escape(event.description)}",
+            f"STATUS:{'CANCELLED' if event.status == 'cancelled' else 'CONFIRMED'}",
+            f"CATEGORIES:{_escape(campaign or '')},{event.venue_kind.value}",
+            f"URL:{base}{event.id}",
+            "END:VEVENT",
+        ]
         out.extend(_fold(line) for line in lines)
     out.append("END:VCALENDAR\r\n")
     return "".join(out)
@@ -142,11 +184,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "SECRET_KEY": "bench", "CALENDAR_RATE_LIMIT": "1000000 per minute",
-            "PLUGINS_AUTOLOAD": False,
-        })
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+                "SECRET_KEY": "bench",
+                "CALENDAR_RATE_LIMIT": "1000000 per minute",
+                "PLUGINS_AUTOLOAD": False,
+            }
+        )
         with app.app_context():
             db.create_all()
             build(args.events)
@@ -156,14 +201,22 @@ def main() -> None:
         with app.app_context():
             cached = db.session.scalar(select(db.func.count()).select_from(CalendarCache))
         cold = timed("cold feed", lambda: client.get("/calendar/events.ics"), results)
-        warm = timed("warm feed", lambda: client.get(
-            "/calendar/events.ics", headers={"If-None-Match": cold.headers["ETag"]}), results)
+        warm = timed(
+            "warm feed",
+            lambda: client.get(
+                "/calendar/events.ics", headers={"If-None-Match": cold.headers["ETag"]}
+            ),
+            results,
+        )
         with app.test_request_context():
-            minimal = timed("minimal writer", lambda: minimal_feed(
-                "http://localhost/events/"), results)
+            minimal = timed(
+                "minimal writer", lambda: minimal_feed("http://localhost/events/"), results
+            )
         assert first.status_code == cold.status_code == 200 and warm.status_code == 304
-        print(f"events {args.events}, cached texts {cached}, feed {len(cold.data):,} bytes, "
-              f"minimal {len(minimal.encode()):,} bytes")
+        print(
+            f"events {args.events}, cached texts {cached}, feed {len(cold.data):,} bytes, "
+            f"minimal {len(minimal.encode()):,} bytes"
+        )
         ratio = results["cold feed"] / results["minimal writer"]
         print(f"cold feed / minimal writer = {ratio:.2f} (target <= 3)")
         with app.app_context():

@@ -209,16 +209,32 @@ def load(app) -> None:
             for statement in LOAD:
                 conn.execute(text(statement))
             for table in SEQUENCES:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT max(id) FROM {table}))"))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         with db.engine.connect() as conn:
-            counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                      for t in ("areas", "teams", "members", "farms", "assignments", "visits",
-                                "events", "event_teams")}
-    print(f"loaded in {time.perf_counter() - began:.1f} s: "
-          + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+            counts = {
+                t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                for t in (
+                    "areas",
+                    "teams",
+                    "members",
+                    "farms",
+                    "assignments",
+                    "visits",
+                    "events",
+                    "event_teams",
+                )
+            }
+    print(
+        f"loaded in {time.perf_counter() - began:.1f} s: "
+        + ", ".join(f"{n:,} {t}" for t, n in counts.items())
+    )
 
 
 #: the columns of an index of the loaded database, in order
@@ -274,8 +290,14 @@ def plain_sql() -> None:
     from core.review.figures import reference_day, stale_cutoff
 
     lo, hi = day_bounds(START, reference_day(END))
-    params = {"start": START, "end": END, "ref": reference_day(END), "cut": stale_cutoff(END),
-              "lo": lo, "hi": hi}
+    params = {
+        "start": START,
+        "end": END,
+        "ref": reference_day(END),
+        "cut": stale_cutoff(END),
+        "lo": lo,
+        "hi": hi,
+    }
     raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor:
         for sql in PLAIN.values():
@@ -292,9 +314,17 @@ def main() -> None:
     args = parser.parse_args()
     if not args.keep:
         recreate(args.uri)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.uri, "PLUGINS_AUTOLOAD": False,
-                      "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.uri,
+            "PLUGINS_AUTOLOAD": False,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     if args.keep:
         prepare(app)
     else:
@@ -321,8 +351,10 @@ def main() -> None:
 
     page_ms, api_ms = timed(page, api, runs=3)
     load_average = ", ".join(f"{n:.2f}" for n in os.getloadavg())
-    print(f"yearly review of the province ({teams:,} teams), median of {args.runs} runs "
-          f"(load average {load_average}):")
+    print(
+        f"yearly review of the province ({teams:,} teams), median of {args.runs} runs "
+        f"(load average {load_average}):"
+    )
     print(f"  review figures {review:8.1f} ms")
     print(f"  plain SQL      {plain:8.1f} ms   ratio {review / plain:.2f} (target <= 3)")
     print(f"  review page    {page_ms:8.1f} ms   (whole request, median of 3)")

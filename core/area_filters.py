@@ -42,8 +42,10 @@ def day_bounds(first: date, last: date | None = None) -> tuple[datetime, datetim
     """Aware instants of local midnight starting ``first`` and ending ``last`` (exclusive;
     ``last`` defaults to ``first``)."""
     zone = local_zone()
-    return (datetime.combine(first, time.min, zone),
-            datetime.combine((last or first) + timedelta(days=1), time.min, zone))
+    return (
+        datetime.combine(first, time.min, zone),
+        datetime.combine((last or first) + timedelta(days=1), time.min, zone),
+    )
 
 
 def subtree(area: Area) -> Select:
@@ -58,9 +60,11 @@ def teams_of(area: Area) -> Select:
 
 def farms_assigned_to_teams(teams: Select) -> Select:
     """The ids of the farms linked to live members of ``teams``."""
-    return (select(Assignment.farm_id)
-            .join(Member, Member.id == Assignment.member_id)
-            .where(Member.deleted_at.is_(None), Member.team_id.in_(teams)))
+    return (
+        select(Assignment.farm_id)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Member.deleted_at.is_(None), Member.team_id.in_(teams))
+    )
 
 
 def farms_in(area: Area) -> Select:

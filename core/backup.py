@@ -94,8 +94,11 @@ class Manifest:
                     f"({kepu_version()}) reads version {FORMAT_VERSION}: upgrade Kepu first"
                 )
             manifest = cls(**{name: raw[name] for name in cls.__dataclass_fields__})
-            if not (isinstance(manifest.revisions, list) and isinstance(manifest.tables, dict)
-                    and isinstance(manifest.uploads, dict)):
+            if not (
+                isinstance(manifest.revisions, list)
+                and isinstance(manifest.tables, dict)
+                and isinstance(manifest.uploads, dict)
+            ):
                 raise ValueError("revisions, tables or uploads of the wrong type")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BackupError(f"the archive's {MANIFEST} is not readable ({exc})") from None
@@ -173,9 +176,13 @@ def _write_backup(engine: str, work: Path, path: Path) -> Manifest:
     """Dump the database into ``work``, archive it with the uploads, rename the archive."""
     dump = work / DATABASE_MEMBERS[engine]
     revisions, tables = _dump_database(engine, dump)
-    manifest = Manifest(engine=engine, revisions=revisions, tables=tables,
-                        kepu_version=kepu_version(),
-                        created_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    manifest = Manifest(
+        engine=engine,
+        revisions=revisions,
+        tables=tables,
+        kepu_version=kepu_version(),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
     partial = work / "archive.tar.gz"
     _write_archive(partial, dump, manifest, skip=work)
     partial.chmod(0o600)  # the archive holds personal data and password hashes
@@ -248,9 +255,18 @@ def _dump_postgresql(dump: Path) -> tuple[list[str], dict[str, int]]:
         conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            _run([shutil.which("pg_dump"), "--format=custom", "--no-password",
-                  f"--snapshot={snapshot}", f"--file={dump}", f"--dbname={uri}"],
-                 env, "pg_dump failed")
+            _run(
+                [
+                    shutil.which("pg_dump"),
+                    "--format=custom",
+                    "--no-password",
+                    f"--snapshot={snapshot}",
+                    f"--file={dump}",
+                    f"--dbname={uri}",
+                ],
+                env,
+                "pg_dump failed",
+            )
             return _inspect(_sqlalchemy_runner(conn), "postgresql")
 
 
@@ -274,8 +290,9 @@ def _add_uploads(tar: tarfile.TarFile, skip: Path) -> dict[str, int]:
             continue
         try:
             with path.open("rb") as handle:  # size from the open file: it cannot change under us
-                info = tar.gettarinfo(arcname=f"{UPLOADS}/{path.relative_to(root).as_posix()}",
-                                      fileobj=handle)
+                info = tar.gettarinfo(
+                    arcname=f"{UPLOADS}/{path.relative_to(root).as_posix()}", fileobj=handle
+                )
                 tar.addfile(info, handle)
         except FileNotFoundError:  # removed by the server since the listing
             continue
@@ -293,7 +310,7 @@ def _fsync(path: Path) -> None:
 #: the SQL listing a database's tables (Kepu keeps PostgreSQL's in schema public)
 TABLES_SQL = {
     "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' "
-              "AND substr(name, 1, 7) != 'sqlite_'",
+    "AND substr(name, 1, 7) != 'sqlite_'",
     "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
 }
 
@@ -314,11 +331,11 @@ def _tables(run: Callable[[str], list[tuple]], engine: str) -> list[str]:
     return sorted(row[0] for row in run(TABLES_SQL[engine]))
 
 
-def _inspect(run: Callable[[str], list[tuple]], engine: str
-             ) -> tuple[list[str], dict[str, int]]:
+def _inspect(run: Callable[[str], list[tuple]], engine: str) -> tuple[list[str], dict[str, int]]:
     """The Alembic revisions recorded in a database and the row count of each of its tables."""
-    counts = {name: run(f"SELECT count(*) FROM {_quote(name)}")[0][0]
-              for name in _tables(run, engine)}
+    counts = {
+        name: run(f"SELECT count(*) FROM {_quote(name)}")[0][0] for name in _tables(run, engine)
+    }
     revisions = []
     if "alembic_version" in counts:
         revisions = sorted(row[0] for row in run("SELECT version_num FROM alembic_version"))
@@ -422,8 +439,12 @@ def _check_members(tar: tarfile.TarFile, manifest: Manifest) -> None:
 
 def _is_upload(member: tarfile.TarInfo) -> bool:
     parts = PurePosixPath(member.name).parts
-    return (bool(parts) and parts[0] == UPLOADS and ".." not in parts
-            and (member.isfile() or member.isdir()))
+    return (
+        bool(parts)
+        and parts[0] == UPLOADS
+        and ".." not in parts
+        and (member.isfile() or member.isdir())
+    )
 
 
 def _check_compatible(manifest: Manifest) -> list[str]:
@@ -459,8 +480,10 @@ def _check_target(force: bool) -> None:
     if tables or files:
         held = []
         if tables:
-            held.append(f"rows in {len(tables)} tables ({', '.join(tables[:5])}"
-                        f"{', ...' if len(tables) > 5 else ''})")
+            held.append(
+                f"rows in {len(tables)} tables ({', '.join(tables[:5])}"
+                f"{', ...' if len(tables) > 5 else ''})"
+            )
         if files:
             held.append(f"{_count(len(files), 'file')} under {uploads_dir()}")
         raise BackupError(
@@ -475,8 +498,11 @@ def _tables_with_rows() -> list[str]:
         return []  # never create the file just to look
     with db.engine.connect() as conn:
         names = set(_tables(_sqlalchemy_runner(conn), conn.dialect.name)) - NOT_KEPU_TABLES
-        return [name for name in sorted(names)
-                if conn.execute(text(f"SELECT 1 FROM {_quote(name)} LIMIT 1")).first()]
+        return [
+            name
+            for name in sorted(names)
+            if conn.execute(text(f"SELECT 1 FROM {_quote(name)} LIMIT 1")).first()
+        ]
 
 
 def _replace_data(tar: tarfile.TarFile, manifest: Manifest, work: Path) -> None:
@@ -500,8 +526,10 @@ def _extract(tar: tarfile.TarFile, manifest: Manifest, work: Path) -> Path:
     files = [path for path in staged.rglob("*") if path.is_file()]
     found = {"files": len(files), "bytes": sum(path.stat().st_size for path in files)}
     if found != manifest.uploads:
-        raise BackupError(f"the archive's uploads ({found}) differ from its manifest "
-                          f"({manifest.uploads}); nothing was changed")
+        raise BackupError(
+            f"the archive's uploads ({found}) differ from its manifest "
+            f"({manifest.uploads}); nothing was changed"
+        )
     return staged
 
 
@@ -541,25 +569,47 @@ def _restore_postgresql(dump: Path, work: Path) -> None:
     """
     script = work / "restore.sql"
     env = dict(os.environ)
-    _run([shutil.which("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}",
-          dump], env, "pg_restore could not read the archive's database")
+    _run(
+        [shutil.which("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}", dump],
+        env,
+        "pg_restore could not read the archive's database",
+    )
     uri, env = _libpq(db.engine.url)
-    _run([shutil.which("psql"), "--no-psqlrc", "--no-password", "--quiet",
-          "--single-transaction", "--set=ON_ERROR_STOP=1", f"--dbname={uri}",
-          "--command=DROP SCHEMA IF EXISTS public CASCADE", "--command=CREATE SCHEMA public",
-          f"--file={script}"], env, "restoring the database failed (nothing was changed)")
+    _run(
+        [
+            shutil.which("psql"),
+            "--no-psqlrc",
+            "--no-password",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--dbname={uri}",
+            "--command=DROP SCHEMA IF EXISTS public CASCADE",
+            "--command=CREATE SCHEMA public",
+            f"--file={script}",
+        ],
+        env,
+        "restoring the database failed (nothing was changed)",
+    )
 
 
 def _check_counts(manifest: Manifest) -> None:
     """The restored database must hold exactly the manifest's tables and rows."""
     _revisions, counts = current_contents()
     if counts != manifest.tables:
-        wrong = sorted(name for name in set(counts) | set(manifest.tables)
-                       if counts.get(name) != manifest.tables.get(name))
-        detail = ", ".join(f"{name}: {counts.get(name)} (archive: {manifest.tables.get(name)})"
-                           for name in wrong[:10])
-        raise BackupError(f"the restored database differs from the archive's manifest: {detail} "
-                          "(the database was replaced, the uploads were not)")
+        wrong = sorted(
+            name
+            for name in set(counts) | set(manifest.tables)
+            if counts.get(name) != manifest.tables.get(name)
+        )
+        detail = ", ".join(
+            f"{name}: {counts.get(name)} (archive: {manifest.tables.get(name)})"
+            for name in wrong[:10]
+        )
+        raise BackupError(
+            f"the restored database differs from the archive's manifest: {detail} "
+            "(the database was replaced, the uploads were not)"
+        )
 
 
 def _swap_uploads(staged: Path, work: Path) -> None:
@@ -587,8 +637,11 @@ def _migrate(manifest: Manifest) -> None:
 def _changed_by_migrations(manifest: Manifest) -> dict[str, tuple[int, int | None]]:
     """The archive's tables whose row count differs now that the migrations ran."""
     _revisions, counts = current_contents()
-    return {name: (rows, counts.get(name)) for name, rows in manifest.tables.items()
-            if counts.get(name) != rows}
+    return {
+        name: (rows, counts.get(name))
+        for name, rows in manifest.tables.items()
+        if counts.get(name) != rows
+    }
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -603,10 +656,12 @@ def _size(n: int) -> str:
 
 
 def _describe(manifest: Manifest) -> str:
-    return (f"{manifest.engine} database at {', '.join(manifest.revisions)}: "
-            f"{_count(len(manifest.tables), 'table')}, {_count(manifest.rows, 'row')}; "
-            f"{_count(manifest.uploads['files'], 'uploaded file')} "
-            f"({_size(manifest.uploads['bytes'])})")
+    return (
+        f"{manifest.engine} database at {', '.join(manifest.revisions)}: "
+        f"{_count(len(manifest.tables), 'table')}, {_count(manifest.rows, 'row')}; "
+        f"{_count(manifest.uploads['files'], 'uploaded file')} "
+        f"({_size(manifest.uploads['bytes'])})"
+    )
 
 
 def _count(n: int, word: str) -> str:
@@ -628,8 +683,9 @@ def backup_command(path: Path) -> None:
 
 @click.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Replace a database holding data and the files under uploads/.")
+@click.option(
+    "--force", is_flag=True, help="Replace a database holding data and the files under uploads/."
+)
 @with_appcontext
 def restore_command(path: Path, force: bool) -> None:
     """Restore the archive PATH into the configured database and the instance's uploads.
@@ -642,9 +698,11 @@ def restore_command(path: Path, force: bool) -> None:
     click.echo(f"restored {path}, made {manifest.created_at} by Kepu {manifest.kepu_version}")
     click.echo(f"  {_describe(manifest)}; row counts match the archive")
     if result.migrated_from is not None:
-        click.echo(f"  migrated from {', '.join(result.migrated_from)} "
-                   f"to {', '.join(result.heads)}")
+        click.echo(
+            f"  migrated from {', '.join(result.migrated_from)} to {', '.join(result.heads)}"
+        )
         for name, (before, after) in sorted(result.changed.items()):
             now = "dropped" if after is None else _count(after, "row")
-            click.echo(f"  {name}: {_count(before, 'row')} in the archive, {now} "
-                       "after the migrations")
+            click.echo(
+                f"  {name}: {_count(before, 'row')} in the archive, {now} after the migrations"
+            )

@@ -59,8 +59,13 @@ def create_user(username, role, team_id, area_id, display_name):
         raise click.ClickException(f"no area with id {area_id}")
     if len(password) < 8:
         raise click.ClickException("the password needs at least 8 characters")
-    user = User(username=username, role=Role(role), team_id=team_id, area_id=area_id,
-                display_name=display_name)
+    user = User(
+        username=username,
+        role=Role(role),
+        team_id=team_id,
+        area_id=area_id,
+        display_name=display_name,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -171,8 +176,11 @@ def upgrade(directory, sql, tag, x_arg, revision):
 def _db_group() -> click.Group:
     """Flask-Migrate's ``db`` group, with an ``upgrade`` that goes to every head."""
     return click.Group(
-        "db", commands={**migrate_db.commands, "upgrade": upgrade},
-        callback=migrate_db.callback, params=migrate_db.params, help=migrate_db.help,
+        "db",
+        commands={**migrate_db.commands, "upgrade": upgrade},
+        callback=migrate_db.callback,
+        params=migrate_db.params,
+        help=migrate_db.help,
     )
 
 

@@ -156,6 +156,12 @@ class HookResult:
 
 
 __all__ = [
-    "CalendarEntry", "HookResult", "JobSpec", "NavItem", "ReviewFigure", "ReviewSection",
-    "ReviewTable", "SettingSpec",
+    "CalendarEntry",
+    "HookResult",
+    "JobSpec",
+    "NavItem",
+    "ReviewFigure",
+    "ReviewSection",
+    "ReviewTable",
+    "SettingSpec",
 ]

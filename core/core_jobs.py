@@ -31,17 +31,29 @@ def remind_event_teams(on: date | None = None) -> int:
     tomorrow = (on or rules.today()) + timedelta(days=1)
     first = datetime.combine(tomorrow, time.min, zone)
     events = db.session.scalars(
-        select(Event).where(Event.deleted_at.is_(None), Event.status == EventStatus.SCHEDULED,
-                            Event.starts_at >= first, Event.starts_at < first + timedelta(days=1))
-        .order_by(Event.starts_at, Event.id)).all()
+        select(Event)
+        .where(
+            Event.deleted_at.is_(None),
+            Event.status == EventStatus.SCHEDULED,
+            Event.starts_at >= first,
+            Event.starts_at < first + timedelta(days=1),
+        )
+        .order_by(Event.starts_at, Event.id)
+    ).all()
     made = 0
     for event in events:
         team_ids = [team.id for team in event.teams if team.deleted_at is None]
         if not team_ids:
             continue
         users = db.session.scalars(
-            select(User).where(User.team_id.in_(team_ids), User.active.is_(True),
-                               User.role.in_([Role.LEADER, Role.MEMBER])).order_by(User.id)).all()
+            select(User)
+            .where(
+                User.team_id.in_(team_ids),
+                User.active.is_(True),
+                User.role.in_([Role.LEADER, Role.MEMBER]),
+            )
+            .order_by(User.id)
+        ).all()
         made += notify(
             users,
             lambda user, event=event: _("Tomorrow: %(title)s", title=event.title),
@@ -54,8 +66,11 @@ def remind_event_teams(on: date | None = None) -> int:
 
 def _event_text(event: Event) -> str:
     """When and where an event takes place, in the current language."""
-    text = _("%(title)s starts %(when)s.", title=event.title,
-             when=format_datetime(event.starts_at, "short"))
+    text = _(
+        "%(title)s starts %(when)s.",
+        title=event.title,
+        when=format_datetime(event.starts_at, "short"),
+    )
     if event.place:
         text += " " + _("Place: %(place)s", place=event.place)
     return text
@@ -86,20 +101,28 @@ def flag_stale_farms(on: date | None = None) -> int:
         return 0
     farms = {farm.id: farm for farm in db.session.scalars(select(Farm).where(Farm.id.in_(stale)))}
     leaders = db.session.scalars(
-        select(User).where(User.role == Role.LEADER, User.active.is_(True),
-                           User.team_id.in_({t for f in stale for t in teams_of[f]}))
-        .order_by(User.id)).all()
+        select(User)
+        .where(
+            User.role == Role.LEADER,
+            User.active.is_(True),
+            User.team_id.in_({t for f in stale for t in teams_of[f]}),
+        )
+        .order_by(User.id)
+    ).all()
     days = rules.thresholds()["stale_farm_days"]
     made = 0
     for farm_id in stale:
         farm, since = farms[farm_id], last[farm_id]
         made += notify(
             [user for user in leaders if user.team_id in teams_of[farm_id]],
-            lambda user, farm=farm: _("Farm not visited for %(days)s days: %(name)s",
-                                      days=days, name=farm.name),
+            lambda user, farm=farm: _(
+                "Farm not visited for %(days)s days: %(name)s", days=days, name=farm.name
+            ),
             lambda user, farm=farm, since=since: (
                 _("%(name)s was last visited on %(day)s.", name=farm.name, day=since.isoformat())
-                if since else _("%(name)s has never been visited.", name=farm.name)),
+                if since
+                else _("%(name)s has never been visited.", name=farm.name)
+            ),
             url=path_for("farms.detail", farm_id=farm.id),
             key=f"stale-farm:{farm.id}:{since.isoformat() if since else 'never'}",
         )
@@ -119,14 +142,33 @@ def send_emails() -> None:
 def core_jobs() -> list[JobSpec]:
     """The core's jobs and their triggers (in the configured time zone)."""
     return [
-        JobSpec("event_reminders", remind_event_teams, "cron", {"hour": "7-21", "minute": 0},
-                _l("Remind the organising teams of tomorrow's events")),
-        JobSpec("stale_farms", flag_stale_farms, "cron", {"hour": 7, "minute": 30},
-                _l("Tell team leaders about farms not visited for STALE_FARM_DAYS")),
-        JobSpec("weekly_digest", weekly_digest, "cron",
-                {"day_of_week": "mon", "hour": 7, "minute": 0},
-                _l("Send reviewers the weekly digest of their area")),
-        JobSpec("send_emails", send_emails, "interval", {"minutes": 2},
-                _l("Email the notifications not emailed yet (when SMTP is configured)"),
-                misfire_grace_time=300),
+        JobSpec(
+            "event_reminders",
+            remind_event_teams,
+            "cron",
+            {"hour": "7-21", "minute": 0},
+            _l("Remind the organising teams of tomorrow's events"),
+        ),
+        JobSpec(
+            "stale_farms",
+            flag_stale_farms,
+            "cron",
+            {"hour": 7, "minute": 30},
+            _l("Tell team leaders about farms not visited for STALE_FARM_DAYS"),
+        ),
+        JobSpec(
+            "weekly_digest",
+            weekly_digest,
+            "cron",
+            {"day_of_week": "mon", "hour": 7, "minute": 0},
+            _l("Send reviewers the weekly digest of their area"),
+        ),
+        JobSpec(
+            "send_emails",
+            send_emails,
+            "interval",
+            {"minutes": 2},
+            _l("Email the notifications not emailed yet (when SMTP is configured)"),
+            misfire_grace_time=300,
+        ),
     ]

@@ -22,10 +22,16 @@ def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         # psycopg 3 is the driver Kepu ships with.
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, render_item=_render_item,
+        app,
+        db,
+        directory=str(MIGRATIONS_DIR),
+        render_as_batch=True,
+        render_item=_render_item,
         include_name=_include_name,
     )
 
@@ -69,9 +75,15 @@ def _render_item(type_: str, obj, autogen_context):
 UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 #: what drivers say when they cannot reach the database at all (no SQLSTATE to read)
 UNREACHABLE_MESSAGES = (
-    "unable to open database file", "connection failed", "connection refused",
-    "could not connect", "server closed the connection", "connection is closed",
-    "terminating connection", "the connection is lost", "disk i/o error",
+    "unable to open database file",
+    "connection failed",
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "connection is closed",
+    "terminating connection",
+    "the connection is lost",
+    "disk i/o error",
 )
 
 

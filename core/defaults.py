@@ -28,13 +28,17 @@ def nav_items(user: User) -> list[NavItem]:
     if user.role in (Role.ADMIN, Role.REVIEWER):
         items.append(NavItem("review.index", _l("Review"), 65))
     if may_review(user):  # inspections, the year-end assessment, rectifications
-        items += [NavItem("inspections.index", _l("Inspections"), 66),
-                  NavItem("assessments.index", _l("Assessment"), 67),
-                  NavItem("rectifications.index", _l("Rectifications"), 68)]
+        items += [
+            NavItem("inspections.index", _l("Inspections"), 66),
+            NavItem("assessments.index", _l("Assessment"), 67),
+            NavItem("rectifications.index", _l("Rectifications"), 68),
+        ]
     if is_admin(user):
-        items += [NavItem("users.index", _l("Users"), 70),
-                  NavItem("plugins_admin.index", _l("Plugins"), 80),
-                  NavItem("jobs_admin.index", _l("Jobs"), 85)]
+        items += [
+            NavItem("users.index", _l("Users"), 70),
+            NavItem("plugins_admin.index", _l("Plugins"), 80),
+            NavItem("jobs_admin.index", _l("Jobs"), 85),
+        ]
     return items
 
 

@@ -57,17 +57,29 @@ def new_visits(user: User, start: date, end: date) -> DigestSection | None:
         return None
     visits = sum(n for _kind, n, _people in rows)
     people = sum(p or 0 for _kind, _n, p in rows)
-    lines = [ngettext("%(num)s visit, %(people)s people reached",
-                      "%(num)s visits, %(people)s people reached", visits, people=people)]
+    lines = [
+        ngettext(
+            "%(num)s visit, %(people)s people reached",
+            "%(num)s visits, %(people)s people reached",
+            visits,
+            people=people,
+        )
+    ]
     lines += [f"{label(kind)}: {n}" for kind, n, _people in sorted(rows, key=lambda r: -r[1])]
     return DigestSection(_("New visits"), tuple(lines))
 
 
 def rule_flags(user: User, start: date, end: date) -> DigestSection | None:
     """The teams of the area that break a rule now (size, farms per member, stale farms)."""
-    teams = dict(db.session.execute(
-        select(Team.id, Team.name).where(team_scope(user), Team.deleted_at.is_(None))
-        .order_by(Team.name, Team.id)).tuples().all())
+    teams = dict(
+        db.session.execute(
+            select(Team.id, Team.name)
+            .where(team_scope(user), Team.deleted_at.is_(None))
+            .order_by(Team.name, Team.id)
+        )
+        .tuples()
+        .all()
+    )
     flags = rules.team_flags(teams)
     t = rules.thresholds()
     lines = []
@@ -75,20 +87,35 @@ def rule_flags(user: User, start: date, end: date) -> DigestSection | None:
         f = flags[team_id]
         problems = []
         if f.undersized:
-            problems.append(_("%(n)s members (fewer than %(min)s)", n=f.size,
-                              min=t["min_team_size"]))
+            problems.append(
+                _("%(n)s members (fewer than %(min)s)", n=f.size, min=t["min_team_size"])
+            )
         if f.members_without_farms:
-            problems.append(ngettext("%(num)s member without a farm",
-                                     "%(num)s members without a farm",
-                                     len(f.members_without_farms)))
+            problems.append(
+                ngettext(
+                    "%(num)s member without a farm",
+                    "%(num)s members without a farm",
+                    len(f.members_without_farms),
+                )
+            )
         if f.members_over_limit:
-            problems.append(ngettext("%(num)s member with more than %(max)s farms",
-                                     "%(num)s members with more than %(max)s farms",
-                                     len(f.members_over_limit), max=t["farms_max"]))
+            problems.append(
+                ngettext(
+                    "%(num)s member with more than %(max)s farms",
+                    "%(num)s members with more than %(max)s farms",
+                    len(f.members_over_limit),
+                    max=t["farms_max"],
+                )
+            )
         if f.stale_farms:
-            problems.append(ngettext("%(num)s farm not visited for %(days)s days",
-                                     "%(num)s farms not visited for %(days)s days",
-                                     len(f.stale_farms), days=t["stale_farm_days"]))
+            problems.append(
+                ngettext(
+                    "%(num)s farm not visited for %(days)s days",
+                    "%(num)s farms not visited for %(days)s days",
+                    len(f.stale_farms),
+                    days=t["stale_farm_days"],
+                )
+            )
         if problems:
             lines.append(f"{name}: {'; '.join(problems)}")
     return DigestSection(_("Rule flags"), _capped(lines)) if lines else None
@@ -100,16 +127,25 @@ def upcoming_events(user: User, start: date, end: date) -> DigestSection | None:
     first = datetime.combine(end + timedelta(days=1), time.min, zone)
     last = first + timedelta(days=7)
     events = db.session.scalars(
-        select(Event).where(Event.deleted_at.is_(None), Event.status == EventStatus.SCHEDULED,
-                            Event.starts_at >= first, Event.starts_at < last,
-                            _event_in_area(user))
-        .order_by(Event.starts_at, Event.id)).all()
+        select(Event)
+        .where(
+            Event.deleted_at.is_(None),
+            Event.status == EventStatus.SCHEDULED,
+            Event.starts_at >= first,
+            Event.starts_at < last,
+            _event_in_area(user),
+        )
+        .order_by(Event.starts_at, Event.id)
+    ).all()
     if not events:
         return None
     lines = []
     for event in events:
-        when = (format_date(event.starts_at.astimezone(zone).date(), "medium") if event.all_day
-                else format_datetime(event.starts_at, "short"))
+        when = (
+            format_date(event.starts_at.astimezone(zone).date(), "medium")
+            if event.all_day
+            else format_datetime(event.starts_at, "short")
+        )
         place = f" — {event.place}" if event.place else ""
         lines.append(f"{when} {event.title}{place}")
     return DigestSection(_("Upcoming events"), _capped(lines))
@@ -124,13 +160,16 @@ def _event_in_area(user: User):
         return Event.id.is_(None)
     subtree = select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
     teams = select(event_teams.c.event_id).where(
-        event_teams.c.team_id.in_(select(Team.id).where(team_scope(user))))
+        event_teams.c.team_id.in_(select(Team.id).where(team_scope(user)))
+    )
     return or_(Event.area_id.in_(subtree), Event.id.in_(teams))
 
 
 #: the parts of every digest, in order; each ``(user, start, end) -> DigestSection | None``
 DIGEST_PARTS: list[Callable[[User, date, date], DigestSection | None]] = [
-    new_visits, rule_flags, upcoming_events,
+    new_visits,
+    rule_flags,
+    upcoming_events,
 ]
 DIGEST_PARTS.append(rectifications.digest_part)  # overdue rectification items
 
@@ -171,17 +210,23 @@ def send_weekly_digests(on: date | None = None) -> int:
     """
     start, end = week_before(on or rules.today())
     reviewers = db.session.scalars(
-        select(User).where(User.role == Role.REVIEWER, User.active.is_(True),
-                           User.area_id.is_not(None)).order_by(User.id)).all()
+        select(User)
+        .where(User.role == Role.REVIEWER, User.active.is_(True), User.area_id.is_not(None))
+        .order_by(User.id)
+    ).all()
     sent = 0
     for user in reviewers:
         with user_locale(user):
             sections = compose(user, start, end)
             if not sections:
                 continue
-            subject = _("Weekly digest, %(start)s to %(end)s",
-                        start=format_date(start, "medium"), end=format_date(end, "medium"))
+            subject = _(
+                "Weekly digest, %(start)s to %(end)s",
+                start=format_date(start, "medium"),
+                end=format_date(end, "medium"),
+            )
             body = as_text(sections)
-        sent += notify([user], subject, body, url=path_for("home.index"),
-                       key=f"digest:{start.isoformat()}")
+        sent += notify(
+            [user], subject, body, url=path_for("home.index"), key=f"digest:{start.isoformat()}"
+        )
     return sent

@@ -17,6 +17,7 @@ class FeedOptionsForm(FlaskForm):
 class ImportForm(FlaskForm):
     """An .ics file to import as events, and the campaign they belong to."""
 
-    file = FileField(_l("iCalendar file (.ics)"),
-                     validators=[FileRequired(message=_l("Choose an .ics file."))])
+    file = FileField(
+        _l("iCalendar file (.ics)"), validators=[FileRequired(message=_l("Choose an .ics file."))]
+    )
     campaign_id = SelectField(_l("Campaign"), coerce=int_or_none, validate_choice=False)

@@ -63,8 +63,10 @@ class EventForm(FlaskForm):
         """Field checks, then: times are needed unless the event takes whole days."""
         valid = super().validate(extra_validators)
         if not self.all_day.data:
-            for f, message in ((self.start_time, _l("Enter a start time, or tick “All day”.")),
-                               (self.end_time, _l("Enter an end time, or tick “All day”."))):
+            for f, message in (
+                (self.start_time, _l("Enter a start time, or tick “All day”.")),
+                (self.end_time, _l("Enter an end time, or tick “All day”.")),
+            ):
                 if f.data is None and not f.errors:
                     f.errors = [*f.errors, message]
                     valid = False
@@ -76,18 +78,23 @@ class EventForm(FlaskForm):
         first: date = self.start_date.data
         last: date = self.end_date.data or first
         if self.all_day.data:
-            return (datetime.combine(first, time(0), tzinfo=zone),
-                    datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone))
-        return (datetime.combine(first, self.start_time.data, tzinfo=zone),
-                datetime.combine(last, self.end_time.data, tzinfo=zone))
+            return (
+                datetime.combine(first, time(0), tzinfo=zone),
+                datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
+            )
+        return (
+            datetime.combine(first, self.start_time.data, tzinfo=zone),
+            datetime.combine(last, self.end_time.data, tzinfo=zone),
+        )
 
     def load(self, event: Event) -> None:
         """Fill the date and time fields from ``event`` (shown in the configured zone)."""
         start, end = to_local(event.starts_at), to_local(event.ends_at)
         self.start_date.data, self.start_time.data = start.date(), start.time()
         if event.all_day:
-            self.end_date.data = (end - timedelta(days=1)).date() if end.time() == time(0) \
-                else end.date()
+            self.end_date.data = (
+                (end - timedelta(days=1)).date() if end.time() == time(0) else end.date()
+            )
             self.start_time.data = None
         else:
             self.end_date.data, self.end_time.data = end.date(), end.time()

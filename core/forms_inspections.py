@@ -23,19 +23,25 @@ from core.permissions import team_scope
 def unit_choices(user: User) -> tuple[list[SelectChoice], list[SelectChoice]]:
     """(team choices grouped by village, village choices grouped by township) for ``user``."""
     teams = db.session.execute(
-        select(Team, Area.name).join(Area, Area.id == Team.village_id)
-        .where(team_scope(user), Team.deleted_at.is_(None)).order_by(Area.name, Team.name)
+        select(Team, Area.name)
+        .join(Area, Area.id == Team.village_id)
+        .where(team_scope(user), Team.deleted_at.is_(None))
+        .order_by(Area.name, Team.name)
     ).all()
     team_choices = [placeholder(_l("No team: the village as a whole"))] + [
-        SelectChoice(str(t.id), t.name, optgroup=village) for t, village in teams]
+        SelectChoice(str(t.id), t.name, optgroup=village) for t, village in teams
+    ]
     areas = scoped_areas(user)
-    villages = sorted((a for a in areas.values() if a.kind == AreaKind.VILLAGE),
-                      key=lambda v: (areas[v.parent_id].name if v.parent_id in areas else "",
-                                     v.name))
+    villages = sorted(
+        (a for a in areas.values() if a.kind == AreaKind.VILLAGE),
+        key=lambda v: (areas[v.parent_id].name if v.parent_id in areas else "", v.name),
+    )
     village_choices = [placeholder()] + [
-        SelectChoice(str(v.id), v.name,
-                     optgroup=areas[v.parent_id].name if v.parent_id in areas else None)
-        for v in villages]
+        SelectChoice(
+            str(v.id), v.name, optgroup=areas[v.parent_id].name if v.parent_id in areas else None
+        )
+        for v in villages
+    ]
     return team_choices, village_choices
 
 
@@ -43,24 +49,35 @@ class InspectionForm(FlaskForm):
     """Record or change an inspection."""
 
     team_id = SelectField(_l("Team inspected"), coerce=optional_int, validate_choice=False)
-    village_id = SelectField(_l("Village (when no team is chosen)"), coerce=optional_int,
-                             validate_choice=False)
-    kind = RadioField(_l("Kind of inspection"), choices=enum_choices(InspectionKind),
-                      validators=[InputRequired(message=_l("Choose scheduled or unannounced."))])
-    inspected_on = DateField(_l("Day of the inspection"), validators=[
-        InputRequired(message=_l("Enter the day of the inspection."))])
-    findings = TextAreaField(_l("Findings"), render_kw={"rows": 5}, validators=[
-        DataRequired(message=_l("This field is required.")), Length(max=10_000)])
-    photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP)"),
-                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    village_id = SelectField(
+        _l("Village (when no team is chosen)"), coerce=optional_int, validate_choice=False
+    )
+    kind = RadioField(
+        _l("Kind of inspection"),
+        choices=enum_choices(InspectionKind),
+        validators=[InputRequired(message=_l("Choose scheduled or unannounced."))],
+    )
+    inspected_on = DateField(
+        _l("Day of the inspection"),
+        validators=[InputRequired(message=_l("Enter the day of the inspection."))],
+    )
+    findings = TextAreaField(
+        _l("Findings"),
+        render_kw={"rows": 5},
+        validators=[DataRequired(message=_l("This field is required.")), Length(max=10_000)],
+    )
+    photos = MultipleFileField(
+        _l("Photos (JPEG, PNG or WebP)"), render_kw={"accept": "image/jpeg,image/png,image/webp"}
+    )
 
 
 class InspectionFilterForm(Form):
     """Filters of the inspection list (GET)."""
 
     team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
-    kind = SelectField(_l("Kind"), default="",
-                       choices=enum_choices(InspectionKind, blank=_l("All kinds")))
+    kind = SelectField(
+        _l("Kind"), default="", choices=enum_choices(InspectionKind, blank=_l("All kinds"))
+    )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 
@@ -69,26 +86,36 @@ class RectificationForm(FlaskForm):
     """Create or change a rectification item."""
 
     team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
-    village_id = SelectField(_l("Village (when no team is chosen)"), coerce=optional_int,
-                             validate_choice=False)
+    village_id = SelectField(
+        _l("Village (when no team is chosen)"), coerce=optional_int, validate_choice=False
+    )
     title = StringField(_l("Short title"), validators=[Length(max=200)])
-    requirement = TextAreaField(_l("What must be put right"), render_kw={"rows": 4}, validators=[
-        DataRequired(message=_l("This field is required.")), Length(max=5000)])
-    deadline = DateField(_l("Deadline"), validators=[
-        InputRequired(message=_l("Enter the deadline."))])
+    requirement = TextAreaField(
+        _l("What must be put right"),
+        render_kw={"rows": 4},
+        validators=[DataRequired(message=_l("This field is required.")), Length(max=5000)],
+    )
+    deadline = DateField(
+        _l("Deadline"), validators=[InputRequired(message=_l("Enter the deadline."))]
+    )
 
 
 class DoneForm(FlaskForm):
     """Record a rectification item as done."""
 
     done_on = DateField(_l("Put right on"), validators=[Optional()])
-    done_note = TextAreaField(_l("How it was put right"), render_kw={"rows": 3}, validators=[
-        DataRequired(message=_l("Say how it was put right.")), Length(max=5000)])
+    done_note = TextAreaField(
+        _l("How it was put right"),
+        render_kw={"rows": 3},
+        validators=[DataRequired(message=_l("Say how it was put right.")), Length(max=5000)],
+    )
 
 
 STATUS_CHOICES = [
-    SelectChoice("", _l("All")), SelectChoice("open", _l("Open")),
-    SelectChoice("overdue", _l("Overdue")), SelectChoice("done", _l("Done")),
+    SelectChoice("", _l("All")),
+    SelectChoice("open", _l("Open")),
+    SelectChoice("overdue", _l("Overdue")),
+    SelectChoice("done", _l("Done")),
 ]
 
 

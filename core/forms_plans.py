@@ -38,9 +38,7 @@ class PlanForm(FlaskForm):
         default="",
     )
     member_ids = MultiCheckboxField(_l("Members expected"), coerce=int, choices=[])
-    topic = TextAreaField(
-        _l("Purpose"), validators=[Length(max=MAX_TOPIC)], render_kw={"rows": 3}
-    )
+    topic = TextAreaField(_l("Purpose"), validators=[Length(max=MAX_TOPIC)], render_kw={"rows": 3})
 
     def set_choices(self, user, team: Team, today: date) -> None:
         """Fill the farm and member lists for ``team`` as seen by ``user``; no day before today."""

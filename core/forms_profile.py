@@ -26,8 +26,11 @@ class PasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             InputRequired(message=_l("Enter a new password.")),
-            Length(min=MIN_PASSWORD, max=256,
-                   message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD)),
+            Length(
+                min=MIN_PASSWORD,
+                max=256,
+                message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD),
+            ),
         ],
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD},
     )
@@ -56,6 +59,8 @@ class TokenForm(FlaskForm):
 
     label = StringField(
         _l("What is the token for?"),
-        validators=[InputRequired(message=_l("Describe the token, e.g. “field tablet”.")),
-                    Length(max=80)],
+        validators=[
+            InputRequired(message=_l("Describe the token, e.g. “field tablet”.")),
+            Length(max=80),
+        ],
     )

@@ -132,11 +132,15 @@ def farm_choices(user, team: Team) -> list[SelectChoice]:
     """Farms ``user`` may use for ``team``: the team's assigned farms first, then its village's,
     then any other in scope (admins, reviewers), in optgroups.
     """
-    farms = db.session.execute(
-        select(Farm)
-        .where(Farm.deleted_at.is_(None), farm_scope(user))
-        .order_by(Farm.name, Farm.id)
-    ).scalars().all()
+    farms = (
+        db.session.execute(
+            select(Farm)
+            .where(Farm.deleted_at.is_(None), farm_scope(user))
+            .order_by(Farm.name, Farm.id)
+        )
+        .scalars()
+        .all()
+    )
     assigned = set(
         db.session.execute(
             select(Assignment.farm_id)

@@ -77,12 +77,14 @@ def run_job(
         except Exception as exc:
             db.session.rollback()
             record_failure(app, job.plugin, f"job {job.id}", exc)
-            records.finish(run_id, JobOutcome.FAILED,
-                           f"{describe_error(exc)}\n\n{traceback.format_exc()}")
+            records.finish(
+                run_id, JobOutcome.FAILED, f"{describe_error(exc)}\n\n{traceback.format_exc()}"
+            )
             raise
         records.finish(run_id, JobOutcome.OK)
-        logger.info("job %s done in %.0f ms (run %s)", job.id,
-                    (time.monotonic() - started) * 1000, run_id)
+        logger.info(
+            "job %s done in %.0f ms (run %s)", job.id, (time.monotonic() - started) * 1000, run_id
+        )
     return True
 
 

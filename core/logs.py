@@ -149,8 +149,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
-        entry.update({key: getattr(record, key) for key in REQUEST_FIELDS
-                      if hasattr(record, key)})
+        entry.update({key: getattr(record, key) for key in REQUEST_FIELDS if hasattr(record, key)})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         if record.stack_info:
@@ -198,9 +197,16 @@ def _log_request(error: BaseException | None) -> None:
         "remote_addr": request.remote_addr or "-",
         "request_id": request_id(),
     }
-    request_logger.info("%s %s %s %sms user=%s addr=%s", fields["method"], fields["path"],
-                        status, fields["duration_ms"], fields["user_id"],
-                        fields["remote_addr"], extra=fields)
+    request_logger.info(
+        "%s %s %s %sms user=%s addr=%s",
+        fields["method"],
+        fields["path"],
+        status,
+        fields["duration_ms"],
+        fields["user_id"],
+        fields["remote_addr"],
+        extra=fields,
+    )
     g.pop("request_id", None)
 
 

@@ -19,8 +19,10 @@ def nav_items() -> list[tuple[str, str]]:
     items = plugins.call(app, "nav_items", expect=NavItem, user=current_user._get_current_object())
     known = [item for item in items if item.endpoint in app.view_functions]
     if len(known) < len(items):
-        logger.warning("menu items with unknown endpoints left out: %s",
-                       sorted({i.endpoint for i in items} - {i.endpoint for i in known}))
+        logger.warning(
+            "menu items with unknown endpoints left out: %s",
+            sorted({i.endpoint for i in items} - {i.endpoint for i in known}),
+        )
     return [(item.endpoint, item.label) for item in sorted(known, key=lambda item: item.order)]
 
 

@@ -50,13 +50,19 @@ def render(value: Text, user: User) -> str:
 
 def path_for(endpoint: str, **values: Any) -> str:
     """The path of a page, built outside requests too (jobs have no request to build from)."""
-    adapter = current_app.url_map.bind("localhost",
-                                       script_name=current_app.config["APPLICATION_ROOT"])
+    adapter = current_app.url_map.bind(
+        "localhost", script_name=current_app.config["APPLICATION_ROOT"]
+    )
     return adapter.build(endpoint, values)
 
 
-def notify(users: Iterable[User], subject: Text, body: Text = "", url: str | None = None,
-           key: str | None = None) -> int:
+def notify(
+    users: Iterable[User],
+    subject: Text,
+    body: Text = "",
+    url: str | None = None,
+    key: str | None = None,
+) -> int:
     """Put a notification in the inbox of each of ``users``; how many were made.
 
     ``subject`` and ``body`` are rendered for each user under their language: pass lazy
@@ -70,17 +76,26 @@ def notify(users: Iterable[User], subject: Text, body: Text = "", url: str | Non
     for attempt in range(2):  # a concurrent writer of the same key: read the holders again
         held = set()
         if key is not None:
-            held = set(db.session.scalars(
-                select(Notification.user_id).where(
-                    Notification.key == key,
-                    Notification.user_id.in_([user.id for user in recipients]))))
+            held = set(
+                db.session.scalars(
+                    select(Notification.user_id).where(
+                        Notification.key == key,
+                        Notification.user_id.in_([user.id for user in recipients]),
+                    )
+                )
+            )
         made = 0
         for user in recipients:
             if user.id in held:
                 continue
             with user_locale(user):
-                note = Notification(user_id=user.id, subject=render(subject, user)[:200],
-                                    body=render(body, user), url=url, key=key)
+                note = Notification(
+                    user_id=user.id,
+                    subject=render(subject, user)[:200],
+                    body=render(body, user),
+                    url=url,
+                    key=key,
+                )
             db.session.add(note)
             made += 1
         try:
@@ -101,16 +116,25 @@ def unread_count() -> int:
     if not getattr(current_user, "is_authenticated", False):
         return 0
     if _UNREAD not in g:
-        setattr(g, _UNREAD, db.session.scalar(
-            select(func.count(Notification.id))
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))))
+        setattr(
+            g,
+            _UNREAD,
+            db.session.scalar(
+                select(func.count(Notification.id)).where(
+                    Notification.user_id == current_user.id, Notification.read_at.is_(None)
+                )
+            ),
+        )
     return g.get(_UNREAD)
 
 
 def inbox_query(user: User, unread_only: bool = False):
     """A SELECT of ``user``'s notifications, newest first."""
-    query = (select(Notification).where(Notification.user_id == user.id)
-             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return query
@@ -118,9 +142,11 @@ def inbox_query(user: User, unread_only: bool = False):
 
 def mark_read(user: User, notification_id: int | None = None) -> int:
     """Mark one of ``user``'s notifications (or all of them) read; how many changed. Commits."""
-    query = (update(Notification)
-             .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-             .values(read_at=utcnow()))
+    query = (
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     changed = db.session.execute(query).rowcount
@@ -150,11 +176,19 @@ def pending_emails():
     """A SELECT of the notifications to email now: not sent, recent, tries left, an address."""
     cfg = current_app.config
     since = utcnow() - timedelta(days=int(cfg["MAIL_MAX_AGE_DAYS"]))
-    return (select(Notification).join(User, User.id == Notification.user_id)
-            .where(Notification.emailed_at.is_(None), Notification.created_at >= since,
-                   Notification.email_attempts < int(cfg["MAIL_MAX_ATTEMPTS"]),
-                   User.email != "", User.active.is_(True))
-            .order_by(Notification.id).limit(int(cfg["MAIL_BATCH_SIZE"])))
+    return (
+        select(Notification)
+        .join(User, User.id == Notification.user_id)
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.created_at >= since,
+            Notification.email_attempts < int(cfg["MAIL_MAX_ATTEMPTS"]),
+            User.email != "",
+            User.active.is_(True),
+        )
+        .order_by(Notification.id)
+        .limit(int(cfg["MAIL_BATCH_SIZE"]))
+    )
 
 
 def send_pending_emails() -> int:

@@ -141,9 +141,7 @@ def get_readable_or_404(model, ident, scope: ColumnElement[bool]):
     obj = db.session.get(model, ident)
     if obj is None or getattr(obj, "deleted_at", None) is not None:
         abort(404)
-    visible = db.session.execute(
-        select(model.id).where(model.id == obj.id, scope)
-    ).first()
+    visible = db.session.execute(select(model.id).where(model.id == obj.id, scope)).first()
     if visible is None:
         abort(403)
     return obj

@@ -136,8 +136,13 @@ def build(app: Flask) -> PluginHost:
     if app.config["PLUGINS_AUTOLOAD"]:
         for ep in _entry_points():
             dist = ep.dist.metadata["Name"] if ep.dist else ""
-            info = PluginInfo(ep.name, "entry point", ep.value, dist=dist,
-                              version=ep.dist.version if ep.dist else "")
+            info = PluginInfo(
+                ep.name,
+                "entry point",
+                ep.value,
+                dist=dist,
+                version=ep.dist.version if ep.dist else "",
+            )
             _load(host, info, ep.load)
     pm.check_pending()
     return host

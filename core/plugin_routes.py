@@ -75,4 +75,3 @@ def _gate(app: Flask, blueprint_name: str, plugin: str) -> None:
             abort(404)
 
     app.before_request_funcs.setdefault(blueprint_name, []).insert(0, plugin_enabled_or_404)
-

@@ -66,8 +66,10 @@ def stored_states(app: Flask) -> dict[str, StoredState]:
         if is_unreachable(exc):
             raise  # no database at all: the request answers 503, not "every plugin is off"
         db.session.rollback()
-        logger.warning("cannot read plugin states (run `kepu db upgrade`): %s",
-                       describe_error(getattr(exc, "orig", None) or exc))
+        logger.warning(
+            "cannot read plugin states (run `kepu db upgrade`): %s",
+            describe_error(getattr(exc, "orig", None) or exc),
+        )
         rows = []
     states = {row.name: StoredState(row.enabled, row.settings or {}) for row in rows}
     if cache:
@@ -80,7 +82,8 @@ def enabled_names(app: Flask) -> frozenset[str]:
     defaults = set(config_names(app, "PLUGINS_ENABLED_BY_DEFAULT"))
     states = stored_states(app)
     return frozenset(
-        name for name in host_of(app).installed_names()
+        name
+        for name in host_of(app).installed_names()
         if (states[name].enabled if name in states else name in defaults)
     )
 
@@ -221,16 +224,18 @@ def plugin_rows(app: Flask) -> list[PluginRow]:
     for name in sorted(host.plugins):
         info = host.plugins[name]
         failure = host.failures.get(name)
-        rows.append(PluginRow(
-            name=name,
-            title=info.title or name,
-            description=info.description,
-            version=info.version,
-            source=info.source,
-            dist=info.dist,
-            state=state_of(app, info),
-            error=info.error,
-            runtime_error=f"{failure.hook}: {failure.error}" if failure else None,
-            settings=settings_of(app, name) if info.installed else {},
-        ))
+        rows.append(
+            PluginRow(
+                name=name,
+                title=info.title or name,
+                description=info.description,
+                version=info.version,
+                source=info.source,
+                dist=info.dist,
+                state=state_of(app, info),
+                error=info.error,
+                runtime_error=f"{failure.hook}: {failure.error}" if failure else None,
+                settings=settings_of(app, name) if info.installed else {},
+            )
+        )
     return rows

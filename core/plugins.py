@@ -32,10 +32,26 @@ from core.plugin_loader import (
 )
 
 __all__ = [
-    "CORE", "ENTRY_POINT_GROUP", "EXTENSION", "FIRST_PARTY", "PluginConflictError", "PluginHost",
-    "PluginInfo", "RuntimeFailure", "call", "call_committing", "call_each", "describe_error",
-    "host_of", "implementers", "import_models", "init_app", "mark_failed", "migration_dirs",
-    "record_failure", "runtime_failures",
+    "CORE",
+    "ENTRY_POINT_GROUP",
+    "EXTENSION",
+    "FIRST_PARTY",
+    "PluginConflictError",
+    "PluginHost",
+    "PluginInfo",
+    "RuntimeFailure",
+    "call",
+    "call_committing",
+    "call_each",
+    "describe_error",
+    "host_of",
+    "implementers",
+    "import_models",
+    "init_app",
+    "mark_failed",
+    "migration_dirs",
+    "record_failure",
+    "runtime_failures",
 ]
 
 logger = logging.getLogger(__name__)
@@ -94,7 +110,8 @@ def call_each(
     impls = hook.get_hookimpls()
     active = _active_names(app, impls, include_disabled)
     removed = {
-        impl.plugin for impl in impls
+        impl.plugin
+        for impl in impls
         if (active is not None and impl.plugin_name not in active)
         or (only is not None and impl.plugin_name not in only)
     }

@@ -15,6 +15,10 @@ def init_app(app: Flask) -> None:
     trusted = int(app.config.get("PROXY_FIX") or 0)
     if trusted > 0:
         app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted, x_port=trusted,
+            app.wsgi_app,
+            x_for=trusted,
+            x_proto=trusted,
+            x_host=trusted,
+            x_port=trusted,
             x_prefix=trusted,
         )

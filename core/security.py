@@ -91,20 +91,29 @@ def init_app(app: Flask) -> None:
     def _csrf_error(error: CSRFError):
         """A form sent after the session ended goes to the login page, as any page would;
         with a live session a bad token is a 400 ("reload the form")."""
-        if (not is_api_request() and not current_user.is_authenticated
-                and request.endpoint != login_manager.login_view):
+        if (
+            not is_api_request()
+            and not current_user.is_authenticated
+            and request.endpoint != login_manager.login_view
+        ):
             return login_manager.unauthorized()
         return handle_http_error(error)
 
     @app.errorhandler(IntegrityError)
     def _integrity_error(error: IntegrityError):
         """A write that lost a race to a unique or foreign key (two taps at once): 409."""
-        app.logger.warning("conflicting write on %s %s: %s", request.method, request.path,
-                           error.orig)
+        app.logger.warning(
+            "conflicting write on %s %s: %s", request.method, request.path, error.orig
+        )
         db.session.rollback()
-        return handle_http_error(Conflict(description=_l(
-            "Someone changed the same record at the same moment. Reload and check before "
-            "sending again.")))
+        return handle_http_error(
+            Conflict(
+                description=_l(
+                    "Someone changed the same record at the same moment. Reload and check before "
+                    "sending again."
+                )
+            )
+        )
 
     @app.errorhandler(InterfaceError)
     @app.errorhandler(OperationalError)
@@ -114,11 +123,13 @@ def init_app(app: Flask) -> None:
             return database_unavailable(error)
         if not is_transient(error):
             return _unexpected_error(error)
-        app.logger.warning("database busy on %s %s: %s", request.method, request.path,
-                           error.orig)
+        app.logger.warning("database busy on %s %s: %s", request.method, request.path, error.orig)
         db.session.rollback()
-        response = handle_http_error(ServiceUnavailable(description=_l(
-            "The database is busy. Nothing was saved; try again in a moment.")))
+        response = handle_http_error(
+            ServiceUnavailable(
+                description=_l("The database is busy. Nothing was saved; try again in a moment.")
+            )
+        )
         response = app.make_response(response)
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
@@ -141,12 +152,15 @@ def database_unavailable(error: DBAPIError):
     Nothing here may touch the database again: the page is rendered without the layout (whose
     menu and header read it) in the language of the session, not the user's stored one.
     """
-    current_app.logger.error("database unreachable on %s %s: %s", request.method, request.path,
-                             error.orig)
+    current_app.logger.error(
+        "database unreachable on %s %s: %s", request.method, request.path, error.orig
+    )
     with suppress(DBAPIError):  # the connection is gone; the session ends at teardown anyway
         db.session.rollback()
-    message = _l("Kepu cannot reach its database at the moment. Nothing was saved; please try "
-                 "again in a few minutes.")
+    message = _l(
+        "Kepu cannot reach its database at the moment. Nothing was saved; please try "
+        "again in a few minutes."
+    )
     language = session.get("lang")
     if language not in current_app.config["LANGUAGES"]:
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -155,7 +169,8 @@ def database_unavailable(error: DBAPIError):
             response = _api_error(ServiceUnavailable(description=str(message)))
         else:
             body = current_app.jinja_env.get_template("unavailable.html").render(
-                message=str(message), language=language, path=request.path)
+                message=str(message), language=language, path=request.path
+            )
             response = current_app.response_class(body, status=503, mimetype="text/html")
     response.headers["Retry-After"] = str(UNREACHABLE_RETRY_AFTER)
     response.headers["Cache-Control"] = "no-store"

@@ -52,9 +52,16 @@ SECONDS = ("SCHEDULER_LEASE_SECONDS", "SCHEDULER_POLL_SECONDS")
 #: whole-number settings that may also be null (no limit)
 OPTIONAL_INTEGERS = ("WTF_CSRF_TIME_LIMIT", "MAX_CONTENT_LENGTH")
 BOOLEANS = (
-    "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
-    "REMEMBER_COOKIE_HTTPONLY", "RATELIMIT_HEADERS_ENABLED", "PLUGINS_AUTOLOAD",
-    "SCHEDULER_EMBEDDED", "MAIL_USE_TLS", "MAIL_USE_SSL", "LOG_JSON",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "REMEMBER_COOKIE_SECURE",
+    "REMEMBER_COOKIE_HTTPONLY",
+    "RATELIMIT_HEADERS_ENABLED",
+    "PLUGINS_AUTOLOAD",
+    "SCHEDULER_EMBEDDED",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "LOG_JSON",
 )
 #: settings that must be text when set (a number-only password read from the environment
 #: arrives as a number, which the libraries would only refuse much later)
@@ -140,13 +147,17 @@ def _ranges(config: Mapping[str, Any]) -> Iterator[str]:
     """Pairs of numbers that must agree with each other."""
     low, high = config.get("FARMS_PER_MEMBER_MIN"), config.get("FARMS_PER_MEMBER_MAX")
     if is_integer(low) and is_integer(high) and low > high:
-        yield (f"{env_name('FARMS_PER_MEMBER_MIN')}: {low} is more than "
-               f"{env_name('FARMS_PER_MEMBER_MAX')} ({high})")
+        yield (
+            f"{env_name('FARMS_PER_MEMBER_MIN')}: {low} is more than "
+            f"{env_name('FARMS_PER_MEMBER_MAX')} ({high})"
+        )
     poll, lease = config.get("SCHEDULER_POLL_SECONDS"), config.get("SCHEDULER_LEASE_SECONDS")
     if is_number(poll) and is_number(lease) and poll >= lease:
-        yield (f"{env_name('SCHEDULER_POLL_SECONDS')}: {poll} must be less than "
-               f"{env_name('SCHEDULER_LEASE_SECONDS')} ({lease}), or the lease lapses "
-               f"between renewals")
+        yield (
+            f"{env_name('SCHEDULER_POLL_SECONDS')}: {poll} must be less than "
+            f"{env_name('SCHEDULER_LEASE_SECONDS')} ({lease}), or the lease lapses "
+            f"between renewals"
+        )
 
 
 def _booleans(config: Mapping[str, Any]) -> Iterator[str]:
@@ -161,8 +172,10 @@ def _texts(config: Mapping[str, Any]) -> Iterator[str]:
     for key in TEXTS:
         value = config.get(key)
         if value is not None and not isinstance(value, str | bytes):
-            yield (f"{env_name(key)}: must be text, not {type(value).__name__} (in the "
-                   f"environment, write it as a JSON string: {env_name(key)}='\"...\"')")
+            yield (
+                f"{env_name(key)}: must be text, not {type(value).__name__} (in the "
+                f"environment, write it as a JSON string: {env_name(key)}='\"...\"')"
+            )
 
 
 def _time_zone(config: Mapping[str, Any]) -> Iterator[str]:
@@ -187,14 +200,18 @@ def _rate_limits(config: Mapping[str, Any]) -> Iterator[str]:
         try:
             parse_many(value)
         except (ValueError, TypeError):
-            yield (f"{env_name(key)}: {shown(value)} is not a rate limit "
-                   f"(e.g. '10 per minute' or '5/second; 100/day')")
+            yield (
+                f"{env_name(key)}: {shown(value)} is not a rate limit "
+                f"(e.g. '10 per minute' or '5/second; 100/day')"
+            )
     storage = config.get("RATELIMIT_STORAGE_URI")
     if storage is not None:
         scheme = urlsplit(str(storage)).scheme
         if scheme not in LIMITER_STORAGES:
-            yield (f"{env_name('RATELIMIT_STORAGE_URI')}: the scheme {shown(scheme)} is not a "
-                   f"storage Flask-Limiter knows (e.g. memory:// or redis://127.0.0.1:6379)")
+            yield (
+                f"{env_name('RATELIMIT_STORAGE_URI')}: the scheme {shown(scheme)} is not a "
+                f"storage Flask-Limiter knows (e.g. memory:// or redis://127.0.0.1:6379)"
+            )
 
 
 def _mail(config: Mapping[str, Any]) -> Iterator[str]:
@@ -203,13 +220,17 @@ def _mail(config: Mapping[str, Any]) -> Iterator[str]:
     if server is not None and not isinstance(server, str):
         yield f"{env_name('MAIL_SERVER')}: {shown(server)} is not a host name"
     elif server and not sender:
-        yield (f"{env_name('MAIL_DEFAULT_SENDER')}: must be set when "
-               f"{env_name('MAIL_SERVER')} is (the From address, e.g. kepu@example.org)")
+        yield (
+            f"{env_name('MAIL_DEFAULT_SENDER')}: must be set when "
+            f"{env_name('MAIL_SERVER')} is (the From address, e.g. kepu@example.org)"
+        )
     elif server and not _is_address(sender):
         yield f"{env_name('MAIL_DEFAULT_SENDER')}: {shown(sender)} is not an email address"
     if config.get("MAIL_USE_TLS") is True and config.get("MAIL_USE_SSL") is True:
-        yield (f"{env_name('MAIL_USE_SSL')}: cannot be true together with "
-               f"{env_name('MAIL_USE_TLS')} (SSL from the start or STARTTLS: choose one)")
+        yield (
+            f"{env_name('MAIL_USE_SSL')}: cannot be true together with "
+            f"{env_name('MAIL_USE_TLS')} (SSL from the start or STARTTLS: choose one)"
+        )
 
 
 def _is_address(sender: Any) -> bool:
@@ -223,12 +244,16 @@ def _assessment(config: Mapping[str, Any]) -> Iterator[str]:
     """The commendation mode is known; a percentage is at most 100."""
     mode = config.get("ASSESSMENT_COMMEND_MODE")
     if "ASSESSMENT_COMMEND_MODE" in config and mode not in COMMEND_MODES:
-        yield (f"{env_name('ASSESSMENT_COMMEND_MODE')}: {shown(mode)} is not one of "
-               f"{', '.join(COMMEND_MODES)}")
+        yield (
+            f"{env_name('ASSESSMENT_COMMEND_MODE')}: {shown(mode)} is not one of "
+            f"{', '.join(COMMEND_MODES)}"
+        )
     value = config.get("ASSESSMENT_COMMEND_VALUE")
     if mode == "top_percent" and is_integer(value) and value > 100:
-        yield (f"{env_name('ASSESSMENT_COMMEND_VALUE')}: {value} is more than 100 (a "
-               f"percentage, with {env_name('ASSESSMENT_COMMEND_MODE')}=top_percent)")
+        yield (
+            f"{env_name('ASSESSMENT_COMMEND_VALUE')}: {value} is more than 100 (a "
+            f"percentage, with {env_name('ASSESSMENT_COMMEND_MODE')}=top_percent)"
+        )
 
 
 def _public_url(config: Mapping[str, Any]) -> Iterator[str]:
@@ -238,16 +263,19 @@ def _public_url(config: Mapping[str, Any]) -> Iterator[str]:
         return
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        yield (f"{env_name('PUBLIC_URL')}: {shown(url)} is not an http(s) address "
-               f"(e.g. https://kepu.example.org)")
+        yield (
+            f"{env_name('PUBLIC_URL')}: {shown(url)} is not an http(s) address "
+            f"(e.g. https://kepu.example.org)"
+        )
 
 
 def _log_level(config: Mapping[str, Any]) -> Iterator[str]:
     """LOG_LEVEL names a level of the logging module (any case)."""
     level = config.get("LOG_LEVEL")
     if "LOG_LEVEL" in config and not (isinstance(level, str) and level.upper() in LOG_LEVELS):
-        yield (f"{env_name('LOG_LEVEL')}: {shown(level)} is not a log level "
-               f"({', '.join(LOG_LEVELS)})")
+        yield (
+            f"{env_name('LOG_LEVEL')}: {shown(level)} is not a log level ({', '.join(LOG_LEVELS)})"
+        )
 
 
 def _database(config: Mapping[str, Any]) -> Iterator[str]:
@@ -257,30 +285,41 @@ def _database(config: Mapping[str, Any]) -> Iterator[str]:
     try:
         make_url(config["SQLALCHEMY_DATABASE_URI"])
     except (ArgumentError, TypeError, ValueError):
-        yield (f"{env_name('SQLALCHEMY_DATABASE_URI')}: not a database URL "
-               f"(e.g. postgresql://kepu@127.0.0.1:5432/kepu or sqlite:////srv/kepu.sqlite3)")
+        yield (
+            f"{env_name('SQLALCHEMY_DATABASE_URI')}: not a database URL "
+            f"(e.g. postgresql://kepu@127.0.0.1:5432/kepu or sqlite:////srv/kepu.sqlite3)"
+        )
 
 
 def _cookies(config: Mapping[str, Any]) -> Iterator[str]:
     """SameSite is one of the values browsers know, or null."""
     samesite = config.get("SESSION_COOKIE_SAMESITE")
     if samesite is not None and not (isinstance(samesite, str) and samesite.title() in SAMESITE):
-        yield (f"{env_name('SESSION_COOKIE_SAMESITE')}: {shown(samesite)} is not one of "
-               f"{', '.join(SAMESITE)} (or null)")
+        yield (
+            f"{env_name('SESSION_COOKIE_SAMESITE')}: {shown(samesite)} is not one of "
+            f"{', '.join(SAMESITE)} (or null)"
+        )
 
 
 def _languages(config: Mapping[str, Any]) -> Iterator[str]:
     """LANGUAGES is a list of codes; the default locale is one of them."""
     languages = config.get("LANGUAGES")
-    if not (isinstance(languages, list | tuple) and languages
-            and all(isinstance(code, str) for code in languages)):
-        yield (f"{env_name('LANGUAGES')}: {shown(languages)} is not a list of language codes "
-               f"(e.g. [\"zh_CN\", \"en\"])")
+    if not (
+        isinstance(languages, list | tuple)
+        and languages
+        and all(isinstance(code, str) for code in languages)
+    ):
+        yield (
+            f"{env_name('LANGUAGES')}: {shown(languages)} is not a list of language codes "
+            f'(e.g. ["zh_CN", "en"])'
+        )
         return
     default = config.get("BABEL_DEFAULT_LOCALE")
     if default not in languages:
-        yield (f"{env_name('BABEL_DEFAULT_LOCALE')}: {shown(default)} is not one of "
-               f"{env_name('LANGUAGES')} ({', '.join(languages)})")
+        yield (
+            f"{env_name('BABEL_DEFAULT_LOCALE')}: {shown(default)} is not one of "
+            f"{env_name('LANGUAGES')} ({', '.join(languages)})"
+        )
 
 
 def _plugin_lists(config: Mapping[str, Any]) -> Iterator[str]:
@@ -290,11 +329,26 @@ def _plugin_lists(config: Mapping[str, Any]) -> Iterator[str]:
         if value is None or isinstance(value, str):
             continue
         if not (isinstance(value, list | tuple) and all(isinstance(n, str) for n in value)):
-            yield (f"{env_name(key)}: {shown(value)} is not a list of plugin names "
-                   f"(e.g. [\"noticeboards\"] or noticeboards,other)")
+            yield (
+                f"{env_name(key)}: {shown(value)} is not a list of plugin names "
+                f'(e.g. ["noticeboards"] or noticeboards,other)'
+            )
 
 
 CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[str]], ...] = (
-    _integers, _seconds, _ranges, _booleans, _texts, _time_zone, _rate_limits, _mail, _assessment,
-    _public_url, _log_level, _database, _cookies, _languages, _plugin_lists,
+    _integers,
+    _seconds,
+    _ranges,
+    _booleans,
+    _texts,
+    _time_zone,
+    _rate_limits,
+    _mail,
+    _assessment,
+    _public_url,
+    _log_level,
+    _database,
+    _cookies,
+    _languages,
+    _plugin_lists,
 )

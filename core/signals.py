@@ -100,6 +100,10 @@ def deliver(app: Flask) -> None:
                     call_committing(app, hook_name, **{argument: obj})
             except SQLAlchemyError as exc:
                 session.rollback()
-                logger.error("could not deliver %s for %s %s: %s", hook_name, model.__name__,
-                             ident, describe_error(exc))
-
+                logger.error(
+                    "could not deliver %s for %s %s: %s",
+                    hook_name,
+                    model.__name__,
+                    ident,
+                    describe_error(exc),
+                )

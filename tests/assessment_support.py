@@ -41,18 +41,35 @@ class AssessmentWorld:
 
     def visit(self, team, farm, day, people):
         """A technical training visit of ``team`` on ``day``."""
-        db.session.add(Visit(team=team, farm=farm, visited_on=day, people_reached=people,
-                             households_reached=people // 3, kind=VisitKind.TECHNICAL_TRAINING))
+        db.session.add(
+            Visit(
+                team=team,
+                farm=farm,
+                visited_on=day,
+                people_reached=people,
+                households_reached=people // 3,
+                kind=VisitKind.TECHNICAL_TRAINING,
+            )
+        )
 
     def simple_rubric(self):
         """visits ×50 (higher), rule breaks ×30 (lower), inspection results ×20 (by hand)."""
         db.session.execute(db.delete(RubricCriterion))
-        rows = [RubricCriterion(name="走访次数", metric="visits", weight=50,
-                                direction=Direction.HIGHER, position=10),
-                RubricCriterion(name="违规情况", metric="rule_breaks", weight=30,
-                                direction=Direction.LOWER, position=20),
-                RubricCriterion(name="督查结果", metric="manual", weight=20,
-                                direction=Direction.HIGHER, position=30)]
+        rows = [
+            RubricCriterion(
+                name="走访次数", metric="visits", weight=50, direction=Direction.HIGHER, position=10
+            ),
+            RubricCriterion(
+                name="违规情况",
+                metric="rule_breaks",
+                weight=30,
+                direction=Direction.LOWER,
+                position=20,
+            ),
+            RubricCriterion(
+                name="督查结果", metric="manual", weight=20, direction=Direction.HIGHER, position=30
+            ),
+        ]
         db.session.add_all(rows)
         db.session.commit()
         return rows

@@ -116,9 +116,13 @@ def _empty_tables() -> None:
             if filled:
                 names = ", ".join(f'"{name}"' for name in filled)
                 conn.execute(text(f"TRUNCATE {names} CASCADE"))
-            conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c "
-                              "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                              "WHERE c.relkind = 'S' AND n.nspname = 'public'"))
+            conn.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+                )
+            )
         else:
             conn.execute(text("PRAGMA foreign_keys=OFF"))
             for table in tables:
@@ -163,15 +167,14 @@ class PluginDists:
     def __init__(self, root: Path):
         self.root = root
 
-    def install(self, name: str, target: str | None = None, source: str | None = None,
-                version: str = "0.1") -> None:
+    def install(
+        self, name: str, target: str | None = None, source: str | None = None, version: str = "0.1"
+    ) -> None:
         """Declare the entry point ``name = target``; with ``source``, write ``<target>.py``."""
         target = target or name
         dist = self.root / f"{name}-{version}.dist-info"
         dist.mkdir()
-        (dist / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-        )
+        (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
         (dist / "entry_points.txt").write_text(f"[kepu.plugins]\n{name} = {target}\n")
         if source is not None:
             (self.root / f"{target.partition(':')[0]}.py").write_text(source)
@@ -202,12 +205,14 @@ def make_app(app):
     made = []
 
     def _make(**config):
-        new = create_app({
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "PLUGINS_AUTOLOAD": True,
-            **config,
-        })
+        new = create_app(
+            {
+                **TEST_CONFIG,
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "PLUGINS_AUTOLOAD": True,
+                **config,
+            }
+        )
         new.test_client_class = IsolatedClient
         with new.app_context():
             db.create_all()  # the tables of a plugin loaded for the first time

@@ -17,8 +17,7 @@ _HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>', re.S)
 
 def page_table(page: str, key: str) -> list[list[str]]:
     """The cells of the table ``data-table=key`` of a page, as text (heading row first)."""
-    match = re.search(rf'<table[^>]*data-table="{re.escape(key)}"[^>]*>(.*?)</table>', page,
-                      re.S)
+    match = re.search(rf'<table[^>]*data-table="{re.escape(key)}"[^>]*>(.*?)</table>', page, re.S)
     assert match, f"no table {key}"
     body = re.sub(r"<caption.*?</caption>", "", match[1], flags=re.S)
     rows = []
@@ -30,8 +29,7 @@ def page_table(page: str, key: str) -> list[list[str]]:
 
 def table_links(page: str, key: str) -> list[str]:
     """Every link inside the table ``data-table=key``."""
-    match = re.search(rf'<table[^>]*data-table="{re.escape(key)}"[^>]*>(.*?)</table>', page,
-                      re.S)
+    match = re.search(rf'<table[^>]*data-table="{re.escape(key)}"[^>]*>(.*?)</table>', page, re.S)
     return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', match[1])]
 
 
@@ -56,13 +54,22 @@ def add_villages(township, n: int, visits_per_team: int, start: date) -> None:
     for i in range(n):
         village = add_area(f"加村{township.id}-{i}", AreaKind.VILLAGE, township)
         team = Team(name=f"加队{township.id}-{i}", village=village)
-        farms = [Farm(name=f"加场{township.id}-{i}-{j}", kind=FarmKind.LARGE_GROWER,
-                      village=village) for j in range(2)]
+        farms = [
+            Farm(name=f"加场{township.id}-{i}-{j}", kind=FarmKind.LARGE_GROWER, village=village)
+            for j in range(2)
+        ]
         members = [Member(name=f"加员{i}-{j}", team=team) for j in range(3)]
         db.session.add_all([team, *farms, *members])
         db.session.add_all(Assignment(member=m, farm=farms[j % 2]) for j, m in enumerate(members))
         db.session.add_all(
-            Visit(team=team, farm=farms[j % 2], visited_on=start + timedelta(days=j % 300),
-                  kind=kinds[j % len(kinds)], people_reached=j % 17, households_reached=j % 5)
-            for j in range(visits_per_team))
+            Visit(
+                team=team,
+                farm=farms[j % 2],
+                visited_on=start + timedelta(days=j % 300),
+                kind=kinds[j % len(kinds)],
+                people_reached=j % 17,
+                households_reached=j % 5,
+            )
+            for j in range(visits_per_team)
+        )
     db.session.commit()

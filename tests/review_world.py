@@ -52,23 +52,31 @@ class ReviewWorld:
         _none, many, one = w.team_members(self.team_b)
         for farm in (self.farm2, self.farm3, self.farm4):
             db.session.add(Assignment(member=many, farm=farm))
-        db.session.add_all([Assignment(member=one, farm=self.farm2),
-                            Assignment(member=one, farm=self.farm_gone)])
+        db.session.add_all(
+            [Assignment(member=one, farm=self.farm2), Assignment(member=one, farm=self.farm_gone)]
+        )
         self.visit(self.team_a, self.farm_a, date(2024, 12, 31), VisitKind.LECTURE, 100, 50)
-        self.visit(self.team_a, self.farm_a, date(2025, 3, 10), VisitKind.TECHNICAL_TRAINING,
-                   20, 8)
+        self.visit(self.team_a, self.farm_a, date(2025, 3, 10), VisitKind.TECHNICAL_TRAINING, 20, 8)
         self.visit(self.team_a, self.farm_a, date(2025, 3, 20), VisitKind.LECTURE, 30, 10)
         self.visit(self.team_a, self.farm_a, date(2025, 11, 1), VisitKind.POLICY_STUDY, 5, 2)
         self.visit(self.team_a, self.farm2, date(2025, 6, 1), VisitKind.PARTY_EDUCATION, 4, 1)
         self.visit(self.team_a, self.farm_a, date(2026, 1, 5), VisitKind.LECTURE, 60, 30)
         self.visit(self.team_b, self.farm3, date(2025, 2, 1), VisitKind.ONSITE_GUIDANCE, 7, 3)
         self.visit(w.other_team, w.other_farm, date(2025, 4, 1), VisitKind.LECTURE, 99, 40)
-        self.sep = self.event("科普日讲座", [self.team_a], date(2025, 9, 20), VenueKind.VILLAGE,
-                              w.campaign)
-        self.event("取消的讲座", [self.team_a], date(2025, 5, 10), VenueKind.VILLAGE, w.campaign,
-                   status=EventStatus.CANCELLED)
-        self.shared = self.event("进学校", [self.team_a, self.team_b], date(2025, 5, 5),
-                                 VenueKind.SCHOOL, None)
+        self.sep = self.event(
+            "科普日讲座", [self.team_a], date(2025, 9, 20), VenueKind.VILLAGE, w.campaign
+        )
+        self.event(
+            "取消的讲座",
+            [self.team_a],
+            date(2025, 5, 10),
+            VenueKind.VILLAGE,
+            w.campaign,
+            status=EventStatus.CANCELLED,
+        )
+        self.shared = self.event(
+            "进学校", [self.team_a, self.team_b], date(2025, 5, 5), VenueKind.SCHOOL, None
+        )
         self.event("去年的活动", [self.team_a], date(2024, 6, 1), VenueKind.SCHOOL, None)
         self.event("洪蓝活动", [w.other_team], date(2025, 7, 1), VenueKind.ENTERPRISE, None)
         db.session.commit()
@@ -76,16 +84,29 @@ class ReviewWorld:
     @staticmethod
     def visit(team, farm, day, kind, people, households) -> Visit:
         """Add a visit."""
-        visit = Visit(team=team, farm=farm, visited_on=day, kind=kind, people_reached=people,
-                      households_reached=households)
+        visit = Visit(
+            team=team,
+            farm=farm,
+            visited_on=day,
+            kind=kind,
+            people_reached=people,
+            households_reached=households,
+        )
         db.session.add(visit)
         return visit
 
     @staticmethod
     def event(title, teams, day, venue, campaign, status=EventStatus.SCHEDULED) -> Event:
         """Add an event of two hours at 09:00 local time on ``day``."""
-        event = Event(title=title, venue_kind=venue, starts_at=_at(day),
-                      ends_at=_at(day, 11), campaign=campaign, area=teams[0].village,
-                      teams=teams, status=status)
+        event = Event(
+            title=title,
+            venue_kind=venue,
+            starts_at=_at(day),
+            ends_at=_at(day, 11),
+            campaign=campaign,
+            area=teams[0].village,
+            teams=teams,
+            status=status,
+        )
         db.session.add(event)
         return event

@@ -80,8 +80,9 @@ def test_admin_renames_an_area(client, world, bearer):
         f"{URL}{world.village.id}", json={"name": "戴家社区"}, headers=bearer(world.admin)
     )
     assert response.status_code == 200 and response.get_json()["name"] == "戴家社区"
-    response = client.patch(f"{URL}{world.village.id}", json={"name": ""},
-                            headers=bearer(world.admin))
+    response = client.patch(
+        f"{URL}{world.village.id}", json={"name": ""}, headers=bearer(world.admin)
+    )
     assert "name" in field_errors(response)
 
 
@@ -90,7 +91,8 @@ def test_only_unused_areas_can_be_deleted(client, world, bearer):
     response = client.delete(f"{URL}{world.village.id}", headers=headers)
     assert response.status_code == 409 and response.get_json()["message"]
     spare = client.post(
-        URL, json={"name": "空村", "kind": "village", "parent_id": world.township.id},
+        URL,
+        json={"name": "空村", "kind": "village", "parent_id": world.township.id},
         headers=headers,
     ).get_json()
     assert client.delete(f"{URL}{spare['id']}", headers=headers).status_code == 204
@@ -104,8 +106,11 @@ def _writes(world):
     spare.path = f"{world.township.path}{spare.id}/"
     db.session.commit()
     return {
-        "create": ("post", URL, {"name": "新村", "kind": "village",
-                                 "parent_id": world.township.id}),
+        "create": (
+            "post",
+            URL,
+            {"name": "新村", "kind": "village", "parent_id": world.township.id},
+        ),
         "update": ("patch", f"{URL}{world.village.id}", {"name": "改名"}),
         "delete": ("delete", f"{URL}{spare.id}", None),
     }

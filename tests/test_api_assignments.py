@@ -58,7 +58,8 @@ def test_admin_links_changes_and_unlinks(client, world, bearer):
     headers = bearer(world.admin)
     member = world.team_members(world.team)[2]
     response = client.post(
-        URL, json={"member_id": member.id, "farm_id": world.other_farm.id, "since": "2026-01-05"},
+        URL,
+        json={"member_id": member.id, "farm_id": world.other_farm.id, "since": "2026-01-05"},
         headers=headers,
     )
     assert response.status_code == 201
@@ -77,8 +78,9 @@ def test_a_third_farm_is_flagged_not_refused(client, world, bearer):
     for name in ("二号场", "三号场"):
         farm = world.make_farm(world.village, name)
         db.session.commit()
-        response = client.post(URL, json={"member_id": member.id, "farm_id": farm.id},
-                               headers=headers)
+        response = client.post(
+            URL, json={"member_id": member.id, "farm_id": farm.id}, headers=headers
+        )
         assert response.status_code == 201
     body = client.get(f"/api/v1/members/{member.id}", headers=headers).get_json()
     assert body["farm_count"] == 3 and body["farm_flag"] == "too_many"
@@ -88,7 +90,8 @@ def test_a_duplicate_link_is_422_on_farm_id(client, world, bearer):
     link = _link(world, world.team)
     before = snapshot()
     response = client.post(
-        URL, json={"member_id": link.member_id, "farm_id": link.farm_id},
+        URL,
+        json={"member_id": link.member_id, "farm_id": link.farm_id},
         headers=bearer(world.admin),
     )
     assert list(field_errors(response)) == ["farm_id"]
@@ -112,8 +115,11 @@ def test_bad_assignment_input_names_the_field(client, world, bearer, body, field
     db.session.flush()
     deleted.soft_delete()
     db.session.commit()
-    refs = {"FARM": world.other_farm.id, "MEMBER": world.team_members(world.team)[0].id,
-            "DELETED": deleted.id}
+    refs = {
+        "FARM": world.other_farm.id,
+        "MEMBER": world.team_members(world.team)[0].id,
+        "DELETED": deleted.id,
+    }
     body = {k: refs.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
     before = snapshot()
     assert list(field_errors(client.post(URL, json=body, headers=bearer(world.admin)))) == [field]

@@ -10,8 +10,13 @@ from core.models import Campaign, CampaignKind
 
 URL = "/api/v1/campaigns/"
 
-WEEK = {"name": "2026年科技活动周", "kind": "st_week", "year": 2026,
-        "starts_on": "2026-05-17", "ends_on": "2026-05-23"}
+WEEK = {
+    "name": "2026年科技活动周",
+    "kind": "st_week",
+    "year": 2026,
+    "starts_on": "2026-05-17",
+    "ends_on": "2026-05-23",
+}
 
 
 def _add(name, kind, starts, ends):

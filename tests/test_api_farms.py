@@ -33,7 +33,8 @@ def test_filters(client, world, bearer):
     db.session.commit()
     assert ids(client.get(f"{URL}?kind=large_grower", headers=headers)) == [grower.id]
     assert set(ids(client.get(f"{URL}?area={world.township.id}", headers=headers))) == {
-        world.farm.id, grower.id
+        world.farm.id,
+        grower.id,
     }
     assert ids(client.get(f"{URL}?team={world.other_team.id}", headers=headers)) == [
         world.other_farm.id
@@ -43,10 +44,12 @@ def test_filters(client, world, bearer):
 
 def test_get_one_404_403_401(client, world, bearer):
     assert client.get(f"{URL}{world.farm.id}", headers=bearer(world.reviewer)).status_code == 200
-    assert client.get(f"{URL}{world.other_farm.id}",
-                      headers=bearer(world.reviewer)).status_code == 403
-    assert client.get(f"{URL}{world.other_farm.id}",
-                      headers=bearer(world.member)).status_code == 403
+    assert (
+        client.get(f"{URL}{world.other_farm.id}", headers=bearer(world.reviewer)).status_code == 403
+    )
+    assert (
+        client.get(f"{URL}{world.other_farm.id}", headers=bearer(world.member)).status_code == 403
+    )
     assert client.get(f"{URL}99999", headers=bearer(world.admin)).status_code == 404
     assert client.get(f"{URL}{world.farm.id}").status_code == 401
 
@@ -55,8 +58,13 @@ def test_admin_creates_changes_and_deletes_a_farm(client, world, bearer):
     headers = bearer(world.admin)
     response = client.post(
         URL,
-        json={"name": "草莓园", "kind": "leading_enterprise", "village_id": world.village.id,
-              "industry": "草莓", "contact_phone": "139"},
+        json={
+            "name": "草莓园",
+            "kind": "leading_enterprise",
+            "village_id": world.village.id,
+            "industry": "草莓",
+            "contact_phone": "139",
+        },
         headers=headers,
     )
     assert response.status_code == 201
@@ -80,12 +88,23 @@ def test_admin_creates_changes_and_deletes_a_farm(client, world, bearer):
         ({"name": "场", "kind": "large_grower"}, "village_id"),
         ({"name": "场", "kind": "large_grower", "village_id": "TOWNSHIP"}, "village_id"),
         ({"name": "场", "kind": "large_grower", "village_id": 99999}, "village_id"),
-        ({"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "industry": 5},
-         "industry"),
-        ({"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "contact_phone": "ring"},
-         "contact_phone"),
-        ({"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "notes": "x" * 2001},
-         "notes"),
+        (
+            {"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "industry": 5},
+            "industry",
+        ),
+        (
+            {
+                "name": "场",
+                "kind": "large_grower",
+                "village_id": "VILLAGE",
+                "contact_phone": "ring",
+            },
+            "contact_phone",
+        ),
+        (
+            {"name": "场", "kind": "large_grower", "village_id": "VILLAGE", "notes": "x" * 2001},
+            "notes",
+        ),
     ],
 )
 def test_bad_farm_input_names_the_field(client, world, bearer, body, field):
@@ -98,8 +117,11 @@ def test_bad_farm_input_names_the_field(client, world, bearer, body, field):
 
 def _writes(world):
     return {
-        "create": ("post", URL, {"name": "新场", "kind": "industry_base",
-                                 "village_id": world.village.id}),
+        "create": (
+            "post",
+            URL,
+            {"name": "新场", "kind": "industry_base", "village_id": world.village.id},
+        ),
         "update": ("patch", f"{URL}{world.farm.id}", {"notes": "改"}),
         "delete": ("delete", f"{URL}{world.farm.id}", None),
     }

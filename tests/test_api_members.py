@@ -23,11 +23,13 @@ def test_filters(client, world, bearer):
     other = {m.id for m in world.team_members(world.other_team)}
     assert set(ids(client.get(f"{URL}?team={world.other_team.id}", headers=headers))) == other
     assert set(ids(client.get(f"{URL}?area={world.other_village.id}", headers=headers))) == other
-    assert len(ids(client.get(f"{URL}?area={world.county.id}&page_size=100",
-                              headers=headers))) == 20
+    assert (
+        len(ids(client.get(f"{URL}?area={world.county.id}&page_size=100", headers=headers))) == 20
+    )
     # a reviewer's filter cannot widen their scope
-    assert ids(client.get(f"{URL}?team={world.other_team.id}",
-                          headers=bearer(world.reviewer))) == []
+    assert (
+        ids(client.get(f"{URL}?team={world.other_team.id}", headers=bearer(world.reviewer))) == []
+    )
 
 
 def test_farm_flags(client, world, bearer):
@@ -57,8 +59,12 @@ def test_admin_creates_changes_and_deletes_a_member(client, world, bearer):
     headers = bearer(world.admin)
     response = client.post(
         URL,
-        json={"name": "王芳", "team_id": world.team.id, "is_young_official": True,
-              "phone": "13800000000"},
+        json={
+            "name": "王芳",
+            "team_id": world.team.id,
+            "is_young_official": True,
+            "phone": "13800000000",
+        },
         headers=headers,
     )
     assert response.status_code == 201

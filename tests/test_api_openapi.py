@@ -43,10 +43,19 @@ def _refs(node):
 def test_it_is_an_openapi_3_document(spec):
     assert re.fullmatch(r"3\.0\.\d+", spec["openapi"])
     assert spec["info"]["title"] and spec["info"]["version"] == "v1"
-    assert set(spec) <= {"openapi", "info", "servers", "paths", "components", "security",
-                         "tags", "externalDocs"}
+    assert set(spec) <= {
+        "openapi",
+        "info",
+        "servers",
+        "paths",
+        "components",
+        "security",
+        "tags",
+        "externalDocs",
+    }
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer"
+        "type": "http",
+        "scheme": "bearer",
     }
 
 

@@ -74,7 +74,12 @@ def test_pagination(client, world, bearer):
     assert len(ids(first)) == 2 and len(ids(second)) == 2
     assert not set(ids(first)) & set(ids(second))
     assert pagination(first) == {
-        "total": 5, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 1, "next_page": 2
+        "total": 5,
+        "total_pages": 3,
+        "first_page": 1,
+        "last_page": 3,
+        "page": 1,
+        "next_page": 2,
     }
     assert ids(client.get(f"{URL}?page=99", headers=headers)) == []
     assert client.get(f"{URL}?page_size=0", headers=headers).status_code == 422

@@ -93,7 +93,8 @@ def test_a_retry_with_the_same_client_key_logs_once(client, world, bearer):
 
 
 def test_a_retry_racing_the_first_send_answers_200_with_its_visit(
-        client, world, bearer, monkeypatch):
+    client, world, bearer, monkeypatch
+):
     """The retry looked for its key before the first send committed: it loses the unique
     key's race on commit and answers with the visit already logged (was 409)."""
     headers = bearer(world.leader)
@@ -146,8 +147,10 @@ def test_a_client_key_of_another_team_is_refused(client, world, bearer):
     ],
 )
 def test_bad_visit_input_names_the_field(client, world, bearer, change, field):
-    refs = {"OTHER_MEMBER": [world.team_members(world.other_team)[0].id],
-            "OTHER_FARM": world.other_farm.id}
+    refs = {
+        "OTHER_MEMBER": [world.team_members(world.other_team)[0].id],
+        "OTHER_FARM": world.other_farm.id,
+    }
     change = {k: refs.get(v, v) if isinstance(v, str) else v for k, v in change.items()}
     before = snapshot()
     response = client.post(URL, json=_body(world, **change), headers=bearer(world.leader))
@@ -178,7 +181,8 @@ def test_a_leader_changes_and_deletes_a_visit(client, world, bearer):
     headers = bearer(world.leader)
     member = world.team_members(world.team)[4]
     response = client.patch(
-        f"{URL}{visit_id}", json={"people_reached": 45, "member_ids": [member.id]},
+        f"{URL}{visit_id}",
+        json={"people_reached": 45, "member_ids": [member.id]},
         headers=headers,
     )
     assert response.status_code == 200

@@ -49,9 +49,15 @@ def scored(aw):
     """The simple rubric, the proposal set to top 1 / bottom 1, and hand scores entered."""
     visits, breaks, manual = aw.simple_rubric()
     save_settings(aw.township, YEAR, "top_n", 1, 1)
-    save_manual_scores(aw.township, YEAR, {(aw.team_a.id, manual.id): 50,
-                                           (aw.team_b.id, manual.id): 100,
-                                           (aw.team_c.id, manual.id): 0})
+    save_manual_scores(
+        aw.township,
+        YEAR,
+        {
+            (aw.team_a.id, manual.id): 50,
+            (aw.team_b.id, manual.id): 100,
+            (aw.team_c.id, manual.id): 0,
+        },
+    )
     return visits, breaks, manual
 
 
@@ -85,8 +91,12 @@ def test_criterion_create_edit_delete_and_keep_one(app):
     ensure_rubric()
     c = save_criterion(CriterionInput(name="讲座", metric="events_held", weight=5))
     assert c.position > 0 and c.direction == Direction.HIGHER
-    save_criterion(CriterionInput(name="讲座场次", metric="events_held", weight=7,
-                                  direction="lower", position=1), c)
+    save_criterion(
+        CriterionInput(
+            name="讲座场次", metric="events_held", weight=7, direction="lower", position=1
+        ),
+        c,
+    )
     assert (c.name, c.weight, c.direction, c.position) == ("讲座场次", 7, Direction.LOWER, 1)
     for row in ensure_rubric()[1:]:
         delete_criterion(row)
@@ -117,8 +127,11 @@ def test_scores_ranks_and_proposal(aw, scored):
     # (50*100 + 30*100 + 20*50)/100, (50*33.3 + 30*100 + 20*100)/100, 0
     assert (a.total, b.total, c.total) == (90.0, 66.7, 0.0)
     assert (a.rank, b.rank, c.rank) == (1, 2, 3)
-    assert (a.proposed, b.proposed, c.proposed) == (Outcome.COMMEND, Outcome.NONE,
-                                                   Outcome.CRITICISE)
+    assert (a.proposed, b.proposed, c.proposed) == (
+        Outcome.COMMEND,
+        Outcome.NONE,
+        Outcome.CRITICISE,
+    )
     assert c.rule_breaks and "8" in c.proposed_reason
     assert view.missing == [] and not view.confirmed
 
@@ -128,8 +141,11 @@ def test_top_percent_and_rule_breakers_never_commended(aw, scored):
     view = assessment_view(aw.township, YEAR)
     outcomes = {r.team_id: r.proposed for r in view.results}
     # every team is in the top 100%, but C broke a rule: criticised, not commended
-    assert outcomes == {aw.team_a.id: Outcome.COMMEND, aw.team_b.id: Outcome.COMMEND,
-                        aw.team_c.id: Outcome.CRITICISE}
+    assert outcomes == {
+        aw.team_a.id: Outcome.COMMEND,
+        aw.team_b.id: Outcome.COMMEND,
+        aw.team_c.id: Outcome.CRITICISE,
+    }
     save_settings(aw.township, YEAR, "top_percent", 34, 0)  # ceil(3 * 0.34) = 2 places
     view = assessment_view(aw.township, YEAR)
     assert [r.proposed for r in view.results][:2] == [Outcome.COMMEND, Outcome.COMMEND]
@@ -150,9 +166,15 @@ def test_settings_and_scores_are_validated(aw, scored):
         save_settings(aw.township, YEAR, "best", -1, None)
     assert set(exc.value.errors) == {"commend_mode", "commend_value", "criticise_bottom"}
     with pytest.raises(FieldErrors) as exc:
-        save_manual_scores(aw.township, YEAR, {(aw.team_a.id, manual.id): 101,
-                                               (aw.team_a.id, breaks.id): 5,
-                                               (aw.world.other_team.id, manual.id): 5})
+        save_manual_scores(
+            aw.township,
+            YEAR,
+            {
+                (aw.team_a.id, manual.id): 101,
+                (aw.team_a.id, breaks.id): 5,
+                (aw.world.other_team.id, manual.id): 5,
+            },
+        )
     assert len(exc.value.errors) == 3
     assert assessment_view(aw.township, YEAR).results[0].scores[manual.id] == 50
 
@@ -181,7 +203,8 @@ def test_confirm_freezes_and_opens_rectifications(aw, scored):
     assert results[aw.team_c.id].outcome == Outcome.CRITICISE
     items = db.session.scalars(db.select(Rectification)).all()
     assert [(i.team_id, i.deadline, i.result_id) for i in items] == [
-        (aw.team_c.id, date(2026, 12, 31), results[aw.team_c.id].id)]
+        (aw.team_c.id, date(2026, 12, 31), results[aw.team_c.id].id)
+    ]
     # frozen: later visits and rubric changes do not move the stored scores
     aw.visit(aw.team_c, aw.farm_b, date(2026, 10, 1), 999)
     for _ in range(5):
@@ -199,9 +222,13 @@ def test_confirm_freezes_and_opens_rectifications(aw, scored):
 
 def test_changing_the_proposal_needs_a_reason(aw, scored):
     with pytest.raises(FieldErrors) as exc:
-        confirm(aw.world.reviewer, aw.township, YEAR,
-                [Decision(aw.team_c.id, "none", "  "), Decision(aw.team_a.id, "maybe")],
-                date(2026, 12, 31))
+        confirm(
+            aw.world.reviewer,
+            aw.township,
+            YEAR,
+            [Decision(aw.team_c.id, "none", "  "), Decision(aw.team_a.id, "maybe")],
+            date(2026, 12, 31),
+        )
     assert set(exc.value.errors) == {f"decisions.{aw.team_c.id}", f"decisions.{aw.team_a.id}"}
     assert db.session.scalar(db.select(db.func.count(AssessmentResult.id))) == 0
 
@@ -242,21 +269,29 @@ def test_page_hand_scores_and_confirmation(aw, client, login):
     url = f"/assessments/{aw.township.id}/{YEAR}"
     response = client.post(url + "/scores", data={f"score_{aw.team_a.id}_{manual.id}": "abc"})
     assert response.status_code == 200 and "abc" in response.get_data(as_text=True)
-    scores = {f"score_{t.id}_{manual.id}": s
-              for t, s in ((aw.team_a, 50), (aw.team_b, 100), (aw.team_c, 0))}
+    scores = {
+        f"score_{t.id}_{manual.id}": s
+        for t, s in ((aw.team_a, 50), (aw.team_b, 100), (aw.team_c, 0))
+    }
     assert client.post(url + "/scores", data=scores).status_code == 302
-    client.post(url + "/settings", data={"commend_mode": "top_n", "commend_value": 1,
-                                         "criticise_bottom": 1})
-    form = {f"decision_{aw.team_c.id}": "none", f"reason_{aw.team_c.id}": "",
-            "deadline": "2026-12-31"}
+    client.post(
+        url + "/settings", data={"commend_mode": "top_n", "commend_value": 1, "criticise_bottom": 1}
+    )
+    form = {
+        f"decision_{aw.team_c.id}": "none",
+        f"reason_{aw.team_c.id}": "",
+        "deadline": "2026-12-31",
+    }
     response = client.post(url + "/confirm", data=form)
     assert response.status_code == 200
-    assert "give a reason" in response.get_data(as_text=True) or "理由" in \
-        response.get_data(as_text=True)
+    assert "give a reason" in response.get_data(as_text=True) or "理由" in response.get_data(
+        as_text=True
+    )
     form[f"reason_{aw.team_c.id}"] = "已当场整改"
     assert client.post(url + "/confirm", data=form).status_code == 302
-    result = db.session.scalar(db.select(AssessmentResult)
-                               .where(AssessmentResult.team_id == aw.team_c.id))
+    result = db.session.scalar(
+        db.select(AssessmentResult).where(AssessmentResult.team_id == aw.team_c.id)
+    )
     assert result.outcome == Outcome.NONE and result.reason == "已当场整改"
     assert db.session.scalar(db.select(db.func.count(Rectification.id))) == 0
 
@@ -264,12 +299,20 @@ def test_page_hand_scores_and_confirmation(aw, client, login):
 def test_rubric_pages(world, client, login):
     login("admin")
     assert client.get("/assessments/criteria").status_code == 200
-    response = client.post("/assessments/criteria/new", data={
-        "name": "", "metric": "visits", "weight": "0", "direction": "higher"})
+    response = client.post(
+        "/assessments/criteria/new",
+        data={"name": "", "metric": "visits", "weight": "0", "direction": "higher"},
+    )
     assert response.status_code == 200
-    response = client.post("/assessments/criteria/new", data={
-        "name": "农户覆盖", "metric": "households_reached", "weight": "15",
-        "direction": "higher"})
+    response = client.post(
+        "/assessments/criteria/new",
+        data={
+            "name": "农户覆盖",
+            "metric": "households_reached",
+            "weight": "15",
+            "direction": "higher",
+        },
+    )
     assert response.status_code == 302
     assert db.session.scalar(db.select(RubricCriterion).where(RubricCriterion.name == "农户覆盖"))
 
@@ -289,19 +332,28 @@ def test_api_get_patch_and_confirm(aw, bearer, client):
     url = f"/api/v1/assessments/{YEAR}?area={aw.township.id}"
     body = client.get(url, headers=headers).get_json()
     assert body["status"] == "draft" and len(body["missing_scores"]) == 3
-    scores = [{"team_id": t.id, "criterion_id": manual.id, "score": s}
-              for t, s in ((aw.team_a, 50), (aw.team_b, 100), (aw.team_c, 0))]
-    response = client.patch(url, json={"scores": scores, "commend_mode": "top_n",
-                                       "commend_value": 1, "criticise_bottom": 1},
-                            headers=headers)
+    scores = [
+        {"team_id": t.id, "criterion_id": manual.id, "score": s}
+        for t, s in ((aw.team_a, 50), (aw.team_b, 100), (aw.team_c, 0))
+    ]
+    response = client.patch(
+        url,
+        json={"scores": scores, "commend_mode": "top_n", "commend_value": 1, "criticise_bottom": 1},
+        headers=headers,
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert [r["total"] for r in body["results"]] == [90.0, 66.7, 0.0]
     assert [r["proposed"] for r in body["results"]] == ["commend", "none", "criticise"]
     confirm_url = f"/api/v1/assessments/{YEAR}/confirm?area={aw.township.id}"
-    response = client.post(confirm_url, json={"decisions": [
-        {"team_id": aw.team_a.id, "outcome": "none"}], "deadline": "2026-12-31"},
-        headers=headers)
+    response = client.post(
+        confirm_url,
+        json={
+            "decisions": [{"team_id": aw.team_a.id, "outcome": "none"}],
+            "deadline": "2026-12-31",
+        },
+        headers=headers,
+    )
     assert response.status_code == 422
     assert f"decisions.{aw.team_a.id}" in response.get_json()["errors"]["json"]
     response = client.post(confirm_url, json={"deadline": "2026-12-31"}, headers=headers)
@@ -316,30 +368,38 @@ def test_api_scope_and_roles(aw, bearer, client, world):
     reviewer = bearer(world.reviewer)
     other = f"/api/v1/assessments/{YEAR}?area={world.other_township.id}"
     assert client.get(other, headers=reviewer).status_code == 403
-    assert client.get(f"/api/v1/assessments/{YEAR}?area={world.village.id}",
-                      headers=reviewer).status_code == 422
+    assert (
+        client.get(
+            f"/api/v1/assessments/{YEAR}?area={world.village.id}", headers=reviewer
+        ).status_code
+        == 422
+    )
     leader = bearer(world.leader)
-    assert client.get(f"/api/v1/assessments/{YEAR}?area={aw.township.id}",
-                      headers=leader).status_code == 403
+    assert (
+        client.get(f"/api/v1/assessments/{YEAR}?area={aw.township.id}", headers=leader).status_code
+        == 403
+    )
 
 
 def test_api_rubric_is_admin_crud(app, bearer, client, world):
     admin, reviewer = bearer(world.admin), bearer(world.reviewer)
     assert len(client.get("/api/v1/assessments/criteria", headers=reviewer).get_json()) == 7
     new = {"name": "讲座", "metric": "events_held", "weight": 5}
-    assert client.post("/api/v1/assessments/criteria", json=new,
-                       headers=reviewer).status_code == 403
+    assert (
+        client.post("/api/v1/assessments/criteria", json=new, headers=reviewer).status_code == 403
+    )
     response = client.post("/api/v1/assessments/criteria", json=new, headers=admin)
     assert response.status_code == 201
     cid = response.get_json()["id"]
-    response = client.patch(f"/api/v1/assessments/criteria/{cid}", json={"weight": 0},
-                            headers=admin)
+    response = client.patch(
+        f"/api/v1/assessments/criteria/{cid}", json={"weight": 0}, headers=admin
+    )
     assert response.status_code == 422
-    response = client.patch(f"/api/v1/assessments/criteria/{cid}",
-                            json={"direction": "lower"}, headers=admin)
+    response = client.patch(
+        f"/api/v1/assessments/criteria/{cid}", json={"direction": "lower"}, headers=admin
+    )
     assert response.get_json()["direction"] == "lower"
-    assert client.delete(f"/api/v1/assessments/criteria/{cid}",
-                         headers=admin).status_code == 204
+    assert client.delete(f"/api/v1/assessments/criteria/{cid}", headers=admin).status_code == 204
     assert world.admin.role == Role.ADMIN
 
 
@@ -357,15 +417,21 @@ def test_confirmed_page_shows_decisions_and_no_forms(aw, scored, client, login):
 
 def test_rectification_from_a_criticism(aw, scored, client, login):
     confirm(aw.world.reviewer, aw.township, YEAR, [], date(2026, 12, 31))
-    result = db.session.scalar(db.select(AssessmentResult)
-                               .where(AssessmentResult.outcome == Outcome.CRITICISE))
+    result = db.session.scalar(
+        db.select(AssessmentResult).where(AssessmentResult.outcome == Outcome.CRITICISE)
+    )
     login("reviewer")
     assert client.get(f"/rectifications/new?result={result.id}").status_code == 200
-    response = client.post(f"/rectifications/new?result={result.id}", data={
-        "title": "补充队员", "requirement": "两个月内补足10名队员", "deadline": "2027-01-31"})
+    response = client.post(
+        f"/rectifications/new?result={result.id}",
+        data={"title": "补充队员", "requirement": "两个月内补足10名队员", "deadline": "2027-01-31"},
+    )
     assert response.status_code == 302
-    items = db.session.scalars(db.select(Rectification).where(
-        Rectification.result_id == result.id).order_by(Rectification.id)).all()
+    items = db.session.scalars(
+        db.select(Rectification)
+        .where(Rectification.result_id == result.id)
+        .order_by(Rectification.id)
+    ).all()
     assert len(items) == 2 and items[1].team_id == aw.team_c.id
     assert client.get("/rectifications/new?result=99999").status_code == 404
 

@@ -40,8 +40,9 @@ def new_database(tmp_path):
     base = os.environ.get("KEPU_TEST_DATABASE_URI")
     admin = None
     if base:
-        admin = create_engine(make_url(base).set(drivername="postgresql+psycopg"),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            make_url(base).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        )
     made = []
 
     def _new() -> str:
@@ -106,9 +107,16 @@ def fill(app, photos: bool = True) -> World:
         for days_ago in range(1, 6):
             world.make_visit(days_ago=days_ago)
         if photos:
-            record_inspection(world.reviewer, InspectionInput(
-                team_id=world.team.id, kind="unannounced", findings="台账不全",
-                inspected_on=today() - timedelta(days=1), photos=[PNG, JPEG]))
+            record_inspection(
+                world.reviewer,
+                InspectionInput(
+                    team_id=world.team.id,
+                    kind="unannounced",
+                    findings="台账不全",
+                    inspected_on=today() - timedelta(days=1),
+                    photos=[PNG, JPEG],
+                ),
+            )
             board = uploads(app) / "noticeboards" / "board.png"
             board.parent.mkdir(parents=True)
             board.write_bytes(PNG[::-1])
@@ -124,18 +132,25 @@ def uploads(app) -> Path:
 def upload_files(app) -> dict[str, bytes]:
     """Every uploaded file of ``app``: its path under uploads/ -> its bytes."""
     root = uploads(app)
-    return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in root.rglob("*") if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
 
 
 def table_rows(app) -> dict[str, list[tuple]]:
     """Every row of every table of ``app``'s database (visits by id, others in a fixed order)."""
     with app.app_context(), db.engine.connect() as conn:
         names = inspect(conn).get_table_names()
-        rows = {name: [tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}"'))]
-                for name in names}
-    return {name: sorted(found, key=(lambda row: row[0]) if name == "visits" else repr)
-            for name, found in rows.items()}
+        rows = {
+            name: [tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}"'))]
+            for name in names
+        }
+    return {
+        name: sorted(found, key=(lambda row: row[0]) if name == "visits" else repr)
+        for name, found in rows.items()
+    }
 
 
 def manifest_of(archive: Path) -> dict:
@@ -171,9 +186,16 @@ class VisitWriter(threading.Thread):
         try:
             with self.app.app_context():
                 while not self.stopping.is_set():
-                    db.session.add(Visit(team_id=self.team_id, farm_id=self.farm_id,
-                                         visited_on=today(), kind=VisitKind.TECHNICAL_TRAINING,
-                                         people_reached=self.written, households_reached=1))
+                    db.session.add(
+                        Visit(
+                            team_id=self.team_id,
+                            farm_id=self.farm_id,
+                            visited_on=today(),
+                            kind=VisitKind.TECHNICAL_TRAINING,
+                            people_reached=self.written,
+                            households_reached=1,
+                        )
+                    )
                     db.session.commit()
                     self.written += 1
                     time.sleep(0.002)
@@ -210,8 +232,10 @@ def test_backup_while_visits_are_logged_then_restore_gives_every_row_and_file(ke
     assert manifest["engine"] == ("postgresql" if ON_POSTGRESQL else "sqlite")
     with source.app_context():
         assert manifest["revisions"] == sorted(script_directory(source).get_heads())
-    assert manifest["uploads"] == {"files": 3, "bytes": sum(map(len, upload_files(source)
-                                                                 .values()))}
+    assert manifest["uploads"] == {
+        "files": 3,
+        "bytes": sum(map(len, upload_files(source).values())),
+    }
     assert 5 + written_before <= manifest["tables"]["visits"] < 5 + writer.written
 
     target = kepu("target", revision=None)  # a database without a single table
@@ -221,7 +245,7 @@ def test_backup_while_visits_are_logged_then_restore_gives_every_row_and_file(ke
     restored, original = table_rows(target), table_rows(source)
     assert {name: len(rows) for name, rows in restored.items()} == manifest["tables"]
     visits = restored.pop("visits")
-    assert visits == original.pop("visits")[:len(visits)]  # the visits of one moment
+    assert visits == original.pop("visits")[: len(visits)]  # the visits of one moment
     assert restored == original
     assert upload_files(target) == upload_files(source)
     assert len(upload_files(target)) == 3
@@ -270,14 +294,26 @@ def test_restore_refuses_an_archive_it_cannot_take_and_changes_nothing(kepu, tmp
         manifest["kepu_version"] = "9.0.0"
 
     cases = [
-        (rewrite(archive, tmp_path / "newer.tar.gz", unknown_revision),
-         ["revision 0123456789ab, unknown to this Kepu", "made by a newer Kepu (9.0.0)"]),
-        (rewrite(archive, tmp_path / "format.tar.gz",
-                 lambda manifest: manifest.update(format_version=2)),
-         ["format version 2", "upgrade Kepu first"]),
-        (rewrite(archive, tmp_path / "engine.tar.gz",
-                 lambda manifest: manifest.update(engine=other_engine)),
-         [f"holds a {other_engine} database but this Kepu is configured for"]),
+        (
+            rewrite(archive, tmp_path / "newer.tar.gz", unknown_revision),
+            ["revision 0123456789ab, unknown to this Kepu", "made by a newer Kepu (9.0.0)"],
+        ),
+        (
+            rewrite(
+                archive,
+                tmp_path / "format.tar.gz",
+                lambda manifest: manifest.update(format_version=2),
+            ),
+            ["format version 2", "upgrade Kepu first"],
+        ),
+        (
+            rewrite(
+                archive,
+                tmp_path / "engine.tar.gz",
+                lambda manifest: manifest.update(engine=other_engine),
+            ),
+            [f"holds a {other_engine} database but this Kepu is configured for"],
+        ),
         (truncated, ["is not a readable Kepu backup"]),
         (garbage, ["is not a readable Kepu backup"]),
         (tmp_path / "missing.tar.gz", ["no file"]),

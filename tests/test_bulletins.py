@@ -27,12 +27,22 @@ def aw(world):
     aw = AssessmentWorld(world)
     _v, _b, manual = aw.simple_rubric()
     save_settings(aw.township, YEAR, "top_n", 1, 1)
-    save_manual_scores(aw.township, YEAR, {(t.id, manual.id): s for t, s in
-                                           ((aw.team_a, 50), (aw.team_b, 100), (aw.team_c, 0))})
-    confirm(world.reviewer, aw.township, YEAR, [Decision(aw.team_b.id, "none")],
-            TODAY + timedelta(days=30))
-    record_inspection(world.reviewer, InspectionInput(
-        aw.team_c.id, None, "unannounced", date(2026, 11, 10), "队员不足十人"))
+    save_manual_scores(
+        aw.township,
+        YEAR,
+        {(t.id, manual.id): s for t, s in ((aw.team_a, 50), (aw.team_b, 100), (aw.team_c, 0))},
+    )
+    confirm(
+        world.reviewer,
+        aw.township,
+        YEAR,
+        [Decision(aw.team_b.id, "none")],
+        TODAY + timedelta(days=30),
+    )
+    record_inspection(
+        world.reviewer,
+        InspectionInput(aw.team_c.id, None, "unannounced", date(2026, 11, 10), "队员不足十人"),
+    )
     return aw
 
 
@@ -65,15 +75,18 @@ def _cells(html: str, table_id: str) -> list[list[str]]:
     """The body cells of a section's table in the print view."""
     section = html.split(f'id="{table_id}"', 1)[1].split("</section>", 1)[0]
     body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row,
-                                                                      re.S)]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
 
 
 def test_reviewer_issues_and_prints(world, aw, client, login):
     login("reviewer")
-    response = client.post("/bulletins", data={
-        "area_id": str(aw.township.id), "starts_on": "2026-01-01", "ends_on": "2026-11-20"})
+    response = client.post(
+        "/bulletins",
+        data={"area_id": str(aw.township.id), "starts_on": "2026-01-01", "ends_on": "2026-11-20"},
+    )
     assert response.status_code == 302
     bulletin = db.session.scalar(db.select(Bulletin))
     page = client.get(f"/bulletins/{bulletin.id}")
@@ -138,18 +151,24 @@ def test_html_download_is_standalone(world, aw, client, login):
 
 
 def test_scope(world, aw, client, login):
-    theirs = issue_bulletin(world.admin, world.other_township.id, date(2026, 1, 1),
-                            date(2026, 6, 30))
+    theirs = issue_bulletin(
+        world.admin, world.other_township.id, date(2026, 1, 1), date(2026, 6, 30)
+    )
     mine = _issue(world, aw)
     login("reviewer")
     assert client.get(f"/bulletins/{theirs.id}").status_code == 403
     assert client.get(f"/bulletins/{theirs.id}/bulletin.xlsx").status_code == 403
     assert client.get("/bulletins/99999").status_code == 404
     listed = client.get("/bulletins").get_data(as_text=True)
-    assert f"/bulletins/{mine.id}" in listed and f"/bulletins/{theirs.id}\"" not in listed
-    response = client.post("/bulletins", data={
-        "area_id": str(world.other_township.id), "starts_on": "2026-01-01",
-        "ends_on": "2026-06-30"})
+    assert f"/bulletins/{mine.id}" in listed and f'/bulletins/{theirs.id}"' not in listed
+    response = client.post(
+        "/bulletins",
+        data={
+            "area_id": str(world.other_township.id),
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-06-30",
+        },
+    )
     assert response.status_code == 200  # re-rendered with the error
     assert db.session.scalar(db.select(db.func.count(Bulletin.id))) == 2
 

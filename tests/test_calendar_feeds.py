@@ -123,8 +123,11 @@ def test_cancelled_and_deleted_events_stay_cancelled_for_a_while(client, world, 
     old.status = EventStatus.CANCELLED
     db.session.commit()
     days = app.config["CALENDAR_KEEP_CANCELLED_DAYS"]
-    db.session.execute(db.update(Event).where(Event.id == old.id).values(
-        updated_at=datetime.now(UTC) - timedelta(days=days + 2)))
+    db.session.execute(
+        db.update(Event)
+        .where(Event.id == old.id)
+        .values(updated_at=datetime.now(UTC) - timedelta(days=days + 2))
+    )
     db.session.commit()
     found = vevents(client.get(FEED).data)
     assert str(found[cancelled.uid]["status"]) == "CANCELLED"
@@ -149,8 +152,13 @@ def test_conditional_requests_answer_304(client, world):
 def test_filters_combine(client, world):
     here = world.make_event(title="本村")
     there = world.make_event(team=world.other_team, title="外村", venue_kind=VenueKind.SCHOOL)
-    other_campaign = Campaign(name="2026年科普宣传月", kind=CampaignKind.OUTREACH_MONTH,
-                              year=2026, starts_on=date(2026, 5, 1), ends_on=date(2026, 5, 31))
+    other_campaign = Campaign(
+        name="2026年科普宣传月",
+        kind=CampaignKind.OUTREACH_MONTH,
+        year=2026,
+        starts_on=date(2026, 5, 1),
+        ends_on=date(2026, 5, 31),
+    )
     db.session.add(other_campaign)
     db.session.commit()
     loose = world.make_event(title="宣传月", campaign=other_campaign)
@@ -206,13 +214,24 @@ def test_query_count_does_not_grow_with_events(client, world, warm):
 
 def test_events_render_when_they_change(client, world, login):
     login("admin")
-    response = client.post("/api/v1/events", json={
-        "title": "接口创建", "venue_kind": "school",
-        "starts_at": "2026-12-01T09:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00",
-    }, headers={"Authorization": f"Bearer {world.token(world.admin)}"})
+    response = client.post(
+        "/api/v1/events",
+        json={
+            "title": "接口创建",
+            "venue_kind": "school",
+            "starts_at": "2026-12-01T09:00:00+08:00",
+            "ends_at": "2026-12-01T11:00:00+08:00",
+        },
+        headers={"Authorization": f"Bearer {world.token(world.admin)}"},
+    )
     assert response.status_code == 201, response.json
-    cached = db.session.execute(db.select(CalendarCache.locale).where(
-        CalendarCache.event_id == response.json["id"])).scalars().all()
+    cached = (
+        db.session.execute(
+            db.select(CalendarCache.locale).where(CalendarCache.event_id == response.json["id"])
+        )
+        .scalars()
+        .all()
+    )
     assert sorted(cached) == ["en", "zh_CN"]
 
 
@@ -234,8 +253,9 @@ def test_pages_offer_subscribe_links(client, world, login):
     login("leader")
     pages = {
         "/events": "/calendar/events.ics",
-        f"/events?campaign={world.campaign.id}":
-            f"/calendar/events.ics?campaign={world.campaign.id}",
+        f"/events?campaign={world.campaign.id}": (
+            f"/calendar/events.ics?campaign={world.campaign.id}"
+        ),
         f"/events/{event.id}": f"/calendar/events/{event.id}.ics",
         "/campaigns": f"/calendar/events.ics?campaign={world.campaign.id}",
         f"/teams/{world.team.id}": f"/calendar/events.ics?team={world.team.id}",
@@ -249,8 +269,9 @@ def test_pages_offer_subscribe_links(client, world, login):
 
 def test_rate_limited(client, world, app):
     app.config["CALENDAR_RATE_LIMIT"] = "2 per minute"
-    codes = [client.get(FEED + "?lang=en&area=" + str(world.county.id)).status_code
-             for _ in range(3)]
+    codes = [
+        client.get(FEED + "?lang=en&area=" + str(world.county.id)).status_code for _ in range(3)
+    ]
     assert codes == [200, 200, 429]
 
 
@@ -282,12 +303,18 @@ def test_a_second_feed_renders_nothing(client, world):
     for i in range(3):
         world.make_event(title=f"活动{i}")
     client.get(FEED)
-    rendered = dict(db.session.execute(
-        db.select(CalendarCache.event_id, CalendarCache.rendered_at)).all())
+    rendered = dict(
+        db.session.execute(db.select(CalendarCache.event_id, CalendarCache.rendered_at)).all()
+    )
     assert len(rendered) == 3
     client.get(FEED + "?lang=en")
     client.get(FEED)
     db.session.expire_all()
-    again = dict(db.session.execute(db.select(CalendarCache.event_id, CalendarCache.rendered_at)
-                                    .where(CalendarCache.locale == "zh_CN")).all())
+    again = dict(
+        db.session.execute(
+            db.select(CalendarCache.event_id, CalendarCache.rendered_at).where(
+                CalendarCache.locale == "zh_CN"
+            )
+        ).all()
+    )
     assert again == rendered

@@ -149,8 +149,17 @@ def test_round_trip_of_kepus_own_feed(client, world, app):
     cancelled = world.make_event(title="取消", venue_kind=VenueKind.ENTERPRISE)
     cancelled.status = EventStatus.CANCELLED
     db.session.commit()
-    fields = ("uid", "title", "place", "description", "starts_at", "ends_at", "all_day",
-              "venue_kind", "status")
+    fields = (
+        "uid",
+        "title",
+        "place",
+        "description",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "venue_kind",
+        "status",
+    )
     before = {e.uid: tuple(getattr(e, f) for f in fields) for e in _events().values()}
     feed = client.get("/calendar/events.ics").data
     # an empty database: the same campaign is found again by its name among CATEGORIES
@@ -172,24 +181,37 @@ def test_admin_upload_page(client, world, login):
     assert page.status_code == 200
     from io import BytesIO
 
-    response = client.post("/calendar/import", data={
-        "file": (BytesIO(PROGRAMME.encode()), "programme.ics"),
-        "campaign_id": str(world.campaign.id),
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/calendar/import",
+        data={
+            "file": (BytesIO(PROGRAMME.encode()), "programme.ics"),
+            "campaign_id": str(world.campaign.id),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "RRULE" in html and "VTODO" in html
     assert len(_events()) == 2
-    bad = client.post("/calendar/import", data={
-        "file": (BytesIO(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"), "bad.ics"),
-        "campaign_id": "",
-    }, content_type="multipart/form-data")
+    bad = client.post(
+        "/calendar/import",
+        data={
+            "file": (BytesIO(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"), "bad.ics"),
+            "campaign_id": "",
+        },
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 200 and "aria-invalid" in bad.get_data(as_text=True)
 
 
 def test_campaign_named_in_categories(world):
-    other = Campaign(name="2026年科技活动周", kind=CampaignKind.ST_WEEK, year=2026,
-                     starts_on=date(2026, 5, 17), ends_on=date(2026, 5, 23))
+    other = Campaign(
+        name="2026年科技活动周",
+        kind=CampaignKind.ST_WEEK,
+        year=2026,
+        starts_on=date(2026, 5, 17),
+        ends_on=date(2026, 5, 23),
+    )
     db.session.add(other)
     db.session.commit()
     text = PROGRAMME.replace("CATEGORIES:进学校", "CATEGORIES:2026年科技活动周,进学校")

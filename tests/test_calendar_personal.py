@@ -19,7 +19,8 @@ def _no_rate_limit(app):
 def _feed_of(user) -> CalendarFeed | None:
     db.session.expire_all()
     return db.session.execute(
-        db.select(CalendarFeed).where(CalendarFeed.user_id == user.id)).scalar_one_or_none()
+        db.select(CalendarFeed).where(CalendarFeed.user_id == user.id)
+    ).scalar_one_or_none()
 
 
 def _uids(body: bytes) -> set[str]:
@@ -62,8 +63,10 @@ def test_the_feed_holds_the_users_team_events(client, world, login):
     assert _uids(response.data) == {mine.uid}
     assert other.uid not in _uids(response.data)
     etag = response.headers["ETag"]
-    assert client.get(f"/calendar/feed/{token}.ics",
-                      headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(f"/calendar/feed/{token}.ics", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
 
 
 def test_reviewers_feed_is_their_area_and_admins_all(client, world, login):
@@ -98,8 +101,12 @@ def test_planned_visits_only_when_opted_in(client, world, login):
     login("leader")
     client.post("/calendar/feed/new")
     token = _feed_of(world.leader).token
-    plan = VisitPlan(team=world.team, farm=world.farm, created_by_id=world.leader.id,
-                     planned_on=world.make_event().starts_at.date() + timedelta(days=1))
+    plan = VisitPlan(
+        team=world.team,
+        farm=world.farm,
+        created_by_id=world.leader.id,
+        planned_on=world.make_event().starts_at.date() + timedelta(days=1),
+    )
     db.session.add(plan)
     db.session.commit()
     from core.services.plans import plan_entry

@@ -16,8 +16,11 @@ from core.services.areas import add_area
 
 def _inbox(user) -> list[Notification]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -55,7 +58,8 @@ def test_leaders_hear_of_stale_farms_once_per_staleness_period(english):
     assert note.subject == "Farm not visited for 90 days: 戴家梅子基地"
     assert "never been visited" in note.body and note.url == f"/farms/{world.farm.id}"
     assert [n.subject for n in _inbox(world.other_leader)] == [
-        "Farm not visited for 90 days: 傅家边草莓园"]
+        "Farm not visited for 90 days: 傅家边草莓园"
+    ]
     assert _inbox(world.member) == [] and _inbox(world.reviewer) == []
     assert flag_stale_farms() == 0  # the same period: not again
     visit = world.make_visit(days_ago=100)  # visited long ago: a new period, still stale

@@ -64,10 +64,12 @@ def table_counts() -> dict[str, int]:
 #: JSON columns holding rubric criterion ids: how to rank them (confirmed assessments freeze
 #: the rubric with its ids, and the scores per criterion id)
 CRITERIA_IN_JSON = {
-    ("assessments", "criteria_snapshot"):
-        lambda value, ranks: [{**c, "id": ranks.get(c["id"])} for c in value],
-    ("assessment_results", "scores"):
-        lambda value, ranks: sorted(((ranks.get(int(k)), v) for k, v in value.items()), key=repr),
+    ("assessments", "criteria_snapshot"): lambda value, ranks: [
+        {**c, "id": ranks.get(c["id"])} for c in value
+    ],
+    ("assessment_results", "scores"): lambda value, ranks: sorted(
+        ((ranks.get(int(k)), v) for k, v in value.items()), key=repr
+    ),
 }
 
 
@@ -102,7 +104,8 @@ def fingerprint() -> str:
                     value = [rank["areas"][int(part)] for part in value.strip("/").split("/")]
                 elif (table.name, column.name) in CRITERIA_IN_JSON:
                     value = CRITERIA_IN_JSON[table.name, column.name](
-                        value, rank["assessment_criteria"])
+                        value, rank["assessment_criteria"]
+                    )
                 values.append(value)
             digest.update(repr((table.name, values)).encode())
     return digest.hexdigest()
@@ -112,8 +115,7 @@ def test_demo_builds_the_county_of_the_sources(runner):
     result = run_demo(runner)
     assert "[8/8]" in result.output and DEMO_PASSWORD in result.output
 
-    kinds = dict(db.session.execute(
-        select(Area.kind, func.count()).group_by(Area.kind)).all())
+    kinds = dict(db.session.execute(select(Area.kind, func.count()).group_by(Area.kind)).all())
     assert kinds == {AreaKind.COUNTY: 1, AreaKind.TOWNSHIP: 8, AreaKind.VILLAGE: 92}
     villages = db.session.scalars(select(Area).where(Area.kind == AreaKind.VILLAGE)).all()
     assert all(v.name.endswith("村") and v.path == f"{v.parent.path}{v.id}/" for v in villages)
@@ -139,10 +141,15 @@ def test_demo_builds_the_county_of_the_sources(runner):
 
     # A year of visits up to the given today.
     first, last = db.session.execute(
-        select(func.min(Visit.visited_on), func.max(Visit.visited_on))).one()
+        select(func.min(Visit.visited_on), func.max(Visit.visited_on))
+    ).one()
     assert last <= DAY and first >= DAY - timedelta(days=365)
-    assert db.session.scalar(select(func.count()).where(Visit.kind == VisitKind.LECTURE,
-                                                         Visit.material == "")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).where(Visit.kind == VisitKind.LECTURE, Visit.material == "")
+        )
+        == 0
+    )
 
     # This year's three campaigns, each with events at all five venues, plus upcoming events.
     campaigns = {c.kind: c for c in db.session.scalars(select(Campaign))}
@@ -152,16 +159,24 @@ def test_demo_builds_the_county_of_the_sources(runner):
     for kind in three:
         campaign = campaigns[kind]
         assert campaign.year == 2026
-        venues = set(db.session.scalars(
-            select(Event.venue_kind).where(Event.campaign_id == campaign.id)))
+        venues = set(
+            db.session.scalars(select(Event.venue_kind).where(Event.campaign_id == campaign.id))
+        )
         assert venues == set(VenueKind)
     now = datetime.combine(DAY, datetime.min.time(), tzinfo=TZ)
-    upcoming = db.session.scalars(select(Event).where(
-        Event.starts_at > now, Event.starts_at < now + timedelta(days=42),
-        Event.status == EventStatus.SCHEDULED)).all()
+    upcoming = db.session.scalars(
+        select(Event).where(
+            Event.starts_at > now,
+            Event.starts_at < now + timedelta(days=42),
+            Event.status == EventStatus.SCHEDULED,
+        )
+    ).all()
     assert len(upcoming) >= 5
-    assert count(Event) > 0 and db.session.scalar(
-        select(func.count()).where(Event.status == EventStatus.CANCELLED)) >= 2
+    assert (
+        count(Event) > 0
+        and db.session.scalar(select(func.count()).where(Event.status == EventStatus.CANCELLED))
+        >= 2
+    )
     events = db.session.scalars(select(Event)).all()
     assert all(e.teams and e.ends_at > e.starts_at and e.uid.endswith("@kepu") for e in events)
 
@@ -188,8 +203,9 @@ def test_demo_reviews_inspect_assess_and_follow_up(runner):
     assert any(i.team_id is None for i in inspections)
 
     # Last year's county assessment is confirmed, one proposal changed with its reason.
-    confirmed = db.session.scalar(select(AnnualAssessment).where(
-        AnnualAssessment.year == DAY.year - 1))
+    confirmed = db.session.scalar(
+        select(AnnualAssessment).where(AnnualAssessment.year == DAY.year - 1)
+    )
     assert confirmed.status == AssessmentStatus.CONFIRMED
     assert confirmed.area_id == users["county"].area_id
     assert confirmed.confirmed_by_id == users["county"].id and confirmed.confirmed_at
@@ -198,8 +214,9 @@ def test_demo_reviews_inspect_assess_and_follow_up(runner):
     assert len(changed) == 1 and changed[0].reason
     criticised = {r.id for r in confirmed.results if r.outcome == Outcome.CRITICISE}
     assert criticised
-    drafts = db.session.scalars(select(AnnualAssessment).where(
-        AnnualAssessment.year == DAY.year)).all()
+    drafts = db.session.scalars(
+        select(AnnualAssessment).where(AnnualAssessment.year == DAY.year)
+    ).all()
     assert drafts and all(a.status == AssessmentStatus.DRAFT and a.manual_scores for a in drafts)
 
     # Rectification items: one per criticised team, and from findings; done, open, overdue.
@@ -212,8 +229,10 @@ def test_demo_reviews_inspect_assess_and_follow_up(runner):
     assert any(i.deadline >= DAY for i in still_open)
     assert any(i.deadline < DAY for i in still_open)
     bulletin = db.session.scalars(select(Bulletin)).one()
-    assert (bulletin.starts_on, bulletin.ends_on) == (date(DAY.year - 1, 1, 1),
-                                                       date(DAY.year - 1, 12, 31))
+    assert (bulletin.starts_on, bulletin.ends_on) == (
+        date(DAY.year - 1, 1, 1),
+        date(DAY.year - 1, 12, 31),
+    )
     assert bulletin.area_id == users["county"].area_id and bulletin.issued_on <= DAY
 
 
@@ -221,10 +240,15 @@ def test_demo_township_reviewer_sees_overdue_rectifications(runner, app):
     run_demo(runner)
     town = db.session.scalar(select(User).where(User.username == "township")).area
     overdue = db.session.scalars(
-        select(Rectification).join(Area, Area.id == Rectification.village_id)
-        .where(Rectification.status == RectificationStatus.OPEN, Rectification.deadline < DAY,
-               Area.path.startswith(town.path))
-        .order_by(Rectification.id)).all()
+        select(Rectification)
+        .join(Area, Area.id == Rectification.village_id)
+        .where(
+            Rectification.status == RectificationStatus.OPEN,
+            Rectification.deadline < DAY,
+            Area.path.startswith(town.path),
+        )
+        .order_by(Rectification.id)
+    ).all()
     assert overdue
     client = app.test_client()
     with app.app_context():
@@ -270,8 +294,11 @@ def test_demo_users_belong_where_the_readme_says(runner):
     assert len(members) >= 10
     farms = rules.farm_counts(members)
     assert all(1 <= n <= 2 for n in farms.values())
-    villages = set(db.session.scalars(
-        select(Farm.village_id).join(Assignment).where(Assignment.member_id.in_(members))))
+    villages = set(
+        db.session.scalars(
+            select(Farm.village_id).join(Assignment).where(Assignment.member_id.in_(members))
+        )
+    )
     assert villages == {team.village_id}
     assert db.session.scalar(select(func.count()).where(Visit.team_id == team.id)) >= 40
 

@@ -80,8 +80,9 @@ def test_compiled_catalogue_is_up_to_date(catalog):
     with MO.open("rb") as f:
         on_disk = _messages(read_mo(f))
     in_po = _messages(m for m in catalog if not m.fuzzy)
-    stale = sorted((k for k in in_po.keys() | on_disk.keys() if in_po.get(k) != on_disk.get(k)),
-                   key=str)
+    stale = sorted(
+        (k for k in in_po.keys() | on_disk.keys() if in_po.get(k) != on_disk.get(k)), key=str
+    )
     assert not stale, f"run `make translations` and commit messages.mo: {stale[:10]}"
 
 
@@ -101,8 +102,22 @@ def test_compiled_catalogue_compare_sees_a_changed_plural():
 def test_catalogue_holds_every_string_of_the_code(catalog, tmp_path):
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
-         "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot), str(ROOT)]
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
     )
     with pot.open("rb") as f:
         extracted = {(m.context, m.id) for m in read_po(f) if m.id}
@@ -183,8 +198,12 @@ def test_wtforms_own_messages_are_in_chinese(client, world):
 
 def test_wtforms_messages_on_the_visit_form(client, login, world):
     login("leader")
-    data = {"farm_id": str(world.farm.id), "visited_on": "not a date", "kind": "lecture",
-            "people_reached": "many"}
+    data = {
+        "farm_id": str(world.farm.id),
+        "visited_on": "not a date",
+        "kind": "lecture",
+        "people_reached": "many",
+    }
     html = client.post("/visits/new", data=data).get_data(as_text=True)
     assert "不是有效的日期值。" in html
     assert "Not a valid date value." not in html

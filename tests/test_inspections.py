@@ -23,14 +23,24 @@ def fixed_today(monkeypatch, app, tmp_path):
 
 
 def _inspection(world, **kw):
-    data = {"team_id": world.team.id, "village_id": None, "kind": "unannounced",
-            "inspected_on": date(2026, 11, 18), "findings": "台账不全"} | kw
+    data = {
+        "team_id": world.team.id,
+        "village_id": None,
+        "kind": "unannounced",
+        "inspected_on": date(2026, 11, 18),
+        "findings": "台账不全",
+    } | kw
     return record_inspection(world.reviewer, InspectionInput(**data))
 
 
 def _form(world, **kw):
-    return {"team_id": str(world.team.id), "village_id": "", "kind": "scheduled",
-            "inspected_on": "2026-11-19", "findings": "队员到岗率低"} | kw
+    return {
+        "team_id": str(world.team.id),
+        "village_id": "",
+        "kind": "scheduled",
+        "inspected_on": "2026-11-19",
+        "findings": "队员到岗率低",
+    } | kw
 
 
 # --- service --------------------------------------------------------------------------------
@@ -50,8 +60,14 @@ def test_record_for_a_village_as_a_whole(world):
 
 def test_validation_names_every_bad_field(world):
     with pytest.raises(FieldErrors) as exc:
-        _inspection(world, team_id=None, village_id=world.township.id, kind="surprise",
-                    inspected_on=date(2026, 11, 21), findings=" ")
+        _inspection(
+            world,
+            team_id=None,
+            village_id=world.township.id,
+            kind="surprise",
+            inspected_on=date(2026, 11, 21),
+            findings=" ",
+        )
     assert set(exc.value.errors) == {"village_id", "kind", "inspected_on", "findings"}
     with pytest.raises(FieldErrors) as exc:
         _inspection(world, inspected_on=None)
@@ -119,8 +135,10 @@ def test_reviewer_of_another_township_gets_403(world, client, login):
     login("reviewer")
     response = client.post("/inspections/new", data=_form(world, team_id=str(world.other_team.id)))
     assert response.status_code == 403
-    elsewhere = record_inspection(world.admin, InspectionInput(
-        world.other_team.id, None, "scheduled", date(2026, 11, 1), "好"))
+    elsewhere = record_inspection(
+        world.admin,
+        InspectionInput(world.other_team.id, None, "scheduled", date(2026, 11, 1), "好"),
+    )
     assert client.get(f"/inspections/{elsewhere.id}").status_code == 403
     assert client.get(f"/inspections/{elsewhere.id}/edit").status_code == 403
     assert client.get("/inspections/99999").status_code == 404
@@ -129,8 +147,10 @@ def test_reviewer_of_another_township_gets_403(world, client, login):
 def test_leader_reads_own_team_but_cannot_write(world, client, login):
     own = _inspection(world)
     village_wide = _inspection(world, team_id=None, village_id=world.village.id)
-    other = record_inspection(world.admin, InspectionInput(
-        world.other_team.id, None, "scheduled", date(2026, 11, 1), "好"))
+    other = record_inspection(
+        world.admin,
+        InspectionInput(world.other_team.id, None, "scheduled", date(2026, 11, 1), "好"),
+    )
     login("leader")
     assert client.get(f"/inspections/{own.id}").status_code == 200
     assert client.get(f"/inspections/{village_wide.id}").status_code == 200
@@ -147,8 +167,9 @@ def test_edit_adds_photos_and_delete_removes_files(world, client, login, app):
     path = Path(app.instance_path) / "uploads" / "inspections" / inspection.photos[0].filename
     login("reviewer")
     data = _form(world, findings="已补齐台账") | {"photos": [(BytesIO(JPEG), "c.jpg")]}
-    response = client.post(f"/inspections/{inspection.id}/edit", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/inspections/{inspection.id}/edit", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     db.session.refresh(inspection)
     assert inspection.findings == "已补齐台账" and len(inspection.photos) == 2
@@ -165,14 +186,19 @@ def test_edit_adds_photos_and_delete_removes_files(world, client, login, app):
 
 def test_api_create_list_get_patch_delete(world, client, bearer):
     headers = bearer(world.reviewer)
-    body = {"team_id": world.team.id, "kind": "unannounced", "inspected_on": "2026-11-18",
-            "findings": "资料未更新"}
+    body = {
+        "team_id": world.team.id,
+        "kind": "unannounced",
+        "inspected_on": "2026-11-18",
+        "findings": "资料未更新",
+    }
     response = client.post("/api/v1/inspections/", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
     assert created["village_id"] == world.village.id and created["photo_urls"] == []
-    listed = client.get(f"/api/v1/inspections/?area={world.township.id}&kind=unannounced",
-                        headers=headers)
+    listed = client.get(
+        f"/api/v1/inspections/?area={world.township.id}&kind=unannounced", headers=headers
+    )
     assert [i["id"] for i in listed.get_json()] == [created["id"]]
     assert "X-Pagination" in listed.headers
     url = f"/api/v1/inspections/{created['id']}"
@@ -186,24 +212,49 @@ def test_api_create_list_get_patch_delete(world, client, bearer):
 
 def test_api_validation_and_scope(world, client, bearer):
     reviewer = bearer(world.reviewer)
-    response = client.post("/api/v1/inspections/", json={
-        "team_id": world.team.id, "kind": "scheduled", "inspected_on": "2026-12-01",
-        "findings": "x"}, headers=reviewer)
+    response = client.post(
+        "/api/v1/inspections/",
+        json={
+            "team_id": world.team.id,
+            "kind": "scheduled",
+            "inspected_on": "2026-12-01",
+            "findings": "x",
+        },
+        headers=reviewer,
+    )
     assert response.status_code == 422
     assert "inspected_on" in response.get_json()["errors"]["json"]
-    response = client.post("/api/v1/inspections/", json={
-        "team_id": world.other_team.id, "kind": "scheduled", "inspected_on": "2026-11-01",
-        "findings": "x"}, headers=reviewer)
+    response = client.post(
+        "/api/v1/inspections/",
+        json={
+            "team_id": world.other_team.id,
+            "kind": "scheduled",
+            "inspected_on": "2026-11-01",
+            "findings": "x",
+        },
+        headers=reviewer,
+    )
     assert response.status_code == 403
     leader = bearer(world.leader)
-    response = client.post("/api/v1/inspections/", json={
-        "team_id": world.team.id, "kind": "scheduled", "inspected_on": "2026-11-01",
-        "findings": "x"}, headers=leader)
+    response = client.post(
+        "/api/v1/inspections/",
+        json={
+            "team_id": world.team.id,
+            "kind": "scheduled",
+            "inspected_on": "2026-11-01",
+            "findings": "x",
+        },
+        headers=leader,
+    )
     assert response.status_code == 403
     own = _inspection(world)
     assert client.get(f"/api/v1/inspections/{own.id}", headers=leader).status_code == 200
-    assert client.patch(f"/api/v1/inspections/{own.id}", json={"findings": "y"},
-                        headers=leader).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/inspections/{own.id}", json={"findings": "y"}, headers=leader
+        ).status_code
+        == 403
+    )
 
 
 def test_edit_form_shows_the_stored_values(world, client, login):
@@ -218,8 +269,9 @@ def test_api_photos_upload_read_and_remove(world, client, bearer, app):
     reviewer, leader = bearer(world.reviewer), bearer(world.leader)
     own = _inspection(world)
     url = f"/api/v1/inspections/{own.id}/photos"
-    response = client.post(url, headers=reviewer, data={
-        "photos": [(BytesIO(PNG), "a.png"), (BytesIO(JPEG), "b.jpg")]})
+    response = client.post(
+        url, headers=reviewer, data={"photos": [(BytesIO(PNG), "a.png"), (BytesIO(JPEG), "b.jpg")]}
+    )
     assert response.status_code == 201, response.get_json()
     photos = response.get_json()["photos"]
     assert [p["media_type"] for p in photos] == ["image/png", "image/jpeg"]
@@ -230,8 +282,10 @@ def test_api_photos_upload_read_and_remove(world, client, bearer, app):
     assert client.delete(photos[0]["url"], headers=leader).status_code == 403
     assert client.delete(photos[0]["url"], headers=reviewer).status_code == 204
     assert client.get(photos[0]["url"], headers=reviewer).status_code == 404
-    assert [p["id"] for p in client.get(f"/api/v1/inspections/{own.id}",
-                                        headers=reviewer).get_json()["photos"]] == [photos[1]["id"]]
+    assert [
+        p["id"]
+        for p in client.get(f"/api/v1/inspections/{own.id}", headers=reviewer).get_json()["photos"]
+    ] == [photos[1]["id"]]
     assert len(list((Path(app.instance_path) / "uploads" / "inspections").iterdir())) == 1
 
 
@@ -249,12 +303,22 @@ def test_api_photos_refused_store_nothing(world, client, bearer, app):
         assert message in response.get_json()["errors"]["files"]["photos"][0]
     db.session.expire_all()
     assert db.session.get(Inspection, own.id).photos == []
-    elsewhere = record_inspection(world.admin, InspectionInput(
-        world.other_team.id, None, "scheduled", date(2026, 11, 1), "好", photos=[PNG]))
+    elsewhere = record_inspection(
+        world.admin,
+        InspectionInput(
+            world.other_team.id, None, "scheduled", date(2026, 11, 1), "好", photos=[PNG]
+        ),
+    )
     other_url = f"/api/v1/inspections/{elsewhere.id}/photos"
-    assert client.post(other_url, headers=reviewer,
-                       data={"photos": [(BytesIO(PNG), "a.png")]}).status_code == 403
+    assert (
+        client.post(
+            other_url, headers=reviewer, data={"photos": [(BytesIO(PNG), "a.png")]}
+        ).status_code
+        == 403
+    )
     # a photo of another inspection is not reachable under this one
-    assert client.get(f"{url}/{elsewhere.photos[0].id}", headers=bearer(world.admin)
-                      ).status_code == 404
+    assert (
+        client.get(f"{url}/{elsewhere.photos[0].id}", headers=bearer(world.admin)).status_code
+        == 404
+    )
     assert client.get(f"{url}/99999999999999", headers=reviewer).status_code == 404

@@ -45,8 +45,10 @@ def test_run_now_queues_one_run_for_the_scheduler(app, world, client, login):
 def test_the_history_shows_outcomes_and_errors(app, world, client, login, monkeypatch):
     job = collect_jobs(app)[JOB]
     run_job(app, job)
-    monkeypatch.setattr("core.core_jobs.rules.last_visits",
-                        lambda ids: (_ for _ in ()).throw(ValueError("no visits table")))
+    monkeypatch.setattr(
+        "core.core_jobs.rules.last_visits",
+        lambda ids: (_ for _ in ()).throw(ValueError("no visits table")),
+    )
     with pytest.raises(ValueError):
         run_job(app, job)
     login("admin")

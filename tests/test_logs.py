@@ -45,7 +45,8 @@ def test_the_request_line_has_its_fields_and_no_secret(client, world, caplog, ca
         r"\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d INFO core\.requests \[[0-9a-f]{32}\] GET "
         r"/calendar/feed/\*\*\*\.ics\?lang=en&token=\*\*\*&api_key=\*\*\*&x=1 200 [\d.]+ms "
         r"user=- addr=127\.0\.0\.1",
-        logs.TextFormatter().format(line))
+        logs.TextFormatter().format(line),
+    )
     written = capsys.readouterr().err  # what the handler wrote on stderr
     assert "GET /calendar/feed/***.ics?lang=en&token=***" in written
     for secret in (FEED, "t0k", "k3y"):
@@ -87,12 +88,16 @@ def test_an_unsafe_request_id_is_replaced(client, caplog, unsafe):
     assert request_lines(caplog)[-1].request_id == sent
 
 
-@pytest.mark.parametrize(("target", "path", "api"), [
-    ("core.views.home.overdue_rectifications", "/", False),
-    ("core.api.inbox.inbox_query", "/api/v1/inbox/", True),
-])
-def test_an_unhandled_error_is_logged_with_the_request_id(client, world, login, bearer, caplog,
-                                                           monkeypatch, target, path, api):
+@pytest.mark.parametrize(
+    ("target", "path", "api"),
+    [
+        ("core.views.home.overdue_rectifications", "/", False),
+        ("core.api.inbox.inbox_query", "/api/v1/inbox/", True),
+    ],
+)
+def test_an_unhandled_error_is_logged_with_the_request_id(
+    client, world, login, bearer, caplog, monkeypatch, target, path, api
+):
     login("reviewer")
     monkeypatch.setattr(target, _kaboom)
     headers = {"X-Request-ID": "trace-me", **(bearer(world.reviewer) if api else {})}
@@ -162,20 +167,40 @@ def test_json_mode_writes_one_object_per_line(fresh_handler, make_app, capsys):
     json_app = make_app(LOG_JSON=True, LOG_LEVEL="debug")
     assert logging.getLogger().level == logging.DEBUG
     capsys.readouterr()
-    json_app.test_client().get(f"/calendar/feed/{FEED}.ics?token=t0k",
-                               headers={"X-Request-ID": "json-1"})
+    json_app.test_client().get(
+        f"/calendar/feed/{FEED}.ics?token=t0k", headers={"X-Request-ID": "json-1"}
+    )
     with json_app.test_request_context(headers={"X-Request-ID": "json-2"}):
         try:
             _kaboom()
         except RuntimeError:
             logging.getLogger("core.anything").exception("it failed")
     entries = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
-    (line,) = [entry for entry in entries if entry["logger"] == "core.requests"
-               and entry["request_id"] == "json-1"]
-    assert set(line) == {"time", "level", "logger", "message", "request_id", "method", "path",
-                         "status", "duration_ms", "user_id", "remote_addr"}
+    (line,) = [
+        entry
+        for entry in entries
+        if entry["logger"] == "core.requests" and entry["request_id"] == "json-1"
+    ]
+    assert set(line) == {
+        "time",
+        "level",
+        "logger",
+        "message",
+        "request_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "user_id",
+        "remote_addr",
+    }
     assert (line["level"], line["method"], line["path"], line["status"], line["user_id"]) == (
-        "INFO", "GET", "/calendar/feed/***.ics?token=***", 404, "-")
+        "INFO",
+        "GET",
+        "/calendar/feed/***.ics?token=***",
+        404,
+        "-",
+    )
     (failure,) = [entry for entry in entries if entry["message"] == "it failed"]
     assert set(failure) == {"time", "level", "logger", "message", "request_id", "exc"}
     assert failure["level"] == "ERROR" and failure["request_id"] == "json-2"

@@ -34,8 +34,10 @@ def _new_database(directory, template: str | None = None):
     if not base:
         path = directory / f"{name}.sqlite3"
         if template:
-            with closing(sqlite3.connect(make_url(template).database)) as source, \
-                    closing(sqlite3.connect(path)) as copy:
+            with (
+                closing(sqlite3.connect(make_url(template).database)) as source,
+                closing(sqlite3.connect(path)) as copy,
+            ):
                 source.backup(copy)
         yield f"sqlite:///{path}"
         return
@@ -136,8 +138,10 @@ def _assert_sqlite_connections_as_before(app) -> None:
             return
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         count = conn.exec_driver_sql("SELECT count(*) FROM areas").scalar()
-        insert = ("INSERT INTO areas (name, kind, parent_id, path, created_at, updated_at) "
-                  "VALUES ('probe', 'village', ?, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+        insert = (
+            "INSERT INTO areas (name, kind, parent_id, path, created_at, updated_at) "
+            "VALUES ('probe', 'village', ?, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
         with pytest.raises(IntegrityError):
             conn.exec_driver_sql(insert, (-1,))
         conn.rollback()
@@ -149,8 +153,12 @@ def _assert_sqlite_connections_as_before(app) -> None:
 def _note_on_a_visit(app) -> None:
     """A row of the sample plugin's table that refers to a core row (a demo visit)."""
     with app.app_context(), db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO sample_notes (body, visit_id, created_at) "
-                          "SELECT 'kept', min(id), CURRENT_TIMESTAMP FROM visits"))
+        conn.execute(
+            text(
+                "INSERT INTO sample_notes (body, visit_id, created_at) "
+                "SELECT 'kept', min(id), CURRENT_TIMESTAMP FROM visits"
+            )
+        )
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database_uri, plugin_dists):
@@ -186,8 +194,6 @@ def test_every_branch_has_one_head(tmp_path, plugin_dists):
     core_heads = set(script.get_heads()) - _plugin_heads(script)
     assert len(core_heads) == 1
     assert plugin_head.dependencies == "3f8256bde4a4"
-
-
 
 
 @pytest.mark.parametrize("branch", ["core", "noticeboards", "kepu_sample"])
@@ -241,8 +247,10 @@ def test_sqlite_migrations_roll_back_when_a_row_refers_to_a_missing_one(
     app = _app_with_sample(empty_database_uri, plugin_dists)
     _invoke(app, "db", "upgrade")
     with closing(sqlite3.connect(make_url(empty_database_uri).database)) as raw:  # keys off
-        raw.execute("INSERT INTO sample_notes (body, visit_id, created_at) "
-                    "VALUES ('about no visit', 42, CURRENT_TIMESTAMP)")
+        raw.execute(
+            "INSERT INTO sample_notes (body, visit_id, created_at) "
+            "VALUES ('about no visit', 42, CURRENT_TIMESTAMP)"
+        )
         raw.commit()
     tables, heads = _tables(app), _heads(app)
 

@@ -31,8 +31,11 @@ def _statements():
 
 def _inbox(user) -> list[Notification]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    )
 
 
 def test_notify_renders_in_each_users_language_and_never_twice_per_key(world):
@@ -105,7 +108,8 @@ def test_the_email_address_is_saved_checked_and_cleared(world, client, login):
     client.post("/lang/en")
     response = client.post("/inbox/email", data={"email": "not an address"})
     assert response.status_code == 200 and "like name@example.org" in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert client.post("/inbox/email", data={"email": " wu@example.org "}).status_code == 302
     db.session.expire_all()
     assert world.member.email == "wu@example.org"
@@ -152,13 +156,16 @@ def smtp(app, world):
 
 
 def test_notifications_are_emailed_once_by_the_job(app, world, smtp):
-    notify([world.leader, world.member, world.admin], "Tomorrow: lecture", "Bring the slides.",
-           url="/events/1")
+    notify(
+        [world.leader, world.member, world.admin],
+        "Tomorrow: lecture",
+        "Bring the slides.",
+        url="/events/1",
+    )
     with mail.record_messages() as outbox:
         assert send_pending_emails() == 2  # the admin has no address
         assert send_pending_emails() == 0
-    assert sorted(m.recipients[0] for m in outbox) == ["leader@example.org",
-                                                       "member@example.org"]
+    assert sorted(m.recipients[0] for m in outbox) == ["leader@example.org", "member@example.org"]
     assert outbox[0].subject == "Tomorrow: lecture"
     assert outbox[0].body == "Bring the slides.\n\n/events/1"
     assert all(note.emailed_at for note in _inbox(world.leader))

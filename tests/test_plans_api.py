@@ -106,8 +106,11 @@ def test_an_admin_names_the_team(client, world, bearer):
     ],
 )
 def test_bad_plan_input_names_the_field(client, world, bearer, change, field):
-    refs = {"OTHER_MEMBER": [world.team_members(world.other_team)[0].id],
-            "OTHER_FARM": world.other_farm.id, "YESTERDAY": _day(-1).isoformat()}
+    refs = {
+        "OTHER_MEMBER": [world.team_members(world.other_team)[0].id],
+        "OTHER_FARM": world.other_farm.id,
+        "YESTERDAY": _day(-1).isoformat(),
+    }
     change = {k: refs.get(v, v) if isinstance(v, str) else v for k, v in change.items()}
     before = snapshot()
     response = client.post(URL, json=_body(world, **change), headers=bearer(world.leader))
@@ -118,8 +121,9 @@ def test_bad_plan_input_names_the_field(client, world, bearer, change, field):
 def test_several_refusals_of_the_service_are_named_together(client, world, bearer):
     headers = bearer(world.leader)
     stranger = world.team_members(world.other_team)[0].id
-    body = _body(world, planned_on=_day(-1).isoformat(), member_ids=[stranger],
-                 farm_id=world.other_farm.id)
+    body = _body(
+        world, planned_on=_day(-1).isoformat(), member_ids=[stranger], farm_id=world.other_farm.id
+    )
     errors = field_errors(client.post(URL, json=body, headers=headers))
     assert set(errors) == {"planned_on", "member_ids", "farm_id"}
 
@@ -128,8 +132,9 @@ def test_a_leader_changes_a_plan_and_its_revision_rises(client, world, bearer):
     plan_id = make_plan(world, days_ahead=3).id
     headers = bearer(world.leader)
     member = world.team_members(world.team)[4]
-    response = client.patch(f"{URL}{plan_id}", json={"start_time": "14:00",
-                                                     "member_ids": [member.id]}, headers=headers)
+    response = client.patch(
+        f"{URL}{plan_id}", json={"start_time": "14:00", "member_ids": [member.id]}, headers=headers
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["start_time"] == "14:00:00" and body["member_ids"] == [member.id]
@@ -158,27 +163,39 @@ def test_cancel_by_patch_or_delete_and_reinstate(client, world, bearer):
 
 def test_an_overdue_cancelled_plan_cannot_be_reinstated(client, world, bearer):
     plan = make_plan(world, days_ahead=-1, status=PlanStatus.CANCELLED)
-    response = client.patch(f"{URL}{plan.id}", json={"status": "planned"},
-                            headers=bearer(world.leader))
+    response = client.patch(
+        f"{URL}{plan.id}", json={"status": "planned"}, headers=bearer(world.leader)
+    )
     assert list(field_errors(response)) == ["planned_on"]
 
 
 def test_a_leader_cannot_move_a_plan_to_another_team(client, world, bearer):
     plan = make_plan(world)
     before = snapshot()
-    response = client.patch(f"{URL}{plan.id}", json={"team_id": world.other_team.id},
-                            headers=bearer(world.leader))
+    response = client.patch(
+        f"{URL}{plan.id}", json={"team_id": world.other_team.id}, headers=bearer(world.leader)
+    )
     assert response.status_code == 403
     assert snapshot() == before
 
 
 def test_logging_the_planned_visit(client, world, bearer):
     members = world.team_members(world.team)
-    plan = make_plan(world, days_ahead=0, members=[members[1]], kind=VisitKind.LECTURE,
-                     topic="梅子病虫害防治讲座")
+    plan = make_plan(
+        world,
+        days_ahead=0,
+        members=[members[1]],
+        kind=VisitKind.LECTURE,
+        topic="梅子病虫害防治讲座",
+    )
     headers = bearer(world.leader)
-    body = {"visited_on": _day(0).isoformat(), "people_reached": 42, "households_reached": 15,
-            "material": "梅子病虫害防治手册", "client_key": "plan-phone-0001"}
+    body = {
+        "visited_on": _day(0).isoformat(),
+        "people_reached": 42,
+        "households_reached": 15,
+        "material": "梅子病虫害防治手册",
+        "client_key": "plan-phone-0001",
+    }
     response = client.post(f"{URL}{plan.id}/visit", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     visit = response.get_json()
@@ -189,8 +206,9 @@ def test_logging_the_planned_visit(client, world, bearer):
     assert got["status"] == "done" and got["visit_id"] == visit["id"] and got["revision"] == 1
     retry = client.post(f"{URL}{plan.id}/visit", json=body, headers=headers)
     assert retry.status_code == 200 and retry.get_json()["id"] == visit["id"]
-    second = client.post(f"{URL}{plan.id}/visit", json={**body, "client_key": "other-0002"},
-                         headers=headers)
+    second = client.post(
+        f"{URL}{plan.id}/visit", json={**body, "client_key": "other-0002"}, headers=headers
+    )
     assert second.status_code == 409
     assert db.session.query(Visit).count() == 1
     assert client.patch(f"{URL}{plan.id}", json={"topic": "x"}, headers=headers).status_code == 409
@@ -202,8 +220,11 @@ def test_a_planned_visit_follows_the_visit_rules(client, world, bearer):
     headers = bearer(world.leader)
     before = snapshot()
     tomorrow = (_day(0) + timedelta(days=1)).isoformat()
-    response = client.post(f"{URL}{plan.id}/visit",
-                           json={"visited_on": tomorrow, "people_reached": -1}, headers=headers)
+    response = client.post(
+        f"{URL}{plan.id}/visit",
+        json={"visited_on": tomorrow, "people_reached": -1},
+        headers=headers,
+    )
     assert set(field_errors(response)) == {"visited_on", "people_reached"}
     response = client.post(f"{URL}{plan.id}/visit", json={"people_reached": 3}, headers=headers)
     assert list(field_errors(response)) == ["visited_on"]
@@ -213,8 +234,11 @@ def test_a_planned_visit_follows_the_visit_rules(client, world, bearer):
 def test_a_cancelled_plan_gives_no_visit(client, world, bearer):
     plan = make_plan(world, status=PlanStatus.CANCELLED)
     before = snapshot()
-    response = client.post(f"{URL}{plan.id}/visit", json={"visited_on": _day(0).isoformat()},
-                           headers=bearer(world.leader))
+    response = client.post(
+        f"{URL}{plan.id}/visit",
+        json={"visited_on": _day(0).isoformat()},
+        headers=bearer(world.leader),
+    )
     assert response.status_code == 409 and snapshot() == before
 
 
@@ -255,5 +279,6 @@ def test_the_openapi_document_lists_the_plans(client):
     params = {p["name"] for p in spec["paths"]["/api/v1/plans/"]["get"]["parameters"]}
     assert {"area", "team", "from", "to", "status", "farm"} <= params
     assert set(spec["components"]["schemas"]["VisitPlanInput"]["required"]) == {
-        "farm_id", "planned_on"
+        "farm_id",
+        "planned_on",
     }

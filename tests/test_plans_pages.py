@@ -99,8 +99,9 @@ def test_leader_plans_a_visit(client, login, world):
 
 def test_a_plan_for_today_without_time_or_kind_is_fine(client, login, world):
     login("leader")
-    data = _form(world, planned_on=rules.today().isoformat(), start_time="", kind="",
-                 member_ids=[], topic="")
+    data = _form(
+        world, planned_on=rules.today().isoformat(), start_time="", kind="", member_ids=[], topic=""
+    )
     assert client.post("/plans/new", data=data).status_code == 302
     plan = db.session.execute(select(VisitPlan)).scalar_one()
     assert plan.start_time is None and plan.kind is None and plan.members == []
@@ -109,8 +110,11 @@ def test_a_plan_for_today_without_time_or_kind_is_fine(client, login, world):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"planned_on": "YESTERDAY"}, "planned_on",
-         "A visit cannot be planned for a day in the past."),
+        (
+            {"planned_on": "YESTERDAY"},
+            "planned_on",
+            "A visit cannot be planned for a day in the past.",
+        ),
         ({"planned_on": ""}, "planned_on", "Enter the day of the visit."),
         ({"planned_on": "soon"}, "planned_on", "Not a valid date value"),
         ({"start_time": "25:99"}, "start_time", "Not a valid time value"),
@@ -125,8 +129,11 @@ def test_a_plan_for_today_without_time_or_kind_is_fine(client, login, world):
 def test_bad_plans_re_render_with_the_message_and_change_nothing(
     client, login, world, overrides, field, message
 ):
-    refs = {"OTHER_FARM": world.other_farm.id, "YESTERDAY": _day(-1).isoformat(),
-            "OTHER_MEMBER": [world.team_members(world.other_team)[0].id]}
+    refs = {
+        "OTHER_FARM": world.other_farm.id,
+        "YESTERDAY": _day(-1).isoformat(),
+        "OTHER_MEMBER": [world.team_members(world.other_team)[0].id],
+    }
     overrides = {k: refs.get(v, v) if isinstance(v, str) else v for k, v in overrides.items()}
     login("leader")
     client.post("/lang/en", data={"next": "/"})
@@ -232,8 +239,9 @@ def test_leader_edits_a_plan_and_its_revision_rises(client, login, world):
     login("leader")
     page = client.get(f"/plans/{plan.id}/edit")
     assert page.status_code == 200 and "梅子冬季修剪" in page.get_data(as_text=True)
-    response = client.post(f"/plans/{plan.id}/edit",
-                           data=_form(world, planned_on=_day(6).isoformat(), topic="改期"))
+    response = client.post(
+        f"/plans/{plan.id}/edit", data=_form(world, planned_on=_day(6).isoformat(), topic="改期")
+    )
     assert response.status_code == 302
     db.session.refresh(plan)
     assert plan.planned_on == _day(6) and plan.topic == "改期" and plan.revision == 1
@@ -290,8 +298,13 @@ def test_others_may_not_change_cancel_or_log(client, login, world, username):
 
 def test_the_visit_form_of_a_plan_is_prefilled(client, login, world):
     members = world.team_members(world.team)
-    plan = make_plan(world, days_ahead=2, members=[members[2]], kind=VisitKind.LECTURE,
-                     topic="梅子病虫害防治讲座")
+    plan = make_plan(
+        world,
+        days_ahead=2,
+        members=[members[2]],
+        kind=VisitKind.LECTURE,
+        topic="梅子病虫害防治讲座",
+    )
     login("leader")
     page = client.get(f"/plans/{plan.id}/log")
     html = page.get_data(as_text=True)
@@ -299,8 +312,9 @@ def test_the_visit_form_of_a_plan_is_prefilled(client, login, world):
     assert f'<option selected value="{world.farm.id}">' in html
     assert 'checked id="kind-4" name="kind" required type="radio" value="lecture"' in html
     assert f'name="member_ids" type="checkbox" value="{members[2].id}"' in html
-    checked = [line for line in html.splitlines()
-               if 'name="member_ids"' in line and "checked" in line]
+    checked = [
+        line for line in html.splitlines() if 'name="member_ids"' in line and "checked" in line
+    ]
     assert len(checked) == 1 and f'value="{members[2].id}"' in checked[0]
     assert "梅子病虫害防治讲座" in html
     assert f'value="{rules.today().isoformat()}"' in html  # a visit is never dated ahead
@@ -447,10 +461,18 @@ def test_of_two_completions_racing_only_the_first_logs_a_visit(app, world):
     plan = make_plan(world, days_ahead=0)
     assert plan.status == PlanStatus.PLANNED  # loaded, as a request would have it
     with db.engine.begin() as conn:  # the other request commits first
-        conn.execute(VisitPlan.__table__.update().where(VisitPlan.__table__.c.id == plan.id)
-                     .values(status=PlanStatus.DONE.value))
-    data = VisitInput(team_id=None, farm_id=world.farm.id, visited_on=rules.today(),
-                      kind=VisitKind.LECTURE, people_reached=10)
+        conn.execute(
+            VisitPlan.__table__.update()
+            .where(VisitPlan.__table__.c.id == plan.id)
+            .values(status=PlanStatus.DONE.value)
+        )
+    data = VisitInput(
+        team_id=None,
+        farm_id=world.farm.id,
+        visited_on=rules.today(),
+        kind=VisitKind.LECTURE,
+        people_reached=10,
+    )
     with pytest.raises(Conflict):
         log_planned_visit(world.leader, plan, data)
     assert _visits() == 0

@@ -21,9 +21,15 @@ UNREACHABLE = {
 @pytest.fixture(params=sorted(UNREACHABLE))
 def down(request, app):
     """An app whose database cannot be reached, and a client signed in as user 1."""
-    broken = create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE[request.param],
-                         "SECRET_KEY": "x", "TESTING": True, "PLUGINS_AUTOLOAD": False,
-                         "PLUGINS_ENABLED_BY_DEFAULT": ["noticeboards"]})
+    broken = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": UNREACHABLE[request.param],
+            "SECRET_KEY": "x",
+            "TESTING": True,
+            "PLUGINS_AUTOLOAD": False,
+            "PLUGINS_ENABLED_BY_DEFAULT": ["noticeboards"],
+        }
+    )
     client = broken.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = "1"
@@ -33,10 +39,20 @@ def down(request, app):
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("path", [
-    "/", "/teams", "/visits/new", "/review", "/plugins/noticeboards/", "/calendar/events.ics",
-    "/api/v1/teams/", "/api/v1/visits/", "/api/v1/plugins/noticeboards/boards/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/teams",
+        "/visits/new",
+        "/review",
+        "/plugins/noticeboards/",
+        "/calendar/events.ics",
+        "/api/v1/teams/",
+        "/api/v1/visits/",
+        "/api/v1/plugins/noticeboards/boards/",
+    ],
+)
 def test_every_page_and_api_answers_503_while_the_database_is_out_of_reach(down, path):
     headers = {"Authorization": "Bearer some-token"} if path.startswith("/api/") else {}
     response = down.get(path, headers=headers)
@@ -52,8 +68,9 @@ def test_every_page_and_api_answers_503_while_the_database_is_out_of_reach(down,
 
 
 def test_a_write_while_the_database_is_out_of_reach_answers_503(down):
-    response = down.post("/api/v1/visits/", json={"farm_id": 1},
-                         headers={"Authorization": "Bearer some-token"})
+    response = down.post(
+        "/api/v1/visits/", json={"farm_id": 1}, headers={"Authorization": "Bearer some-token"}
+    )
     assert response.status_code == 503 and "Retry-After" in response.headers
 
 
@@ -74,8 +91,14 @@ def test_healthz_answers_without_the_database_and_readyz_says_unavailable(down):
 @pytest.fixture
 def migrated_app(tmp_path):
     """An app on a database of its own (SQLite), not yet migrated."""
-    made = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/ready.sqlite3",
-                       "SECRET_KEY": "x", "TESTING": True, "PLUGINS_AUTOLOAD": False})
+    made = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/ready.sqlite3",
+            "SECRET_KEY": "x",
+            "TESTING": True,
+            "PLUGINS_AUTOLOAD": False,
+        }
+    )
     yield made
     with made.app_context():
         db.engine.dispose()
@@ -97,8 +120,10 @@ def test_readyz_waits_for_the_migrations_to_reach_the_code_heads(migrated_app):
     assert len(body["migrations"]["code"]) >= 2  # the core and the first-party plugins
 
 
-@pytest.mark.parametrize("path", ["/", "/teams", "/review/export.xlsx?period=2026",
-                                  "/api/v1/teams/", "/login", "/profile"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/teams", "/review/export.xlsx?period=2026", "/api/v1/teams/", "/login", "/profile"],
+)
 def test_private_answers_are_never_stored(client, world, login, path, bearer):
     login("admin")
     headers = bearer(world.admin) if path.startswith("/api/") else {}
@@ -143,8 +168,11 @@ def test_a_plugins_static_files_are_fingerprinted_too(make_app, world, log_in):
 
 
 def test_proxy_headers_are_ignored_unless_a_proxy_is_trusted(make_app):
-    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
-                 "X-Forwarded-Host": "kepu.example.org"}
+    forwarded = {
+        "X-Forwarded-For": "203.0.113.9",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "kepu.example.org",
+    }
     for trusted, scheme_host in ((0, "http://localhost"), (1, "https://kepu.example.org")):
         served = make_app(PROXY_FIX=trusted)
 
@@ -152,10 +180,15 @@ def test_proxy_headers_are_ignored_unless_a_proxy_is_trusted(make_app):
         def probe():
             from flask import request, url_for
 
-            return {"addr": request.remote_addr,
-                    "feed": url_for("calendar.events_feed", _external=True)}
+            return {
+                "addr": request.remote_addr,
+                "feed": url_for("calendar.events_feed", _external=True),
+            }
 
-        body = served.test_client().get("/_probe", headers=forwarded,
-                                        environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
+        body = (
+            served.test_client()
+            .get("/_probe", headers=forwarded, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+            .get_json()
+        )
         assert body["feed"].startswith(scheme_host)
         assert body["addr"] == ("203.0.113.9" if trusted else "127.0.0.1")

@@ -69,17 +69,20 @@ def database():
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     uri = base.set(database=name).render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x",
-                      "PLUGINS_AUTOLOAD": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "PLUGINS_AUTOLOAD": False})
     with app.app_context():
         upgrade(revision="heads")
         world = World()
         token = world.token(world.leader)
         members = world.team_members(world.team)
-        body = {"farm_id": world.farm.id, "kind": "technical_training",
-                "visited_on": (date.today() - timedelta(days=1)).isoformat(),
-                "people_reached": 20, "households_reached": 5,
-                "member_ids": [members[0].id]}
+        body = {
+            "farm_id": world.farm.id,
+            "kind": "technical_training",
+            "visited_on": (date.today() - timedelta(days=1)).isoformat(),
+            "people_reached": 20,
+            "households_reached": 5,
+            "member_ids": [members[0].id],
+        }
         db.session.remove()
         db.engine.dispose()
     try:
@@ -111,11 +114,27 @@ def served(database, tmp_path):
     }
     log = (tmp_path / "serve.log").open("w")
     processes = [
-        subprocess.Popen([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind",
-                          f"127.0.0.1:{port}", "core:create_app()"],
-                         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([str(BIN / "kepu"), "scheduler"], cwd=ROOT, env=env, stdout=log,
-                         stderr=subprocess.STDOUT),
+        subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "core:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(BIN / "kepu"), "scheduler"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
     ]
     base = f"http://127.0.0.1:{port}"
     try:
@@ -149,8 +168,11 @@ def _wait_ready(base: str, processes, log_path: Path) -> None:
 
 def _post(base: str, token: str, body: dict) -> tuple[int, dict]:
     request = urllib.request.Request(
-        f"{base}/api/v1/visits/", data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        f"{base}/api/v1/visits/",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -177,8 +199,9 @@ def test_a_burst_of_visits_is_stored_exactly_once_with_no_5xx(served, database):
         if n % (VISITS // RETRIED) == 0:
             sends.append(key)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(
-            lambda key: (key, *_post(base, token, {**body, "client_key": key})), sends))
+        answers = list(
+            pool.map(lambda key: (key, *_post(base, token, {**body, "client_key": key})), sends)
+        )
 
     statuses = Counter(status for _, status, _ in answers)
     assert set(statuses) <= {200, 201}, [a for a in answers if a[1] not in (200, 201)][:5]
@@ -189,8 +212,9 @@ def test_a_burst_of_visits_is_stored_exactly_once_with_no_5xx(served, database):
 
     engine = create_engine(make_url(database[0]).set(drivername="postgresql+psycopg"))
     with engine.connect() as conn:
-        stored = conn.execute(select(Visit.client_key, func.count()).group_by(Visit.client_key)
-                              ).all()
+        stored = conn.execute(
+            select(Visit.client_key, func.count()).group_by(Visit.client_key)
+        ).all()
     engine.dispose()
     assert dict(stored) == dict.fromkeys(keys, 1)
 
@@ -198,6 +222,7 @@ def test_a_burst_of_visits_is_stored_exactly_once_with_no_5xx(served, database):
 def test_the_workers_count_one_rate_limit_together(served):
     base, _, _ = served
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = Counter(pool.map(lambda _: _get(base, "/calendar/events.ics"),
-                                    range(FEED_LIMIT + 6)))
+        statuses = Counter(
+            pool.map(lambda _: _get(base, "/calendar/events.ics"), range(FEED_LIMIT + 6))
+        )
     assert statuses == {200: FEED_LIMIT, 429: 6}

@@ -34,8 +34,12 @@ def travel(days: int) -> None:
 
 
 def _item(world, user=None, **kw):
-    data = {"team_id": world.team.id, "requirement": "补齐队员至10人",
-            "deadline": TODAY + timedelta(days=10), "title": "队员不足"} | kw
+    data = {
+        "team_id": world.team.id,
+        "requirement": "补齐队员至10人",
+        "deadline": TODAY + timedelta(days=10),
+        "title": "队员不足",
+    } | kw
     return create_rectification(user or world.reviewer, RectificationInput(**data))
 
 
@@ -56,8 +60,10 @@ def test_create_validates(world):
 
 
 def test_from_an_inspection_takes_its_unit(world):
-    inspection = record_inspection(world.reviewer, InspectionInput(
-        None, world.village.id, "unannounced", TODAY, "科普栏未更新"))
+    inspection = record_inspection(
+        world.reviewer,
+        InspectionInput(None, world.village.id, "unannounced", TODAY, "科普栏未更新"),
+    )
     item = _item(world, team_id=None, inspection_id=inspection.id)
     assert item.team_id is None and item.village_id == world.village.id
     assert item.inspection_id == inspection.id
@@ -96,9 +102,16 @@ def test_overdue_list_follows_scope(world):
 
 def test_reviewer_follows_an_item_to_done(world, client, login):
     login("reviewer")
-    response = client.post("/rectifications/new", data={
-        "team_id": str(world.team.id), "village_id": "", "title": "台账",
-        "requirement": "补齐走访台账", "deadline": (TODAY + timedelta(days=5)).isoformat()})
+    response = client.post(
+        "/rectifications/new",
+        data={
+            "team_id": str(world.team.id),
+            "village_id": "",
+            "title": "台账",
+            "requirement": "补齐走访台账",
+            "deadline": (TODAY + timedelta(days=5)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     item = db.session.scalar(db.select(Rectification))
     html = client.get(f"/rectifications/{item.id}").get_data(as_text=True)
@@ -106,8 +119,10 @@ def test_reviewer_follows_an_item_to_done(world, client, login):
     response = client.post(f"/rectifications/{item.id}/done", data={"done_note": ""})
     assert response.status_code == 200
     assert db.session.get(Rectification, item.id).status == RectificationStatus.OPEN
-    response = client.post(f"/rectifications/{item.id}/done", data={
-        "done_note": "台账已补齐", "done_on": TODAY.isoformat()})
+    response = client.post(
+        f"/rectifications/{item.id}/done",
+        data={"done_note": "台账已补齐", "done_on": TODAY.isoformat()},
+    )
     assert response.status_code == 302
     item = db.session.get(Rectification, item.id)
     assert item.status == RectificationStatus.DONE and item.done_note == "台账已补齐"
@@ -131,8 +146,7 @@ def test_list_filters_overdue(world, client, login):
 
 def test_home_lists_overdue_items_in_the_area(world, client, login):
     _item(world, title="逾期的整改", deadline=TODAY)
-    _item(world, user=world.admin, team_id=world.other_team.id, title="别镇的整改",
-          deadline=TODAY)
+    _item(world, user=world.admin, team_id=world.other_team.id, title="别镇的整改", deadline=TODAY)
     travel(2)
     login("reviewer")
     html = client.get("/").get_data(as_text=True)
@@ -151,8 +165,9 @@ def test_leader_reads_but_cannot_follow_up(world, client, login):
     login("leader")
     assert client.get(f"/rectifications/{item.id}").status_code == 200
     assert "done_note" not in client.get(f"/rectifications/{item.id}").get_data(as_text=True)
-    assert client.post(f"/rectifications/{item.id}/done",
-                       data={"done_note": "x"}).status_code == 403
+    assert (
+        client.post(f"/rectifications/{item.id}/done", data={"done_note": "x"}).status_code == 403
+    )
     assert client.get("/rectifications/new").status_code == 403
 
 
@@ -160,11 +175,17 @@ def test_reviewer_of_another_township_gets_403(world, client, login):
     theirs = _item(world, user=world.admin, team_id=world.other_team.id)
     login("reviewer")
     assert client.get(f"/rectifications/{theirs.id}").status_code == 403
-    assert client.post(f"/rectifications/{theirs.id}/done",
-                       data={"done_note": "x"}).status_code == 403
-    response = client.post("/rectifications/new", data={
-        "team_id": str(world.other_team.id), "requirement": "x",
-        "deadline": (TODAY + timedelta(days=5)).isoformat()})
+    assert (
+        client.post(f"/rectifications/{theirs.id}/done", data={"done_note": "x"}).status_code == 403
+    )
+    response = client.post(
+        "/rectifications/new",
+        data={
+            "team_id": str(world.other_team.id),
+            "requirement": "x",
+            "deadline": (TODAY + timedelta(days=5)).isoformat(),
+        },
+    )
     assert response.status_code == 403
 
 
@@ -173,9 +194,11 @@ def test_reviewer_of_another_township_gets_403(world, client, login):
 
 def test_api_create_filter_and_done(world, client, bearer):
     headers = bearer(world.reviewer)
-    response = client.post("/api/v1/rectifications/", json={
-        "team_id": world.team.id, "requirement": "补齐队员", "deadline": "2026-11-25"},
-        headers=headers)
+    response = client.post(
+        "/api/v1/rectifications/",
+        json={"team_id": world.team.id, "requirement": "补齐队员", "deadline": "2026-11-25"},
+        headers=headers,
+    )
     assert response.status_code == 201, response.get_json()
     item = response.get_json()
     assert item["status"] == "open" and item["overdue"] is False
@@ -188,27 +211,35 @@ def test_api_create_filter_and_done(world, client, bearer):
     response = client.patch(url, json={"status": "done", "done_note": "已补齐"}, headers=headers)
     assert response.status_code == 200
     assert response.get_json()["status"] == "done" and response.get_json()["overdue"] is False
-    assert client.get("/api/v1/rectifications/?status=overdue",
-                      headers=headers).get_json() == []
+    assert client.get("/api/v1/rectifications/?status=overdue", headers=headers).get_json() == []
 
 
 def test_api_validation_and_scope(world, client, bearer):
     reviewer = bearer(world.reviewer)
-    response = client.post("/api/v1/rectifications/", json={
-        "team_id": world.team.id, "requirement": "x", "deadline": "2026-01-01"},
-        headers=reviewer)
+    response = client.post(
+        "/api/v1/rectifications/",
+        json={"team_id": world.team.id, "requirement": "x", "deadline": "2026-01-01"},
+        headers=reviewer,
+    )
     assert response.status_code == 422 and "deadline" in response.get_json()["errors"]["json"]
-    response = client.post("/api/v1/rectifications/", json={
-        "team_id": world.other_team.id, "requirement": "x", "deadline": "2026-12-01"},
-        headers=reviewer)
+    response = client.post(
+        "/api/v1/rectifications/",
+        json={"team_id": world.other_team.id, "requirement": "x", "deadline": "2026-12-01"},
+        headers=reviewer,
+    )
     assert response.status_code == 403
     own = _item(world)
     leader = bearer(world.leader)
     assert client.get(f"/api/v1/rectifications/{own.id}", headers=leader).status_code == 200
-    assert client.patch(f"/api/v1/rectifications/{own.id}", json={"status": "done",
-                        "done_note": "x"}, headers=leader).status_code == 403
-    assert client.get("/api/v1/rectifications/?status=late",
-                      headers=reviewer).status_code == 422
+    assert (
+        client.patch(
+            f"/api/v1/rectifications/{own.id}",
+            json={"status": "done", "done_note": "x"},
+            headers=leader,
+        ).status_code
+        == 403
+    )
+    assert client.get("/api/v1/rectifications/?status=late", headers=reviewer).status_code == 422
 
 
 def test_weekly_digest_lists_overdue_items(world):

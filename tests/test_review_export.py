@@ -31,8 +31,9 @@ def _csv(client, table: str, **args) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize("key", ["teams", "areas", "events", "chart-months", "chart-people",
-                                 "chart-coverage"])
+@pytest.mark.parametrize(
+    "key", ["teams", "areas", "events", "chart-months", "chart-people", "chart-coverage"]
+)
 def test_csv_has_the_numbers_of_the_page(as_reviewer, key):
     page = as_reviewer.get("/review", query_string=YEAR).get_data(as_text=True)
     assert _csv(as_reviewer, key) == page_table(page, key)
@@ -43,10 +44,13 @@ def test_csv_file_name_and_unknown_table(as_reviewer):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('attachment; filename="review-')
     assert "filename*=UTF-8''review-%E6%B0%B8%E9%98%B3%E9%95%87-2025-teams.csv" in disposition
-    assert as_reviewer.get("/review/export.csv",
-                           query_string={"table": "nope", **YEAR}).status_code == 404
-    assert as_reviewer.get("/review/export.csv",
-                           query_string={"period": "2025-Q9"}).status_code == 422
+    assert (
+        as_reviewer.get("/review/export.csv", query_string={"table": "nope", **YEAR}).status_code
+        == 404
+    )
+    assert (
+        as_reviewer.get("/review/export.csv", query_string={"period": "2025-Q9"}).status_code == 422
+    )
 
 
 def test_xlsx_has_every_table_with_the_page_numbers(as_reviewer):
@@ -58,8 +62,10 @@ def test_xlsx_has_every_table_with_the_page_numbers(as_reviewer):
     sheet = book["Teams"]
     assert sheet["A1"].value == "Teams" and sheet["B2"].value == "测试县 永阳镇"
     assert sheet["B3"].value == "2025"
-    rows = [["" if v is None else str(v) for v in row]
-            for row in sheet.iter_rows(min_row=6, values_only=True)]
+    rows = [
+        ["" if v is None else str(v) for v in row]
+        for row in sheet.iter_rows(min_row=6, values_only=True)
+    ]
     assert rows == page_table(page, "teams")
     assert isinstance(sheet["C7"].value, int)  # numbers stay numbers
 
@@ -70,8 +76,9 @@ def test_plugin_tables_are_exported_too(sample_app, sample, world, log_in):
     client = log_in(sample_app.test_client(), "reviewer")
     client.post("/lang/en")
     assert _csv(client, "kepu_sample-notes-figures") == [["Figure", "Value"], ["Notes", "0"]]
-    book = load_workbook(io.BytesIO(client.get("/review/export.xlsx", query_string=YEAR)
-                                    .get_data()))
+    book = load_workbook(
+        io.BytesIO(client.get("/review/export.xlsx", query_string=YEAR).get_data())
+    )
     assert "Sample notes of 永阳镇" in book.sheetnames
 
 

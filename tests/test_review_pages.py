@@ -37,20 +37,67 @@ def test_reviewer_sees_every_number_of_the_township(as_reviewer, rw):
     teams = page_table(page, "teams")
     assert teams[0][:4] == ["Team", "Village", "Members", "Reaches the minimum size"]
     assert teams[1:] == [
-        ["戴家村服务队", "戴家村", "10", "yes", "0", "0", "1", "2", "0",
-         "1", "1", "1", "0", "1", "4", "59", "21", "2", "2025-11-01"],
-        ["石湫村服务队", "石湫村", "3", "no", "1", "1", "3", "1", "3",
-         "0", "0", "0", "1", "0", "1", "7", "3", "1", "2025-05-05"],
+        [
+            "戴家村服务队",
+            "戴家村",
+            "10",
+            "yes",
+            "0",
+            "0",
+            "1",
+            "2",
+            "0",
+            "1",
+            "1",
+            "1",
+            "0",
+            "1",
+            "4",
+            "59",
+            "21",
+            "2",
+            "2025-11-01",
+        ],
+        [
+            "石湫村服务队",
+            "石湫村",
+            "3",
+            "no",
+            "1",
+            "1",
+            "3",
+            "1",
+            "3",
+            "0",
+            "0",
+            "0",
+            "1",
+            "0",
+            "1",
+            "7",
+            "3",
+            "1",
+            "2025-05-05",
+        ],
     ]
     areas = page_table(page, "areas")
     assert [row[0] for row in areas[1:]] == ["戴家村", "石湫村", "Total: 永阳镇"]
     assert areas[3][1:12] == ["2", "1", "13", "1", "1", "4", "3", "75.0%", "4", "3", "3"]
     assert areas[3][17:] == ["5", "66", "24", "2", "2025-11-01"]
     events = page_table(page, "events")
-    assert events[0] == ["Campaign", "Village", "Market town", "School", "Government office",
-                         "Enterprise", "Events held"]
-    assert sorted(events[1:-1]) == [["2026年全国科普日", "1", "0", "0", "0", "0", "1"],
-                                    ["No campaign", "0", "0", "1", "0", "0", "1"]]
+    assert events[0] == [
+        "Campaign",
+        "Village",
+        "Market town",
+        "School",
+        "Government office",
+        "Enterprise",
+        "Events held",
+    ]
+    assert sorted(events[1:-1]) == [
+        ["2026年全国科普日", "1", "0", "0", "0", "0", "1"],
+        ["No campaign", "0", "0", "1", "0", "0", "1"],
+    ]
     assert events[-1] == ["Total", "1", "0", "1", "0", "0", "2"]
     assert 'class="flagged"' in page  # team B's rule breaches are highlighted
 
@@ -88,13 +135,16 @@ def test_nav_item_for_reviewers_and_admins_only(rw, client, login):
     assert 'href="/review"' not in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"period": "2025-13"}, "Enter a year (2026), a quarter (2026-Q2) or a month (2026-05)."),
-    ({"from": "2025-05-01", "to": "2025-04-01"}, "The end date must not be before the start"),
-    ({"from": "2020-01-01", "to": "2025-12-31"}, "Choose a period of at most 1098 days."),
-    ({"from": "not-a-day"}, "Enter a date as YYYY-MM-DD."),
-    ({"period": "2025", "from": "2025-01-01"}, "Give either a period or dates, not both."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"period": "2025-13"}, "Enter a year (2026), a quarter (2026-Q2) or a month (2026-05)."),
+        ({"from": "2025-05-01", "to": "2025-04-01"}, "The end date must not be before the start"),
+        ({"from": "2020-01-01", "to": "2025-12-31"}, "Choose a period of at most 1098 days."),
+        ({"from": "not-a-day"}, "Enter a date as YYYY-MM-DD."),
+        ({"period": "2025", "from": "2025-01-01"}, "Give either a period or dates, not both."),
+    ],
+)
 def test_bad_periods_are_explained(as_reviewer, args, message):
     page = _page(as_reviewer, **args)
     assert message in page and 'aria-invalid="true"' in page
@@ -110,12 +160,12 @@ def test_team_links_lead_to_the_records(as_reviewer, rw):
     assert f"/visits?team={a}&kind=lecture&date_from=2025-01-01&date_to=2025-12-31" in links
     assert f"/farms?team={b}&stale=y&on=2025-12-31" in links
     assert f"/teams/{a}" in links
-    events = (f"/events?team={a}&past=y&status=scheduled&date_from=2025-01-01"
-              f"&date_to=2025-12-31")
+    events = f"/events?team={a}&past=y&status=scheduled&date_from=2025-01-01&date_to=2025-12-31"
     assert events in links
     assert "4 visits" in as_reviewer.get(visits).get_data(as_text=True)
-    lectures = as_reviewer.get(f"/visits?team={a}&kind=lecture&date_from=2025-01-01"
-                               "&date_to=2025-12-31").get_data(as_text=True)
+    lectures = as_reviewer.get(
+        f"/visits?team={a}&kind=lecture&date_from=2025-01-01&date_to=2025-12-31"
+    ).get_data(as_text=True)
     assert "1 visit" in lectures
     stale = as_reviewer.get(f"/farms?team={b}&stale=y&on=2025-12-31").get_data(as_text=True)
     assert "3 farms" in stale and "石湫茶园" in stale
@@ -140,8 +190,7 @@ def test_area_links_lead_to_the_records(as_reviewer, rw):
     assert "3 farms" in stale.get_data(as_text=True)
     assert "4 farms" in as_reviewer.get(f"/farms?area={town}").get_data(as_text=True)
     events = table_links(page, "events")
-    total = (f"/events?past=y&status=scheduled&date_from=2025-01-01&date_to=2025-12-31"
-             f"&area={town}")
+    total = f"/events?past=y&status=scheduled&date_from=2025-01-01&date_to=2025-12-31&area={town}"
     assert total in events
     assert "2 events" in as_reviewer.get(total).get_data(as_text=True)
 
@@ -237,8 +286,10 @@ def test_sections_with_their_own_template(as_reviewer, monkeypatch):
     from core.contracts import HookResult, ReviewSection
     from core.review import report
 
-    sections = [ReviewSection("own", "Own layout", template="review/_parts.html"),
-                ReviewSection("broken", "Broken layout", template="no/such.html")]
+    sections = [
+        ReviewSection("own", "Own layout", template="review/_parts.html"),
+        ReviewSection("broken", "Broken layout", template="no/such.html"),
+    ]
     monkeypatch.setattr(report, "call_each", lambda *a, **k: [HookResult("extra", sections)])
     page = _page(as_reviewer, **YEAR)
     assert 'id="section-extra-own"' in page and "Own layout" in page
@@ -246,10 +297,16 @@ def test_sections_with_their_own_template(as_reviewer, monkeypatch):
     assert '<h2 id="section-extra-broken-title">Module extra</h2>' in page
 
 
-@pytest.mark.parametrize("url", [
-    "/review?area=99999999999999999999999", "/farms?team=99999999999999999999999",
-    "/visits?area=99999999999999999999999", "/events?area=-1&date_from=x",
-    "/teams?area=99999999999999999999999", "/farms?assigned_area=1e9&on=someday",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/review?area=99999999999999999999999",
+        "/farms?team=99999999999999999999999",
+        "/visits?area=99999999999999999999999",
+        "/events?area=-1&date_from=x",
+        "/teams?area=99999999999999999999999",
+        "/farms?assigned_area=1e9&on=someday",
+    ],
+)
 def test_bad_filter_values_never_fail(as_reviewer, url):
     assert as_reviewer.get(url).status_code in (200, 404)

@@ -13,21 +13,31 @@ from core.models import Assignment, Member, Visit, VisitKind
 def _visit(world, farm, days_ago):
     """A visit of the world's team to ``farm`` ``days_ago`` days before today (local date)."""
     db.session.add(
-        Visit(team=world.team, farm=farm, kind=VisitKind.TECHNICAL_TRAINING,
-              visited_on=rules.today() - timedelta(days=days_ago))
+        Visit(
+            team=world.team,
+            farm=farm,
+            kind=VisitKind.TECHNICAL_TRAINING,
+            visited_on=rules.today() - timedelta(days=days_ago),
+        )
     )
     db.session.commit()
 
 
 def test_thresholds_come_from_configuration(app, monkeypatch):
     assert rules.thresholds() == {
-        "min_team_size": 10, "farms_min": 1, "farms_max": 2, "stale_farm_days": 90,
+        "min_team_size": 10,
+        "farms_min": 1,
+        "farms_max": 2,
+        "stale_farm_days": 90,
     }
     monkeypatch.setitem(app.config, "MIN_TEAM_SIZE", 12)
     monkeypatch.setitem(app.config, "FARMS_PER_MEMBER_MAX", 3)
     monkeypatch.setitem(app.config, "STALE_FARM_DAYS", 30)
     assert rules.thresholds() == {
-        "min_team_size": 12, "farms_min": 1, "farms_max": 3, "stale_farm_days": 30,
+        "min_team_size": 12,
+        "farms_min": 1,
+        "farms_max": 3,
+        "stale_farm_days": 30,
     }
 
 
@@ -62,8 +72,10 @@ def test_members_with_none_or_three_farms_are_flagged(world):
     extra = [world.make_farm(world.village, f"农场{i}") for i in range(3)]
     zero, one, two, three = members[0], members[1], members[2], members[3]
     db.session.execute(delete(Assignment).where(Assignment.member_id == zero.id))
-    db.session.add_all([Assignment(member=two, farm=extra[0])]
-                       + [Assignment(member=three, farm=f) for f in extra[:2]])
+    db.session.add_all(
+        [Assignment(member=two, farm=extra[0])]
+        + [Assignment(member=three, farm=f) for f in extra[:2]]
+    )
     db.session.commit()
     counts = rules.farm_counts([zero.id, one.id, two.id, three.id])
     assert counts == {zero.id: 0, one.id: 1, two.id: 2, three.id: 3}

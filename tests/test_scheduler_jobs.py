@@ -47,15 +47,27 @@ def _runs(job_id: str | None = None) -> list[JobRun]:
 
 def _job(func, job_id: str = "probe", **spec) -> Job:
     """A core job around ``func`` (not declared through the hook)."""
-    return Job(f"{CORE}.{job_id}", CORE,
-               JobSpec(job_id, func, spec.pop("trigger", "interval"),
-                       spec.pop("trigger_args", {"hours": 1}), **spec))
+    return Job(
+        f"{CORE}.{job_id}",
+        CORE,
+        JobSpec(
+            job_id,
+            func,
+            spec.pop("trigger", "interval"),
+            spec.pop("trigger_args", {"hours": 1}),
+            **spec,
+        ),
+    )
 
 
 def test_core_jobs_are_declared_with_their_triggers(app):
     jobs = collect_jobs(app)
-    assert {"core.event_reminders", "core.stale_farms", "core.weekly_digest",
-            "core.send_emails"} <= set(jobs)
+    assert {
+        "core.event_reminders",
+        "core.stale_farms",
+        "core.weekly_digest",
+        "core.send_emails",
+    } <= set(jobs)
     digest = jobs["core.weekly_digest"].spec
     assert digest.trigger == "cron" and digest.trigger_args["day_of_week"] == "mon"
     assert jobs["core.send_emails"].spec.trigger == "interval"
@@ -151,8 +163,7 @@ def test_a_scheduled_run_takes_its_fire_time_and_skips_a_missed_one(app, monkeyp
     missed, ran = _runs("core.probe")
     assert (missed.scheduled_for, missed.outcome) == (now - timedelta(hours=2), JobOutcome.SKIPPED)
     assert re.fullmatch(r"missed: 720[01] s late, the grace time is 60 s", missed.error)
-    assert (ran.scheduled_for, ran.outcome, ran.source) == (now, JobOutcome.OK,
-                                                            RunSource.SCHEDULE)
+    assert (ran.scheduled_for, ran.outcome, ran.source) == (now, JobOutcome.OK, RunSource.SCHEDULE)
     _in_pool(PoolContext(app, times), "core.probe")  # no fire time handed over: not run
     run_scheduled("core.probe")  # outside a scheduler's pool: not run
     assert seen == [1] and len(_runs()) == 2
@@ -162,8 +173,11 @@ def _wait_for_runs(count: int, timeout: float = 15) -> list[tuple]:
     """(job, fire time, outcome) of the runs once ``count`` of them have ended."""
     deadline = time.monotonic() + timeout
     while True:
-        runs = [(run.job_id, run.scheduled_for, run.outcome) for run in _runs()
-                if run.outcome != JobOutcome.RUNNING]
+        runs = [
+            (run.job_id, run.scheduled_for, run.outcome)
+            for run in _runs()
+            if run.outcome != JobOutcome.RUNNING
+        ]
         db.session.rollback()  # end the read: SQLite writers must not wait for it
         if len(runs) >= count or time.monotonic() > deadline:
             return runs
@@ -172,12 +186,24 @@ def _wait_for_runs(count: int, timeout: float = 15) -> list[tuple]:
 
 def test_missed_fire_times_run_coalesced_or_each_within_the_grace_time(app, monkeypatch):
     calls = Counter()
-    jobs = {job.id: job for job in (
-        _job(lambda: calls.update(["once"]), "once", trigger_args={"minutes": 1},
-             misfire_grace_time=180),
-        _job(lambda: calls.update(["each"]), "each", trigger_args={"minutes": 1},
-             misfire_grace_time=180, coalesce=False),
-    )}
+    jobs = {
+        job.id: job
+        for job in (
+            _job(
+                lambda: calls.update(["once"]),
+                "once",
+                trigger_args={"minutes": 1},
+                misfire_grace_time=180,
+            ),
+            _job(
+                lambda: calls.update(["each"]),
+                "each",
+                trigger_args={"minutes": 1},
+                misfire_grace_time=180,
+                coalesce=False,
+            ),
+        )
+    }
     monkeypatch.setattr(runner, "collect_jobs", lambda app: jobs)
     down_since = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=4, seconds=30)
     fire_times = [down_since + timedelta(minutes=n) for n in range(5)]  # the last 30 s ago
@@ -198,9 +224,14 @@ def test_missed_fire_times_run_coalesced_or_each_within_the_grace_time(app, monk
     assert calls == {"once": 1, "each": 3}
     assert [run[1:] for run in runs if run[0] == "core.once"] == [(fire_times[-1], JobOutcome.OK)]
     each = [run[1:] for run in runs if run[0] == "core.each"]
-    assert sorted(each) == [(fire_times[0], JobOutcome.SKIPPED),  # 270 s late
-                            (fire_times[1], JobOutcome.SKIPPED),  # 210 s late
-                            *((when, JobOutcome.OK) for when in fire_times[2:])]
+    assert (
+        sorted(each)
+        == [
+            (fire_times[0], JobOutcome.SKIPPED),  # 270 s late
+            (fire_times[1], JobOutcome.SKIPPED),  # 210 s late
+            *((when, JobOutcome.OK) for when in fire_times[2:]),
+        ]
+    )
 
 
 def test_sync_keeps_unchanged_jobs_and_replaces_or_removes_the_others():
@@ -208,8 +239,10 @@ def test_sync_keeps_unchanged_jobs_and_replaces_or_removes_the_others():
     scheduler.start(paused=True)
     try:
         scheduler.add_job(print, "interval", hours=1, id="gone.job")
-        jobs = {j.id: j for j in (_job(print, "a"), _job(print, "b", trigger="cron",
-                                                         trigger_args={"hour": 7}))}
+        jobs = {
+            j.id: j
+            for j in (_job(print, "a"), _job(print, "b", trigger="cron", trigger_args={"hour": 7}))
+        }
         sync_jobs(scheduler, jobs, ZONE)
         assert {j.id for j in scheduler.get_jobs()} == {"core.a", "core.b"}
         stored = scheduler.get_job("core.a")
@@ -240,8 +273,15 @@ def test_jobs_stored_by_the_former_runner_keep_their_fire_time():
     try:
         job = _job(print, "a")
         later = datetime.now(ZONE) + timedelta(minutes=5)
-        scheduler.add_job(fire, runner.build_trigger(job.spec, ZONE), args=[job.id], id=job.id,
-                          name=job.id, misfire_grace_time=3600, next_run_time=later)
+        scheduler.add_job(
+            fire,
+            runner.build_trigger(job.spec, ZONE),
+            args=[job.id],
+            id=job.id,
+            name=job.id,
+            misfire_grace_time=3600,
+            next_run_time=later,
+        )
         sync_jobs(scheduler, {job.id: job}, ZONE)
         stored = scheduler.get_job(job.id)
         assert stored.func is run_scheduled and stored.misfire_grace_time is None
@@ -288,7 +328,10 @@ def test_a_queued_run_is_taken_once_and_recorded(app, world):
     run_queued(app, run_id, "core.send_emails")
     [run] = _runs()
     assert (run.outcome, run.source, run.requested_by_id) == (
-        JobOutcome.OK, RunSource.ADMIN, world.admin.id)
+        JobOutcome.OK,
+        RunSource.ADMIN,
+        world.admin.id,
+    )
     gone = records.queue("core.gone", None)
     records.take_queued()
     run_queued(app, gone, "core.gone")
@@ -327,11 +370,15 @@ def test_the_embedded_scheduler_starts_only_where_it_should(app, monkeypatch):
     from core.scheduler import runner
 
     started = []
-    monkeypatch.setattr(runner, "SchedulerService",
-                        lambda app: SimpleNamespace(run=lambda stop: started.append(stop)))
+    monkeypatch.setattr(
+        runner,
+        "SchedulerService",
+        lambda app: SimpleNamespace(run=lambda stop: started.append(stop)),
+    )
     monkeypatch.setattr(runner.atexit, "register", lambda func: None)
-    fake = SimpleNamespace(config={"SCHEDULER_EMBEDDED": False}, testing=False, debug=False,
-                           extensions={})
+    fake = SimpleNamespace(
+        config={"SCHEDULER_EMBEDDED": False}, testing=False, debug=False, extensions={}
+    )
     runner.init_app(fake)
     fake.config["SCHEDULER_EMBEDDED"] = True
     fake.testing = True

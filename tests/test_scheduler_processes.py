@@ -89,8 +89,11 @@ def processes(app, plugin_dists, tmp_path):
     started = []
     for n in range(2):
         with (tmp_path / f"scheduler{n}.log").open("w") as log:
-            started.append(subprocess.Popen([str(KEPU), "scheduler"], env=env, stdout=log,
-                                             stderr=subprocess.STDOUT))
+            started.append(
+                subprocess.Popen(
+                    [str(KEPU), "scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            )
     yield started, ticks
     for proc in started:
         if proc.poll() is None:
@@ -130,8 +133,9 @@ def test_two_scheduler_processes_run_each_fire_time_once(processes, tmp_path):
 
 def _runs() -> list[JobRun]:
     db.session.expire_all()
-    runs = db.session.scalars(select(JobRun).where(JobRun.job_id == JOB)
-                              .order_by(JobRun.scheduled_for)).all()
+    runs = db.session.scalars(
+        select(JobRun).where(JobRun.job_id == JOB).order_by(JobRun.scheduled_for)
+    ).all()
     db.session.rollback()  # end the read transaction: SQLite writers must not wait for it
     return runs
 

@@ -28,8 +28,11 @@ def _apscheduler_names(tree: ast.Module) -> set[str]:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("apscheduler"):
             names |= {alias.asname or alias.name for alias in node.names}
         elif isinstance(node, ast.Import):
-            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names
-                      if alias.name.startswith("apscheduler")}
+            names |= {
+                (alias.asname or alias.name).split(".")[0]
+                for alias in node.names
+                if alias.name.startswith("apscheduler")
+            }
     return names
 
 
@@ -39,8 +42,12 @@ def _bad_imports(tree: ast.Module) -> list[str]:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("apscheduler"):
             parts = node.module.split(".") + [alias.name for alias in node.names]
         elif isinstance(node, ast.Import):
-            parts = [part for alias in node.names if alias.name.startswith("apscheduler")
-                     for part in alias.name.split(".")]
+            parts = [
+                part
+                for alias in node.names
+                if alias.name.startswith("apscheduler")
+                for part in alias.name.split(".")
+            ]
         else:
             continue
         found += [f"{node.lineno}: import of {part}" for part in parts if _private(part)]
@@ -53,20 +60,32 @@ def _bad_members(tree: ast.Module, apscheduler: set[str]) -> list[str]:
     derived: set[ast.ClassDef] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(
-                isinstance(base, ast.Name) and base.id in apscheduler for base in node.bases):
+            isinstance(base, ast.Name) and base.id in apscheduler for base in node.bases
+        ):
             derived.add(node)
-            found += [f"{item.lineno}: {node.name} overrides {item.name}" for item in node.body
-                      if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
-                      and _private(item.name)]
+            found += [
+                f"{item.lineno}: {node.name} overrides {item.name}"
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and _private(item.name)
+            ]
     own_self = _own_self_attributes(tree, derived)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and _private(node.attr)
-                and node.attr not in ALLOWED and node not in own_self):
+        if (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and node.attr not in ALLOWED
+            and node not in own_self
+        ):
             found.append(f"{node.lineno}: .{node.attr}")
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-              and node.func.id in {"getattr", "setattr", "hasattr", "delattr"}
-              and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
-              and isinstance(node.args[1].value, str) and _private(node.args[1].value)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"getattr", "setattr", "hasattr", "delattr"}
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and _private(node.args[1].value)
+        ):
             found.append(f"{node.lineno}: {node.func.id}(..., {node.args[1].value!r})")
     return found
 
@@ -76,8 +95,13 @@ def _own_self_attributes(tree: ast.Module, derived: set[ast.ClassDef]) -> set[as
     own = set()
     for cls in ast.walk(tree):
         if isinstance(cls, ast.ClassDef) and cls not in derived:
-            own |= {node for node in ast.walk(cls) if isinstance(node, ast.Attribute)
-                    and isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}}
+            own |= {
+                node
+                for node in ast.walk(cls)
+                if isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in {"self", "cls"}
+            }
     return own
 
 
@@ -96,10 +120,11 @@ def test_the_runner_still_uses_apscheduler():
     """The check above is not vacuous: the runner does import APScheduler."""
     tree = ast.parse((Path(core.scheduler.__file__).parent / "runner.py").read_text())
     assert {"BackgroundScheduler", "ThreadPoolExecutor", "EVENT_JOB_SUBMITTED"} <= (
-        _apscheduler_names(tree))
+        _apscheduler_names(tree)
+    )
 
 
-FORMER_RUNNER = '''
+FORMER_RUNNER = """
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.executors.base import _private_helper
 import apscheduler._internal
@@ -116,18 +141,20 @@ class RecordingExecutor(ThreadPoolExecutor):
 class Lease:
     def renew(self):
         return self._until(1)
-'''
+"""
 
 
 def test_the_check_finds_what_the_former_runner_did():
     found = private_apscheduler_uses(FORMER_RUNNER)
-    assert sorted(line.split(": ", 1)[1] for line in found) == sorted([
-        "import of _private_helper",
-        "import of _internal",
-        "RecordingExecutor overrides _do_submit_job",
-        "RecordingExecutor overrides _run",
-        "._pool",
-        "._run",
-        "getattr(..., '_jobstore_alias')",
-        "._scheduler",
-    ])  # Lease's own self._until is not an APScheduler name
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted(
+        [
+            "import of _private_helper",
+            "import of _internal",
+            "RecordingExecutor overrides _do_submit_job",
+            "RecordingExecutor overrides _run",
+            "._pool",
+            "._run",
+            "getattr(..., '_jobstore_alias')",
+            "._scheduler",
+        ]
+    )  # Lease's own self._until is not an APScheduler name

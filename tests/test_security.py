@@ -65,8 +65,9 @@ def test_login_attempts_are_rate_limited(strict_app, world):
 
 
 def test_session_cookie_flags(_app):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
-                      "SECRET_KEY": "x"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x"}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -100,8 +101,9 @@ def _locked(*args, **kwargs):
 
 
 def _raced(*args, **kwargs):
-    raise IntegrityError("INSERT INTO job_runs", {},
-                         sqlite3.IntegrityError("UNIQUE constraint failed"))
+    raise IntegrityError(
+        "INSERT INTO job_runs", {}, sqlite3.IntegrityError("UNIQUE constraint failed")
+    )
 
 
 def _broken(*args, **kwargs):
@@ -115,8 +117,9 @@ def test_a_busy_database_answers_503_with_retry_after(client, login, world, monk
     assert page.status_code == 503 and page.headers["Retry-After"] == "2"
     assert "数据库繁忙" in page.get_data(as_text=True)
     monkeypatch.setattr("core.api.inbox.inbox_query", _locked)
-    response = client.get("/api/v1/inbox/", headers={"Authorization":
-                                                     f"Bearer {world.token(world.reviewer)}"})
+    response = client.get(
+        "/api/v1/inbox/", headers={"Authorization": f"Bearer {world.token(world.reviewer)}"}
+    )
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
     assert response.get_json()["code"] == 503 and "message" in response.get_json()
 
@@ -143,5 +146,9 @@ def test_a_form_sent_after_the_session_ended_leads_to_the_login_page(strict_app,
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
     with strict_app.app_context():
-        assert db.session.execute(db.select(db.func.count()).select_from(
-            db.metadata.tables["visits"])).scalar() == 0
+        assert (
+            db.session.execute(
+                db.select(db.func.count()).select_from(db.metadata.tables["visits"])
+            ).scalar()
+            == 0
+        )

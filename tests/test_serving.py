@@ -15,23 +15,34 @@ from core import default_instance_path
 from core.serving import AccessLogger, mask_secrets, serving_problems, serving_warnings
 
 
-@pytest.mark.parametrize(("raw", "masked"), [
-    ("/calendar/feed/Zq8x_secret-123.ics", "/calendar/feed/***.ics"),
-    ("GET /calendar/feed/abc.ics?lang=en HTTP/1.1", "GET /calendar/feed/***.ics?lang=en HTTP/1.1"),
-    ("/api/v1/teams/?token=s3cret&page=2", "/api/v1/teams/?token=***&page=2"),
-    ("/x?Password=a&key=b", "/x?Password=***&key=***"),
-    ("/calendar/events.ics?area=3", "/calendar/events.ics?area=3"),
-])
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("/calendar/feed/Zq8x_secret-123.ics", "/calendar/feed/***.ics"),
+        (
+            "GET /calendar/feed/abc.ics?lang=en HTTP/1.1",
+            "GET /calendar/feed/***.ics?lang=en HTTP/1.1",
+        ),
+        ("/api/v1/teams/?token=s3cret&page=2", "/api/v1/teams/?token=***&page=2"),
+        ("/x?Password=a&key=b", "/x?Password=***&key=***"),
+        ("/calendar/events.ics?area=3", "/calendar/events.ics?area=3"),
+    ],
+)
 def test_secrets_of_urls_are_masked(raw, masked):
     assert mask_secrets(raw) == masked
 
 
 def test_the_access_log_never_writes_a_feed_secret_or_credentials():
     logger = AccessLogger(Config())
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/calendar/feed/very-secret.ics",
-               "PATH_INFO": "/calendar/feed/very-secret.ics", "QUERY_STRING": "token=abc",
-               "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.1",
-               "HTTP_REFERER": "https://kepu.example.org/calendar/feed/very-secret.ics"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/calendar/feed/very-secret.ics",
+        "PATH_INFO": "/calendar/feed/very-secret.ics",
+        "QUERY_STRING": "token=abc",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.1",
+        "HTTP_REFERER": "https://kepu.example.org/calendar/feed/very-secret.ics",
+    }
     response = SimpleNamespace(status="200 OK", headers=[("X-Request-ID", "r1")], sent=10)
     request = SimpleNamespace(headers=[("AUTHORIZATION", "Bearer tok"), ("COOKIE", "session=s")])
     atoms = logger.atoms(response, request, environ, timedelta(milliseconds=12))
@@ -76,22 +87,38 @@ def test_the_instance_folder_is_never_inside_site_packages(tmp_path):
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"KEPU_TIMEZONE": "Mars/Base"}, "KEPU_TIMEZONE: 'Mars/Base' is not a known time zone"),
-    ({"KEPU_INSTANCE_PATH": ""}, "KEPU_SECRET_KEY is not set"),
-])
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"KEPU_TIMEZONE": "Mars/Base"}, "KEPU_TIMEZONE: 'Mars/Base' is not a known time zone"),
+        ({"KEPU_INSTANCE_PATH": ""}, "KEPU_SECRET_KEY is not set"),
+    ],
+)
 def test_gunicorn_refuses_to_start_and_says_why(tmp_path, env, message):
     """The production command itself: no worker starts, one clear message, no traceback."""
-    environ = {**os.environ, "KEPU_INSTANCE_PATH": str(tmp_path / "instance"),
-               "KEPU_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/kepu.sqlite3",
-               "KEPU_BIND": f"unix:{tmp_path}/kepu.sock", **env}
+    environ = {
+        **os.environ,
+        "KEPU_INSTANCE_PATH": str(tmp_path / "instance"),
+        "KEPU_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/kepu.sqlite3",
+        "KEPU_BIND": f"unix:{tmp_path}/kepu.sock",
+        **env,
+    }
     environ.pop("KEPU_SECRET_KEY", None)
     if not environ["KEPU_INSTANCE_PATH"]:
         del environ["KEPU_INSTANCE_PATH"]
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
-         "core:create_app()"], cwd=ROOT, env=environ, capture_output=True, text=True,
-        timeout=120)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            "gunicorn.conf.py",
+            "core:create_app()",
+        ],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "Kepu will not start" in output and message in output

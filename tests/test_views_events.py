@@ -60,8 +60,13 @@ def test_leader_creates_an_event_in_local_time(client, login, world):
 
 def test_all_day_event_runs_to_midnight_after_its_last_day(client, login, world):
     login("admin")
-    data = _form(world, all_day="y", start_time="", end_time="",
-                 end_date=(datetime.now(TZ) + timedelta(days=12)).date().isoformat())
+    data = _form(
+        world,
+        all_day="y",
+        start_time="",
+        end_time="",
+        end_date=(datetime.now(TZ) + timedelta(days=12)).date().isoformat(),
+    )
     assert client.post("/events/new", data=data).status_code == 302
     event = db.session.execute(select(Event)).scalar_one()
     assert event.all_day
@@ -218,8 +223,14 @@ def test_campaign_list_counts_live_events(client, login, world):
 def test_admin_creates_and_edits_a_campaign(client, login, world):
     login("admin")
     assert client.get("/campaigns/new").status_code == 200
-    data = {"name": "2026年科技活动周", "kind": CampaignKind.ST_WEEK.value, "year": "2026",
-            "starts_on": "2026-05-17", "ends_on": "2026-05-23", "description": ""}
+    data = {
+        "name": "2026年科技活动周",
+        "kind": CampaignKind.ST_WEEK.value,
+        "year": "2026",
+        "starts_on": "2026-05-17",
+        "ends_on": "2026-05-23",
+        "description": "",
+    }
     assert client.post("/campaigns/new", data=data).status_code == 302
     campaign = db.session.execute(
         select(Campaign).where(Campaign.kind == CampaignKind.ST_WEEK)
@@ -235,8 +246,13 @@ def test_admin_creates_and_edits_a_campaign(client, login, world):
 def test_campaign_end_not_before_start(client, login, world):
     login("admin")
     _english(client)
-    data = {"name": "坏的", "kind": "other", "year": "2026",
-            "starts_on": "2026-05-17", "ends_on": "2026-05-01"}
+    data = {
+        "name": "坏的",
+        "kind": "other",
+        "year": "2026",
+        "starts_on": "2026-05-17",
+        "ends_on": "2026-05-01",
+    }
     response = client.post("/campaigns/new", data=data)
     assert response.status_code == 200
     assert "The last day must not be before the first." in response.get_data(as_text=True)
@@ -246,8 +262,13 @@ def test_campaign_end_not_before_start(client, login, world):
 @pytest.mark.parametrize("username", ["leader", "member", "reviewer"])
 def test_only_admins_write_campaigns(client, login, world, username):
     login(username)
-    data = {"name": "x", "kind": "other", "year": "2026",
-            "starts_on": "2026-05-17", "ends_on": "2026-05-18"}
+    data = {
+        "name": "x",
+        "kind": "other",
+        "year": "2026",
+        "starts_on": "2026-05-17",
+        "ends_on": "2026-05-18",
+    }
     assert client.get("/campaigns/new").status_code == 403
     assert client.post("/campaigns/new", data=data).status_code == 403
     assert client.post(f"/campaigns/{world.campaign.id}/edit", data=data).status_code == 403

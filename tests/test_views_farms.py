@@ -52,21 +52,34 @@ def count_queries(client, path):
 def snapshot():
     """Every farm row, read fresh from the database."""
     return db.session.execute(
-        select(Farm.id, Farm.name, Farm.kind, Farm.village_id, Farm.industry, Farm.contact_phone,
-               Farm.deleted_at).order_by(Farm.id)
+        select(
+            Farm.id,
+            Farm.name,
+            Farm.kind,
+            Farm.village_id,
+            Farm.industry,
+            Farm.contact_phone,
+            Farm.deleted_at,
+        ).order_by(Farm.id)
     ).all()
 
 
 def visit(world, farm, days_ago, team=None):
     """A visit ``days_ago`` days before today (local date)."""
-    row = Visit(team=team or world.team, farm=farm, kind=VisitKind.ONSITE_GUIDANCE,
-                visited_on=rules.today() - timedelta(days=days_ago), people_reached=7)
+    row = Visit(
+        team=team or world.team,
+        farm=farm,
+        kind=VisitKind.ONSITE_GUIDANCE,
+        visited_on=rules.today() - timedelta(days=days_ago),
+        people_reached=7,
+    )
     db.session.add(row)
     db.session.commit()
     return row
 
 
 # --- who sees what ---------------------------------------------------------------------------
+
 
 def test_admin_sees_every_farm(client, as_user, world):
     as_user("admin")
@@ -105,6 +118,7 @@ def test_unknown_farm_is_404_and_pages_need_login(client, as_user, world):
 
 
 # --- list contents, filters, paging ----------------------------------------------------------
+
 
 def test_list_shows_kind_village_members_last_visit_and_stale_flag(client, as_user, world):
     fresh = visit(world, world.farm, 90)
@@ -166,8 +180,14 @@ def test_farm_list_runs_the_same_queries_for_2_and_20_farms(client, as_user, wor
         farm = world.make_farm(world.village if i % 2 else world.other_village, f"农场{i:02d}")
         db.session.add(Assignment(member=members[i % len(members)], farm=farm))
         if i % 3:
-            db.session.add(Visit(team=world.team, farm=farm, kind=VisitKind.LECTURE,
-                                 visited_on=rules.today() - timedelta(days=i * 10)))
+            db.session.add(
+                Visit(
+                    team=world.team,
+                    farm=farm,
+                    kind=VisitKind.LECTURE,
+                    visited_on=rules.today() - timedelta(days=i * 10),
+                )
+            )
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Farm)) == 20
     assert count_queries(client, "/farms") == two
@@ -184,6 +204,7 @@ def test_farm_list_query_count_is_the_same_for_a_leader(client, as_user, world):
 
 
 # --- detail ----------------------------------------------------------------------------------
+
 
 def test_detail_shows_details_members_and_visits(app, client, as_user, world):
     world.farm.contact_name, world.farm.contact_phone = "戴老板", "025 5555 0000"
@@ -211,10 +232,17 @@ def test_detail_hides_admin_buttons_from_others(client, as_user, world):
 
 # --- admin writes ----------------------------------------------------------------------------
 
+
 def _data(world, **changes):
-    data = {"name": "新农场", "kind": "leading_enterprise", "village_id": world.village.id,
-            "industry": "草莓", "contact_name": "李经理", "contact_phone": "+86 138 0000 0000",
-            "notes": ""}
+    data = {
+        "name": "新农场",
+        "kind": "leading_enterprise",
+        "village_id": world.village.id,
+        "industry": "草莓",
+        "contact_name": "李经理",
+        "contact_phone": "+86 138 0000 0000",
+        "notes": "",
+    }
     data.update(changes)
     return data
 
@@ -225,13 +253,18 @@ def test_admin_creates_edits_and_deletes_a_farm(client, as_user, world):
     assert client.post("/farms/new", data=_data(world)).status_code == 302
     farm = db.session.execute(select(Farm).where(Farm.name == "新农场")).scalar_one()
     assert (farm.kind, farm.village_id, farm.contact_phone) == (
-        FarmKind.LEADING_ENTERPRISE, world.village.id, "+86 138 0000 0000")
-    edited = _data(world, name="新农场二期", kind="large_grower",
-                   village_id=world.other_village.id)
+        FarmKind.LEADING_ENTERPRISE,
+        world.village.id,
+        "+86 138 0000 0000",
+    )
+    edited = _data(world, name="新农场二期", kind="large_grower", village_id=world.other_village.id)
     assert client.post(f"/farms/{farm.id}/edit", data=edited).status_code == 302
     farm = db.session.get(Farm, farm.id)
     assert (farm.name, farm.kind, farm.village_id) == (
-        "新农场二期", FarmKind.LARGE_GROWER, world.other_village.id)
+        "新农场二期",
+        FarmKind.LARGE_GROWER,
+        world.other_village.id,
+    )
     assert "Delete" in html_of(client, f"/farms/{farm.id}/delete")
     response = client.post(f"/farms/{farm.id}/delete", follow_redirects=True)
     assert "was deleted" in response.get_data(as_text=True)

@@ -10,8 +10,11 @@ NEW_PASSWORD = "plum-blossom-2026"
 
 
 def _password(current="correct-horse-42", new=NEW_PASSWORD, confirm=None) -> dict:
-    return {"pw-current_password": current, "pw-new_password": new,
-            "pw-confirm": new if confirm is None else confirm}
+    return {
+        "pw-current_password": current,
+        "pw-new_password": new,
+        "pw-confirm": new if confirm is None else confirm,
+    }
 
 
 def test_profile_shows_who_i_am(client, login, world):

@@ -60,25 +60,42 @@ def count_queries(client, path):
 def snapshot():
     """Every team, member and assignment row, read fresh from the database."""
     return (
-        db.session.execute(select(Team.id, Team.name, Team.village_id, Team.leader_id,
-                                  Team.notes, Team.deleted_at).order_by(Team.id)).all(),
-        db.session.execute(select(Member.id, Member.name, Member.phone, Member.team_id,
-                                  Member.is_expert, Member.deleted_at).order_by(Member.id)).all(),
-        db.session.execute(select(Assignment.id, Assignment.member_id, Assignment.farm_id)
-                           .order_by(Assignment.id)).all(),
+        db.session.execute(
+            select(
+                Team.id, Team.name, Team.village_id, Team.leader_id, Team.notes, Team.deleted_at
+            ).order_by(Team.id)
+        ).all(),
+        db.session.execute(
+            select(
+                Member.id,
+                Member.name,
+                Member.phone,
+                Member.team_id,
+                Member.is_expert,
+                Member.deleted_at,
+            ).order_by(Member.id)
+        ).all(),
+        db.session.execute(
+            select(Assignment.id, Assignment.member_id, Assignment.farm_id).order_by(Assignment.id)
+        ).all(),
     )
 
 
 def visit(world, farm, days_ago, team=None):
     """A visit ``days_ago`` days before today (local date)."""
-    row = Visit(team=team or world.team, farm=farm, kind=VisitKind.LECTURE,
-                visited_on=rules.today() - timedelta(days=days_ago))
+    row = Visit(
+        team=team or world.team,
+        farm=farm,
+        kind=VisitKind.LECTURE,
+        visited_on=rules.today() - timedelta(days=days_ago),
+    )
     db.session.add(row)
     db.session.commit()
     return row
 
 
 # --- who sees what ---------------------------------------------------------------------------
+
 
 def test_admin_sees_every_team(client, as_user, world):
     as_user("admin")
@@ -130,6 +147,7 @@ def test_unknown_team_is_404(client, as_user, world):
 
 
 # --- flags -----------------------------------------------------------------------------------
+
 
 def _flagged_team(world):
     """A team of 8: one member with 3 farms, seven with none; every farm stale."""
@@ -195,6 +213,7 @@ def test_detail_shows_members_visits_and_upcoming_events(app, client, as_user, w
 
 # --- filters, paging, query counts -----------------------------------------------------------
 
+
 def test_filters_by_township_village_and_flags(client, as_user, world):
     visit(world, world.farm, 3)
     as_user("admin")
@@ -252,6 +271,7 @@ def test_team_detail_query_count_does_not_grow_with_members(client, as_user, wor
 
 # --- admin writes: teams ---------------------------------------------------------------------
 
+
 def test_admin_creates_a_team(client, as_user, world):
     as_user("admin")
     assert "Village" in html_of(client, "/teams/new")
@@ -301,8 +321,12 @@ def test_admin_edits_a_team_and_picks_a_leader_among_its_members(client, as_user
     assert f'value="{new_leader.id}"' in form
     response = client.post(
         f"/teams/{world.team.id}/edit",
-        data={"name": "戴家村党员科普服务队", "village_id": world.village.id,
-              "leader_id": new_leader.id, "notes": "新备注"},
+        data={
+            "name": "戴家村党员科普服务队",
+            "village_id": world.village.id,
+            "leader_id": new_leader.id,
+            "notes": "新备注",
+        },
     )
     assert response.status_code == 302
     team = db.session.get(Team, world.team.id)
@@ -340,17 +364,27 @@ def test_soft_deleted_team_vanishes_and_its_visits_remain(client, as_user, world
 
 # --- admin writes: members -------------------------------------------------------------------
 
+
 def test_admin_adds_edits_and_removes_a_member(client, as_user, world):
     as_user("admin")
     response = client.post(
         f"/teams/{world.team.id}/members/new",
-        data={"name": "王新", "phone": "+86 139-0000-0000", "is_party_member": "y",
-              "is_expert": "y", "speciality": "植保"},
+        data={
+            "name": "王新",
+            "phone": "+86 139-0000-0000",
+            "is_party_member": "y",
+            "is_expert": "y",
+            "speciality": "植保",
+        },
     )
     assert response.status_code == 302
     member = db.session.execute(select(Member).where(Member.name == "王新")).scalar_one()
     assert (member.team_id, member.is_party_member, member.is_expert, member.is_young_official) == (
-        world.team.id, True, True, False)
+        world.team.id,
+        True,
+        True,
+        False,
+    )
     html = html_of(client, f"/teams/{world.team.id}")
     assert "王新" in html and "植保" in html
     response = client.post(
@@ -360,8 +394,9 @@ def test_admin_adds_edits_and_removes_a_member(client, as_user, world):
     assert response.status_code == 302
     member = db.session.get(Member, member.id)
     assert (member.is_party_member, member.is_young_official, member.phone) == (False, True, "")
-    response = client.post(f"/teams/{world.team.id}/members/{member.id}/delete",
-                           follow_redirects=True)
+    response = client.post(
+        f"/teams/{world.team.id}/members/{member.id}/delete", follow_redirects=True
+    )
     assert "王新 was removed from the team." in response.get_data(as_text=True)
     assert "王新" not in html_of(client, f"/teams/{world.team.id}")
     assert db.session.get(Member, member.id).is_deleted
@@ -386,8 +421,10 @@ def test_bad_member_input_is_refused_and_changes_nothing(client, as_user, world,
     member = world.team_members(world.team)[1]
     as_user("admin")
     before = snapshot()
-    for path in (f"/teams/{world.team.id}/members/new",
-                 f"/teams/{world.team.id}/members/{member.id}/edit"):
+    for path in (
+        f"/teams/{world.team.id}/members/new",
+        f"/teams/{world.team.id}/members/{member.id}/edit",
+    ):
         response = client.post(path, data=data)
         assert response.status_code == 200
         assert message in response.get_data(as_text=True)
@@ -417,6 +454,7 @@ def test_a_member_of_another_team_is_404_through_this_team(client, as_user, worl
 
 # --- admin writes: assignments ---------------------------------------------------------------
 
+
 def test_a_third_farm_is_assigned_and_flagged(client, as_user, world):
     member = world.team_members(world.team)[2]
     farms = [world.make_farm(world.village, f"新农场{i}") for i in range(2)]
@@ -445,7 +483,8 @@ def test_a_duplicate_assignment_is_a_form_error(client, as_user, world):
     )
     assert response.status_code == 200
     assert f"{member.name} is already assigned to {world.farm.name}." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert snapshot() == before
 
 
@@ -453,8 +492,9 @@ def test_a_duplicate_assignment_is_a_form_error(client, as_user, world):
 def test_bad_assignment_choices_are_refused(client, as_user, world, field):
     as_user("admin")
     data = {"member_id": world.team_members(world.team)[0].id, "farm_id": world.farm.id}
-    data[field] = {"member_id": world.team_members(world.other_team)[0].id,
-                   "farm_id": 999999}[field]
+    data[field] = {"member_id": world.team_members(world.other_team)[0].id, "farm_id": 999999}[
+        field
+    ]
     before = snapshot()
     response = client.post(f"/teams/{world.team.id}/assignments/new", data=data)
     assert response.status_code == 200
@@ -475,8 +515,10 @@ def test_admin_removes_an_assignment(client, as_user, world):
     assert db.session.get(Assignment, assignment_id) is None
     assert "1 member without a farm" in html_of(client, "/teams")
     assert client.get(path).status_code == 405  # GET never writes
-    assert client.post(f"/teams/{world.other_team.id}/assignments/{assignment_id}/delete"
-                       ).status_code == 404
+    assert (
+        client.post(f"/teams/{world.other_team.id}/assignments/{assignment_id}/delete").status_code
+        == 404
+    )
 
 
 def test_assignment_of_another_team_cannot_be_removed_through_this_team(client, as_user, world):
@@ -484,12 +526,12 @@ def test_assignment_of_another_team_cannot_be_removed_through_this_team(client, 
         select(Assignment).join(Member).where(Member.team_id == world.other_team.id).limit(1)
     ).scalar_one()
     as_user("admin")
-    assert client.post(
-        f"/teams/{world.team.id}/assignments/{foreign.id}/delete").status_code == 404
+    assert client.post(f"/teams/{world.team.id}/assignments/{foreign.id}/delete").status_code == 404
     assert db.session.get(Assignment, foreign.id) is not None
 
 
 # --- nobody but the admin writes -------------------------------------------------------------
+
 
 def _writes(world):
     member = world.team_members(world.team)[1]
@@ -510,8 +552,11 @@ def _writes(world):
         ("post", f"/teams/{team}/members/{member.id}/edit", {"name": "改名", "is_expert": "y"}),
         ("post", f"/teams/{team}/members/{member.id}/delete", {}),
         ("get", f"/teams/{team}/assignments/new", None),
-        ("post", f"/teams/{team}/assignments/new",
-         {"member_id": member.id, "farm_id": world.other_farm.id}),
+        (
+            "post",
+            f"/teams/{team}/assignments/new",
+            {"member_id": member.id, "farm_id": world.other_farm.id},
+        ),
         ("post", f"/teams/{team}/assignments/{assignment}/delete", {}),
     ]
 

@@ -36,8 +36,16 @@ def html_of(client, path):
 def snapshot():
     """Every account row, read fresh from the database."""
     return db.session.execute(
-        select(User.id, User.username, User.display_name, User.role, User.team_id, User.area_id,
-               User.active, User.password_hash).order_by(User.id)
+        select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.role,
+            User.team_id,
+            User.area_id,
+            User.active,
+            User.password_hash,
+        ).order_by(User.id)
     ).all()
 
 
@@ -48,14 +56,21 @@ def fresh(user_id):
 
 
 def _new_user(world, **changes):
-    data = {"username": "wangfang", "display_name": "王芳", "role": "leader",
-            "team_id": world.team.id, "area_id": "", "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD}
+    data = {
+        "username": "wangfang",
+        "display_name": "王芳",
+        "role": "leader",
+        "team_id": world.team.id,
+        "area_id": "",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
     data.update(changes)
     return data
 
 
 # --- who may come in -------------------------------------------------------------------------
+
 
 def test_anonymous_visitors_are_sent_to_login(client, world):
     response = client.get("/users")
@@ -91,13 +106,23 @@ def test_the_menu_offers_users_to_admins_only(client, as_user, world):
 
 # --- the list --------------------------------------------------------------------------------
 
+
 def test_list_shows_role_team_area_and_status(client, as_user, world):
     world.member.active = False
     db.session.commit()
     as_user("admin")
     html = html_of(client, "/users")
-    for text in ("Administrator", "Reviewer", "Team leader", "Member", world.team.name,
-                 world.other_team.name, world.township.name, "Deactivated", "Active"):
+    for text in (
+        "Administrator",
+        "Reviewer",
+        "Team leader",
+        "Member",
+        world.team.name,
+        world.other_team.name,
+        world.township.name,
+        "Deactivated",
+        "Active",
+    ):
         assert text in html, text
     row = html.split(">member</a>", 1)[1].split("</tr>", 1)[0]
     assert "Deactivated" in row
@@ -121,6 +146,7 @@ def test_unknown_user_is_404(client, as_user, world):
 
 # --- create ----------------------------------------------------------------------------------
 
+
 def test_admin_creates_a_leader_who_can_log_in(client, as_user, world):
     as_user("admin")
     form = html_of(client, "/users/new")
@@ -129,7 +155,12 @@ def test_admin_creates_a_leader_who_can_log_in(client, as_user, world):
     assert response.status_code == 302
     user = db.session.execute(select(User).where(User.username == "wangfang")).scalar_one()
     assert (user.role, user.team_id, user.area_id, user.display_name, user.active) == (
-        Role.LEADER, world.team.id, None, "王芳", True)
+        Role.LEADER,
+        world.team.id,
+        None,
+        "王芳",
+        True,
+    )
     assert user.password_hash and NEW_PASSWORD not in user.password_hash
     as_user("wangfang", NEW_PASSWORD)
     assert world.team.name in html_of(client, "/teams")
@@ -137,8 +168,13 @@ def test_admin_creates_a_leader_who_can_log_in(client, as_user, world):
 
 def test_admin_creates_a_reviewer_with_an_area_and_an_admin_without_one(client, as_user, world):
     as_user("admin")
-    data = _new_user(world, username="li", role="reviewer", team_id=world.team.id,
-                     area_id=world.other_township.id)
+    data = _new_user(
+        world,
+        username="li",
+        role="reviewer",
+        team_id=world.team.id,
+        area_id=world.other_township.id,
+    )
     assert client.post("/users/new", data=data).status_code == 302
     reviewer = db.session.execute(select(User).where(User.username == "li")).scalar_one()
     assert (reviewer.area_id, reviewer.team_id) == (world.other_township.id, None)
@@ -192,22 +228,35 @@ def test_a_deleted_team_cannot_be_given_to_a_new_user(client, as_user, world):
 
 # --- edit ------------------------------------------------------------------------------------
 
+
 def test_admin_changes_role_area_team_and_name(client, as_user, world):
     as_user("admin")
     assert 'value="leader"' in html_of(client, f"/users/{world.leader.id}/edit")
     response = client.post(
         f"/users/{world.leader.id}/edit",
-        data={"display_name": "老张", "role": "reviewer", "team_id": world.team.id,
-              "area_id": world.county.id},
+        data={
+            "display_name": "老张",
+            "role": "reviewer",
+            "team_id": world.team.id,
+            "area_id": world.county.id,
+        },
     )
     assert response.status_code == 302
     user = fresh(world.leader.id)
     assert (user.display_name, user.role, user.team_id, user.area_id) == (
-        "老张", Role.REVIEWER, None, world.county.id)
+        "老张",
+        Role.REVIEWER,
+        None,
+        world.county.id,
+    )
     response = client.post(
         f"/users/{world.leader.id}/edit",
-        data={"display_name": "老张", "role": "member", "team_id": world.other_team.id,
-              "area_id": ""},
+        data={
+            "display_name": "老张",
+            "role": "member",
+            "team_id": world.other_team.id,
+            "area_id": "",
+        },
     )
     assert response.status_code == 302
     user = fresh(world.leader.id)
@@ -230,14 +279,16 @@ def test_bad_edits_are_refused_and_change_nothing(client, as_user, world):
 
 def test_admins_cannot_drop_their_own_admin_role(client, as_user, world):
     as_user("admin")
-    response = client.post(f"/users/{world.admin.id}/edit", data={"role": "member",
-                                                                   "team_id": world.team.id})
+    response = client.post(
+        f"/users/{world.admin.id}/edit", data={"role": "member", "team_id": world.team.id}
+    )
     assert response.status_code == 200
     assert "You cannot remove your own administrator role." in response.get_data(as_text=True)
     assert fresh(world.admin.id).role == Role.ADMIN
 
 
 # --- deactivate, reactivate, passwords -------------------------------------------------------
+
 
 def test_deactivated_user_cannot_log_in_and_their_session_and_tokens_stop(
     app, client, login, as_user, world
@@ -289,8 +340,10 @@ def test_deactivate_and_reactivate_are_post_only(client, as_user, world):
 
 def test_admin_resets_a_password(client, login, as_user, world):
     as_user("admin")
-    response = client.post(f"/users/{world.member.id}/password",
-                           data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        f"/users/{world.member.id}/password",
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     client.post("/logout")
     assert login("member").status_code == 200

@@ -102,8 +102,11 @@ def test_duplicate_submit_logs_one_visit(client, login, world):
         ({"households_reached": "-1"}, "households_reached", "Enter a whole number from 0 to"),
         ({"people_reached": "many"}, "people_reached", "Not a valid integer value"),
         ({"people_reached": ""}, "people_reached", "Enter how many people were reached."),
-        ({"visited_on": (date.today() + timedelta(days=3)).isoformat()}, "visited_on",
-         "The date of a visit cannot be in the future."),
+        (
+            {"visited_on": (date.today() + timedelta(days=3)).isoformat()},
+            "visited_on",
+            "The date of a visit cannot be in the future.",
+        ),
         ({"visited_on": "yesterday"}, "visited_on", "Not a valid date value"),
         ({"visited_on": ""}, "visited_on", "Enter the date of the visit."),
         ({"kind": None}, "kind", "Choose what kind of visit it was."),

@@ -10,8 +10,18 @@ from core.security import handle_http_error
 
 #: resource modules, each exposing ``blp`` (registered at /api/v1/<name>)
 RESOURCES = [
-    "areas", "teams", "members", "farms", "assignments", "visits", "plans", "campaigns", "events",
-    "inspections", "assessments", "rectifications",
+    "areas",
+    "teams",
+    "members",
+    "farms",
+    "assignments",
+    "visits",
+    "plans",
+    "campaigns",
+    "events",
+    "inspections",
+    "assessments",
+    "rectifications",
 ]
 #: the caller's own things, not collections of records (each exposing ``blp``, same prefix)
 PERSONAL = ["inbox"]

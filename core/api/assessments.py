@@ -107,8 +107,11 @@ class Assessments(MethodView):
         query = select(AnnualAssessment).order_by(AnnualAssessment.year.desc(), AnnualAssessment.id)
         if not is_admin(caller()):
             user_area = caller().area
-            query = query.where(AnnualAssessment.area_id.in_(
-                select(Area.id).where(Area.path.startswith(user_area.path, autoescape=True))))
+            query = query.where(
+                AnnualAssessment.area_id.in_(
+                    select(Area.id).where(Area.path.startswith(user_area.path, autoescape=True))
+                )
+            )
         return filter_args(query, args, year=AnnualAssessment.year, area=AnnualAssessment.area_id)
 
     @blp.arguments(AssessmentCreateSchema)
@@ -152,9 +155,14 @@ class AssessmentOfYear(MethodView):
         area, year = _area(args.get("area")), _year(year)
         if {"commend_mode", "commend_value", "criticise_bottom"} & set(data):
             current = Settings.of(draft_of_or_none(area, year))
-            save(save_settings, area, year, data.get("commend_mode", current.commend_mode),
-                 data.get("commend_value", current.commend_value),
-                 data.get("criticise_bottom", current.criticise_bottom))
+            save(
+                save_settings,
+                area,
+                year,
+                data.get("commend_mode", current.commend_mode),
+                data.get("commend_value", current.commend_value),
+                data.get("criticise_bottom", current.criticise_bottom),
+            )
         if "scores" in data:
             scores = {(s["team_id"], s["criterion_id"]): s["score"] for s in data["scores"]}
             save(save_manual_scores, area, year, scores)
@@ -181,8 +189,10 @@ class AssessmentOfYear(MethodView):
 def draft_of_or_none(area: Area, year: int) -> AnnualAssessment | None:
     """The stored assessment of the year, if any."""
     return db.session.scalar(
-        select(AnnualAssessment).where(AnnualAssessment.area_id == area.id,
-                                       AnnualAssessment.year == year))
+        select(AnnualAssessment).where(
+            AnnualAssessment.area_id == area.id, AnnualAssessment.year == year
+        )
+    )
 
 
 @blp.route(item_rule("year", "/confirm"))
@@ -201,10 +211,13 @@ class AssessmentConfirmation(MethodView):
         rectification item due on ``deadline``. 409 when already confirmed.
         """
         area, year = _area(args.get("area")), _year(year)
-        decisions = [Decision(d["team_id"], d["outcome"], d.get("reason", ""))
-                     for d in data.get("decisions", [])]
-        save(confirm, caller(), area, year, decisions, data.get("deadline"),
-             data.get("remarks", ""))
+        decisions = [
+            Decision(d["team_id"], d["outcome"], d.get("reason", ""))
+            for d in data.get("decisions", [])
+        ]
+        save(
+            confirm, caller(), area, year, decisions, data.get("deadline"), data.get("remarks", "")
+        )
         return assessment_view(area, year)
 
 
@@ -259,11 +272,19 @@ class CriterionById(MethodView):
         """
         _admin_only()
         criterion = db.get_or_404(RubricCriterion, criterion_id)
-        values = CriterionInput(**({"name": criterion.name, "metric": criterion.metric,
-                                    "weight": criterion.weight,
-                                    "direction": criterion.direction,
-                                    "description": criterion.description,
-                                    "position": criterion.position} | data))
+        values = CriterionInput(
+            **(
+                {
+                    "name": criterion.name,
+                    "metric": criterion.metric,
+                    "weight": criterion.weight,
+                    "direction": criterion.direction,
+                    "description": criterion.description,
+                    "position": criterion.position,
+                }
+                | data
+            )
+        )
         return save(save_criterion, values, criterion)
 
     @blp.response(204)
@@ -275,4 +296,3 @@ class CriterionById(MethodView):
         """
         _admin_only()
         save(delete_criterion, db.get_or_404(RubricCriterion, criterion_id))
-

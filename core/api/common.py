@@ -186,9 +186,7 @@ def area_subtree(area_id: int):
     area = db.session.get(Area, area_id)
     if area is None:
         smorest_abort(422, messages={"query": {"area": [_("Choose an existing area.")]}})
-    return (
-        select(Area.id).where(Area.path.startswith(area.path, autoescape=True)).scalar_subquery()
-    )
+    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True)).scalar_subquery()
 
 
 def local_day_range(
@@ -254,8 +252,9 @@ def readable(model: type[T], ident: int, scope: Callable[[User], ColumnElement[b
     return get_readable_or_404(model, ident, scope(caller()))
 
 
-def writable_team_record(model: type[T], ident: int,
-                         scope: Callable[[User], ColumnElement[bool]]) -> T:
+def writable_team_record(
+    model: type[T], ident: int, scope: Callable[[User], ColumnElement[bool]]
+) -> T:
     """The row ``ident`` of a team's records (a visit, a plan) when the caller may change it.
 
     404 unknown, 403 unreadable or when the caller may not write that team's records.
@@ -272,8 +271,10 @@ def require_team_writable(team_id: int | None) -> None:
     An unknown or deleted team passes: the service answers it with a field error.
     """
     team = db.session.get(Team, team_id) if team_id else None
-    if team is not None and team.deleted_at is None and not can_write_team_records(
-        caller(), team.id
+    if (
+        team is not None
+        and team.deleted_at is None
+        and not can_write_team_records(caller(), team.id)
     ):
         abort(403)
 

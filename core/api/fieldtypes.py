@@ -93,4 +93,3 @@ class LocalDateTime(fields.DateTime):
         if value is None:
             return None
         return super()._serialize(value.astimezone(local_zone()), attr, obj, **kwargs)
-

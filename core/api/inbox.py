@@ -33,8 +33,9 @@ class NotificationSchema(Schema):
 class InboxArgsSchema(Schema):
     """Inbox filters."""
 
-    unread = fields.Boolean(load_default=False,
-                            metadata={"description": "Only the notifications not read yet"})
+    unread = fields.Boolean(
+        load_default=False, metadata={"description": "Only the notifications not read yet"}
+    )
 
 
 class UnreadSchema(Schema):
@@ -73,9 +74,13 @@ class UnreadCount(MethodView):
     @documents(blp, 401)
     def get(self):
         """Count my unread notifications"""
-        return {"unread": db.session.scalar(
-            inbox_query(caller(), unread_only=True).with_only_columns(
-                db.func.count(Notification.id)).order_by(None))}
+        return {
+            "unread": db.session.scalar(
+                inbox_query(caller(), unread_only=True)
+                .with_only_columns(db.func.count(Notification.id))
+                .order_by(None)
+            )
+        }
 
 
 @blp.route(item_rule("notification_id", "/read"))

@@ -80,9 +80,12 @@ class Inspections(MethodView):
         Most recent first. ``area``: inspections of villages in the area's subtree; ``team``,
         ``kind``; ``from``/``to``: the day of the inspection.
         """
-        query = (select(Inspection).where(inspection_scope(caller()))
-                 .options(selectinload(Inspection.photos))
-                 .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()))
+        query = (
+            select(Inspection)
+            .where(inspection_scope(caller()))
+            .options(selectinload(Inspection.photos))
+            .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        )
         if "area" in args:
             query = query.where(Inspection.village_id.in_(area_subtree(args["area"])))
         query = filter_args(query, args, team=Inspection.team_id, kind=Inspection.kind)
@@ -175,7 +178,8 @@ class InspectionPhotoById(MethodView):
     def get(self, inspection_id, photo_id):
         """Get a photo's image (anyone who may read the inspection)"""
         return photo_response(
-            _photo_of(readable(Inspection, inspection_id, inspection_scope), photo_id))
+            _photo_of(readable(Inspection, inspection_id, inspection_scope), photo_id)
+        )
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)

@@ -27,7 +27,10 @@ class VisitPlanSchema(RecordSchema):
     kind = fields.Enum(VisitKind, by_value=True, allow_none=True)
     topic = fields.String(metadata={"description": "What the visit is for"})
     member_ids = fields.Pluck(
-        IdSchema, "id", many=True, attribute="members",
+        IdSchema,
+        "id",
+        many=True,
+        attribute="members",
         metadata={"description": "Members expected"},
     )
     visit_id = fields.Integer(
@@ -48,7 +51,9 @@ class VisitPlanInputSchema(Schema):
     )
     start_time = fields.Time(allow_none=True, metadata={"description": TIME_NOTE})
     kind = fields.Enum(
-        VisitKind, by_value=True, allow_none=True,
+        VisitKind,
+        by_value=True,
+        allow_none=True,
         metadata={"description": "The kind of visit intended, if known"},
     )
     topic = text(MAX_TOPIC)

@@ -128,8 +128,7 @@ class PlanById(MethodView):
         plan = _writable(plan_id)
         require_team_writable(data.get("team_id"))
         members = [member.id for member in plan.members]
-        return save(update_plan, caller(), plan, patched(PlanInput, plan, data,
-                                                          member_ids=members))
+        return save(update_plan, caller(), plan, patched(PlanInput, plan, data, member_ids=members))
 
     @blp.response(204)
     @documents(blp, 401, 403, 404, 409)
@@ -148,8 +147,12 @@ class PlanVisit(MethodView):
 
     @blp.arguments(PlanVisitInputSchema)
     @blp.response(201, VisitSchema)
-    @blp.alt_response(200, schema=VisitSchema, description="A retry: the visit already logged "
-                      "with this client_key", success=True)
+    @blp.alt_response(
+        200,
+        schema=VisitSchema,
+        description="A retry: the visit already logged with this client_key",
+        success=True,
+    )
     @documents(blp, 401, 403, 404, 409)
     def post(self, data, plan_id):
         """Log the visit of a plan; the plan becomes done (admin, or the team's leader)

@@ -72,8 +72,11 @@ class Rectifications(MethodView):
         By deadline. ``status``: open, done, or overdue (open past the deadline); ``area``:
         items of villages in the area's subtree; ``team``.
         """
-        query = (select(Rectification).where(rectification_scope(caller()))
-                 .order_by(Rectification.deadline, Rectification.id))
+        query = (
+            select(Rectification)
+            .where(rectification_scope(caller()))
+            .order_by(Rectification.deadline, Rectification.id)
+        )
         if "area" in args:
             query = query.where(Rectification.village_id.in_(area_subtree(args["area"])))
         if "status" in args:
@@ -89,8 +92,11 @@ class Rectifications(MethodView):
         For a ``team_id`` or a ``village_id``, or from a criticism (``result_id``) or an
         inspection (``inspection_id``), whose unit it takes.
         """
-        if not data.get("result_id") and not data.get("inspection_id") and \
-                unit_in_reach(caller(), data.get("team_id"), data.get("village_id")) is False:
+        if (
+            not data.get("result_id")
+            and not data.get("inspection_id")
+            and unit_in_reach(caller(), data.get("team_id"), data.get("village_id")) is False
+        ):
             abort(403)
         return save(create_rectification, caller(), RectificationInput(**data))
 
@@ -111,9 +117,12 @@ def _follow_up(item: Rectification, data: dict) -> Rectification:
     """Apply a PATCH: the text and deadline, then the status change. Commits."""
     _check_status(item, data)
     if {"title", "requirement", "deadline"} & set(data):
-        update_rectification(item, data.get("title", item.title),
-                             data.get("requirement", item.requirement),
-                             data.get("deadline", item.deadline))
+        update_rectification(
+            item,
+            data.get("title", item.title),
+            data.get("requirement", item.requirement),
+            data.get("deadline", item.deadline),
+        )
     status = data.get("status")
     if status == RectificationStatus.DONE and item.status != RectificationStatus.DONE:
         mark_done(caller(), item, data.get("done_note", ""), data.get("done_on"))

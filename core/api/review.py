@@ -19,7 +19,8 @@ from core.review.periods import PeriodError, parse_period
 from core.review.report import Review, build
 
 blp = api_blueprint(
-    "api_review", __name__,
+    "api_review",
+    __name__,
     "The township review: per team and per area figures of a period, events per campaign "
     "and venue, visits per month, and each enabled module's section. Reviewers and admins.",
 )
@@ -28,23 +29,35 @@ blp = api_blueprint(
 class ReviewArgsSchema(Schema):
     """Which area and period."""
 
-    area = query_id("The area to review (county, township or village); default: the "
-                    "reviewer's own area, or for an admin the root county")
-    period = fields.String(metadata={"description": "A year (2026), quarter (2026-Q2) or "
-                                                    "month (2026-05); not with from/to"})
-    date_from = fields.String(data_key="from", metadata={
-        "format": "date", "description": "First day (YYYY-MM-DD, inclusive)"})
-    date_to = fields.String(data_key="to", metadata={
-        "format": "date", "description": "Last day (YYYY-MM-DD, inclusive)"})
+    area = query_id(
+        "The area to review (county, township or village); default: the "
+        "reviewer's own area, or for an admin the root county"
+    )
+    period = fields.String(
+        metadata={
+            "description": "A year (2026), quarter (2026-Q2) or month (2026-05); not with from/to"
+        }
+    )
+    date_from = fields.String(
+        data_key="from",
+        metadata={"format": "date", "description": "First day (YYYY-MM-DD, inclusive)"},
+    )
+    date_to = fields.String(
+        data_key="to",
+        metadata={"format": "date", "description": "Last day (YYYY-MM-DD, inclusive)"},
+    )
 
 
 class _Kinds(fields.Dict):
     """Visits per VisitKind value."""
 
     def __init__(self, **kwargs):
-        super().__init__(keys=fields.String(), values=fields.Integer(), metadata={
-            "description": "Visits per kind: " + ", ".join(k.value for k in VisitKind)},
-            **kwargs)
+        super().__init__(
+            keys=fields.String(),
+            values=fields.Integer(),
+            metadata={"description": "Visits per kind: " + ", ".join(k.value for k in VisitKind)},
+            **kwargs,
+        )
 
 
 class TeamFiguresSchema(Schema):
@@ -147,8 +160,9 @@ class PeriodSchema(Schema):
     end = fields.Date()
     code = fields.String(metadata={"description": "The shortcut, or empty for a free range"})
     days = fields.Integer()
-    reference_day = fields.Date(metadata={
-        "description": "The day staleness and held events are judged on: min(end, today)"})
+    reference_day = fields.Date(
+        metadata={"description": "The day staleness and held events are judged on: min(end, today)"}
+    )
 
 
 class AreaRefSchema(Schema):
@@ -167,8 +181,10 @@ class ReviewSchema(Schema):
     period = fields.Nested(PeriodSchema)
     generated_at = fields.DateTime()
     teams = fields.List(fields.Nested(TeamFiguresSchema))
-    areas = fields.List(fields.Nested(AreaFiguresSchema), metadata={
-        "description": "Each child area, then the total row of the chosen area"})
+    areas = fields.List(
+        fields.Nested(AreaFiguresSchema),
+        metadata={"description": "Each child area, then the total row of the chosen area"},
+    )
     events = fields.List(fields.Nested(EventCountSchema))
     visits_per_month = fields.List(fields.Nested(MonthSchema))
     sections = fields.List(fields.Nested(SectionSchema))
@@ -190,32 +206,67 @@ def _area(raw: int | None) -> Area:
 def _as_json(review: Review) -> dict:
     """The review in the shape of :class:`ReviewSchema`."""
     p = review.period
-    months = [{"month": f"{y}-{m:02d}", "visits_by_kind": kinds, "visits": sum(kinds.values())}
-              for (y, m), kinds in sorted(review.months.items())]
+    months = [
+        {"month": f"{y}-{m:02d}", "visits_by_kind": kinds, "visits": sum(kinds.values())}
+        for (y, m), kinds in sorted(review.months.items())
+    ]
     sections = []
     for s in review.sections:
         if s.section is None:
-            sections.append({"plugin": s.plugin, "available": False, "key": None, "title": None,
-                             "figures": [], "tables": []})
+            sections.append(
+                {
+                    "plugin": s.plugin,
+                    "available": False,
+                    "key": None,
+                    "title": None,
+                    "figures": [],
+                    "tables": [],
+                }
+            )
             continue
         sec = s.section
-        sections.append({
-            "plugin": s.plugin, "available": True, "key": sec.key, "title": str(sec.title),
-            "figures": [{"label": str(f.label), "value": _plain(f.value), "flagged": f.flagged,
-                         "url": f.url} for f in sec.figures],
-            "tables": [{"title": str(t.title), "columns": [str(c) for c in t.columns],
-                        "rows": [[_plain(v) for v in row] for row in t.rows]}
-                       for t in sec.tables],
-        })
+        sections.append(
+            {
+                "plugin": s.plugin,
+                "available": True,
+                "key": sec.key,
+                "title": str(sec.title),
+                "figures": [
+                    {
+                        "label": str(f.label),
+                        "value": _plain(f.value),
+                        "flagged": f.flagged,
+                        "url": f.url,
+                    }
+                    for f in sec.figures
+                ],
+                "tables": [
+                    {
+                        "title": str(t.title),
+                        "columns": [str(c) for c in t.columns],
+                        "rows": [[_plain(v) for v in row] for row in t.rows],
+                    }
+                    for t in sec.tables
+                ],
+            }
+        )
     return {
-        "area": {"id": review.area.id, "name": review.area.name,
-                 "kind": str(review.area.kind.value), "full_name": review.area.full_name},
-        "period": {"start": p.start, "end": p.end, "code": p.code, "days": p.days,
-                   "reference_day": review.reference_day},
+        "area": {
+            "id": review.area.id,
+            "name": review.area.name,
+            "kind": str(review.area.kind.value),
+            "full_name": review.area.full_name,
+        },
+        "period": {
+            "start": p.start,
+            "end": p.end,
+            "code": p.code,
+            "days": p.days,
+            "reference_day": review.reference_day,
+        },
         "generated_at": review.generated_at,
         "teams": review.teams,
-        "areas": [{**vars(a), "kind": a.kind.value, "coverage": a.coverage}
-                  for a in review.areas],
+        "areas": [{**vars(a), "kind": a.kind.value, "coverage": a.coverage} for a in review.areas],
         "events": review.events,
         "visits_per_month": months,
         "sections": sections,
@@ -247,8 +298,7 @@ class ReviewResource(MethodView):
         """
         area = _area(args.get("area"))
         try:
-            period = parse_period(args.get("period"), args.get("date_from"),
-                                  args.get("date_to"))
+            period = parse_period(args.get("period"), args.get("date_from"), args.get("date_to"))
         except PeriodError as exc:
             smorest_abort(422, messages={"query": {exc.field: [exc.message]}})
         return _as_json(build(area, period, caller()))

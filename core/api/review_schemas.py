@@ -33,21 +33,30 @@ class InspectionPhotoSchema(Schema):
 
     def _url(self, photo) -> str:
         """The API URL of the image."""
-        return url_for("api_inspections.InspectionPhotoById",
-                       inspection_id=photo.inspection_id, photo_id=photo.id)
+        return url_for(
+            "api_inspections.InspectionPhotoById",
+            inspection_id=photo.inspection_id,
+            photo_id=photo.id,
+        )
 
 
 #: the request body of a photo upload, for the OpenAPI document
 INSPECTION_PHOTOS_BODY = {
     "required": True,
     "description": "One or more images in the multipart/form-data file field ``photos``: "
-                   "JPEG, PNG or WebP within the limits of the pages (size per photo, photos "
-                   "per inspection).",
-    "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["photos"],
-        "properties": {"photos": {"type": "array",
-                                  "items": {"type": "string", "format": "binary"}}},
-    }}},
+    "JPEG, PNG or WebP within the limits of the pages (size per photo, photos "
+    "per inspection).",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["photos"],
+                "properties": {
+                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
 }
 
 
@@ -60,10 +69,15 @@ class InspectionSchema(RecordSchema):
     inspected_on = fields.Date()
     findings = fields.String()
     inspector_id = fields.Integer(allow_none=True)
-    photos = fields.List(fields.Nested(InspectionPhotoSchema), metadata={
-        "description": "The photos (uploaded to ``/inspections/{inspection_id}/photos``)"})
-    photo_urls = fields.Method("_photo_urls", metadata={
-        "description": "Pages of the photos, for signed-in users"})
+    photos = fields.List(
+        fields.Nested(InspectionPhotoSchema),
+        metadata={
+            "description": "The photos (uploaded to ``/inspections/{inspection_id}/photos``)"
+        },
+    )
+    photo_urls = fields.Method(
+        "_photo_urls", metadata={"description": "Pages of the photos, for signed-in users"}
+    )
 
     def _photo_urls(self, inspection) -> list[str]:
         """The photo views' URLs."""
@@ -74,11 +88,11 @@ class InspectionInputSchema(Schema):
     """A new inspection: a ``team_id``, or a ``village_id`` for a village as a whole."""
 
     team_id = ref("The team inspected", allow_none=True)
-    village_id = ref("The village inspected as a whole (when no team is given)",
-                     allow_none=True)
+    village_id = ref("The village inspected as a whole (when no team is given)", allow_none=True)
     kind = fields.Enum(InspectionKind, by_value=True, required=True)
-    inspected_on = fields.Date(required=True, validate=DAY,
-                               metadata={"description": "The local day, not in the future"})
+    inspected_on = fields.Date(
+        required=True, validate=DAY, metadata={"description": "The local day, not in the future"}
+    )
     findings = text(10_000, required=True)
 
 
@@ -104,10 +118,13 @@ class RectificationSchema(RecordSchema):
     requirement = fields.String()
     deadline = fields.Date()
     status = fields.Enum(RectificationStatus, by_value=True)
-    overdue = fields.Function(is_overdue, metadata={
-        "description": "Open past its deadline (computed, never stored)"})
-    result_id = fields.Integer(allow_none=True, metadata={
-        "description": "The assessment result (a criticism) it comes from"})
+    overdue = fields.Function(
+        is_overdue, metadata={"description": "Open past its deadline (computed, never stored)"}
+    )
+    result_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The assessment result (a criticism) it comes from"},
+    )
     inspection_id = fields.Integer(allow_none=True)
     done_on = fields.Date(allow_none=True)
     done_note = fields.String()
@@ -125,8 +142,9 @@ class RectificationInputSchema(Schema):
     inspection_id = ref("The inspection whose finding it comes from", allow_none=True)
     title = text(200)
     requirement = text(5000, required=True)
-    deadline = fields.Date(required=True, validate=DAY,
-                           metadata={"description": "Last day, not in the past"})
+    deadline = fields.Date(
+        required=True, validate=DAY, metadata={"description": "Last day, not in the past"}
+    )
 
 
 class RectificationPatchSchema(Schema):
@@ -143,8 +161,11 @@ class RectificationPatchSchema(Schema):
 class RectificationListArgsSchema(TeamFilterSchema):
     """Filters of the item list (``area``: the unit's village subtree)."""
 
-    status = fields.Enum(StatusFilter, by_value=True, metadata={
-        "description": "open, done, or overdue (open past the deadline)"})
+    status = fields.Enum(
+        StatusFilter,
+        by_value=True,
+        metadata={"description": "open, done, or overdue (open past the deadline)"},
+    )
 
 
 # --- the rubric -----------------------------------------------------------------------------
@@ -155,8 +176,9 @@ class AssessmentCriterionSchema(RecordSchema):
 
     name = fields.String()
     description = fields.String()
-    metric = fields.String(metadata={"description": "A team figure, or 'manual'",
-                                     "enum": list(METRICS)})
+    metric = fields.String(
+        metadata={"description": "A team figure, or 'manual'", "enum": list(METRICS)}
+    )
     weight = fields.Integer()
     direction = fields.Enum(Direction, by_value=True)
     position = fields.Integer()
@@ -219,14 +241,17 @@ class AssessmentResultSchema(Schema):
     proposed_reason = fields.String()
     outcome = fields.Enum(Outcome, by_value=True, allow_none=True)
     reason = fields.String()
-    result_id = fields.Integer(allow_none=True, metadata={
-        "description": "The stored result (confirmed assessments)"})
+    result_id = fields.Integer(
+        allow_none=True, metadata={"description": "The stored result (confirmed assessments)"}
+    )
     scores = fields.Method("_scores", metadata={"description": "One score per criterion"})
 
     def _scores(self, result) -> list[dict]:
         """The scores as a list."""
-        return [{"criterion_id": cid, "raw": result.raw.get(cid), "score": score}
-                for cid, score in result.scores.items()]
+        return [
+            {"criterion_id": cid, "raw": result.raw.get(cid), "score": score}
+            for cid, score in result.scores.items()
+        ]
 
 
 class AssessmentSchema(Schema):
@@ -235,22 +260,27 @@ class AssessmentSchema(Schema):
     year = fields.Integer()
     area_id = fields.Function(lambda v: v.area.id)
     area_name = fields.Function(lambda v: v.area.name)
-    status = fields.Function(lambda v: "confirmed" if v.confirmed else "draft",
-                             metadata={"enum": ["draft", "confirmed"]})
+    status = fields.Function(
+        lambda v: "confirmed" if v.confirmed else "draft", metadata={"enum": ["draft", "confirmed"]}
+    )
     confirmed_at = fields.Function(
         lambda v: to_local(v.assessment.confirmed_at).isoformat() if v.confirmed else None,
-        metadata={"type": "string", "format": "date-time"})
+        metadata={"type": "string", "format": "date-time"},
+    )
     confirmed_by_id = fields.Function(
         lambda v: v.assessment.confirmed_by_id if v.confirmed else None,
-        metadata={"type": "integer"})
-    remarks = fields.Function(lambda v: v.assessment.remarks if v.assessment else "",
-                              metadata={"type": "string"})
+        metadata={"type": "integer"},
+    )
+    remarks = fields.Function(
+        lambda v: v.assessment.remarks if v.assessment else "", metadata={"type": "string"}
+    )
     settings = fields.Nested(AssessmentSettingsSchema)
     criteria = fields.List(fields.Nested(AssessmentRubricItemSchema))
     results = fields.List(fields.Nested(AssessmentResultSchema))
     missing_scores = fields.Function(
         lambda v: [{"team_id": t, "criterion_id": c} for t, c in v.missing],
-        metadata={"description": "Hand scores still to enter before confirming"})
+        metadata={"description": "Hand scores still to enter before confirming"},
+    )
 
 
 class AssessmentSummarySchema(RecordSchema):
@@ -287,15 +317,17 @@ class AssessmentScoreInputSchema(Schema):
 
     team_id = ref("The team", required=True)
     criterion_id = ref("A hand-scored criterion", required=True)
-    score = fields.Integer(strict=True, allow_none=True, required=True,
-                           validate=validate.Range(0, 100))
+    score = fields.Integer(
+        strict=True, allow_none=True, required=True, validate=validate.Range(0, 100)
+    )
 
 
 class AssessmentPatchSchema(AssessmentSettingsSchema):
     """Changes to a draft: the proposal settings and hand scores."""
 
-    scores = fields.List(fields.Nested(AssessmentScoreInputSchema),
-                         validate=validate.Length(max=10_000))
+    scores = fields.List(
+        fields.Nested(AssessmentScoreInputSchema), validate=validate.Length(max=10_000)
+    )
 
 
 class AssessmentDecisionSchema(Schema):
@@ -309,8 +341,14 @@ class AssessmentDecisionSchema(Schema):
 class AssessmentConfirmSchema(Schema):
     """Confirm (freeze) the draft with decisions."""
 
-    decisions = fields.List(fields.Nested(AssessmentDecisionSchema), load_default=list,
-                            validate=validate.Length(max=10_000))
-    deadline = fields.Date(validate=DAY, allow_none=True, metadata={
-        "description": "Deadline of the rectification items of the criticised teams"})
+    decisions = fields.List(
+        fields.Nested(AssessmentDecisionSchema),
+        load_default=list,
+        validate=validate.Length(max=10_000),
+    )
+    deadline = fields.Date(
+        validate=DAY,
+        allow_none=True,
+        metadata={"description": "Deadline of the rectification items of the criticised teams"},
+    )
     remarks = text(5000)

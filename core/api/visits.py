@@ -76,8 +76,12 @@ class Visits(MethodView):
 
     @blp.arguments(VisitInputSchema)
     @blp.response(201, VisitSchema)
-    @blp.alt_response(200, schema=VisitSchema, description="A retry: the visit already logged "
-                      "with this client_key", success=True)
+    @blp.alt_response(
+        200,
+        schema=VisitSchema,
+        description="A retry: the visit already logged with this client_key",
+        success=True,
+    )
     @documents(blp, 401, 403, 409)
     def post(self, data):
         """Log a visit (admin, or the team's leader)

@@ -38,8 +38,17 @@ from core.review.figures import team_figures
 from core.services.rectifications import is_overdue
 
 #: TeamFigures fields of the figures table, in order, after the team and village
-FIGURE_FIELDS = ("members", "members_without_farms", "farms_assigned", "farms_visited",
-                 "farms_stale", "visits", "people_reached", "households_reached", "events_held")
+FIGURE_FIELDS = (
+    "members",
+    "members_without_farms",
+    "farms_assigned",
+    "farms_visited",
+    "farms_stale",
+    "visits",
+    "people_reached",
+    "households_reached",
+    "events_held",
+)
 
 
 @dataclass
@@ -58,9 +67,13 @@ class BulletinContent:
     @property
     def tables(self) -> list[tuple[str, ReviewTable]]:
         """(key, table) of every table, in the document's order."""
-        return [("figures", self.figures), ("commendations", self.commendations),
-                ("criticisms", self.criticisms), ("rectifications", self.rectifications),
-                ("inspections", self.inspections)]
+        return [
+            ("figures", self.figures),
+            ("commendations", self.commendations),
+            ("criticisms", self.criticisms),
+            ("rectifications", self.rectifications),
+            ("inspections", self.inspections),
+        ]
 
 
 def _subtree(area: Area):
@@ -70,11 +83,23 @@ def _subtree(area: Area):
 def figures_table(bulletin: Bulletin) -> ReviewTable:
     """One row per team of the area with the period's figures, then a total row."""
     figures = team_figures(bulletin.area, bulletin.starts_on, bulletin.ends_on)
-    columns = (_("Team"), _("Village"), _("Members"), _("Members without a farm"),
-               _("Farms assigned"), _("Farms visited"), _("Farms not visited for long"),
-               _("Visits"), _("People reached"), _("Households reached"), _("Events held"))
-    rows = [(f.team_name, f.area_name, *(getattr(f, name) for name in FIGURE_FIELDS))
-            for f in figures.values()]
+    columns = (
+        _("Team"),
+        _("Village"),
+        _("Members"),
+        _("Members without a farm"),
+        _("Farms assigned"),
+        _("Farms visited"),
+        _("Farms not visited for long"),
+        _("Visits"),
+        _("People reached"),
+        _("Households reached"),
+        _("Events held"),
+    )
+    rows = [
+        (f.team_name, f.area_name, *(getattr(f, name) for name in FIGURE_FIELDS))
+        for f in figures.values()
+    ]
     if rows:
         totals = tuple(sum(getattr(f, name) for f in figures.values()) for name in FIGURE_FIELDS)
         rows.append((_("Total"), "", *totals))
@@ -85,10 +110,12 @@ def _decisions(bulletin: Bulletin, outcome: Outcome, title: str) -> ReviewTable:
     """The teams given ``outcome`` by the confirmed assessments the bulletin covers."""
     assessments = db.session.scalars(
         select(AnnualAssessment)
-        .where(AnnualAssessment.status == AssessmentStatus.CONFIRMED,
-               AnnualAssessment.area_id.in_(_subtree(bulletin.area)),
-               AnnualAssessment.year >= bulletin.starts_on.year,
-               AnnualAssessment.year <= bulletin.ends_on.year)
+        .where(
+            AnnualAssessment.status == AssessmentStatus.CONFIRMED,
+            AnnualAssessment.area_id.in_(_subtree(bulletin.area)),
+            AnnualAssessment.year >= bulletin.starts_on.year,
+            AnnualAssessment.year <= bulletin.ends_on.year,
+        )
         .options(joinedload(AnnualAssessment.area))
         .order_by(AnnualAssessment.year, AnnualAssessment.area_id)
     ).all()
@@ -98,8 +125,7 @@ def _decisions(bulletin: Bulletin, outcome: Outcome, title: str) -> ReviewTable:
             if r.outcome == outcome:
                 why = r.reason or r.proposed_reason
                 rows.append((a.year, a.area.name, r.team_name, r.rank, f"{r.total:.1f}", why))
-    columns = (_("Year"), _("Assessed area"), _("Team"), _("Rank"), _("Total score"),
-               _("Reason"))
+    columns = (_("Year"), _("Assessed area"), _("Team"), _("Rank"), _("Total score"), _("Reason"))
     return ReviewTable(title, columns, tuple(rows))
 
 
@@ -107,17 +133,28 @@ def rectifications_table(bulletin: Bulletin) -> ReviewTable:
     """Items of the area's units that are open, or due within the period."""
     items = db.session.scalars(
         select(Rectification)
-        .where(Rectification.village_id.in_(_subtree(bulletin.area)),
-               or_(Rectification.status == RectificationStatus.OPEN,
-                   Rectification.deadline.between(bulletin.starts_on, bulletin.ends_on)))
+        .where(
+            Rectification.village_id.in_(_subtree(bulletin.area)),
+            or_(
+                Rectification.status == RectificationStatus.OPEN,
+                Rectification.deadline.between(bulletin.starts_on, bulletin.ends_on),
+            ),
+        )
         .options(joinedload(Rectification.team), joinedload(Rectification.village))
         .order_by(Rectification.deadline, Rectification.id)
     ).all()
     rows = []
     for item in items:
         state = _("Overdue") if is_overdue(item) else label(item.status)
-        rows.append((item.unit_name, item.title or item.requirement, format_date(item.deadline),
-                     state, format_date(item.done_on) if item.done_on else ""))
+        rows.append(
+            (
+                item.unit_name,
+                item.title or item.requirement,
+                format_date(item.deadline),
+                state,
+                format_date(item.done_on) if item.done_on else "",
+            )
+        )
     columns = (_("Unit"), _("What must be put right"), _("Deadline"), _("Status"), _("Done on"))
     return ReviewTable(_("Rectification deadlines"), columns, tuple(rows))
 
@@ -126,14 +163,19 @@ def inspections_table(bulletin: Bulletin) -> ReviewTable:
     """Inspections of the area's units made in the period."""
     rows = db.session.scalars(
         select(Inspection)
-        .where(Inspection.village_id.in_(_subtree(bulletin.area)),
-               Inspection.inspected_on.between(bulletin.starts_on, bulletin.ends_on))
+        .where(
+            Inspection.village_id.in_(_subtree(bulletin.area)),
+            Inspection.inspected_on.between(bulletin.starts_on, bulletin.ends_on),
+        )
         .options(joinedload(Inspection.team), joinedload(Inspection.village))
         .order_by(Inspection.inspected_on, Inspection.id)
     ).all()
     columns = (_("Date"), _("Unit"), _("Kind"), _("Findings"))
-    return ReviewTable(_("Inspections"), columns, tuple(
-        (format_date(i.inspected_on), i.unit_name, label(i.kind), i.findings) for i in rows))
+    return ReviewTable(
+        _("Inspections"),
+        columns,
+        tuple((format_date(i.inspected_on), i.unit_name, label(i.kind), i.findings) for i in rows),
+    )
 
 
 def build(bulletin: Bulletin) -> BulletinContent:

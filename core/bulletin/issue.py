@@ -31,21 +31,27 @@ def bulletin_scope(user: User) -> ColumnElement[bool]:
 def issuing_areas(user: User) -> list[Area]:
     """The county and townships ``user`` may issue bulletins for, widest first."""
     rows = db.session.scalars(
-        select(Area).where(Area.kind.in_([AreaKind.COUNTY, AreaKind.TOWNSHIP]))
-        .order_by(Area.path, Area.id))
+        select(Area)
+        .where(Area.kind.in_([AreaKind.COUNTY, AreaKind.TOWNSHIP]))
+        .order_by(Area.path, Area.id)
+    )
     return [a for a in rows if may_review_area(user, a)]
 
 
-def issue_bulletin(user: User, area_id: int | None, start: date | None, end: date | None
-                   ) -> Bulletin:
+def issue_bulletin(
+    user: User, area_id: int | None, start: date | None, end: date | None
+) -> Bulletin:
     """Issue the next bulletin of the area's year for the period ``start``..``end``. Commits.
 
     The number counts the bulletins of the area issued in the same year, from 1.
     """
     errors: dict[str, list[str]] = {}
     area = db.session.get(Area, area_id) if area_id else None
-    if area is None or area.kind not in (AreaKind.COUNTY, AreaKind.TOWNSHIP) \
-            or not may_review_area(user, area):
+    if (
+        area is None
+        or area.kind not in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
+        or not may_review_area(user, area)
+    ):
         errors["area_id"] = [_("Choose the county or a township inside your area.")]
     for name, day in (("starts_on", start), ("ends_on", end)):
         if day is None:
@@ -60,11 +66,23 @@ def issue_bulletin(user: User, area_id: int | None, start: date | None, end: dat
         raise FieldErrors(errors)
     issued_on = rules.today()
     for _attempt in range(3):  # a concurrent issue may take the number first
-        number = 1 + (db.session.scalar(
-            select(func.max(Bulletin.number))
-            .where(Bulletin.area_id == area.id, Bulletin.year == issued_on.year)) or 0)
-        bulletin = Bulletin(area=area, starts_on=start, ends_on=end, issued_on=issued_on,
-                            year=issued_on.year, number=number, issued_by=user)
+        number = 1 + (
+            db.session.scalar(
+                select(func.max(Bulletin.number)).where(
+                    Bulletin.area_id == area.id, Bulletin.year == issued_on.year
+                )
+            )
+            or 0
+        )
+        bulletin = Bulletin(
+            area=area,
+            starts_on=start,
+            ends_on=end,
+            issued_on=issued_on,
+            year=issued_on.year,
+            number=number,
+            issued_by=user,
+        )
         db.session.add(bulletin)
         try:
             db.session.commit()
@@ -72,11 +90,16 @@ def issue_bulletin(user: User, area_id: int | None, start: date | None, end: dat
             db.session.rollback()
             continue
         return bulletin
-    raise FieldErrors({"area_id": [_("Another bulletin was issued at the same time. "
-                                     "Please try again.")]})
+    raise FieldErrors(
+        {"area_id": [_("Another bulletin was issued at the same time. Please try again.")]}
+    )
 
 
 def number_text(bulletin: Bulletin) -> str:
     """The bulletin's reference, e.g. 永阳镇督查通报〔2026〕3号, in the current language."""
-    return _("%(area)s inspection bulletin [%(year)s] No. %(number)s",
-             area=bulletin.area.name, year=bulletin.year, number=bulletin.number)
+    return _(
+        "%(area)s inspection bulletin [%(year)s] No. %(number)s",
+        area=bulletin.area.name,
+        year=bulletin.year,
+        number=bulletin.number,
+    )

@@ -35,9 +35,12 @@ def workbook_bytes(content: BulletinContent) -> bytes:
     b = content.bulletin
     cover.append([content.title])
     cover["A1"].font = Font(bold=True, size=14)
-    for name, value in ((_("Number"), content.number), (_("Issued by"), b.area.full_name),
-                        (_("Period"), f"{format_date(b.starts_on)} – {format_date(b.ends_on)}"),
-                        (_("Date of issue"), format_date(b.issued_on))):
+    for name, value in (
+        (_("Number"), content.number),
+        (_("Issued by"), b.area.full_name),
+        (_("Period"), f"{format_date(b.starts_on)} – {format_date(b.ends_on)}"),
+        (_("Date of issue"), format_date(b.issued_on)),
+    ):
         cover.append([name, _cell(value)])
     cover.column_dimensions["A"].width = 16
     cover.column_dimensions["B"].width = 40

@@ -33,8 +33,13 @@ def zone() -> ZoneInfo:
 def event_fingerprint(event: Event) -> str:
     """The fingerprint of a loaded event (the one a feed query computes from its row)."""
     name = event.campaign.name if event.campaign is not None else None
-    return fingerprint(event.revision or 0, event.updated_at, event.deleted_at, name,
-                       current_app.config["TIMEZONE"])
+    return fingerprint(
+        event.revision or 0,
+        event.updated_at,
+        event.deleted_at,
+        name,
+        current_app.config["TIMEZONE"],
+    )
 
 
 def render(ids: Sequence[int], locale: str) -> dict[int, tuple[str, str]]:
@@ -43,7 +48,8 @@ def render(ids: Sequence[int], locale: str) -> dict[int, tuple[str, str]]:
     tz = zone()
     for start in range(0, len(ids), CHUNK):
         events = db.session.execute(
-            select(Event).where(Event.id.in_(ids[start:start + CHUNK]))
+            select(Event)
+            .where(Event.id.in_(ids[start : start + CHUNK]))
             .options(joinedload(Event.campaign))
         ).scalars()
         for event in events:
@@ -63,14 +69,25 @@ def store(rendered: dict[int, tuple[str, str]], locale: str) -> None:
     now = utcnow()
     try:
         for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
-            db.session.execute(delete(CalendarCache).where(
-                CalendarCache.event_id.in_(chunk), CalendarCache.locale == locale))
-            db.session.execute(insert(CalendarCache), [
-                {"event_id": i, "locale": locale, "fingerprint": rendered[i][0],
-                 "vevent": rendered[i][1], "rendered_at": now}
-                for i in chunk
-            ])
+            chunk = ids[start : start + CHUNK]
+            db.session.execute(
+                delete(CalendarCache).where(
+                    CalendarCache.event_id.in_(chunk), CalendarCache.locale == locale
+                )
+            )
+            db.session.execute(
+                insert(CalendarCache),
+                [
+                    {
+                        "event_id": i,
+                        "locale": locale,
+                        "fingerprint": rendered[i][0],
+                        "vevent": rendered[i][1],
+                        "rendered_at": now,
+                    }
+                    for i in chunk
+                ],
+            )
         db.session.commit()
     except SQLAlchemyError as exc:
         db.session.rollback()
@@ -86,8 +103,13 @@ def refresh(ids: Iterable[int], locales: Iterable[str] | None = None) -> None:
 
 def row_fingerprint(row) -> str:
     """The fingerprint an event row of a feed query should have in the cache."""
-    return fingerprint(row.revision or 0, row.updated_at, row.deleted_at, row.campaign_name,
-                       current_app.config["TIMEZONE"])
+    return fingerprint(
+        row.revision or 0,
+        row.updated_at,
+        row.deleted_at,
+        row.campaign_name,
+        current_app.config["TIMEZONE"],
+    )
 
 
 def texts(rows: Sequence, locale: str, wanted: dict[int, str] | None = None) -> dict[int, str]:

@@ -14,8 +14,12 @@ calendar_cli = click.Group("calendar", help="Calendar feeds: import events from 
 
 @calendar_cli.command("import")
 @click.argument("source")
-@click.option("--campaign", "campaign_id", type=int,
-              help="Campaign id for the events (default: the campaign named in CATEGORIES).")
+@click.option(
+    "--campaign",
+    "campaign_id",
+    type=int,
+    help="Campaign id for the events (default: the campaign named in CATEGORIES).",
+)
 def import_command(source, campaign_id):
     """Create or update events from SOURCE, an .ics file or an http(s) address, by UID."""
     campaign = None
@@ -26,8 +30,9 @@ def import_command(source, campaign_id):
     config = current_app.config
     try:
         if source.startswith(("http://", "https://")) or "://" in source:
-            data = fetch(source, config["CALENDAR_IMPORT_TIMEOUT"],
-                         config["CALENDAR_IMPORT_MAX_BYTES"])
+            data = fetch(
+                source, config["CALENDAR_IMPORT_TIMEOUT"], config["CALENDAR_IMPORT_MAX_BYTES"]
+            )
         else:
             path = Path(source)
             if not path.is_file():
@@ -39,5 +44,7 @@ def import_command(source, campaign_id):
         raise click.ClickException(f"{exc} (nothing imported)") from None
     for what, why in report.skipped:
         click.echo(f"skipped {what}: {why}", err=True)
-    click.echo(f"{len(report.created)} created, {len(report.updated)} updated, "
-               f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped")
+    click.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped"
+    )

@@ -107,8 +107,9 @@ class Filters:
 
 def organised_by(team_id: int):
     """Events the team ``team_id`` organises."""
-    return Event.id.in_(select(event_teams.c.event_id).where(
-        event_teams.c.team_id == team_id).scalar_subquery())
+    return Event.id.in_(
+        select(event_teams.c.event_id).where(event_teams.c.team_id == team_id).scalar_subquery()
+    )
 
 
 @dataclass
@@ -132,8 +133,10 @@ def day_start() -> datetime:
 def visible(cutoff: datetime):
     """Events a feed lists: live ones, and cancelled or deleted ones changed since ``cutoff``."""
     return or_(
-        and_(Event.deleted_at.is_(None),
-             or_(Event.status == EventStatus.SCHEDULED, Event.updated_at >= cutoff)),
+        and_(
+            Event.deleted_at.is_(None),
+            or_(Event.status == EventStatus.SCHEDULED, Event.updated_at >= cutoff),
+        ),
         Event.deleted_at >= cutoff,
     )
 
@@ -141,7 +144,10 @@ def visible(cutoff: datetime):
 def event_rows(locale: str, where: list, cutoff: datetime, texts: bool = False) -> list:
     """Each listed event's row (one query); with ``texts``, its cached text in ``locale``."""
     columns = [
-        Event.id, Event.revision, Event.updated_at, Event.deleted_at,
+        Event.id,
+        Event.revision,
+        Event.updated_at,
+        Event.deleted_at,
         Campaign.name.label("campaign_name"),
         Campaign.updated_at.label("campaign_updated_at"),
         CalendarCache.fingerprint.label("cached_fingerprint"),
@@ -151,8 +157,9 @@ def event_rows(locale: str, where: list, cutoff: datetime, texts: bool = False) 
     return db.session.execute(
         select(*columns)
         .outerjoin(Campaign, Campaign.id == Event.campaign_id)
-        .outerjoin(CalendarCache, and_(CalendarCache.event_id == Event.id,
-                                       CalendarCache.locale == locale))
+        .outerjoin(
+            CalendarCache, and_(CalendarCache.event_id == Event.id, CalendarCache.locale == locale)
+        )
         .where(visible(cutoff), *where)
         .order_by(Event.starts_at, Event.id)
     ).all()
@@ -184,12 +191,18 @@ def _add_entries(parts: _Parts, entries: list[CalendarEntry]) -> None:
 def plugin_entries() -> list[CalendarEntry]:
     """The enabled plugins' entries for the hook window."""
     start, end = hook_window()
-    return call(current_app._get_current_object(), "calendar_events",
-                expect=CalendarEntry, start=start, end=end)
+    return call(
+        current_app._get_current_object(),
+        "calendar_events",
+        expect=CalendarEntry,
+        start=start,
+        end=end,
+    )
 
 
-def _feed(name: str, locale: str, where: list, parts: _Parts,
-          cutoff: datetime | None = None) -> Feed:
+def _feed(
+    name: str, locale: str, where: list, parts: _Parts, cutoff: datetime | None = None
+) -> Feed:
     """The feed of the events matching ``where`` plus ``parts``: validators now, text later.
 
     Cancelled and deleted events changed before ``cutoff`` (by default the configured number
@@ -214,8 +227,9 @@ def _feed(name: str, locale: str, where: list, parts: _Parts,
     def make_body() -> str:
         rows = event_rows(locale, where, cutoff, texts=True)
         texts = cache.texts(rows, locale, wanted)
-        events = [texts[row.id] + event_tail(f"{prefix}{row.id}")
-                  for row in rows if row.id in texts]  # (gone since the first query)
+        events = [
+            texts[row.id] + event_tail(f"{prefix}{row.id}") for row in rows if row.id in texts
+        ]  # (gone since the first query)
         return head + "".join(events) + "".join(parts.texts) + END_VCALENDAR
 
     return Feed(digest.hexdigest(), max(changed), make_body)

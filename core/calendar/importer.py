@@ -51,9 +51,14 @@ class ImportReport:
 
     def summary(self) -> str:
         """One translated line of counts."""
-        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                 "%(skipped)s skipped.", created=len(self.created), updated=len(self.updated),
-                 unchanged=len(self.unchanged), skipped=len(self.skipped))
+        return _(
+            "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(skipped)s skipped.",
+            created=len(self.created),
+            updated=len(self.updated),
+            unchanged=len(self.unchanged),
+            skipped=len(self.skipped),
+        )
 
 
 class _Skip(Exception):
@@ -65,11 +70,16 @@ def parse(data: bytes | str) -> icalendar.Calendar:
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
-        raise ImportRefused(_("This is not a valid iCalendar file: %(error)s",
-                              error=str(exc) or exc.__class__.__name__)) from None
+        raise ImportRefused(
+            _(
+                "This is not a valid iCalendar file: %(error)s",
+                error=str(exc) or exc.__class__.__name__,
+            )
+        ) from None
     if isinstance(calendar, list) or calendar.name != "VCALENDAR":
-        raise ImportRefused(_("This is not a valid iCalendar file: %(error)s",
-                              error=_("expected one VCALENDAR")))
+        raise ImportRefused(
+            _("This is not a valid iCalendar file: %(error)s", error=_("expected one VCALENDAR"))
+        )
     return calendar
 
 
@@ -123,8 +133,12 @@ def _times(component) -> tuple[datetime, datetime, bool]:
     return start, end, all_day
 
 
-def _values(component, campaign: Campaign | None, campaigns: dict[str, Campaign],
-            venues: dict[str, VenueKind]) -> dict:
+def _values(
+    component,
+    campaign: Campaign | None,
+    campaigns: dict[str, Campaign],
+    venues: dict[str, VenueKind],
+) -> dict:
     """The event's values from a VEVENT, or :class:`_Skip`."""
     for prop in ("rrule", "rdate", "exdate"):
         if component.get(prop) is not None:
@@ -146,7 +160,10 @@ def _values(component, campaign: Campaign | None, campaigns: dict[str, Campaign]
         "title": title,
         "place": str(component.get("location", "")).strip()[: LIMITS["place"]],
         "description": str(component.get("description", "")).strip(),
-        "starts_at": start, "ends_at": end, "all_day": all_day, "venue_kind": venue,
+        "starts_at": start,
+        "ends_at": end,
+        "all_day": all_day,
+        "venue_kind": venue,
         "status": EventStatus.CANCELLED if status == "CANCELLED" else EventStatus.SCHEDULED,
         "campaign_id": campaign.id if campaign is not None else None,
     }
@@ -157,8 +174,9 @@ def _differs(event: Event, values: dict) -> bool:
     return any(getattr(event, name) != value for name, value in values.items())
 
 
-def import_calendar(data: bytes | str, campaign: Campaign | None = None,
-                    user: User | None = None) -> ImportReport:
+def import_calendar(
+    data: bytes | str, campaign: Campaign | None = None, user: User | None = None
+) -> ImportReport:
     """Create or update events from iCalendar ``data``; commits once, at the end.
 
     :class:`ImportRefused` (nothing changed) when the parser refuses the file.
@@ -166,8 +184,9 @@ def import_calendar(data: bytes | str, campaign: Campaign | None = None,
     calendar = parse(data)
     report = ImportReport()
     venues = _venue_names()
-    campaigns = {c.name: c for c in db.session.execute(
-        select(Campaign).order_by(Campaign.id)).scalars()}
+    campaigns = {
+        c.name: c for c in db.session.execute(select(Campaign).order_by(Campaign.id)).scalars()
+    }
     seen: set[str] = set()
     for number, component in enumerate(calendar.subcomponents, start=1):
         name = component.name
@@ -213,7 +232,6 @@ def _save(uid: str, values: dict, user: User | None, report: ImportReport, where
         report.unchanged.append(uid)
 
 
-
 def fetch(url: str, timeout: float, max_bytes: int) -> bytes:
     """The body at an http(s) ``url``; :class:`ImportRefused` for other schemes or failures."""
     import urllib.error
@@ -227,8 +245,9 @@ def fetch(url: str, timeout: float, max_bytes: int) -> bytes:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             data = response.read(max_bytes + 1)
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise ImportRefused(_("Could not download %(url)s: %(error)s", url=url,
-                              error=exc)) from None
+        raise ImportRefused(
+            _("Could not download %(url)s: %(error)s", url=url, error=exc)
+        ) from None
     if len(data) > max_bytes:
         raise ImportRefused(_("The file is larger than %(n)s bytes.", n=max_bytes))
     return data

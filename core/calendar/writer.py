@@ -26,8 +26,13 @@ END_VEVENT = "END:VEVENT" + CRLF
 END_VCALENDAR = "END:VCALENDAR" + CRLF
 
 
-def fingerprint(revision: int, updated_at: datetime | None, deleted_at: datetime | None,
-                campaign_name: str | None, tzid: str) -> str:
+def fingerprint(
+    revision: int,
+    updated_at: datetime | None,
+    deleted_at: datetime | None,
+    campaign_name: str | None,
+    tzid: str,
+) -> str:
     """A digest of everything an event's cached VEVENT depends on besides its language."""
     parts = (WRITER_VERSION, revision, updated_at, deleted_at, campaign_name, tzid)
     return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()

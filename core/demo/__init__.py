@@ -93,12 +93,25 @@ def _print_logins(usernames: set[str]) -> None:
 
 
 @click.command("demo")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
-              help="Seed of the random generator: the same seed gives the same data.")
-@click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Build as if today were YYYY-MM-DD (default: today in KEPU_TIMEZONE).")
-@click.option("--reset", is_flag=True,
-              help="Delete ALL rows of ALL tables (users included) first, then build.")
+@click.option(
+    "--seed",
+    type=int,
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Seed of the random generator: the same seed gives the same data.",
+)
+@click.option(
+    "--today",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Build as if today were YYYY-MM-DD (default: today in KEPU_TIMEZONE).",
+)
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete ALL rows of ALL tables (users included) first, then build.",
+)
 @click.option("--yes", is_flag=True, help="Do not ask before --reset on a terminal.")
 @with_appcontext
 def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
@@ -108,8 +121,10 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
     """
     areas = db.session.scalar(select(func.count(Area.id)))
     if areas and not reset:
-        click.echo(f"Demo data already present ({areas} areas); nothing to do. "
-                   "Use `kepu demo --reset` to rebuild (deletes everything).")
+        click.echo(
+            f"Demo data already present ({areas} areas); nothing to do. "
+            "Use `kepu demo --reset` to rebuild (deletes everything)."
+        )
         _print_logins(_demo_usernames())
         return
     if reset:
@@ -131,16 +146,32 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
         "Built the demo county in {:.1f} s (seed {}, {}): {:,} areas ({} townships, {} villages), "
         "{:,} teams, {:,} members, {:,} farms, {:,} assignments, {:,} visits, {:,} campaigns, "
         "{:,} events, {:,} inspections, {:,} rectification items.".format(
-            elapsed, seed, current_app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
-            counts["areas"], counts["townships"], counts["villages"], counts["teams"],
-            counts["members"], counts["farms"], counts["assignments"], counts["visits"],
-            counts["campaigns"], counts["events"], counts.get("inspections", 0),
+            elapsed,
+            seed,
+            current_app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
+            counts["areas"],
+            counts["townships"],
+            counts["villages"],
+            counts["teams"],
+            counts["members"],
+            counts["farms"],
+            counts["assignments"],
+            counts["visits"],
+            counts["campaigns"],
+            counts["events"],
+            counts.get("inspections", 0),
             counts.get("rectifications", 0),
         )
     )
     for plugin, made in plugin_counts.items():
-        click.echo(f"Plugin {plugin}: " + (", ".join(f"{n:,} {what}" for what, n in made.items())
-                                          if isinstance(made, dict) else made))
+        click.echo(
+            f"Plugin {plugin}: "
+            + (
+                ", ".join(f"{n:,} {what}" for what, n in made.items())
+                if isinstance(made, dict)
+                else made
+            )
+        )
     _print_logins(_demo_usernames())
 
 

@@ -46,8 +46,9 @@ class ActivityMixin:
         staffed = [v for v in self.villages if v.team_id]
         home = self.home()
         # Deliberate staleness: some assigned farms never visited, some not for > 90 days.
-        candidates = [v for v in staffed
-                      if len(self.farms_of_team[v.team_id]) >= 3 and v is not home]
+        candidates = [
+            v for v in staffed if len(self.farms_of_team[v.team_id]) >= 3 and v is not home
+        ]
         never = {min(self.farms_of_team[v.team_id]) for v in rng.sample(candidates, 4)}
         cutoff: dict[int, date] = {
             max(self.farms_of_team[v.team_id]): self.today - timedelta(days=rng.randint(100, 220))
@@ -70,8 +71,10 @@ class ActivityMixin:
                 next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
                 first, last = max(month, start), min(next_month - timedelta(days=1), self.today)
                 per_month = rng.randint(4, 7) if village is home else rng.randint(2, 6)
-                days = sorted(first + timedelta(days=rng.randint(0, (last - first).days))
-                              for _ in range(per_month))
+                days = sorted(
+                    first + timedelta(days=rng.randint(0, (last - first).days))
+                    for _ in range(per_month)
+                )
                 for day in days:
                     eligible = [f for f in team_farms if f not in cutoff or day <= cutoff[f]]
                     if not eligible:
@@ -88,8 +91,11 @@ class ActivityMixin:
                     visits.append(visit)
                     present.append(members)
         ids = bulk_insert(Visit, visits)
-        links = [{"visit_id": visit_id, "member_id": member_id}
-                 for visit_id, members in zip(ids, present, strict=True) for member_id in members]
+        links = [
+            {"visit_id": visit_id, "member_id": member_id}
+            for visit_id, members in zip(ids, present, strict=True)
+            for member_id in members
+        ]
         db.session.execute(insert(visit_members), links)
         self.counts.update(visits=len(ids), visit_members=len(links))
         return len(ids)
@@ -127,10 +133,18 @@ class ActivityMixin:
             members.append(leader)
         when = self.stamp(day, 20)
         visit = {
-            "team_id": village.team_id, "farm_id": farm["id"], "visited_on": day, "kind": kind,
-            "people_reached": people, "households_reached": households,
-            "topics": "；".join(topics), "material": material, "questions": questions,
-            "notes": rng.choice(N.VISIT_NOTES), "created_at": when, "updated_at": when,
+            "team_id": village.team_id,
+            "farm_id": farm["id"],
+            "visited_on": day,
+            "kind": kind,
+            "people_reached": people,
+            "households_reached": households,
+            "topics": "；".join(topics),
+            "material": material,
+            "questions": questions,
+            "notes": rng.choice(N.VISIT_NOTES),
+            "created_at": when,
+            "updated_at": when,
         }
         return visit, sorted(set(members))
 
@@ -140,42 +154,82 @@ class ActivityMixin:
         year = self.today.year
         st_week = nth_weekday(year, 5, 5, 3)
         science_day = nth_weekday(year, 9, 5, 3)
-        season = {1: "冬春", 2: "冬春", 3: "春季", 4: "春季", 5: "春季", 6: "夏季", 7: "夏季",
-                  8: "夏季", 9: "秋季", 10: "秋季", 11: "冬春", 12: "冬春"}[self.today.month]
+        season = {
+            1: "冬春",
+            2: "冬春",
+            3: "春季",
+            4: "春季",
+            5: "春季",
+            6: "夏季",
+            7: "夏季",
+            8: "夏季",
+            9: "秋季",
+            10: "秋季",
+            11: "冬春",
+            12: "冬春",
+        }[self.today.month]
         other_start = self.today - timedelta(days=10)
         campaigns = [
-            (CampaignKind.OUTREACH_MONTH, f"{year}年科普宣传月", date(year, 3, 1),
-             date(year, 3, 31)),
+            (
+                CampaignKind.OUTREACH_MONTH,
+                f"{year}年科普宣传月",
+                date(year, 3, 1),
+                date(year, 3, 31),
+            ),
             (CampaignKind.ST_WEEK, f"{year}年科技活动周", st_week, st_week + timedelta(days=7)),
-            (CampaignKind.SCIENCE_DAY, f"{year}年全国科普日", science_day,
-             science_day + timedelta(days=6)),
-            (CampaignKind.OTHER, f"{other_start.year}年{season}科技下乡服务行动", other_start,
-             self.today + timedelta(days=45)),
+            (
+                CampaignKind.SCIENCE_DAY,
+                f"{year}年全国科普日",
+                science_day,
+                science_day + timedelta(days=6),
+            ),
+            (
+                CampaignKind.OTHER,
+                f"{other_start.year}年{season}科技下乡服务行动",
+                other_start,
+                self.today + timedelta(days=45),
+            ),
         ]
-        campaign_ids = bulk_insert(Campaign, [
-            {"name": name, "kind": kind, "year": first.year, "starts_on": first, "ends_on": last,
-             "description": N.CAMPAIGN_TEXTS[kind.value]}
-            for kind, name, first, last in campaigns
-        ])
+        campaign_ids = bulk_insert(
+            Campaign,
+            [
+                {
+                    "name": name,
+                    "kind": kind,
+                    "year": first.year,
+                    "starts_on": first,
+                    "ends_on": last,
+                    "description": N.CAMPAIGN_TEXTS[kind.value],
+                }
+                for kind, name, first, last in campaigns
+            ],
+        )
         events: list[dict] = []
         organisers: list[list[int]] = []
         for campaign_id, (kind, name, first, last) in zip(campaign_ids, campaigns, strict=True):
             count = rng.randint(18, 24)
             for n in range(count):
-                venue = list(VenueKind)[n] if n < len(VenueKind) else rng.choices(
-                    list(VenueKind), weights=[8, 3, 3, 2, 2])[0]
+                venue = (
+                    list(VenueKind)[n]
+                    if n < len(VenueKind)
+                    else rng.choices(list(VenueKind), weights=[8, 3, 3, 2, 2])[0]
+                )
                 if kind == CampaignKind.OTHER:  # mostly ahead, so upcoming lists are never empty
-                    day = self.today + timedelta(days=rng.randint(-9, 42) if n % 4 == 0
-                                                 else rng.randint(1, 42))
+                    day = self.today + timedelta(
+                        days=rng.randint(-9, 42) if n % 4 == 0 else rng.randint(1, 42)
+                    )
                 else:
                     day = first + timedelta(days=rng.randint(0, (last - first).days))
                 home_team = n == count - 1 or (kind == CampaignKind.OTHER and n in (5, 6))
                 event, teams = self._event(campaign_id, venue, day, home_team)
                 if n == 1 and kind in (CampaignKind.OUTREACH_MONTH, CampaignKind.SCIENCE_DAY):
                     # a whole-day exhibition at the market town (venue 1 of the five)
-                    event.update(all_day=True, title=f"{name}科普主题展",
-                                 starts_at=local_time(day, 0, 0, self.zone),
-                                 ends_at=local_time(day + timedelta(days=1), 0, 0, self.zone))
+                    event.update(
+                        all_day=True,
+                        title=f"{name}科普主题展",
+                        starts_at=local_time(day, 0, 0, self.zone),
+                        ends_at=local_time(day + timedelta(days=1), 0, 0, self.zone),
+                    )
                 events.append(event)
                 organisers.append(teams)
         events.extend(self._standalone(organisers))
@@ -186,30 +240,52 @@ class ActivityMixin:
             if not pool:
                 continue
             event = rng.choice(pool)
-            event.update(status=EventStatus.CANCELLED, revision=1,
-                         description=event["description"] + rng.choice(N.CANCEL_REASONS))
+            event.update(
+                status=EventStatus.CANCELLED,
+                revision=1,
+                description=event["description"] + rng.choice(N.CANCEL_REASONS),
+            )
         ids = bulk_insert(Event, events)
-        db.session.execute(insert(event_teams), [
-            {"event_id": event_id, "team_id": team_id}
-            for event_id, teams in zip(ids, organisers, strict=True) for team_id in teams
-        ])
+        db.session.execute(
+            insert(event_teams),
+            [
+                {"event_id": event_id, "team_id": team_id}
+                for event_id, teams in zip(ids, organisers, strict=True)
+                for team_id in teams
+            ],
+        )
         self.counts.update(campaigns=len(campaign_ids), events=len(ids))
         return len(ids)
 
-    def _event(self, campaign_id: int | None, venue: VenueKind, day: date,
-               home_team: bool) -> tuple[dict, list[int]]:
+    def _event(
+        self, campaign_id: int | None, venue: VenueKind, day: date, home_team: bool
+    ) -> tuple[dict, list[int]]:
         rng = self.rng
         village = self.home() if home_team else rng.choice([v for v in self.villages if v.team_id])
-        neighbours = [v.team_id for v in self.villages
-                      if v.town == village.town and v.team_id and v is not village]
+        neighbours = [
+            v.team_id
+            for v in self.villages
+            if v.town == village.town and v.team_id and v is not village
+        ]
         teams = [village.team_id] + rng.sample(neighbours, rng.choice([0, 0, 1, 2]))
-        enterprises = [f for v in self.villages if v.town == village.town
-                       for f in v.farms if f["kind"] == FarmKind.LEADING_ENTERPRISE]
+        enterprises = [
+            f
+            for v in self.villages
+            if v.town == village.town
+            for f in v.farms
+            if f["kind"] == FarmKind.LEADING_ENTERPRISE
+        ]
         # an enterprise event is about the enterprise's own industry
         farm = rng.choice(enterprises if venue == VenueKind.ENTERPRISE else village.farms)
         industry = farm["industry"]
-        fill = {"village": village.name, "town": village.town, "town_stem": village.town[:-1],
-                "industry": industry, "county": N.COUNTY, "enterprise": farm["name"]}
+        fill = {
+            "village": village.name,
+            "town": village.town,
+            "town_stem": village.town[:-1],
+            "industry": industry,
+            "county": N.COUNTY,
+            "enterprise": farm["name"],
+        }
         title = rng.choice(N.EVENT_TITLES[venue.value]).format(**fill)
         place = rng.choice(N.EVENT_PLACES[venue.value]).format(**fill)
         if venue == VenueKind.VILLAGE:
@@ -217,23 +293,43 @@ class ActivityMixin:
         else:
             hour, minute, length = rng.choice([(8, 30, 180), (9, 0, 150), (14, 30, 120)])
         starts = local_time(day, hour, minute, self.zone)
-        return self._event_row(campaign_id, venue, title, place, starts, length,
-                               village.id if venue == VenueKind.VILLAGE else village.town_id,
-                               home_team, industry), teams
+        return self._event_row(
+            campaign_id,
+            venue,
+            title,
+            place,
+            starts,
+            length,
+            village.id if venue == VenueKind.VILLAGE else village.town_id,
+            home_team,
+            industry,
+        ), teams
 
-    def _event_row(self, campaign_id, venue, title, place, starts, minutes, area_id, home_team,
-                   industry) -> dict:
-        created = min(starts - timedelta(days=self.rng.randint(7, 30)),
-                      local_time(self.today, 9, 0, self.zone))
+    def _event_row(
+        self, campaign_id, venue, title, place, starts, minutes, area_id, home_team, industry
+    ) -> dict:
+        created = min(
+            starts - timedelta(days=self.rng.randint(7, 30)),
+            local_time(self.today, 9, 0, self.zone),
+        )
         creator = self.user_ids.get("leader") if home_team else self.user_ids.get("admin")
         return {
-            "uid": self.uid(), "title": title, "campaign_id": campaign_id, "venue_kind": venue,
-            "place": place, "area_id": area_id, "starts_at": starts,
-            "ends_at": starts + timedelta(minutes=minutes), "all_day": False,
+            "uid": self.uid(),
+            "title": title,
+            "campaign_id": campaign_id,
+            "venue_kind": venue,
+            "place": place,
+            "area_id": area_id,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(minutes=minutes),
+            "all_day": False,
             "description": f"由党员科普服务队组织，围绕{industry}等主导产业"
-                           "开展科普宣传和技术咨询。",
-            "status": EventStatus.SCHEDULED, "revision": 0, "created_by_id": creator,
-            "created_at": created, "updated_at": created,
+            "开展科普宣传和技术咨询。",
+            "status": EventStatus.SCHEDULED,
+            "revision": 0,
+            "created_by_id": creator,
+            "created_at": created,
+            "updated_at": created,
         }
 
     def _standalone(self, organisers: list[list[int]]) -> list[dict]:
@@ -245,7 +341,18 @@ class ActivityMixin:
             title = f"第{'一二三四'[quarter - 1]}季度网上科技党日"
             if quarter == 2:
                 title = "全县网上科技党日集中观摩（戴家村、傅家边村、明觉村主会场）"
-            rows.append(self._event_row(None, VenueKind.VILLAGE, title, "戴家村党员远程教育站点",
-                                        when, 150, self.county_id, True, "梅果"))
+            rows.append(
+                self._event_row(
+                    None,
+                    VenueKind.VILLAGE,
+                    title,
+                    "戴家村党员远程教育站点",
+                    when,
+                    150,
+                    self.county_id,
+                    True,
+                    "梅果",
+                )
+            )
             organisers.append([v.team_id for v in source])
         return rows

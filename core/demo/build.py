@@ -43,8 +43,9 @@ SOURCE_PEOPLE = {
 class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
     """Builds the demo county into the current session (no commit)."""
 
-    def __init__(self, seed: int, today: date, zone: ZoneInfo,
-                 echo: Callable[..., None] | None = None):
+    def __init__(
+        self, seed: int, today: date, zone: ZoneInfo, echo: Callable[..., None] | None = None
+    ):
         self.rng = random.Random(seed)
         self.today = today
         self.zone = zone
@@ -109,8 +110,11 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
                 village = add_area(name, AreaKind.VILLAGE, township)
                 self.villages.append(VillageInfo(village.id, name, town, township.id, industries))
         db.session.flush()
-        self.counts.update(areas=1 + len(self.towns) + len(self.villages),
-                           townships=len(self.towns), villages=len(self.villages))
+        self.counts.update(
+            areas=1 + len(self.towns) + len(self.villages),
+            townships=len(self.towns),
+            villages=len(self.villages),
+        )
         return self.counts["areas"]
 
     def home(self) -> VillageInfo:
@@ -125,11 +129,19 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         picked = rng.sample(ordinary, 3)
         without_team, self.small_village = picked[:2], picked[2]
         staffed = [v for v in self.villages if v not in without_team]
-        team_ids = bulk_insert(Team, [
-            {"name": f"{v.name}党员科普服务队", "village_id": v.id,
-             "notes": "由村党总支书记任队长，队员定点联系特色产业基地、种养殖大户和农业龙头企业。"}
-            for v in staffed
-        ])
+        team_ids = bulk_insert(
+            Team,
+            [
+                {
+                    "name": f"{v.name}党员科普服务队",
+                    "village_id": v.id,
+                    "notes": (
+                        "由村党总支书记任队长，队员定点联系特色产业基地、种养殖大户和农业龙头企业。"
+                    ),
+                }
+                for v in staffed
+            ],
+        )
         rows: list[dict] = []
         for village, team_id in zip(staffed, team_ids, strict=True):
             village.team_id = team_id
@@ -148,9 +160,9 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         ids = bulk_insert(Member, rows)
         for row, member_id in zip(rows, ids, strict=True):
             row["id"] = member_id
-        db.session.execute(update(Team), [
-            {"id": v.team_id, "leader_id": v.members[0]["id"]} for v in staffed
-        ])
+        db.session.execute(
+            update(Team), [{"id": v.team_id, "leader_id": v.members[0]["id"]} for v in staffed]
+        )
         self.counts.update(teams=len(team_ids), members=len(ids))
         return len(ids)
 
@@ -180,15 +192,18 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
                 speciality = rng.choice(specialities + list(N.EXTRA_SPECIALITIES[:3]))
             elif young and rng.random() < 0.4:
                 speciality = "农产品电商"
-            members.append({
-                "name": name,
-                "phone": self.phone(),
-                "is_party_member": True if i == 0 else (rng.random() < 0.7 if young
-                                                        else rng.random() < 0.92),
-                "is_young_official": young,
-                "is_expert": expert,
-                "speciality": speciality,
-            })
+            members.append(
+                {
+                    "name": name,
+                    "phone": self.phone(),
+                    "is_party_member": True
+                    if i == 0
+                    else (rng.random() < 0.7 if young else rng.random() < 0.92),
+                    "is_young_official": young,
+                    "is_expert": expert,
+                    "speciality": speciality,
+                }
+            )
         return members
 
     def build_farms(self) -> int:
@@ -199,7 +214,8 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         for village in self.villages:
             count = 6 if village.name == "傅家边村" else rng.randint(3, 6)
             kinds = [FarmKind.INDUSTRY_BASE, FarmKind.LARGE_GROWER] + rng.choices(
-                list(FarmKind), weights=[3, 5, 2], k=count - 2)
+                list(FarmKind), weights=[3, 5, 2], k=count - 2
+            )
             if village.name == "傅家边村":
                 industries = ["梅子", "草莓", "石榴", "梅子", "草莓", "茶叶"]
             else:
@@ -214,10 +230,16 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
                     enterprises[village.town] = enterprises.get(village.town, 0) + 1
         for town in self.towns:  # an enterprise in every township, for the events held there
             if not enterprises.get(town):
-                farm = next(f for v in self.villages if v.town == town for f in v.farms
-                            if f["kind"] == FarmKind.LARGE_GROWER)
-                farm.update(kind=FarmKind.LEADING_ENTERPRISE,
-                            name=self._enterprise_name(farm["industry"]))
+                farm = next(
+                    f
+                    for v in self.villages
+                    if v.town == town
+                    for f in v.farms
+                    if f["kind"] == FarmKind.LARGE_GROWER
+                )
+                farm.update(
+                    kind=FarmKind.LEADING_ENTERPRISE, name=self._enterprise_name(farm["industry"])
+                )
         ids = bulk_insert(Farm, rows)
         for row, farm_id in zip(rows, ids, strict=True):
             row["id"] = farm_id
@@ -246,8 +268,11 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
             if name not in names:
                 break
         names.add(name)
-        size = {FarmKind.LARGE_GROWER: 1, FarmKind.INDUSTRY_BASE: 3,
-                FarmKind.LEADING_ENTERPRISE: 5}[kind]
+        size = {
+            FarmKind.LARGE_GROWER: 1,
+            FarmKind.INDUSTRY_BASE: 3,
+            FarmKind.LEADING_ENTERPRISE: 5,
+        }[kind]
         if industry == "生猪":
             scale = f"存栏生猪约{rng.randint(2, 8) * size * 100}头"
         elif industry == "肉鸭":
@@ -261,9 +286,13 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         if village.name == "傅家边村" and kind == FarmKind.INDUSTRY_BASE and industry == "梅子":
             scale = "全村700多农户发展青梅、草莓、石榴等经济林果，种植面积7000多亩"
         return {
-            "name": name, "kind": kind, "village_id": village.id, "industry": industry,
+            "name": name,
+            "kind": kind,
+            "village_id": village.id,
+            "industry": industry,
             "contact_name": contact,
-            "contact_phone": self.phone(), "notes": scale + "。",
+            "contact_phone": self.phone(),
+            "notes": scale + "。",
         }
 
     def _assignments(self) -> list[dict]:
@@ -297,8 +326,13 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
                     chosen = rng.sample(farm_ids, 1 if rng.random() < 0.6 else 2)
                 member["farms"] = chosen
                 for farm_id in chosen:
-                    rows.append({"member_id": member["id"], "farm_id": farm_id,
-                                 "since": self.today - timedelta(days=rng.randint(60, 720))})
+                    rows.append(
+                        {
+                            "member_id": member["id"],
+                            "farm_id": farm_id,
+                            "since": self.today - timedelta(days=rng.randint(60, 720)),
+                        }
+                    )
             self.farms_of_team[village.team_id] = {f for m in village.members for f in m["farms"]}
         return rows
 
@@ -307,16 +341,25 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         home = self.home()
         leader = home.members[0]
         member = next(m for m in home.members[1:] if m["farms"] and not m["is_young_official"])
-        existing = set(db.session.scalars(
-            select(User.username).where(User.username.in_([u for u, _, _ in USERS]))))
+        existing = set(
+            db.session.scalars(
+                select(User.username).where(User.username.in_([u for u, _, _ in USERS]))
+            )
+        )
         password_hash = generate_password_hash(_password())
         extra = {
             "county": {"area_id": self.county_id},
             "township": {"area_id": self.towns[HOME_TOWN]},
-            "leader": {"team_id": home.team_id, "member_id": leader["id"],
-                       "display_name": leader["name"]},
-            "member": {"team_id": home.team_id, "member_id": member["id"],
-                       "display_name": member["name"]},
+            "leader": {
+                "team_id": home.team_id,
+                "member_id": leader["id"],
+                "display_name": leader["name"],
+            },
+            "member": {
+                "team_id": home.team_id,
+                "member_id": member["id"],
+                "display_name": member["name"],
+            },
         }
         if existing:
             kept = ", ".join(sorted(existing))
@@ -325,9 +368,15 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         for username, role, display in USERS:
             if username in existing:
                 continue
-            row = {"username": username, "role": role, "display_name": display,
-                   "password_hash": password_hash, "team_id": None, "area_id": None,
-                   "member_id": None}
+            row = {
+                "username": username,
+                "role": role,
+                "display_name": display,
+                "password_hash": password_hash,
+                "team_id": None,
+                "area_id": None,
+                "member_id": None,
+            }
             row.update(extra.get(username, {}))
             rows.append(row)
         ids = bulk_insert(User, rows)

@@ -27,8 +27,7 @@ class PlanMixin:
         """Upcoming plans for the home team and a dozen others, one cancelled, one done."""
         rng = self.rng
         home = self.home()
-        others = rng.sample([v for v in self.villages if v.team_id and v is not home],
-                            OTHER_TEAMS)
+        others = rng.sample([v for v in self.villages if v.team_id and v is not home], OTHER_TEAMS)
         rows: list[dict] = []
         expected: list[list[int]] = []
         for village in [home, *others]:
@@ -42,8 +41,11 @@ class PlanMixin:
             rows.append(done[0])
             expected.append(done[1])
         ids = bulk_insert(VisitPlan, rows)
-        links = [{"plan_id": plan_id, "member_id": member_id}
-                 for plan_id, members in zip(ids, expected, strict=True) for member_id in members]
+        links = [
+            {"plan_id": plan_id, "member_id": member_id}
+            for plan_id, members in zip(ids, expected, strict=True)
+            for member_id in members
+        ]
         if links:
             db.session.execute(insert(visit_plan_members), links)
         self.counts.update(visit_plans=len(ids))
@@ -57,8 +59,9 @@ class PlanMixin:
         farm = next(f for f in village.farms if f["id"] == farm_id)
         kind = rng.choice([None, *VisitKind])
         if kind in (VisitKind.PARTY_EDUCATION, VisitKind.POLICY_STUDY):
-            topic = rng.choice(N.PARTY_TOPICS if kind == VisitKind.PARTY_EDUCATION
-                               else N.POLICY_TOPICS)
+            topic = rng.choice(
+                N.PARTY_TOPICS if kind == VisitKind.PARTY_EDUCATION else N.POLICY_TOPICS
+            )
         else:
             topic = rng.choice(N.INDUSTRIES[farm["industry"]]["topics"])
         linked = [m["id"] for m in village.members if farm_id in m["farms"]]
@@ -68,11 +71,19 @@ class PlanMixin:
         created = self.stamp(self.today - timedelta(days=rng.randint(1, 6)), 19)
         home = village is self.home()
         return {
-            "uid": self._plan_uid(), "team_id": village.team_id, "farm_id": farm_id,
-            "planned_on": day, "start_time": rng.choice(START_TIMES), "kind": kind,
-            "topic": topic, "status": PlanStatus.PLANNED, "revision": 0, "visit_id": None,
+            "uid": self._plan_uid(),
+            "team_id": village.team_id,
+            "farm_id": farm_id,
+            "planned_on": day,
+            "start_time": rng.choice(START_TIMES),
+            "kind": kind,
+            "topic": topic,
+            "status": PlanStatus.PLANNED,
+            "revision": 0,
+            "visit_id": None,
             "created_by_id": self.user_ids.get("leader") if home else None,
-            "created_at": created, "updated_at": created,
+            "created_at": created,
+            "updated_at": created,
         }, sorted(set(members))
 
     def _done_plan(self, village: VillageInfo) -> tuple[dict, list[int]] | None:
@@ -85,18 +96,28 @@ class PlanMixin:
         ).first()
         if visit is None:
             return None
-        members = list(db.session.scalars(
-            select(visit_members.c.member_id)
-            .where(visit_members.c.visit_id == visit.id)
-            .order_by(visit_members.c.member_id)
-        ))
+        members = list(
+            db.session.scalars(
+                select(visit_members.c.member_id)
+                .where(visit_members.c.visit_id == visit.id)
+                .order_by(visit_members.c.member_id)
+            )
+        )
         created = self.stamp(visit.visited_on - timedelta(days=3), 19)
         return {
-            "uid": self._plan_uid(), "team_id": village.team_id, "farm_id": visit.farm_id,
-            "planned_on": visit.visited_on, "start_time": time(9, 0), "kind": visit.kind,
-            "topic": visit.topics, "status": PlanStatus.DONE, "revision": 1,
-            "visit_id": visit.id, "created_by_id": self.user_ids.get("leader"),
-            "created_at": created, "updated_at": self.stamp(visit.visited_on, 20),
+            "uid": self._plan_uid(),
+            "team_id": village.team_id,
+            "farm_id": visit.farm_id,
+            "planned_on": visit.visited_on,
+            "start_time": time(9, 0),
+            "kind": visit.kind,
+            "topic": visit.topics,
+            "status": PlanStatus.DONE,
+            "revision": 1,
+            "visit_id": visit.id,
+            "created_by_id": self.user_ids.get("leader"),
+            "created_at": created,
+            "updated_at": self.stamp(visit.visited_on, 20),
         }, members
 
     def _plan_uid(self) -> str:

@@ -70,12 +70,15 @@ ASKS = (
     "请于下月底前更新宣传栏内容，并报镇科协备案。",
 )
 #: findings of a village inspected as a whole (one without a team), and the item they bring
-VILLAGE_FINDINGS = ("该村尚未组建党员科普服务队。村两委表示已物色队长人选，正在动员党员和"
-                    "种养能手报名。", "要求年内完成组队，队员名册报镇党委备案。")
+VILLAGE_FINDINGS = (
+    "该村尚未组建党员科普服务队。村两委表示已物色队长人选，正在动员党员和种养能手报名。",
+    "要求年内完成组队，队员名册报镇党委备案。",
+)
 VILLAGE_ITEM = "完成党员科普服务队组建"
 #: the reason for the one proposal the county reviewer changes
-COMMEND_REASON = ("该队在{industry}产业科普中成效突出，结对农户普遍反映技术服务及时，"
-                  "经研究予以表扬。")
+COMMEND_REASON = (
+    "该队在{industry}产业科普中成效突出，结对农户普遍反映技术服务及时，经研究予以表扬。"
+)
 #: notes of criticised teams' items put right
 DONE_NOTES = (
     "已召开队员大会通报考核结果，补齐走访台账，重新明确每名队员结对联系的种养户。",
@@ -126,13 +129,24 @@ class ReviewMixin:
 
     def build_reviews(self) -> int:
         """Inspections, assessments, rectification items and a bulletin; returns the rows made."""
-        users = {u.username: u for u in db.session.scalars(
-            select(User).where(User.username.in_(("admin", "county", "township")))
-            .order_by(User.id))}
+        users = {
+            u.username: u
+            for u in db.session.scalars(
+                select(User)
+                .where(User.username.in_(("admin", "county", "township")))
+                .order_by(User.id)
+            )
+        }
         county = db.session.get(Area, self.county_id)
         town = db.session.get(Area, self.towns[HOME_TOWN])
-        county_user = next((users[n] for n in ("county", "admin")
-                            if n in users and may_review_area(users[n], county)), None)
+        county_user = next(
+            (
+                users[n]
+                for n in ("county", "admin")
+                if n in users and may_review_area(users[n], county)
+            ),
+            None,
+        )
         if county_user is None:  # existing users kept that review elsewhere
             self.echo("(no reviewer of the county: skipped) ", nl=False)
             return 0
@@ -143,19 +157,27 @@ class ReviewMixin:
             inspections = self._inspections(county_user, town_user)
             items = self._confirm_last_year(clock, county_user, county)
             clock.day += timedelta(days=3)
-            bulletin = issue_bulletin(county_user, county.id, date(self.last_year, 1, 1),
-                                      date(self.last_year, 12, 31))
+            bulletin = issue_bulletin(
+                county_user, county.id, date(self.last_year, 1, 1), date(self.last_year, 12, 31)
+            )
             bulletin.created_at = bulletin.updated_at = self.stamp(bulletin.issued_on, 10)
             items += self._items_from_findings(clock, inspections)
             self._follow_up(clock, items, county_user, town_user)
             clock.day = self.today
             drafts = self._drafts(county, town, inspections)
         done = sum(item.status == RectificationStatus.DONE for item in items)
-        self.counts.update(inspections=len(inspections), rectifications=len(items),
-                           rectifications_done=done, bulletins=1, assessments=1 + drafts)
-        self.echo(f"({len(inspections)} inspections, 1 confirmed assessment and {drafts} drafts, "
-                  f"{len(items)} rectification items of which {done} done, 1 bulletin) ",
-                  nl=False)
+        self.counts.update(
+            inspections=len(inspections),
+            rectifications=len(items),
+            rectifications_done=done,
+            bulletins=1,
+            assessments=1 + drafts,
+        )
+        self.echo(
+            f"({len(inspections)} inspections, 1 confirmed assessment and {drafts} drafts, "
+            f"{len(items)} rectification items of which {done} done, 1 bulletin) ",
+            nl=False,
+        )
         return len(inspections) + len(items) + 1 + 1 + drafts
 
     # -- inspections ---------------------------------------------------------------------------
@@ -168,22 +190,42 @@ class ReviewMixin:
         home = self.home()
         this_year = date(self.today.year, 1, 1)
         plan: list[Planned] = []
-        for year_start, last in ((date(self.last_year, 3, 1), date(self.last_year, 12, 20)),
-                                 (this_year, self.today - timedelta(days=2))):
+        for year_start, last in (
+            (date(self.last_year, 3, 1), date(self.last_year, 12, 20)),
+            (this_year, self.today - timedelta(days=2)),
+        ):
             towns = list(self.towns)
             towns.append(HOME_TOWN)
             for town in towns:
                 village = rng.choice([v for v in staffed if v.town == town and v is not home])
                 span = max(0, (last - year_start).days)
-                plan.append(Planned(village, year_start + timedelta(days=rng.randint(0, span)),
-                                    InspectionKind.SCHEDULED, county_user))
+                plan.append(
+                    Planned(
+                        village,
+                        year_start + timedelta(days=rng.randint(0, span)),
+                        InspectionKind.SCHEDULED,
+                        county_user,
+                    )
+                )
         # the home team, unannounced, long enough ago for the item it brought to be overdue
-        plan.append(Planned(home, self.today - timedelta(days=rng.randint(60, 80)),
-                            InspectionKind.UNANNOUNCED, town_user))
+        plan.append(
+            Planned(
+                home,
+                self.today - timedelta(days=rng.randint(60, 80)),
+                InspectionKind.UNANNOUNCED,
+                town_user,
+            )
+        )
         teamless = [v for v in self.villages if not v.team_id]
         if teamless:
-            plan.append(Planned(rng.choice(teamless), self.today - timedelta(days=rng.randint(
-                10, 40)), InspectionKind.SCHEDULED, county_user))
+            plan.append(
+                Planned(
+                    rng.choice(teamless),
+                    self.today - timedelta(days=rng.randint(10, 40)),
+                    InspectionKind.SCHEDULED,
+                    county_user,
+                )
+            )
         for i, p in enumerate(plan):
             if p.village.town == HOME_TOWN:
                 p.inspector = town_user
@@ -199,8 +241,11 @@ class ReviewMixin:
         if not village.team_id:
             return "".join(VILLAGE_FINDINGS), VILLAGE_ITEM, "".join(VILLAGE_FINDINGS)
         farm = rng.choice(village.farms)
-        facts = {"industry": farm["industry"], "farm": farm["name"],
-                 "topic": rng.choice(N.INDUSTRIES[farm["industry"]]["topics"])}
+        facts = {
+            "industry": farm["industry"],
+            "farm": farm["name"],
+            "topic": rng.choice(N.INDUSTRIES[farm["industry"]]["topics"]),
+        }
         good = [g.format(**facts) for g in rng.sample(GOOD, 2)]
         problems = rng.sample(PROBLEMS, rng.randint(1, 2))
         wrong = [text.format(**facts) for text, _title in problems]
@@ -213,9 +258,16 @@ class ReviewMixin:
         self.item_texts: dict[int, tuple[str, str]] = {}
         for p in self._schedule(county_user, town_user):
             findings, title, requirement = self._findings(p.village)
-            inspection = record_inspection(p.inspector, InspectionInput(
-                team_id=p.village.team_id, village_id=p.village.id, kind=p.kind,
-                inspected_on=p.day, findings=findings))
+            inspection = record_inspection(
+                p.inspector,
+                InspectionInput(
+                    team_id=p.village.team_id,
+                    village_id=p.village.id,
+                    kind=p.kind,
+                    inspected_on=p.day,
+                    findings=findings,
+                ),
+            )
             inspection.created_at = inspection.updated_at = self.stamp(p.day, 18)
             self.item_texts[inspection.id] = (title, requirement)
             made.append(inspection)
@@ -236,7 +288,8 @@ class ReviewMixin:
         scores = {}
         for village in sorted(villages, key=lambda v: v.team_id):
             breaks = village is self.small_village or any(
-                not m["farms"] or len(m["farms"]) > 2 for m in village.members)
+                not m["farms"] or len(m["farms"]) > 2 for m in village.members
+            )
             low, high = (50, 75) if breaks else (68, 96)
             for criterion_id in manual:
                 scores[(village.team_id, criterion_id)] = self.rng.randint(low, high)
@@ -250,35 +303,49 @@ class ReviewMixin:
         self._hand_scores(county, self.last_year, [v for v in self.villages if v.team_id])
         view = assessment_view(county, self.last_year)
         decisions = []
-        extra = next((r for r in view.results
-                      if r.proposed == Outcome.NONE and not r.rule_breaks), None)
+        extra = next(
+            (r for r in view.results if r.proposed == Outcome.NONE and not r.rule_breaks), None
+        )
         if extra is not None:
             industry = next(v.industries[0] for v in self.villages if v.team_id == extra.team_id)
-            decisions.append(Decision(extra.team_id, Outcome.COMMEND,
-                                      COMMEND_REASON.format(industry=industry)))
-        assessment = confirm(user, county, self.last_year, decisions, deadline,
-                             remarks=f"{self.last_year}年度党员科普服务队专项考核结果经县委组织部、"
-                                     "县科协研究确定。被通报批评的服务队须按期完成整改。")
+            decisions.append(
+                Decision(extra.team_id, Outcome.COMMEND, COMMEND_REASON.format(industry=industry))
+            )
+        assessment = confirm(
+            user,
+            county,
+            self.last_year,
+            decisions,
+            deadline,
+            remarks=f"{self.last_year}年度党员科普服务队专项考核结果经县委组织部、"
+            "县科协研究确定。被通报批评的服务队须按期完成整改。",
+        )
         assessment.confirmed_at = self.stamp(confirmed_on, 16)
         assessment.created_at = assessment.updated_at = self.stamp(confirmed_on, 9)
-        items = list(db.session.scalars(
-            select(Rectification).where(Rectification.result_id.in_(
-                [r.id for r in assessment.results])).order_by(Rectification.id)))
+        items = list(
+            db.session.scalars(
+                select(Rectification)
+                .where(Rectification.result_id.in_([r.id for r in assessment.results]))
+                .order_by(Rectification.id)
+            )
+        )
         for item in items:
             item.created_at = item.updated_at = self.stamp(confirmed_on, 16)
         return items
 
     # -- rectification items -------------------------------------------------------------------
 
-    def _items_from_findings(self, clock: Clock, inspections: list[Inspection]
-                             ) -> list[Rectification]:
+    def _items_from_findings(
+        self, clock: Clock, inspections: list[Inspection]
+    ) -> list[Rectification]:
         """Items from inspection findings: the home team's (now overdue), the latest other
         team's and the village without a team's (both still open)."""
         home_team = self.home().team_id
-        sources = [next((i for i in inspections if i.team_id == home_team), None),
-                   next((i for i in reversed(inspections)
-                         if i.team_id not in (None, home_team)), None),
-                   next((i for i in inspections if i.team_id is None), None)]
+        sources = [
+            next((i for i in inspections if i.team_id == home_team), None),
+            next((i for i in reversed(inspections) if i.team_id not in (None, home_team)), None),
+            next((i for i in inspections if i.team_id is None), None),
+        ]
         days = int(current_app.config["RECTIFICATION_DAYS"])
         made = []
         for n, inspection in enumerate(sources):
@@ -288,18 +355,29 @@ class ReviewMixin:
             deadline = day + timedelta(days=days)
             if n:  # still open: given until the year's end, or a few weeks from today
                 year_end = date(self.today.year, 12, 31)
-                deadline = max(deadline, year_end if (year_end - self.today).days >= 14
-                               else self.today + timedelta(days=days))
+                deadline = max(
+                    deadline,
+                    year_end
+                    if (year_end - self.today).days >= 14
+                    else self.today + timedelta(days=days),
+                )
             title, requirement = self.item_texts[inspection.id]
-            item = create_rectification(inspection.inspector, RectificationInput(
-                requirement=f"{day.year}年{day.month}月{day.day}日督查发现：{requirement}",
-                deadline=deadline, title=title, inspection_id=inspection.id))
+            item = create_rectification(
+                inspection.inspector,
+                RectificationInput(
+                    requirement=f"{day.year}年{day.month}月{day.day}日督查发现：{requirement}",
+                    deadline=deadline,
+                    title=title,
+                    inspection_id=inspection.id,
+                ),
+            )
             item.created_at = item.updated_at = self.stamp(day, 19)
             made.append(item)
         return made
 
-    def _follow_up(self, clock: Clock, items: list[Rectification], county_user: User,
-                   town_user: User) -> None:
+    def _follow_up(
+        self, clock: Clock, items: list[Rectification], county_user: User, town_user: User
+    ) -> None:
         """Put a third of the criticised teams' items right, give one a later deadline; the
         others stay overdue."""
         clock.day = self.today
@@ -313,9 +391,12 @@ class ReviewMixin:
             item.updated_at = self.stamp(day, 17)
         if len(criticised) > done + 1:
             item = criticised[done]
-            update_rectification(item, item.title, item.requirement
-                                 + "（因队长调整，经申请延期至新的期限。）",
-                                 self.today + timedelta(days=self.rng.randint(10, 30)))
+            update_rectification(
+                item,
+                item.title,
+                item.requirement + "（因队长调整，经申请延期至新的期限。）",
+                self.today + timedelta(days=self.rng.randint(10, 30)),
+            )
 
     # -- this year's drafts --------------------------------------------------------------------
 
@@ -323,13 +404,17 @@ class ReviewMixin:
         """This year's county draft, hand-scored for the teams inspected so far, and the home
         township's, fully scored; neither confirmed. Returns how many drafts were stored."""
         this_year = self.today.year
-        inspected = {i.team_id for i in inspections
-                     if i.team_id and i.inspected_on.year == this_year}
+        inspected = {
+            i.team_id for i in inspections if i.team_id and i.inspected_on.year == this_year
+        }
         self._hand_scores(county, this_year, [v for v in self.villages if v.team_id in inspected])
-        self._hand_scores(town, this_year,
-                          [v for v in self.villages if v.team_id and v.town_id == town.id])
+        self._hand_scores(
+            town, this_year, [v for v in self.villages if v.team_id and v.town_id == town.id]
+        )
         for assessment in db.session.scalars(
-                select(AnnualAssessment).where(AnnualAssessment.year == this_year)
-                .order_by(AnnualAssessment.id)):
+            select(AnnualAssessment)
+            .where(AnnualAssessment.year == this_year)
+            .order_by(AnnualAssessment.id)
+        ):
             assessment.created_at = assessment.updated_at = self.stamp(self.today, 9)
         return 2

@@ -41,15 +41,17 @@ class Outcome(StrEnum):
     NONE = "none"
 
 
-LABELS.update({
-    (Direction, Direction.HIGHER): _l("Higher is better"),
-    (Direction, Direction.LOWER): _l("Lower is better"),
-    (AssessmentStatus, AssessmentStatus.DRAFT): _l("Draft"),
-    (AssessmentStatus, AssessmentStatus.CONFIRMED): _l("Confirmed"),
-    (Outcome, Outcome.COMMEND): _l("Commendation"),
-    (Outcome, Outcome.CRITICISE): _l("Criticism"),
-    (Outcome, Outcome.NONE): _l("Neither"),
-})
+LABELS.update(
+    {
+        (Direction, Direction.HIGHER): _l("Higher is better"),
+        (Direction, Direction.LOWER): _l("Lower is better"),
+        (AssessmentStatus, AssessmentStatus.DRAFT): _l("Draft"),
+        (AssessmentStatus, AssessmentStatus.CONFIRMED): _l("Confirmed"),
+        (Outcome, Outcome.COMMEND): _l("Commendation"),
+        (Outcome, Outcome.CRITICISE): _l("Criticism"),
+        (Outcome, Outcome.NONE): _l("Neither"),
+    }
+)
 
 
 class RubricCriterion(TimestampMixin, Base):
@@ -108,7 +110,8 @@ class AnnualAssessment(TimestampMixin, Base):
         back_populates="assessment", cascade="all, delete-orphan"
     )
     results: Mapped[list["AssessmentResult"]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan",
+        back_populates="assessment",
+        cascade="all, delete-orphan",
         order_by="[AssessmentResult.rank, AssessmentResult.team_name]",
     )
 

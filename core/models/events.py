@@ -75,9 +75,7 @@ class Event(RevisionMixin, SoftDeleteMixin, TimestampMixin, Base):
     #: details
     description: Mapped[str] = mapped_column(Text, default="")
     #: scheduled or cancelled
-    status: Mapped[EventStatus] = mapped_column(
-        db_enum(EventStatus), default=EventStatus.SCHEDULED
-    )
+    status: Mapped[EventStatus] = mapped_column(db_enum(EventStatus), default=EventStatus.SCHEDULED)
     #: the user who created it
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -21,10 +21,12 @@ class InspectionKind(StrEnum):
     UNANNOUNCED = "unannounced"
 
 
-LABELS.update({
-    (InspectionKind, InspectionKind.SCHEDULED): _l("Scheduled inspection"),
-    (InspectionKind, InspectionKind.UNANNOUNCED): _l("Unannounced inspection"),
-})
+LABELS.update(
+    {
+        (InspectionKind, InspectionKind.SCHEDULED): _l("Scheduled inspection"),
+        (InspectionKind, InspectionKind.UNANNOUNCED): _l("Unannounced inspection"),
+    }
+)
 
 
 class Inspection(TimestampMixin, Base):

@@ -23,10 +23,12 @@ class RectificationStatus(StrEnum):
     DONE = "done"
 
 
-LABELS.update({
-    (RectificationStatus, RectificationStatus.OPEN): _l("Open"),
-    (RectificationStatus, RectificationStatus.DONE): _l("Done"),
-})
+LABELS.update(
+    {
+        (RectificationStatus, RectificationStatus.OPEN): _l("Open"),
+        (RectificationStatus, RectificationStatus.DONE): _l("Done"),
+    }
+)
 
 
 class Rectification(TimestampMixin, Base):
@@ -48,9 +50,7 @@ class Rectification(TimestampMixin, Base):
         db_enum(RectificationStatus), default=RectificationStatus.OPEN, index=True
     )
     #: the criticism it comes from, if any
-    result_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessment_results.id"), index=True
-    )
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_results.id"), index=True)
     #: the inspection finding it comes from, if any
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
     #: the day it was found done

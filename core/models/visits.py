@@ -26,8 +26,15 @@ class Visit(TimestampMixin, Base):
         # The review sums visits of a period per team and kind and counts the farms each team
         # visited: every column those queries read, so that they scan only the period's part of
         # this index (an index-only scan, never the table). Staleness needs the visits per farm.
-        Index("ix_visits_period_team", "visited_on", "team_id", "farm_id", "kind",
-              "people_reached", "households_reached"),
+        Index(
+            "ix_visits_period_team",
+            "visited_on",
+            "team_id",
+            "farm_id",
+            "kind",
+            "people_reached",
+            "households_reached",
+        ),
         Index("ix_visits_farm_date", "farm_id", "visited_on"),
         # The review's last visit per team: one index probe per team, not the whole history.
         Index("ix_visits_team_date", "team_id", "visited_on"),

@@ -9,7 +9,8 @@ from core.models import Area, Role, User
 def may_review(user: User) -> bool:
     """Admins, and reviewers with an area, open the review; leaders and members do not."""
     return user.is_authenticated and (
-        user.role == Role.ADMIN or (user.role == Role.REVIEWER and user.area_id is not None))
+        user.role == Role.ADMIN or (user.role == Role.REVIEWER and user.area_id is not None)
+    )
 
 
 def may_see_area(user: User, area: Area) -> bool:

@@ -31,13 +31,25 @@ sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImpor
 #: system fonts only: Chinese text falls back to the reader's CJK sans-serif font
 FONTS = 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 STYLE = Style(
-    font_family=FONTS, label_font_family=FONTS, major_label_font_family=FONTS,
-    value_font_family=FONTS, value_label_font_family=FONTS, tooltip_font_family=FONTS,
-    title_font_family=FONTS, legend_font_family=FONTS, no_data_font_family=FONTS,
-    background="white", plot_background="white", foreground="#222", foreground_strong="#111",
+    font_family=FONTS,
+    label_font_family=FONTS,
+    major_label_font_family=FONTS,
+    value_font_family=FONTS,
+    value_label_font_family=FONTS,
+    tooltip_font_family=FONTS,
+    title_font_family=FONTS,
+    legend_font_family=FONTS,
+    no_data_font_family=FONTS,
+    background="white",
+    plot_background="white",
+    foreground="#222",
+    foreground_strong="#111",
     foreground_subtle="#666",
     colors=("#1f6f50", "#c0392b", "#2e5e9e", "#d68910", "#6c3483", "#7f8c8d"),
-    title_font_size=17, label_font_size=14, major_label_font_size=14, legend_font_size=14,
+    title_font_size=17,
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=14,
     value_font_size=13,
 )
 #: drawing width: about a phone's and half a desktop's, so text is drawn near its own size
@@ -74,9 +86,11 @@ def _render(chart: pygal.graph.graph.Graph, key: str, title: str, description: s
     # stylesheet() (served as a file) and its one style attribute becomes an SVG attribute.
     svg = _STYLE_ELEMENT.sub("", svg).replace(' style="opacity: 0"', ' opacity="0"')
     svg = svg.replace('class="pygal-chart"', f'class="pygal-chart {CHART_CLASS}"', 1)
-    head = (f'<svg\\1 role="img" aria-labelledby="{key}-title {key}-desc" '
-            f'preserveAspectRatio="xMidYMid meet"><title id="{key}-title">{escape(title)}</title>'
-            f'<desc id="{key}-desc">{escape(description)}</desc>')
+    head = (
+        f'<svg\\1 role="img" aria-labelledby="{key}-title {key}-desc" '
+        f'preserveAspectRatio="xMidYMid meet"><title id="{key}-title">{escape(title)}</title>'
+        f'<desc id="{key}-desc">{escape(description)}</desc>'
+    )
     return Markup(_ROOT.sub(head, svg, count=1))
 
 
@@ -97,10 +111,20 @@ def stylesheet() -> str:
 
 def _config(**extra) -> dict:
     """Options shared by every chart."""
-    return {"js": [], "style": STYLE, "disable_xml_declaration": True, "width": WIDTH,
-            "height": 400, "legend_at_bottom": True, "print_values": False,
-            "explicit_size": False, "no_prefix": False, "truncate_legend": 30,
-            "truncate_label": 20, **extra}
+    return {
+        "js": [],
+        "style": STYLE,
+        "disable_xml_declaration": True,
+        "width": WIDTH,
+        "height": 400,
+        "legend_at_bottom": True,
+        "print_values": False,
+        "explicit_size": False,
+        "no_prefix": False,
+        "truncate_legend": 30,
+        "truncate_label": 20,
+        **extra,
+    }
 
 
 def _label_margin(labels: Iterable[str]) -> int:
@@ -124,25 +148,44 @@ def months_between(start: date, end: date) -> list[tuple[int, int]]:
     return months
 
 
-def visits_by_month(months: Mapping[tuple[int, int], Mapping[str, int]], start: date,
-                    end: date) -> Chart:
+def visits_by_month(
+    months: Mapping[tuple[int, int], Mapping[str, int]], start: date, end: date
+) -> Chart:
     """Stacked bars: visits per month, one colour per kind."""
     title = _("Visits per month by kind")
     keys = months_between(start, end)
     names = [f"{y}-{m:02d}" for y, m in keys]
-    rows = tuple((name, *(months.get(k, {}).get(kind.value, 0) for kind in VisitKind),
-                  sum(months.get(k, {}).values())) for name, k in zip(names, keys, strict=True))
-    chart = pygal.StackedBar(**_config(x_label_rotation=-45 if len(keys) > 6 else 0,
-                                       y_labels=_integer_ticks(max(r[-1] for r in rows))))
+    rows = tuple(
+        (
+            name,
+            *(months.get(k, {}).get(kind.value, 0) for kind in VisitKind),
+            sum(months.get(k, {}).values()),
+        )
+        for name, k in zip(names, keys, strict=True)
+    )
+    chart = pygal.StackedBar(
+        **_config(
+            x_label_rotation=-45 if len(keys) > 6 else 0,
+            y_labels=_integer_ticks(max(r[-1] for r in rows)),
+        )
+    )
     chart.title = title
     chart.x_labels = names
     for kind in VisitKind:
         chart.add(label(kind), [months.get(k, {}).get(kind.value, 0) for k in keys])
-    description = _("%(visits)s visits in %(months)s months, stacked by kind.",
-                    visits=sum(r[-1] for r in rows), months=len(keys))
-    return Chart("chart-months", title, description, _render(chart, "chart-months", title,
-                                                              description),
-                 (_("Month"), *(label(k) for k in VisitKind), _("Visits")), rows)
+    description = _(
+        "%(visits)s visits in %(months)s months, stacked by kind.",
+        visits=sum(r[-1] for r in rows),
+        months=len(keys),
+    )
+    return Chart(
+        "chart-months",
+        title,
+        description,
+        _render(chart, "chart-months", title, description),
+        (_("Month"), *(label(k) for k in VisitKind), _("Visits")),
+        rows,
+    )
 
 
 def top_teams(teams: Iterable[TeamFigures], top: int) -> list[tuple[str, int]]:
@@ -159,38 +202,70 @@ def people_by_team(teams: Sequence[TeamFigures], top: int) -> Chart:
     """Horizontal bars: people reached per team, the ``top`` teams and the others together."""
     title = _("People reached per team")
     rows = top_teams(teams, top)
-    chart = pygal.HorizontalBar(**_config(
-        show_legend=False, height=max(220, 80 + 36 * len(rows)), print_values=True,
-        margin_left=_label_margin(name for name, _n in rows)))
+    chart = pygal.HorizontalBar(
+        **_config(
+            show_legend=False,
+            height=max(220, 80 + 36 * len(rows)),
+            print_values=True,
+            margin_left=_label_margin(name for name, _n in rows),
+        )
+    )
     chart.title = title
     # pygal draws the first label at the bottom: reverse so the largest is on top
     chart.x_labels = [name for name, _n in reversed(rows)]
     chart.add(_("People reached"), [n for _name, n in reversed(rows)])
-    description = _("%(people)s people reached by %(teams)s teams; the %(top)s teams that "
-                    "reached most are named.", people=sum(n for _name, n in rows),
-                    teams=len(teams), top=min(top, len(teams)))
-    return Chart("chart-people", title, description, _render(chart, "chart-people", title,
-                                                              description),
-                 (_("Team"), _("People reached")), tuple(rows))
+    description = _(
+        "%(people)s people reached by %(teams)s teams; the %(top)s teams that "
+        "reached most are named.",
+        people=sum(n for _name, n in rows),
+        teams=len(teams),
+        top=min(top, len(teams)),
+    )
+    return Chart(
+        "chart-people",
+        title,
+        description,
+        _render(chart, "chart-people", title, description),
+        (_("Team"), _("People reached")),
+        tuple(rows),
+    )
 
 
 def coverage(areas: Sequence[AreaFigures]) -> Chart:
     """Bars: the share of farms visited in the period, per child area (or the area alone)."""
     title = _("Share of farms covered")
     shown = [a for a in areas if not a.total] or list(areas)
-    chart = pygal.HorizontalBar(**_config(
-        show_legend=False, height=max(220, 80 + 36 * len(shown)), range=(0, 100),
-        y_labels=[0, 25, 50, 75, 100],
-        margin_left=_label_margin(a.area_name for a in shown),
-        print_values=True, value_formatter=lambda v: f"{v:.0f}%"))
+    chart = pygal.HorizontalBar(
+        **_config(
+            show_legend=False,
+            height=max(220, 80 + 36 * len(shown)),
+            range=(0, 100),
+            y_labels=[0, 25, 50, 75, 100],
+            margin_left=_label_margin(a.area_name for a in shown),
+            print_values=True,
+            value_formatter=lambda v: f"{v:.0f}%",
+        )
+    )
     chart.title = title
     chart.x_labels = [a.area_name for a in reversed(shown)]
     chart.add(_("Farms covered"), [round(100 * (a.coverage or 0), 1) for a in reversed(shown)])
-    rows = tuple((a.area_name, a.farms, a.farms_covered,
-                  f"{100 * a.coverage:.1f}%" if a.coverage is not None else "")
-                 for a in shown)
-    description = _("Per area, the percentage of its farms that had at least one visit in "
-                    "the period.")
-    return Chart("chart-coverage", title, description, _render(chart, "chart-coverage", title,
-                                                                description),
-                 (_("Area"), _("Farms"), _("Farms visited"), _("Share")), rows)
+    rows = tuple(
+        (
+            a.area_name,
+            a.farms,
+            a.farms_covered,
+            f"{100 * a.coverage:.1f}%" if a.coverage is not None else "",
+        )
+        for a in shown
+    )
+    description = _(
+        "Per area, the percentage of its farms that had at least one visit in the period."
+    )
+    return Chart(
+        "chart-coverage",
+        title,
+        description,
+        _render(chart, "chart-coverage", title, description),
+        (_("Area"), _("Farms"), _("Farms visited"), _("Share")),
+        rows,
+    )

@@ -62,8 +62,11 @@ def to_xlsx(review: Review, tables: list[Table]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    head = [(_("Area"), review.area.full_name), (_("Period"), review.period.label),
-            (_("Generated"), format_datetime(review.generated_at, "medium"))]
+    head = [
+        (_("Area"), review.area.full_name),
+        (_("Period"), review.period.label),
+        (_("Generated"), format_datetime(review.generated_at, "medium")),
+    ]
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))

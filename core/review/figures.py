@@ -87,16 +87,20 @@ def subtree_areas(area: Area) -> Select:
 
 def subtree_teams(area: Area) -> Select:
     """The ids of the live teams of ``area``'s subtree."""
-    return select(Team.id).where(Team.deleted_at.is_(None),
-                                 Team.village_id.in_(subtree_areas(area)))
+    return select(Team.id).where(
+        Team.deleted_at.is_(None), Team.village_id.in_(subtree_areas(area))
+    )
 
 
 def assigned_pairs(teams: Select, end: date):
     """Distinct (team_id, farm_id, stale) of live farms linked to live members of ``teams``,
     ``stale`` as :func:`stale` for a period ending on ``end`` (judged once per pair)."""
     return (
-        select(Member.team_id.label("team_id"), Assignment.farm_id.label("farm_id"),
-               stale(Assignment.farm_id, end).label("stale"))
+        select(
+            Member.team_id.label("team_id"),
+            Assignment.farm_id.label("farm_id"),
+            stale(Assignment.farm_id, end).label("stale"),
+        )
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Farm, and_(Farm.id == Assignment.farm_id, Farm.deleted_at.is_(None)))
         .where(Member.deleted_at.is_(None), Member.team_id.in_(teams))
@@ -109,10 +113,15 @@ def stale(farm_id_column, end: date):
     """True for a farm not visited (by any team) between the stale cutoff and the reference
     day: one probe of ``ix_visits_farm_date`` per farm, so that the cost follows the area's
     farms (a township reads its own farms' visits, not the province's last 90 days)."""
-    return ~(select(Visit.id)
-             .where(Visit.farm_id == farm_id_column, Visit.visited_on >= stale_cutoff(end),
-                    Visit.visited_on <= reference_day(end))
-             .exists())
+    return ~(
+        select(Visit.id)
+        .where(
+            Visit.farm_id == farm_id_column,
+            Visit.visited_on >= stale_cutoff(end),
+            Visit.visited_on <= reference_day(end),
+        )
+        .exists()
+    )
 
 
 def whole_tree(area: Area) -> bool:
@@ -138,7 +147,8 @@ def visited_pairs(ours, start: date, end: date):
     """Distinct (team_id, farm_id) of the period's visits, of every team (``ours`` None) or of
     the teams kept by the WHERE clause ``ours`` (see :func:`of_teams`)."""
     query = select(Visit.team_id.label("team_id"), Visit.farm_id.label("farm_id")).where(
-        Visit.visited_on >= start, Visit.visited_on <= end)
+        Visit.visited_on >= start, Visit.visited_on <= end
+    )
     if ours is not None:
         query = query.where(ours)
     return query.distinct().subquery("visited")
@@ -147,9 +157,13 @@ def visited_pairs(ours, start: date, end: date):
 def held_events(teams: Select, start: date, end: date) -> list:
     """WHERE clauses of live, not cancelled events organised by ``teams``, held in the period."""
     lo, hi = day_bounds(start, reference_day(end))
-    return [Event.deleted_at.is_(None), Event.status != EventStatus.CANCELLED,
-            Event.starts_at >= lo, Event.starts_at < hi,
-            Event.id.in_(select(event_teams.c.event_id).where(event_teams.c.team_id.in_(teams)))]
+    return [
+        Event.deleted_at.is_(None),
+        Event.status != EventStatus.CANCELLED,
+        Event.starts_at >= lo,
+        Event.starts_at < hi,
+        Event.id.in_(select(event_teams.c.event_id).where(event_teams.c.team_id.in_(teams))),
+    ]
 
 
 def _teams(area: Area) -> list:
@@ -174,10 +188,12 @@ def _member_counts(teams: Select) -> dict[int, tuple[int, int, int]]:
         .subquery()
     )
     rows = db.session.execute(
-        select(per_member.c.team_id, func.count(),
-               func.count(case((per_member.c.farms < t["farms_min"], 1))),
-               func.count(case((per_member.c.farms > t["farms_max"], 1))))
-        .group_by(per_member.c.team_id)
+        select(
+            per_member.c.team_id,
+            func.count(),
+            func.count(case((per_member.c.farms < t["farms_min"], 1))),
+            func.count(case((per_member.c.farms > t["farms_max"], 1))),
+        ).group_by(per_member.c.team_id)
     )
     return {team_id: (n, none, over) for team_id, n, none, over in rows}
 
@@ -186,8 +202,9 @@ def _farm_counts(teams: Select, end: date) -> dict[int, tuple[int, int]]:
     """team -> (farms assigned, of which stale)."""
     pairs = assigned_pairs(teams, end)
     rows = db.session.execute(
-        select(pairs.c.team_id, func.count(), func.count(case((pairs.c.stale, 1))))
-        .group_by(pairs.c.team_id)
+        select(pairs.c.team_id, func.count(), func.count(case((pairs.c.stale, 1)))).group_by(
+            pairs.c.team_id
+        )
     )
     return {team_id: (n, stale) for team_id, n, stale in rows}
 
@@ -196,9 +213,13 @@ def _visit_counts(ours, start: date, end: date) -> dict[int, dict]:
     """team -> kind -> (visits, people, households) in the period, of the teams kept by the
     WHERE clause ``ours`` (an index-only scan of the period in ``ix_visits_period_team``)."""
     rows = db.session.execute(
-        select(Visit.team_id, Visit.kind, func.count(),
-               func.coalesce(func.sum(Visit.people_reached), 0),
-               func.coalesce(func.sum(Visit.households_reached), 0))
+        select(
+            Visit.team_id,
+            Visit.kind,
+            func.count(),
+            func.coalesce(func.sum(Visit.people_reached), 0),
+            func.coalesce(func.sum(Visit.households_reached), 0),
+        )
         .where(Visit.visited_on >= start, Visit.visited_on <= end, ours)
         .group_by(Visit.team_id, Visit.kind)
     )
@@ -211,34 +232,46 @@ def _visit_counts(ours, start: date, end: date) -> dict[int, dict]:
 def _farms_visited(ours, start: date, end: date) -> dict[int, int]:
     """team -> distinct farms visited in the period, of the teams kept by ``ours``."""
     pairs = visited_pairs(ours, start, end)
-    return dict(db.session.execute(
-        select(pairs.c.team_id, func.count()).group_by(pairs.c.team_id)).tuples().all())
+    return dict(
+        db.session.execute(select(pairs.c.team_id, func.count()).group_by(pairs.c.team_id))
+        .tuples()
+        .all()
+    )
 
 
 def _last_visits(teams: Select, end: date) -> dict[int, date | None]:
     """team -> last visit on or before the reference day (one index probe per team, on
     ``ix_visits_team_date``, instead of reading the whole history)."""
-    last = (select(func.max(Visit.visited_on))
-            .where(Visit.team_id == Team.id, Visit.visited_on <= reference_day(end))
-            .scalar_subquery())
-    return dict(db.session.execute(
-        select(Team.id, last).where(Team.id.in_(teams))).tuples().all())
+    last = (
+        select(func.max(Visit.visited_on))
+        .where(Visit.team_id == Team.id, Visit.visited_on <= reference_day(end))
+        .scalar_subquery()
+    )
+    return dict(db.session.execute(select(Team.id, last).where(Team.id.in_(teams))).tuples().all())
 
 
 def _event_counts(teams: Select, start: date, end: date) -> dict[int, tuple[int, date | None]]:
     """team -> (events held in the period, local day of the last held event)."""
     lo, hi = day_bounds(start, reference_day(end))
     rows = db.session.execute(
-        select(event_teams.c.team_id, func.count(case((Event.starts_at >= lo, 1))),
-               func.max(Event.starts_at))
+        select(
+            event_teams.c.team_id,
+            func.count(case((Event.starts_at >= lo, 1))),
+            func.max(Event.starts_at),
+        )
         .join(Event, Event.id == event_teams.c.event_id)
-        .where(Event.deleted_at.is_(None), Event.status != EventStatus.CANCELLED,
-               Event.starts_at < hi, event_teams.c.team_id.in_(teams))
+        .where(
+            Event.deleted_at.is_(None),
+            Event.status != EventStatus.CANCELLED,
+            Event.starts_at < hi,
+            event_teams.c.team_id.in_(teams),
+        )
         .group_by(event_teams.c.team_id)
     )
     zone = local_zone()
-    return {team_id: (n, last.astimezone(zone).date() if last else None)
-            for team_id, n, last in rows}
+    return {
+        team_id: (n, last.astimezone(zone).date() if last else None) for team_id, n, last in rows
+    }
 
 
 def _latest(*days: date | None) -> date | None:
@@ -272,15 +305,23 @@ def team_figures(area: Area, start: date, end: date) -> dict[int, TeamFigures]:
         farms_visited, last_visit = visited.get(team_id, 0), last_visits.get(team_id)
         held, last_event = events.get(team_id, (0, None))
         out[team_id] = TeamFigures(
-            team_id=team_id, team_name=name, area_id=village_id, area_name=village_name,
-            members=size, meets_min_size=size >= minimum,
-            members_without_farms=none, members_over_max=over,
-            farms_assigned=assigned, farms_visited=farms_visited, farms_stale=stale,
+            team_id=team_id,
+            team_name=name,
+            area_id=village_id,
+            area_name=village_name,
+            members=size,
+            meets_min_size=size >= minimum,
+            members_without_farms=none,
+            members_over_max=over,
+            farms_assigned=assigned,
+            farms_visited=farms_visited,
+            farms_stale=stale,
             visits_by_kind={k.value: by_kind.get(k.value, (0, 0, 0))[0] for k in VisitKind},
             visits=sum(v[0] for v in by_kind.values()),
             people_reached=sum(v[1] for v in by_kind.values()),
             households_reached=sum(v[2] for v in by_kind.values()),
-            events_held=held, last_activity=_latest(last_visit, last_event),
+            events_held=held,
+            last_activity=_latest(last_visit, last_event),
         )
     return out
 
@@ -292,8 +333,11 @@ def visits_per_month(area: Area, start: date, end: date) -> dict[tuple[int, int]
     then the at most 5 x 366 x years day totals are added up per month."""
     rows = db.session.execute(
         select(Visit.visited_on, Visit.kind, func.count())
-        .where(Visit.visited_on >= start, Visit.visited_on <= end,
-               of_teams(Visit.team_id, subtree_teams(area), area))
+        .where(
+            Visit.visited_on >= start,
+            Visit.visited_on <= end,
+            of_teams(Visit.team_id, subtree_teams(area), area),
+        )
         .group_by(Visit.visited_on, Visit.kind)
     )
     out: dict[tuple[int, int], dict[str, int]] = {}
@@ -325,5 +369,7 @@ def events_by_campaign_and_venue(area: Area, start: date, end: date) -> list[Eve
         .group_by(Event.campaign_id, Campaign.name, Event.venue_kind)
         .order_by(Campaign.name, Event.venue_kind)
     )
-    return [EventCount(cid, name or "", str(getattr(venue, "value", venue)), n)
-            for cid, name, venue, n in rows]
+    return [
+        EventCount(cid, name or "", str(getattr(venue, "value", venue)), n)
+        for cid, name, venue, n in rows
+    ]

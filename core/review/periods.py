@@ -67,8 +67,9 @@ def _year_ok(year: int) -> bool:
 def shortcut(code: str) -> Period:
     """The period of a year, quarter or month code; PeriodError when it is not one."""
     code = code.strip()
-    error = PeriodError("period", _("Enter a year (2026), a quarter (2026-Q2) or a month "
-                                    "(2026-05)."))
+    error = PeriodError(
+        "period", _("Enter a year (2026), a quarter (2026-Q2) or a month (2026-05).")
+    )
     if m := _YEAR.match(code):
         year = int(m[1])
         if not _year_ok(year):
@@ -80,14 +81,18 @@ def shortcut(code: str) -> Period:
             raise error
         first = date(year, 3 * quarter - 2, 1)
         last_month = 3 * quarter
-        return Period(first, date(year, last_month, monthrange(year, last_month)[1]),
-                      f"{year}-Q{quarter}")
+        return Period(
+            first, date(year, last_month, monthrange(year, last_month)[1]), f"{year}-Q{quarter}"
+        )
     if m := _MONTH.match(code):
         year, month = int(m[1]), int(m[2])
         if not _year_ok(year) or not 1 <= month <= 12:
             raise error
-        return Period(date(year, month, 1), date(year, month, monthrange(year, month)[1]),
-                      f"{year}-{month:02d}")
+        return Period(
+            date(year, month, 1),
+            date(year, month, monthrange(year, month)[1]),
+            f"{year}-{month:02d}",
+        )
     raise error
 
 
@@ -101,8 +106,9 @@ def _day(value: str, field: str) -> date:
     return day
 
 
-def parse_period(period: str | None = None, first: str | None = None,
-                 last: str | None = None) -> Period:
+def parse_period(
+    period: str | None = None, first: str | None = None, last: str | None = None
+) -> Period:
     """The period asked for: a shortcut, a range (one end alone runs to/from today's year
     bounds), or the current year. Raises PeriodError."""
     if period:

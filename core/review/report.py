@@ -77,11 +77,23 @@ class PluginSection:
         s, prefix = self.section, f"{self.plugin}-{self.section.key}"
         out = []
         if s.figures:
-            out.append(Table(f"{prefix}-figures", str(s.title), (_("Figure"), _("Value")),
-                             tuple((str(f.label), _plain(f.value)) for f in s.figures)))
+            out.append(
+                Table(
+                    f"{prefix}-figures",
+                    str(s.title),
+                    (_("Figure"), _("Value")),
+                    tuple((str(f.label), _plain(f.value)) for f in s.figures),
+                )
+            )
         for i, t in enumerate(s.tables, 1):
-            out.append(Table(f"{prefix}-{i}", str(t.title), tuple(str(c) for c in t.columns),
-                             tuple(tuple(_plain(v) for v in row) for row in t.rows)))
+            out.append(
+                Table(
+                    f"{prefix}-{i}",
+                    str(t.title),
+                    tuple(str(c) for c in t.columns),
+                    tuple(tuple(_plain(v) for v in row) for row in t.rows),
+                )
+            )
         return out
 
 
@@ -119,9 +131,11 @@ class Review:
     def charts(self) -> list[charts.Chart]:
         """The three trend charts."""
         top = int(current_app.config["REVIEW_CHART_TOP"])
-        return [charts.visits_by_month(self.months, self.period.start, self.period.end),
-                charts.people_by_team(self.teams, top),
-                charts.coverage(self.areas)]
+        return [
+            charts.visits_by_month(self.months, self.period.start, self.period.end),
+            charts.people_by_team(self.teams, top),
+            charts.coverage(self.areas),
+        ]
 
     def core_tables(self, link: Linker | None = None, teams: slice = slice(None)) -> list[Table]:
         """The core's tables: areas, teams (``teams``: one page of them), events per campaign
@@ -154,8 +168,9 @@ def plugin_sections(area: Area, period: Period, user: User) -> list[PluginSectio
     sections) gets one unavailable entry with its name."""
     app = current_app._get_current_object()
     out = []
-    for result in call_each(app, "review_sections", area=area, start=period.start,
-                            end=period.end, user=user):
+    for result in call_each(
+        app, "review_sections", area=area, start=period.start, end=period.end, user=user
+    ):
         if result.failed:
             out.append(PluginSection(result.plugin, error=result.error))
             continue
@@ -166,8 +181,14 @@ def plugin_sections(area: Area, period: Period, user: User) -> list[PluginSectio
             out.append(PluginSection(result.plugin, error=describe_error(error)))
             continue
         out += [PluginSection(result.plugin, section=v) for v in values]
-    return sorted(out, key=lambda s: (s.section.order if s.section else 1000, s.plugin,
-                                      s.section.key if s.section else ""))
+    return sorted(
+        out,
+        key=lambda s: (
+            s.section.order if s.section else 1000,
+            s.plugin,
+            s.section.key if s.section else "",
+        ),
+    )
 
 
 def _yes_no(value: bool) -> str:
@@ -180,27 +201,67 @@ def _day(value: date | None):
 
 def team_columns() -> tuple[str, ...]:
     """Headings of the team table."""
-    return (_("Team"), _("Village"), _("Members"), _("Reaches the minimum size"),
-            _("Members without farms"), _("Members with more than the maximum"),
-            _("Farms assigned"), _("Farms visited"), _("Stale farms"),
-            *(label(k) for k in VisitKind), _("Visits"), _("People reached"),
-            _("Households reached"), _("Events held"), _("Last activity"))
+    return (
+        _("Team"),
+        _("Village"),
+        _("Members"),
+        _("Reaches the minimum size"),
+        _("Members without farms"),
+        _("Members with more than the maximum"),
+        _("Farms assigned"),
+        _("Farms visited"),
+        _("Stale farms"),
+        *(label(k) for k in VisitKind),
+        _("Visits"),
+        _("People reached"),
+        _("Households reached"),
+        _("Events held"),
+        _("Last activity"),
+    )
 
 
 def team_table(review: Review, link: Linker | None, teams: slice = slice(None)) -> Table:
     """One row per team (of the ``teams`` slice)."""
     rows, links, flags = [], [], []
     for t in review.teams[teams]:
-        rows.append((t.team_name, t.area_name, t.members, _yes_no(t.meets_min_size),
-                     t.members_without_farms, t.members_over_max, t.farms_assigned,
-                     t.farms_visited, t.farms_stale,
-                     *(t.visits_by_kind[k.value] for k in VisitKind), t.visits,
-                     t.people_reached, t.households_reached, t.events_held,
-                     _day(t.last_activity)))
-        flags.append((False, False, not t.meets_min_size, not t.meets_min_size,
-                      t.members_without_farms > 0, t.members_over_max > 0, False, False,
-                      t.farms_stale > 0, *(False for _k in VisitKind), False, False, False,
-                      False, False))
+        rows.append(
+            (
+                t.team_name,
+                t.area_name,
+                t.members,
+                _yes_no(t.meets_min_size),
+                t.members_without_farms,
+                t.members_over_max,
+                t.farms_assigned,
+                t.farms_visited,
+                t.farms_stale,
+                *(t.visits_by_kind[k.value] for k in VisitKind),
+                t.visits,
+                t.people_reached,
+                t.households_reached,
+                t.events_held,
+                _day(t.last_activity),
+            )
+        )
+        flags.append(
+            (
+                False,
+                False,
+                not t.meets_min_size,
+                not t.meets_min_size,
+                t.members_without_farms > 0,
+                t.members_over_max > 0,
+                False,
+                False,
+                t.farms_stale > 0,
+                *(False for _k in VisitKind),
+                False,
+                False,
+                False,
+                False,
+                False,
+            )
+        )
         if link is not None:
             links.append(tuple(link(review, column, t) for column in _TEAM_LINKS))
     title = _("Teams")
@@ -208,26 +269,69 @@ def team_table(review: Review, link: Linker | None, teams: slice = slice(None)) 
 
 
 #: what each column of the team table links to (the linker decides the URL)
-_TEAM_LINKS = ("team", None, "team", "team", "team", "team", "farms", "farms_visited", "stale",
-               *(f"kind:{k.value}" for k in VisitKind), "visits", "visits", "visits",
-               "team_events", "team")
+_TEAM_LINKS = (
+    "team",
+    None,
+    "team",
+    "team",
+    "team",
+    "team",
+    "farms",
+    "farms_visited",
+    "stale",
+    *(f"kind:{k.value}" for k in VisitKind),
+    "visits",
+    "visits",
+    "visits",
+    "team_events",
+    "team",
+)
 
 
 def area_columns() -> tuple[str, ...]:
     """Headings of the area table."""
-    return (_("Area"), _("Teams"), _("Teams reaching the minimum size"), _("Members"),
-            _("Members without farms"), _("Members with more than the maximum"),
-            _("Farms in the area"), _("Farms covered"), _("Share covered"),
-            _("Farms assigned"), _("Farms visited"), _("Stale farms"),
-            *(label(k) for k in VisitKind), _("Visits"), _("People reached"),
-            _("Households reached"), _("Events held"), _("Last activity"))
+    return (
+        _("Area"),
+        _("Teams"),
+        _("Teams reaching the minimum size"),
+        _("Members"),
+        _("Members without farms"),
+        _("Members with more than the maximum"),
+        _("Farms in the area"),
+        _("Farms covered"),
+        _("Share covered"),
+        _("Farms assigned"),
+        _("Farms visited"),
+        _("Stale farms"),
+        *(label(k) for k in VisitKind),
+        _("Visits"),
+        _("People reached"),
+        _("Households reached"),
+        _("Events held"),
+        _("Last activity"),
+    )
 
 
-_AREA_LINKS = ("area", "area_teams", "area_teams", "area_teams", "area_teams", "area_teams",
-               "area_farms", None, None,
-               "area_assigned", "area_visits", "area_stale",
-               *(f"area_kind:{k.value}" for k in VisitKind),
-               "area_visits", "area_visits", "area_visits", "area_events", None)
+_AREA_LINKS = (
+    "area",
+    "area_teams",
+    "area_teams",
+    "area_teams",
+    "area_teams",
+    "area_teams",
+    "area_farms",
+    None,
+    None,
+    "area_assigned",
+    "area_visits",
+    "area_stale",
+    *(f"area_kind:{k.value}" for k in VisitKind),
+    "area_visits",
+    "area_visits",
+    "area_visits",
+    "area_events",
+    None,
+)
 
 
 def area_table(review: Review, link: Linker | None) -> Table:
@@ -236,16 +340,50 @@ def area_table(review: Review, link: Linker | None) -> Table:
     for a in review.areas:
         name = _("Total: %(area)s", area=a.area_name) if a.total else a.area_name
         share = f"{100 * a.coverage:.1f}%" if a.coverage is not None else ""
-        rows.append((name, a.teams, a.teams_meeting_min, a.members, a.members_without_farms,
-                     a.members_over_max, a.farms, a.farms_covered, share, a.farms_assigned,
-                     a.farms_visited, a.farms_stale,
-                     *(a.visits_by_kind[k.value] for k in VisitKind), a.visits,
-                     a.people_reached, a.households_reached, a.events_held,
-                     _day(a.last_activity)))
-        flags.append((False, False, a.teams_meeting_min < a.teams, False,
-                      a.members_without_farms > 0, a.members_over_max > 0, False, False, False,
-                      False, False, a.farms_stale > 0, *(False for _k in VisitKind), False,
-                      False, False, False, False))
+        rows.append(
+            (
+                name,
+                a.teams,
+                a.teams_meeting_min,
+                a.members,
+                a.members_without_farms,
+                a.members_over_max,
+                a.farms,
+                a.farms_covered,
+                share,
+                a.farms_assigned,
+                a.farms_visited,
+                a.farms_stale,
+                *(a.visits_by_kind[k.value] for k in VisitKind),
+                a.visits,
+                a.people_reached,
+                a.households_reached,
+                a.events_held,
+                _day(a.last_activity),
+            )
+        )
+        flags.append(
+            (
+                False,
+                False,
+                a.teams_meeting_min < a.teams,
+                False,
+                a.members_without_farms > 0,
+                a.members_over_max > 0,
+                False,
+                False,
+                False,
+                False,
+                False,
+                a.farms_stale > 0,
+                *(False for _k in VisitKind),
+                False,
+                False,
+                False,
+                False,
+                False,
+            )
+        )
         if link is not None:
             links.append(tuple(link(review, column, a) for column in _AREA_LINKS))
     return Table("areas", _("Areas"), area_columns(), tuple(rows), tuple(links), tuple(flags))
@@ -262,13 +400,24 @@ def event_table(review: Review, link: Linker | None) -> Table:
     for cid, (name, counts) in campaigns.items():
         rows.append((name, *(counts.get(v, 0) for v in venues), sum(counts.values())))
         if link is not None:
-            links.append((None, *(link(review, "events", (cid, v)) for v in venues),
-                          link(review, "events", (cid, None))))
+            links.append(
+                (
+                    None,
+                    *(link(review, "events", (cid, v)) for v in venues),
+                    link(review, "events", (cid, None)),
+                )
+            )
     totals = [sum(r[i] for r in rows) for i in range(1, len(venues) + 2)]
     rows.append((_("Total"), *totals))
     if link is not None:
-        links.append((None, *(link(review, "events", (False, v)) for v in venues),
-                      link(review, "events", (False, None))))
+        links.append(
+            (
+                None,
+                *(link(review, "events", (False, v)) for v in venues),
+                link(review, "events", (False, None)),
+            )
+        )
     columns = (_("Campaign"), *(label(VenueKind(v)) for v in venues), _("Events held"))
-    return Table("events", _("Events held per campaign and venue"), columns, tuple(rows),
-                 tuple(links))
+    return Table(
+        "events", _("Events held per campaign and venue"), columns, tuple(rows), tuple(links)
+    )

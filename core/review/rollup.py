@@ -49,8 +49,7 @@ class AreaFigures:
     farms_assigned: int = 0
     farms_visited: int = 0
     farms_stale: int = 0
-    visits_by_kind: dict[str, int] = field(
-        default_factory=lambda: {k.value: 0 for k in VisitKind})
+    visits_by_kind: dict[str, int] = field(default_factory=lambda: {k.value: 0 for k in VisitKind})
     visits: int = 0
     people_reached: int = 0
     households_reached: int = 0
@@ -75,8 +74,9 @@ class AreaFigures:
         self.visits += team.visits
         self.people_reached += team.people_reached
         self.households_reached += team.households_reached
-        if team.last_activity and (self.last_activity is None
-                                   or team.last_activity > self.last_activity):
+        if team.last_activity and (
+            self.last_activity is None or team.last_activity > self.last_activity
+        ):
             self.last_activity = team.last_activity
 
 
@@ -108,13 +108,18 @@ def _per_bucket(area: Area, base, team_column, item_column, *flags) -> Select:
     with the columns ``bucket``, ``item`` and ``flag0``...: counting its rows per bucket counts
     distinct items with a hash aggregate (``count(DISTINCT ...)`` would sort every pair)."""
     buckets = _buckets(area)
-    return (select(buckets.c.bucket, item_column.label("item"),
-                   *(flag.label(f"flag{i}") for i, flag in enumerate(flags)))
-            .select_from(base)
-            .join(Team, Team.id == team_column)
-            .join(buckets, buckets.c.area_id == Team.village_id)
-            .distinct()
-            .subquery("per_bucket"))
+    return (
+        select(
+            buckets.c.bucket,
+            item_column.label("item"),
+            *(flag.label(f"flag{i}") for i, flag in enumerate(flags)),
+        )
+        .select_from(base)
+        .join(Team, Team.id == team_column)
+        .join(buckets, buckets.c.area_id == Team.village_id)
+        .distinct()
+        .subquery("per_bucket")
+    )
 
 
 def _team_buckets(area: Area) -> dict[int, int]:
@@ -134,22 +139,26 @@ def _assigned_farms(area: Area, end: date) -> dict:
     # whether a farm is stale does not depend on the team: one flag per (bucket, farm)
     farms = _per_bucket(area, pairs, pairs.c.team_id, pairs.c.farm_id, pairs.c.stale)
     rows = db.session.execute(
-        select(farms.c.bucket, func.count(), func.count(case((farms.c.flag0, 1))))
-        .group_by(farms.c.bucket))
+        select(farms.c.bucket, func.count(), func.count(case((farms.c.flag0, 1)))).group_by(
+            farms.c.bucket
+        )
+    )
     return {bucket: (n, stale) for bucket, n, stale in rows}
 
 
 def _distinct_events(area: Area, start: date, end: date) -> dict:
     """bucket -> distinct events held by the area's teams."""
     teams = subtree_teams(area)
-    organisers = (select(event_teams.c.team_id, event_teams.c.event_id)
-                  .where(event_teams.c.team_id.in_(teams),
-                         event_teams.c.event_id.in_(
-                             select(Event.id).where(*held_events(teams, start, end))))
-                  .subquery())
+    organisers = (
+        select(event_teams.c.team_id, event_teams.c.event_id)
+        .where(
+            event_teams.c.team_id.in_(teams),
+            event_teams.c.event_id.in_(select(Event.id).where(*held_events(teams, start, end))),
+        )
+        .subquery()
+    )
     events = _per_bucket(area, organisers, organisers.c.team_id, organisers.c.event_id)
-    rows = db.session.execute(
-        select(events.c.bucket, func.count()).group_by(events.c.bucket))
+    rows = db.session.execute(select(events.c.bucket, func.count()).group_by(events.c.bucket))
     return {bucket: (n,) for bucket, n in rows}
 
 
@@ -160,34 +169,48 @@ def _visited_farms(area: Area, start: date, end: date) -> tuple[dict, dict]:
     pair is read, unfiltered (see :func:`~core.review.figures.whole_tree`): the joins to the
     area's teams and farms below keep the right ones."""
     teams = subtree_teams(area)
-    pairs = select(Visit.team_id, Visit.farm_id).where(Visit.visited_on >= start,
-                                                       Visit.visited_on <= end)
+    pairs = select(Visit.team_id, Visit.farm_id).where(
+        Visit.visited_on >= start, Visit.visited_on <= end
+    )
     if not whole_tree(area):
-        pairs = pairs.where(or_(Visit.team_id.in_(teams), Visit.farm_id.in_(
-            select(Farm.id).where(Farm.village_id.in_(subtree_areas(area))))))
+        pairs = pairs.where(
+            or_(
+                Visit.team_id.in_(teams),
+                Visit.farm_id.in_(select(Farm.id).where(Farm.village_id.in_(subtree_areas(area)))),
+            )
+        )
     pairs = pairs.distinct().cte("visited")
     ours = select(pairs).where(pairs.c.team_id.in_(teams)).subquery("ours")
     farms = _per_bucket(area, ours, ours.c.team_id, ours.c.farm_id)
-    by_team = (select(literal("teams").label("what"), farms.c.bucket.label("bucket"),
-                      func.count().label("a"), literal(0).label("b"))
-               .group_by(farms.c.bucket))
+    by_team = select(
+        literal("teams").label("what"),
+        farms.c.bucket.label("bucket"),
+        func.count().label("a"),
+        literal(0).label("b"),
+    ).group_by(farms.c.bucket)
     # the area's live farms and the visited ones, counted per village first (a few thousand
     # rows), then added up per bucket
     seen = select(pairs.c.farm_id).distinct().subquery("seen")
-    located = (select(Farm.village_id.label("village_id"), func.count(Farm.id).label("n"),
-                      func.count(seen.c.farm_id).label("seen"))
-               .outerjoin(seen, seen.c.farm_id == Farm.id)
-               .where(Farm.deleted_at.is_(None))
-               .group_by(Farm.village_id))
+    located = (
+        select(
+            Farm.village_id.label("village_id"),
+            func.count(Farm.id).label("n"),
+            func.count(seen.c.farm_id).label("seen"),
+        )
+        .outerjoin(seen, seen.c.farm_id == Farm.id)
+        .where(Farm.deleted_at.is_(None))
+        .group_by(Farm.village_id)
+    )
     if not whole_tree(area):
         located = located.where(Farm.village_id.in_(subtree_areas(area)))
     located = located.subquery("located")
     buckets = _buckets(area)
-    by_farm = (select(literal("farms"), buckets.c.bucket, func.sum(located.c.n),
-                      func.sum(located.c.seen))
-               .select_from(located)
-               .join(buckets, buckets.c.area_id == located.c.village_id)
-               .group_by(buckets.c.bucket))
+    by_farm = (
+        select(literal("farms"), buckets.c.bucket, func.sum(located.c.n), func.sum(located.c.seen))
+        .select_from(located)
+        .join(buckets, buckets.c.area_id == located.c.village_id)
+        .group_by(buckets.c.bucket)
+    )
     visited, located = {}, {}
     for what, bucket_id, a, b in db.session.execute(union_all(by_team, by_farm)):
         if what == "teams":
@@ -197,14 +220,16 @@ def _visited_farms(area: Area, start: date, end: date) -> tuple[dict, dict]:
     return visited, located
 
 
-def area_rollup(area: Area, start: date, end: date,
-                teams: Mapping[int, TeamFigures]) -> list[AreaFigures]:
+def area_rollup(
+    area: Area, start: date, end: date, teams: Mapping[int, TeamFigures]
+) -> list[AreaFigures]:
     """Rows for each child area of ``area`` (by name), then the total row of ``area``.
 
     ``teams`` is :func:`~core.review.figures.team_figures` of the same area and period.
     """
     children = db.session.execute(
-        select(Area.id, Area.name, Area.kind).where(Area.parent_id == area.id)
+        select(Area.id, Area.name, Area.kind)
+        .where(Area.parent_id == area.id)
         .order_by(Area.name, Area.id)
     ).all()
     rows = {cid: AreaFigures(cid, name, AreaKind(kind)) for cid, name, kind in children}

@@ -54,19 +54,28 @@ class RowLease:
         now = utcnow()
         with self.app.app_context(), db.engine.begin() as conn:
             taken = conn.execute(
-                update(LEASES).where(
+                update(LEASES)
+                .where(
                     LEASES.c.name == NAME,
                     or_(LEASES.c.holder == self.holder, LEASES.c.expires_at < now),
-                ).values(holder=self.holder, acquired_at=now, renewed_at=now,
-                         expires_at=self._until(now))
+                )
+                .values(
+                    holder=self.holder, acquired_at=now, renewed_at=now, expires_at=self._until(now)
+                )
             ).rowcount
         if taken:
             return True
         try:
             with self.app.app_context(), db.engine.begin() as conn:
-                conn.execute(insert(LEASES).values(
-                    name=NAME, holder=self.holder, acquired_at=now, renewed_at=now,
-                    expires_at=self._until(now)))
+                conn.execute(
+                    insert(LEASES).values(
+                        name=NAME,
+                        holder=self.holder,
+                        acquired_at=now,
+                        renewed_at=now,
+                        expires_at=self._until(now),
+                    )
+                )
         except IntegrityError:  # the row exists and another process holds it
             return False
         return True
@@ -75,16 +84,21 @@ class RowLease:
         """Extend our lease; False when it is no longer ours (it expired and was taken)."""
         now = utcnow()
         with self.app.app_context(), db.engine.begin() as conn:
-            return conn.execute(
-                update(LEASES).where(LEASES.c.name == NAME, LEASES.c.holder == self.holder)
-                .values(renewed_at=now, expires_at=self._until(now))
-            ).rowcount == 1
+            return (
+                conn.execute(
+                    update(LEASES)
+                    .where(LEASES.c.name == NAME, LEASES.c.holder == self.holder)
+                    .values(renewed_at=now, expires_at=self._until(now))
+                ).rowcount
+                == 1
+            )
 
     def release(self) -> None:
         """Give the lease up, so a standby process takes over at once."""
         with self.app.app_context(), db.engine.begin() as conn:
-            conn.execute(delete(LEASES).where(LEASES.c.name == NAME,
-                                              LEASES.c.holder == self.holder))
+            conn.execute(
+                delete(LEASES).where(LEASES.c.name == NAME, LEASES.c.holder == self.holder)
+            )
 
 
 class AdvisoryLease(RowLease):
@@ -99,8 +113,9 @@ class AdvisoryLease(RowLease):
         if self.conn is None:
             with self.app.app_context():
                 conn = db.engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"),
-                               {"key": ADVISORY_KEY}).scalar()
+            got = conn.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
+            ).scalar()
             conn.commit()
             if not got:
                 conn.close()
@@ -114,9 +129,15 @@ class AdvisoryLease(RowLease):
         now = utcnow()
         with self.app.app_context(), db.engine.begin() as conn:
             conn.execute(delete(LEASES).where(LEASES.c.name == NAME))
-            conn.execute(insert(LEASES).values(
-                name=NAME, holder=self.holder, acquired_at=now, renewed_at=now,
-                expires_at=self._until(now)))
+            conn.execute(
+                insert(LEASES).values(
+                    name=NAME,
+                    holder=self.holder,
+                    acquired_at=now,
+                    renewed_at=now,
+                    expires_at=self._until(now),
+                )
+            )
 
     def renew(self) -> bool:
         """True while the lock's connection is alive; the row's expiry moves on."""

@@ -26,9 +26,16 @@ def claim(job_id: str, scheduled_for: datetime, source: RunSource) -> int | None
     try:
         with db.engine.begin() as conn:
             return conn.execute(
-                insert(RUNS).values(job_id=job_id, scheduled_for=scheduled_for, source=source,
-                                    outcome=JobOutcome.RUNNING, started_at=now, error="",
-                                    created_at=now)
+                insert(RUNS)
+                .values(
+                    job_id=job_id,
+                    scheduled_for=scheduled_for,
+                    source=source,
+                    outcome=JobOutcome.RUNNING,
+                    started_at=now,
+                    error="",
+                    created_at=now,
+                )
                 .returning(RUNS.c.id)
             ).scalar_one()
     except IntegrityError:
@@ -38,12 +45,16 @@ def claim(job_id: str, scheduled_for: datetime, source: RunSource) -> int | None
 def finish(run_id: int, outcome: JobOutcome, error: str = "") -> None:
     """Record the end of run ``run_id``: ok, failed or skipped, with the error or reason."""
     with db.engine.begin() as conn:
-        conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(
-            outcome=outcome, finished_at=utcnow(), error=error[:MAX_ERROR]))
+        conn.execute(
+            update(RUNS)
+            .where(RUNS.c.id == run_id)
+            .values(outcome=outcome, finished_at=utcnow(), error=error[:MAX_ERROR])
+        )
 
 
-def record(job_id: str, scheduled_for: datetime, source: RunSource, outcome: JobOutcome,
-           error: str = "") -> int | None:
+def record(
+    job_id: str, scheduled_for: datetime, source: RunSource, outcome: JobOutcome, error: str = ""
+) -> int | None:
     """Record a run that did not start (a missed fire time); None if it is recorded already."""
     run_id = claim(job_id, scheduled_for, source)
     if run_id is not None:
@@ -56,9 +67,16 @@ def queue(job_id: str, user_id: int | None) -> int:
     now = utcnow()
     with db.engine.begin() as conn:
         return conn.execute(
-            insert(RUNS).values(job_id=job_id, scheduled_for=now, source=RunSource.ADMIN,
-                                outcome=JobOutcome.QUEUED, error="", requested_by_id=user_id,
-                                created_at=now)
+            insert(RUNS)
+            .values(
+                job_id=job_id,
+                scheduled_for=now,
+                source=RunSource.ADMIN,
+                outcome=JobOutcome.QUEUED,
+                error="",
+                requested_by_id=user_id,
+                created_at=now,
+            )
             .returning(RUNS.c.id)
         ).scalar_one()
 
@@ -71,14 +89,16 @@ def take_queued() -> list[tuple[int, str]]:
     """
     with db.engine.connect() as conn:
         waiting = conn.execute(
-            select(RUNS.c.id, RUNS.c.job_id).where(RUNS.c.outcome == JobOutcome.QUEUED)
+            select(RUNS.c.id, RUNS.c.job_id)
+            .where(RUNS.c.outcome == JobOutcome.QUEUED)
             .order_by(RUNS.c.id)
         ).all()
     taken = []
     for run_id, job_id in waiting:
         with db.engine.begin() as conn:
             moved = conn.execute(
-                update(RUNS).where(RUNS.c.id == run_id, RUNS.c.outcome == JobOutcome.QUEUED)
+                update(RUNS)
+                .where(RUNS.c.id == run_id, RUNS.c.outcome == JobOutcome.QUEUED)
                 .values(outcome=JobOutcome.RUNNING, started_at=utcnow())
             ).rowcount
         if moved == 1:
@@ -88,15 +108,20 @@ def take_queued() -> list[tuple[int, str]]:
 
 def last_runs() -> dict[str, JobRun]:
     """The latest run of every job that has one, by job id (one query)."""
-    latest = (select(JobRun.job_id, func.max(JobRun.id).label("id"))
-              .group_by(JobRun.job_id).subquery())
+    latest = (
+        select(JobRun.job_id, func.max(JobRun.id).label("id")).group_by(JobRun.job_id).subquery()
+    )
     rows = db.session.scalars(select(JobRun).join(latest, latest.c.id == JobRun.id))
     return {run.job_id: run for run in rows}
 
 
 def has_queued(job_id: str) -> bool:
     """True while a run of ``job_id`` waits in the queue."""
-    return db.session.scalar(
-        select(func.count(JobRun.id)).where(JobRun.job_id == job_id,
-                                            JobRun.outcome == JobOutcome.QUEUED)
-    ) > 0
+    return (
+        db.session.scalar(
+            select(func.count(JobRun.id)).where(
+                JobRun.job_id == job_id, JobRun.outcome == JobOutcome.QUEUED
+            )
+        )
+        > 0
+    )

@@ -76,8 +76,9 @@ def describe_trigger(spec: JobSpec) -> str:
     return f"{spec.trigger} {args}".strip()
 
 
-def fire(job_id: str, scheduled_for: datetime | None = None, *,
-         enforce_grace: bool = False) -> None:
+def fire(
+    job_id: str, scheduled_for: datetime | None = None, *, enforce_grace: bool = False
+) -> None:
     """Run the job ``job_id`` for the fire time ``scheduled_for`` in the current app.
 
     What the scheduler runs for every fire time; the run is claimed, recorded and isolated
@@ -89,8 +90,13 @@ def fire(job_id: str, scheduled_for: datetime | None = None, *,
     scheduled_for = scheduled_for or utcnow()
     job = collect_jobs(app).get(job_id)
     if job is None:
-        records.record(job_id, scheduled_for, RunSource.SCHEDULE, JobOutcome.FAILED,
-                       "the job is no longer declared")
+        records.record(
+            job_id,
+            scheduled_for,
+            RunSource.SCHEDULE,
+            JobOutcome.FAILED,
+            "the job is no longer declared",
+        )
         return
     if enforce_grace and skip_if_missed(job, scheduled_for):
         return
@@ -105,8 +111,13 @@ def skip_if_missed(job: Job, scheduled_for: datetime) -> bool:
     if grace is None or late <= timedelta(seconds=grace):
         return False
     logger.warning("job %s at %s missed by %s: skipped", job.id, scheduled_for, late)
-    records.record(job.id, scheduled_for, RunSource.SCHEDULE, JobOutcome.SKIPPED,
-                   f"missed: {int(late.total_seconds())} s late, the grace time is {grace} s")
+    records.record(
+        job.id,
+        scheduled_for,
+        RunSource.SCHEDULE,
+        JobOutcome.SKIPPED,
+        f"missed: {int(late.total_seconds())} s late, the grace time is {grace} s",
+    )
     return True
 
 
@@ -306,10 +317,14 @@ def make_scheduler(app: Flask, zone: ZoneInfo) -> BackgroundScheduler:
     with app.app_context():
         engine = db.engine
     fire_times = FireTimes()
-    pool = ThreadPoolExecutor(int(app.config["SCHEDULER_THREADS"]), pool_kwargs={
-        "initializer": enter_pool, "initargs": (PoolContext(app, fire_times),),
-        "thread_name_prefix": "kepu-job",
-    })
+    pool = ThreadPoolExecutor(
+        int(app.config["SCHEDULER_THREADS"]),
+        pool_kwargs={
+            "initializer": enter_pool,
+            "initargs": (PoolContext(app, fire_times),),
+            "thread_name_prefix": "kepu-job",
+        },
+    )
     scheduler = BackgroundScheduler(
         timezone=zone,
         jobstores={"default": AppEngineJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
@@ -361,8 +376,9 @@ def job_settings(job: Job) -> dict:
 
 def _same_trigger(stored, trigger) -> bool:
     """True when the stored trigger fires at the times ``trigger`` does."""
-    return (str(stored) == str(trigger)
-            and str(getattr(stored, "timezone", "")) == str(trigger.timezone))
+    return str(stored) == str(trigger) and str(getattr(stored, "timezone", "")) == str(
+        trigger.timezone
+    )
 
 
 def _same_settings(stored, settings: dict) -> bool:
@@ -405,8 +421,9 @@ def init_app(app: Flask) -> None:
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return  # the reloader's parent: its child will run the scheduler
     stop = threading.Event()
-    thread = threading.Thread(target=SchedulerService(app).run, args=(stop,),
-                              name="kepu-scheduler", daemon=True)
+    thread = threading.Thread(
+        target=SchedulerService(app).run, args=(stop,), name="kepu-scheduler", daemon=True
+    )
     thread.start()
 
     def _stop() -> None:
@@ -426,8 +443,10 @@ def next_fire_times(app: Flask, jobs: dict[str, Job]) -> dict[str, datetime | No
     with db.engine.connect() as conn:
         if sa_inspect(conn).has_table(JOBSTORE_TABLE):
             rows = conn.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}"))
-            stored = {job_id: datetime.fromtimestamp(ts, UTC) if ts is not None else None
-                      for job_id, ts in rows}
+            stored = {
+                job_id: datetime.fromtimestamp(ts, UTC) if ts is not None else None
+                for job_id, ts in rows
+            }
     zone, now = ZoneInfo(app.config["TIMEZONE"]), datetime.now(UTC)
     times: dict[str, datetime | None] = {}
     for job in jobs.values():

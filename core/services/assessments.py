@@ -60,8 +60,11 @@ COMMEND_MODES = ("top_n", "top_percent")
 
 def may_assess(user: User, area: Area | None) -> bool:
     """Admins assess any township or county; a reviewer those inside their area subtree."""
-    return (area is not None and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
-            and may_review_area(user, area))
+    return (
+        area is not None
+        and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
+        and may_review_area(user, area)
+    )
 
 
 def assessable_areas(user: User) -> list[Area]:
@@ -91,8 +94,13 @@ def rule_break_reasons(f: TeamFigures) -> list[str]:
     """Why a team counts as having broken a rule (empty when it did not)."""
     reasons = []
     if not f.meets_min_size:
-        reasons.append(_("Fewer than %(min)s members (%(n)s).",
-                         min=rules.thresholds()["min_team_size"], n=f.members))
+        reasons.append(
+            _(
+                "Fewer than %(min)s members (%(n)s).",
+                min=rules.thresholds()["min_team_size"],
+                n=f.members,
+            )
+        )
     if f.members_without_farms:
         reasons.append(_("%(n)s members without a farm.", n=f.members_without_farms))
     return reasons
@@ -110,16 +118,18 @@ class Settings:
     def defaults(cls) -> "Settings":
         """The configured defaults (``ASSESSMENT_*``)."""
         cfg = current_app.config
-        return cls(cfg["ASSESSMENT_COMMEND_MODE"], int(cfg["ASSESSMENT_COMMEND_VALUE"]),
-                   int(cfg["ASSESSMENT_CRITICISE_BOTTOM"]))
+        return cls(
+            cfg["ASSESSMENT_COMMEND_MODE"],
+            int(cfg["ASSESSMENT_COMMEND_VALUE"]),
+            int(cfg["ASSESSMENT_CRITICISE_BOTTOM"]),
+        )
 
     @classmethod
     def of(cls, assessment: AnnualAssessment | None) -> "Settings":
         """The settings stored on ``assessment``, or the defaults."""
         if assessment is None:
             return cls.defaults()
-        return cls(assessment.commend_mode, assessment.commend_value,
-                   assessment.criticise_bottom)
+        return cls(assessment.commend_mode, assessment.commend_value, assessment.criticise_bottom)
 
     def commend_count(self, teams: int) -> int:
         """How many places are commended among ``teams`` teams."""
@@ -145,8 +155,13 @@ class RubricItem:
 
     def snapshot(self) -> dict:
         """The JSON form stored on a confirmed assessment."""
-        return {"id": self.id, "name": self.name, "metric": self.metric,
-                "weight": self.weight, "direction": self.direction.value}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "metric": self.metric,
+            "weight": self.weight,
+            "direction": self.direction.value,
+        }
 
 
 @dataclass
@@ -202,8 +217,10 @@ class AssessmentView:
 def find_assessment(area: Area, year: int) -> AnnualAssessment | None:
     """The stored assessment (draft or confirmed) of ``year`` for ``area``, if any."""
     return db.session.scalar(
-        select(AnnualAssessment).where(AnnualAssessment.area_id == area.id,
-                                       AnnualAssessment.year == year))
+        select(AnnualAssessment).where(
+            AnnualAssessment.area_id == area.id, AnnualAssessment.year == year
+        )
+    )
 
 
 def year_bounds(year: int) -> tuple[date, date]:
@@ -219,8 +236,9 @@ def _rank(results: list[TeamResult]) -> None:
         r.rank = results[i - 1].rank if same else i + 1
 
 
-def _propose(results: list[TeamResult], settings: Settings,
-             breaks: Mapping[int, list[str]]) -> None:
+def _propose(
+    results: list[TeamResult], settings: Settings, breaks: Mapping[int, list[str]]
+) -> None:
     """Fill the proposal of each ranked result (see the module docstring)."""
     n = len(results)
     if not n:
@@ -234,13 +252,24 @@ def _propose(results: list[TeamResult], settings: Settings,
         r.rule_breaks = bool(reasons)
         if r.rank <= top_rank and not reasons:
             r.proposed = Outcome.COMMEND
-            r.proposed_reason = _("Ranked %(rank)s of %(n)s with %(total)s points.",
-                                  rank=r.rank, n=n, total=f"{r.total:.1f}")
+            r.proposed_reason = _(
+                "Ranked %(rank)s of %(n)s with %(total)s points.",
+                rank=r.rank,
+                n=n,
+                total=f"{r.total:.1f}",
+            )
         elif reasons or r.rank >= bottom_rank:
             r.proposed = Outcome.CRITICISE
             if r.rank >= bottom_rank:
-                reasons = [*reasons, _("Ranked %(rank)s of %(n)s, among the last %(k)s.",
-                                       rank=r.rank, n=n, k=bottom)]
+                reasons = [
+                    *reasons,
+                    _(
+                        "Ranked %(rank)s of %(n)s, among the last %(k)s.",
+                        rank=r.rank,
+                        n=n,
+                        k=bottom,
+                    ),
+                ]
             r.proposed_reason = " ".join(reasons)
         else:
             r.proposed, r.proposed_reason = Outcome.NONE, ""
@@ -248,14 +277,15 @@ def _propose(results: list[TeamResult], settings: Settings,
 
 def _live_view(area: Area, year: int, assessment: AnnualAssessment | None) -> AssessmentView:
     """Compute a draft from the figures, the rubric and the stored hand scores."""
-    criteria = [RubricItem(c.id, c.name, c.metric, c.weight, Direction(c.direction))
-                for c in ensure_rubric()]
+    criteria = [
+        RubricItem(c.id, c.name, c.metric, c.weight, Direction(c.direction))
+        for c in ensure_rubric()
+    ]
     figures = team_figures(area, *year_bounds(year))
     manual: dict[tuple[int, int], int] = {}
     if assessment is not None:
         manual = {(s.team_id, s.criterion_id): s.score for s in assessment.manual_scores}
-    results = {tid: TeamResult(tid, f.team_name, f.area_name, {}, {})
-               for tid, f in figures.items()}
+    results = {tid: TeamResult(tid, f.team_name, f.area_name, {}, {}) for tid, f in figures.items()}
     missing = []
     for c in criteria:
         if c.is_manual:
@@ -282,18 +312,35 @@ def _live_view(area: Area, year: int, assessment: AnnualAssessment | None) -> As
 
 def _frozen_view(assessment: AnnualAssessment) -> AssessmentView:
     """The stored view of a confirmed assessment."""
-    criteria = [RubricItem(c["id"], c["name"], c["metric"], c["weight"], Direction(c["direction"]))
-                for c in assessment.criteria_snapshot]
+    criteria = [
+        RubricItem(c["id"], c["name"], c["metric"], c["weight"], Direction(c["direction"]))
+        for c in assessment.criteria_snapshot
+    ]
     results = []
     for row in assessment.results:
         raw = {c.id: (row.scores.get(str(c.id)) or {}).get("raw") for c in criteria}
         scores = {c.id: (row.scores.get(str(c.id)) or {}).get("score") for c in criteria}
         village = row.team.village.name if row.team is not None else ""
-        results.append(TeamResult(row.team_id, row.team_name, village, raw, scores, row.total,
-                                  row.rank, row.rule_breaks, row.proposed, row.proposed_reason,
-                                  row.outcome, row.reason, row.id))
-    return AssessmentView(assessment.year, assessment.area, assessment, criteria, results,
-                          Settings.of(assessment))
+        results.append(
+            TeamResult(
+                row.team_id,
+                row.team_name,
+                village,
+                raw,
+                scores,
+                row.total,
+                row.rank,
+                row.rule_breaks,
+                row.proposed,
+                row.proposed_reason,
+                row.outcome,
+                row.reason,
+                row.id,
+            )
+        )
+    return AssessmentView(
+        assessment.year, assessment.area, assessment, criteria, results, Settings.of(assessment)
+    )
 
 
 def assessment_view(area: Area, year: int) -> AssessmentView:
@@ -310,8 +357,9 @@ def assessment_view(area: Area, year: int) -> AssessmentView:
 def check_year(year) -> None:
     """FieldErrors on ``year`` unless it is a whole year Kepu accepts."""
     if not isinstance(year, int) or not YEARS[0] <= year <= YEARS[1]:
-        raise FieldErrors({"year": [_("Enter a year from %(first)s to %(last)s.",
-                                      first=YEARS[0], last=YEARS[1])]})
+        raise FieldErrors(
+            {"year": [_("Enter a year from %(first)s to %(last)s.", first=YEARS[0], last=YEARS[1])]}
+        )
 
 
 def draft_of(area: Area, year: int) -> AnnualAssessment:
@@ -323,9 +371,13 @@ def draft_of(area: Area, year: int) -> AnnualAssessment:
     assessment = find_assessment(area, year)
     if assessment is None:
         defaults = Settings.defaults()
-        assessment = AnnualAssessment(area=area, year=year, commend_mode=defaults.commend_mode,
-                                commend_value=defaults.commend_value,
-                                criticise_bottom=defaults.criticise_bottom)
+        assessment = AnnualAssessment(
+            area=area,
+            year=year,
+            commend_mode=defaults.commend_mode,
+            commend_value=defaults.commend_value,
+            criticise_bottom=defaults.criticise_bottom,
+        )
         db.session.add(assessment)
         db.session.flush()
     if assessment.is_confirmed:
@@ -333,8 +385,9 @@ def draft_of(area: Area, year: int) -> AnnualAssessment:
     return assessment
 
 
-def save_settings(area: Area, year: int, mode: str | None, value: int | None,
-                  bottom: int | None) -> AnnualAssessment:
+def save_settings(
+    area: Area, year: int, mode: str | None, value: int | None, bottom: int | None
+) -> AnnualAssessment:
     """Change how the draft's proposal is made. Commits."""
     errors: dict[str, list[str]] = {}
     if mode not in COMMEND_MODES:
@@ -353,8 +406,9 @@ def save_settings(area: Area, year: int, mode: str | None, value: int | None,
     return assessment
 
 
-def save_manual_scores(area: Area, year: int,
-                       scores: Mapping[tuple[int, int], int | None]) -> AnnualAssessment:
+def save_manual_scores(
+    area: Area, year: int, scores: Mapping[tuple[int, int], int | None]
+) -> AnnualAssessment:
     """Store hand scores {(team id, criterion id): 0-100 or None to clear} of the draft. Commits.
 
     Every key must name a team of the assessment and a manual criterion.
@@ -381,7 +435,8 @@ def save_manual_scores(area: Area, year: int,
                 assessment.manual_scores.remove(row)
         elif row is None:
             assessment.manual_scores.append(
-                ManualScore(team_id=key[0], criterion_id=key[1], score=score))
+                ManualScore(team_id=key[0], criterion_id=key[1], score=score)
+            )
         else:
             row.score = score
     db.session.commit()
@@ -397,8 +452,14 @@ class Decision:
     reason: str = ""
 
 
-def confirm(user: User, area: Area, year: int, decisions: list[Decision],
-            deadline: date | None, remarks: str = "") -> AnnualAssessment:
+def confirm(
+    user: User,
+    area: Area,
+    year: int,
+    decisions: list[Decision],
+    deadline: date | None,
+    remarks: str = "",
+) -> AnnualAssessment:
     """Freeze the assessment with the reviewer's decisions. Commits.
 
     Teams without a decision keep the proposal. A decision that differs from the proposal
@@ -430,11 +491,13 @@ def confirm(user: User, area: Area, year: int, decisions: list[Decision],
         if len(reason) > 2000:
             errors[key] = [_("Use at most %(n)s characters.", n=2000)]
         elif outcome != result.proposed and not reason:
-            errors[key] = [_("%(team)s: give a reason for changing the proposal.",
-                             team=result.team_name)]
+            errors[key] = [
+                _("%(team)s: give a reason for changing the proposal.", team=result.team_name)
+            ]
         chosen[d.team_id] = (outcome, reason)
-    criticised = [r for r in view.results
-                  if chosen.get(r.team_id, (r.proposed,))[0] == Outcome.CRITICISE]
+    criticised = [
+        r for r in view.results if chosen.get(r.team_id, (r.proposed,))[0] == Outcome.CRITICISE
+    ]
     if criticised and deadline is None:
         errors["deadline"] = [_("Enter the deadline for rectification.")]
     elif criticised and deadline < rules.today():
@@ -446,9 +509,14 @@ def confirm(user: User, area: Area, year: int, decisions: list[Decision],
     return assessment
 
 
-def _freeze(user: User, assessment: AnnualAssessment, view: AssessmentView,
-            chosen: Mapping[int, tuple[Outcome, str]], remarks: str, deadline: date | None
-            ) -> None:
+def _freeze(
+    user: User,
+    assessment: AnnualAssessment,
+    view: AssessmentView,
+    chosen: Mapping[int, tuple[Outcome, str]],
+    remarks: str,
+    deadline: date | None,
+) -> None:
     """Store the view's results with the decisions; open the rectification items. Commits."""
     assessment.criteria_snapshot = [c.snapshot() for c in view.criteria]
     assessment.status = AssessmentStatus.CONFIRMED
@@ -458,20 +526,35 @@ def _freeze(user: User, assessment: AnnualAssessment, view: AssessmentView,
     for r in view.results:
         outcome, reason = chosen.get(r.team_id, (r.proposed, ""))
         row = AssessmentResult(
-            team_id=r.team_id, team_name=r.team_name, total=r.total, rank=r.rank,
-            scores={str(c.id): {"raw": r.raw.get(c.id), "score": r.scores.get(c.id)}
-                    for c in view.criteria},
-            rule_breaks=r.rule_breaks, proposed=r.proposed, proposed_reason=r.proposed_reason,
-            outcome=outcome, reason=reason)
+            team_id=r.team_id,
+            team_name=r.team_name,
+            total=r.total,
+            rank=r.rank,
+            scores={
+                str(c.id): {"raw": r.raw.get(c.id), "score": r.scores.get(c.id)}
+                for c in view.criteria
+            },
+            rule_breaks=r.rule_breaks,
+            proposed=r.proposed,
+            proposed_reason=r.proposed_reason,
+            outcome=outcome,
+            reason=reason,
+        )
         assessment.results.append(row)
         teams[r.team_id] = row
     db.session.flush()
     for row in assessment.results:
         if row.outcome != Outcome.CRITICISE:
             continue
-        db.session.add(Rectification(
-            team_id=row.team_id, village_id=row.team.village_id, result_id=row.id,
-            title=_("Criticised in the %(year)s assessment", year=assessment.year),
-            requirement=row.reason or row.proposed_reason or _("Rectify the weaknesses found."),
-            deadline=deadline, created_by=user))
+        db.session.add(
+            Rectification(
+                team_id=row.team_id,
+                village_id=row.team.village_id,
+                result_id=row.id,
+                title=_("Criticised in the %(year)s assessment", year=assessment.year),
+                requirement=row.reason or row.proposed_reason or _("Rectify the weaknesses found."),
+                deadline=deadline,
+                created_by=user,
+            )
+        )
     db.session.commit()

@@ -60,11 +60,15 @@ def _check(user: User, data: EventInput) -> tuple[Campaign | None, Area | None, 
     ids = set(data.team_ids or [])
     if user.role == Role.LEADER and user.team_id is not None:
         ids.add(user.team_id)  # a leader's events are always their own team's
-    teams = list(
-        db.session.execute(
-            select(Team).where(Team.id.in_(ids), Team.deleted_at.is_(None))
-        ).scalars()
-    ) if ids else []
+    teams = (
+        list(
+            db.session.execute(
+                select(Team).where(Team.id.in_(ids), Team.deleted_at.is_(None))
+            ).scalars()
+        )
+        if ids
+        else []
+    )
     if len(teams) != len(ids):
         errors["team_ids"] = [_("Choose existing teams.")]
     elif not is_admin(user) and not teams:

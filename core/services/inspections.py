@@ -82,8 +82,9 @@ def inspection_scope(user: User) -> ColumnElement[bool]:
     return unit_scope(user, Inspection.village_id, Inspection.team_id)
 
 
-def resolve_unit(errors: dict, team_id: int | None, village_id: int | None
-                 ) -> tuple[Team | None, Area | None]:
+def resolve_unit(
+    errors: dict, team_id: int | None, village_id: int | None
+) -> tuple[Team | None, Area | None]:
     """The (team, village) a record is about: a live team (its village follows), or a village.
 
     Notes an error on ``team_id`` or ``village_id`` when neither names a live unit.
@@ -171,8 +172,9 @@ def _store_photos(inspection: Inspection, photos: list[bytes], types: list[str])
     for data, media_type in zip(photos, types, strict=True):
         name = secrets.token_hex(16) + PHOTO_TYPES[media_type][0]
         (upload_dir() / name).write_bytes(data)
-        inspection.photos.append(InspectionPhoto(filename=name, media_type=media_type,
-                                                 size=len(data)))
+        inspection.photos.append(
+            InspectionPhoto(filename=name, media_type=media_type, size=len(data))
+        )
 
 
 def add_photos(inspection: Inspection, photos: list[bytes]) -> Inspection:
@@ -217,8 +219,9 @@ class InspectionInput:
     photos: list[bytes] = field(default_factory=list)
 
 
-def _check(user: User, data: InspectionInput, inspection: Inspection | None
-           ) -> tuple[Team | None, Area, str, list[str]]:
+def _check(
+    user: User, data: InspectionInput, inspection: Inspection | None
+) -> tuple[Team | None, Area, str, list[str]]:
     """Validate ``data``; raise FieldErrors naming every bad field."""
     errors: dict[str, list[str]] = {}
     team, village = resolve_unit(errors, data.team_id, data.village_id)
@@ -245,8 +248,14 @@ def _check(user: User, data: InspectionInput, inspection: Inspection | None
 def record_inspection(user: User, data: InspectionInput) -> Inspection:
     """Record an inspection by ``user`` (a reviewer inside their area, or an admin). Commits."""
     team, village, findings, types = _check(user, data, None)
-    inspection = Inspection(team=team, village=village, kind=InspectionKind(data.kind),
-                            inspected_on=data.inspected_on, findings=findings, inspector=user)
+    inspection = Inspection(
+        team=team,
+        village=village,
+        kind=InspectionKind(data.kind),
+        inspected_on=data.inspected_on,
+        findings=findings,
+        inspector=user,
+    )
     db.session.add(inspection)
     _store_photos(inspection, list(data.photos or []), types)
     db.session.commit()

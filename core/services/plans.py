@@ -57,8 +57,9 @@ def _check(
 ) -> tuple[Team, Farm, list[Member], PlanStatus]:
     """Validate ``data`` (a new plan, or a change of ``plan``); FieldErrors name every bad field."""
     errors: dict[str, list[str]] = {}
-    team, farm = team_and_farm(errors, user, data.team_id, data.farm_id,
-                               _("You may only plan visits for your own team."))
+    team, farm = team_and_farm(
+        errors, user, data.team_id, data.farm_id, _("You may only plan visits for your own team.")
+    )
     status = _status(errors, data.status, plan)
     if data.planned_on is None:
         errors["planned_on"] = [_("Enter the day of the visit.")]
@@ -197,8 +198,12 @@ def log_planned_visit(user: User, plan: VisitPlan, data: VisitInput) -> tuple[Vi
     done = db.session.execute(
         update(VisitPlan)
         .where(VisitPlan.id == plan.id, VisitPlan.status == PlanStatus.PLANNED)
-        .values(status=PlanStatus.DONE, visit_id=visit.id, revision=VisitPlan.revision + 1,
-                updated_at=utcnow())
+        .values(
+            status=PlanStatus.DONE,
+            visit_id=visit.id,
+            revision=VisitPlan.revision + 1,
+            updated_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:

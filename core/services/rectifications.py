@@ -47,8 +47,10 @@ def rectification_scope(user: User) -> ColumnElement[bool]:
 
 def overdue_clause(on: date | None = None) -> ColumnElement[bool]:
     """A WHERE clause keeping the items open past their deadline on ``on`` (today)."""
-    return and_(Rectification.status == RectificationStatus.OPEN,
-                Rectification.deadline < (on or rules.today()))
+    return and_(
+        Rectification.status == RectificationStatus.OPEN,
+        Rectification.deadline < (on or rules.today()),
+    )
 
 
 def is_overdue(item: Rectification, on: date | None = None) -> bool:
@@ -68,12 +70,14 @@ def overdue_rectifications(user: User) -> list[Rectification]:
 
     The home page lists them, and the weekly digest includes them.
     """
-    return list(db.session.scalars(
-        select(Rectification)
-        .where(rectification_scope(user), overdue_clause())
-        .options(joinedload(Rectification.team), joinedload(Rectification.village))
-        .order_by(Rectification.deadline, Rectification.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Rectification)
+            .where(rectification_scope(user), overdue_clause())
+            .options(joinedload(Rectification.team), joinedload(Rectification.village))
+            .order_by(Rectification.deadline, Rectification.id)
+        )
+    )
 
 
 @dataclass
@@ -126,16 +130,24 @@ def create_rectification(user: User, data: RectificationInput) -> Rectification:
         errors["deadline"] = [_("The deadline cannot be in the past.")]
     if errors:
         raise FieldErrors(errors)
-    item = Rectification(team=team, village=village, title=title, requirement=requirement,
-                         deadline=data.deadline, result_id=data.result_id or None,
-                         inspection_id=data.inspection_id or None, created_by=user)
+    item = Rectification(
+        team=team,
+        village=village,
+        title=title,
+        requirement=requirement,
+        deadline=data.deadline,
+        result_id=data.result_id or None,
+        inspection_id=data.inspection_id or None,
+        created_by=user,
+    )
     db.session.add(item)
     db.session.commit()
     return item
 
 
-def update_rectification(item: Rectification, title: str, requirement: str,
-                         deadline: date | None) -> Rectification:
+def update_rectification(
+    item: Rectification, title: str, requirement: str, deadline: date | None
+) -> Rectification:
     """Change what an item asks and its deadline (caller checked permission). Commits.
 
     A deadline may be moved (extended, or corrected), never to a day already past.
@@ -154,8 +166,9 @@ def update_rectification(item: Rectification, title: str, requirement: str,
     return item
 
 
-def mark_done(user: User, item: Rectification, note: str, done_on: date | None = None
-              ) -> Rectification:
+def mark_done(
+    user: User, item: Rectification, note: str, done_on: date | None = None
+) -> Rectification:
     """Record an item as put right, with a note saying how (required). Commits."""
     errors: dict[str, list[str]] = {}
     note = clean_text(errors, "done_note", note, MAX_TEXT, required=True)
@@ -167,7 +180,11 @@ def mark_done(user: User, item: Rectification, note: str, done_on: date | None =
     if errors:
         raise FieldErrors(errors)
     item.status, item.done_on, item.done_note, item.done_by = (
-        RectificationStatus.DONE, done_on, note, user)
+        RectificationStatus.DONE,
+        done_on,
+        note,
+        user,
+    )
     db.session.commit()
     return item
 
@@ -175,7 +192,11 @@ def mark_done(user: User, item: Rectification, note: str, done_on: date | None =
 def reopen(item: Rectification) -> Rectification:
     """Open a done item again (it was not really put right). Commits."""
     item.status, item.done_on, item.done_note, item.done_by = (
-        RectificationStatus.OPEN, None, "", None)
+        RectificationStatus.OPEN,
+        None,
+        "",
+        None,
+    )
     db.session.commit()
     return item
 
@@ -197,9 +218,15 @@ def digest_part(user: User, start: date, end: date):
     items = overdue_rectifications(user)
     if not items:
         return None
-    lines = [_("%(unit)s: %(what)s (deadline %(day)s)", unit=item.unit_name,
-               what=item.title or item.requirement[:60], day=format_date(item.deadline))
-             for item in items[:15]]
+    lines = [
+        _(
+            "%(unit)s: %(what)s (deadline %(day)s)",
+            unit=item.unit_name,
+            what=item.title or item.requirement[:60],
+            day=format_date(item.deadline),
+        )
+        for item in items[:15]
+    ]
     if len(items) > 15:
         lines.append(ngettext("… and %(num)s more", "… and %(num)s more", len(items) - 15))
     return DigestSection(_("Overdue rectifications"), tuple(lines))

@@ -42,34 +42,71 @@ MAX_WEIGHT = 100
 
 #: the rubric seeded when none exists: (name, metric, weight, direction, description)
 DEFAULT_RUBRIC = [
-    (_l("Visits to farms"), "visits", 20, Direction.HIGHER,
-     _l("Visits logged in the year.")),
-    (_l("People reached"), "people_reached", 20, Direction.HIGHER,
-     _l("Farmers and others reached by the visits of the year.")),
-    (_l("Farm coverage"), "farm_coverage", 20, Direction.HIGHER,
-     _l("Share of the team's assigned farms visited in the year.")),
-    (_l("Outreach events"), "events_held", 10, Direction.HIGHER,
-     _l("Events the team organised and held in the year.")),
-    (_l("Team of at least the minimum size"), "meets_min_size", 10, Direction.HIGHER,
-     _l("Whether the team has the minimum number of members.")),
-    (_l("Rule breaks"), "rule_breaks", 10, Direction.LOWER,
-     _l("Too few members, members without a farm or with too many.")),
-    (_l("Inspection results"), MANUAL, 10, Direction.HIGHER,
-     _l("Scored by the reviewer from the year's inspections.")),
+    (_l("Visits to farms"), "visits", 20, Direction.HIGHER, _l("Visits logged in the year.")),
+    (
+        _l("People reached"),
+        "people_reached",
+        20,
+        Direction.HIGHER,
+        _l("Farmers and others reached by the visits of the year."),
+    ),
+    (
+        _l("Farm coverage"),
+        "farm_coverage",
+        20,
+        Direction.HIGHER,
+        _l("Share of the team's assigned farms visited in the year."),
+    ),
+    (
+        _l("Outreach events"),
+        "events_held",
+        10,
+        Direction.HIGHER,
+        _l("Events the team organised and held in the year."),
+    ),
+    (
+        _l("Team of at least the minimum size"),
+        "meets_min_size",
+        10,
+        Direction.HIGHER,
+        _l("Whether the team has the minimum number of members."),
+    ),
+    (
+        _l("Rule breaks"),
+        "rule_breaks",
+        10,
+        Direction.LOWER,
+        _l("Too few members, members without a farm or with too many."),
+    ),
+    (
+        _l("Inspection results"),
+        MANUAL,
+        10,
+        Direction.HIGHER,
+        _l("Scored by the reviewer from the year's inspections."),
+    ),
 ]
-
 
 
 def ensure_rubric() -> list[RubricCriterion]:
     """The rubric, by position; seeds ``DEFAULT_RUBRIC`` (in the default language) if empty."""
     criteria = db.session.scalars(
-        select(RubricCriterion).order_by(RubricCriterion.position, RubricCriterion.id)).all()
+        select(RubricCriterion).order_by(RubricCriterion.position, RubricCriterion.id)
+    ).all()
     if criteria:
         return list(criteria)
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        seeded = [RubricCriterion(name=str(name), metric=metric, weight=weight, direction=direction,
-                            description=str(text), position=10 * (i + 1))
-                  for i, (name, metric, weight, direction, text) in enumerate(DEFAULT_RUBRIC)]
+        seeded = [
+            RubricCriterion(
+                name=str(name),
+                metric=metric,
+                weight=weight,
+                direction=direction,
+                description=str(text),
+                position=10 * (i + 1),
+            )
+            for i, (name, metric, weight, direction, text) in enumerate(DEFAULT_RUBRIC)
+        ]
     db.session.add_all(seeded)
     db.session.commit()
     return seeded
@@ -87,8 +124,9 @@ class CriterionInput:
     position: int | None = None
 
 
-def save_criterion(data: CriterionInput,
-                   criterion: RubricCriterion | None = None) -> RubricCriterion:
+def save_criterion(
+    data: CriterionInput, criterion: RubricCriterion | None = None
+) -> RubricCriterion:
     """Create or change a criterion (admins). Commits.
 
     Changes never touch confirmed assessments, which keep the rubric they were confirmed with.

@@ -56,9 +56,12 @@ def _check(
         username = clean_text(errors, "username", data.username, 64, required=True)
         if username and not USERNAME_PATTERN.match(username):
             errors["username"] = [_("Use letters, digits and . _ @ - only, without spaces.")]
-        elif username and db.session.execute(
-            select(User.id).where(func.lower(User.username) == username.lower())
-        ).first():
+        elif (
+            username
+            and db.session.execute(
+                select(User.id).where(func.lower(User.username) == username.lower())
+            ).first()
+        ):
             errors["username"] = [_("This username is taken.")]
     try:
         role = Role(data.role)

@@ -47,15 +47,23 @@ def team_members(team: Team, member_ids: list[int] | None) -> list[Member] | Non
     """The live members of ``team`` with these ids; None when any id is not one of them."""
     if not member_ids:
         return []
-    members = list(db.session.execute(
-        select(Member).where(Member.id.in_(member_ids), Member.team_id == team.id,
-                             Member.deleted_at.is_(None))
-    ).scalars())
+    members = list(
+        db.session.execute(
+            select(Member).where(
+                Member.id.in_(member_ids), Member.team_id == team.id, Member.deleted_at.is_(None)
+            )
+        ).scalars()
+    )
     return members if len(members) == len(set(member_ids)) else None
 
 
-def team_and_farm(errors: dict[str, list[str]], user: User, team_id: int | None,
-                  farm_id: int | None, not_own_team: str) -> tuple[Team | None, Farm | None]:
+def team_and_farm(
+    errors: dict[str, list[str]],
+    user: User,
+    team_id: int | None,
+    farm_id: int | None,
+    not_own_team: str,
+) -> tuple[Team | None, Farm | None]:
     """The live team ``user`` may write records for and a live farm in their scope.
 
     Notes ``team_id`` (with ``not_own_team`` when the team is another's) and ``farm_id``
@@ -79,8 +87,9 @@ def team_and_farm(errors: dict[str, list[str]], user: User, team_id: int | None,
 def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
     """Validate ``data`` for ``user``; raise FieldErrors naming every bad field."""
     errors: dict[str, list[str]] = {}
-    team, farm = team_and_farm(errors, user, data.team_id, data.farm_id,
-                               _("You may only log visits for your own team."))
+    team, farm = team_and_farm(
+        errors, user, data.team_id, data.farm_id, _("You may only log visits for your own team.")
+    )
     if data.visited_on is None:
         errors["visited_on"] = [_("Enter the date of the visit.")]
     elif data.visited_on > rules.today():

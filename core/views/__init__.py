@@ -6,9 +6,26 @@ from flask import Flask
 
 #: page modules, each exposing ``bp``
 PAGES = [
-    "auth", "home", "teams", "farms", "visits", "plans", "events", "users", "profile",
-    "plugins_admin", "calendar", "jobs_admin", "inbox", "review",
-    "inspections", "assessments", "rectifications", "bulletins", "offline", "health",
+    "auth",
+    "home",
+    "teams",
+    "farms",
+    "visits",
+    "plans",
+    "events",
+    "users",
+    "profile",
+    "plugins_admin",
+    "calendar",
+    "jobs_admin",
+    "inbox",
+    "review",
+    "inspections",
+    "assessments",
+    "rectifications",
+    "bulletins",
+    "offline",
+    "health",
 ]
 
 

@@ -75,10 +75,16 @@ def _page(area: Area, year: int, settings_form=None, confirm_form=None, errors=N
         days = int(current_app.config["RECTIFICATION_DAYS"])
         confirm_form = ConfirmForm(data={"deadline": rules.today() + timedelta(days=days)})
     return render_template(
-        "assessments/index.html", view=view, chooser=chooser, settings_form=settings_form,
-        confirm_form=confirm_form, errors=errors or {}, outcomes=list(Outcome),
+        "assessments/index.html",
+        view=view,
+        chooser=chooser,
+        settings_form=settings_form,
+        confirm_form=confirm_form,
+        errors=errors or {},
+        outcomes=list(Outcome),
         form_values=request.form if request.method == "POST" else {},
-        metrics=METRICS)
+        metrics=METRICS,
+    )
 
 
 @bp.route("")
@@ -107,8 +113,13 @@ def settings(area_id, year):
     form = SettingsForm()
     if form.validate_on_submit():
         try:
-            save_settings(area, year, form.commend_mode.data, form.commend_value.data,
-                          form.criticise_bottom.data)
+            save_settings(
+                area,
+                year,
+                form.commend_mode.data,
+                form.commend_value.data,
+                form.criticise_bottom.data,
+            )
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)
@@ -128,12 +139,16 @@ def _score_fields() -> dict[tuple[int, int], int | None]:
     scores = {}
     for name, value in request.form.items():
         parts = name.split("_")
-        if len(parts) != 3 or parts[0] != "score" or not (parts[1].isdigit()
-                                                          and parts[2].isdigit()):
+        if (
+            len(parts) != 3
+            or parts[0] != "score"
+            or not (parts[1].isdigit() and parts[2].isdigit())
+        ):
             continue
         value = value.strip()
         scores[(int(parts[1]), int(parts[2]))] = (
-            None if value == "" else int(value) if value.lstrip("-").isdigit() else value)
+            None if value == "" else int(value) if value.lstrip("-").isdigit() else value
+        )
     return scores
 
 
@@ -176,12 +191,12 @@ def confirm_page(area_id, year):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            confirm(current_user, area, year, _decisions(), form.deadline.data,
-                    form.remarks.data or "")
+            confirm(
+                current_user, area, year, _decisions(), form.deadline.data, form.remarks.data or ""
+            )
         except FieldErrors as exc:
             db.session.rollback()
-            show_errors(form, {k: v for k, v in exc.errors.items()
-                               if k in ("deadline", "remarks")})
+            show_errors(form, {k: v for k, v in exc.errors.items() if k in ("deadline", "remarks")})
             return _page(area, year, confirm_form=form, errors=exc.errors)
         except Conflict as exc:
             db.session.rollback()
@@ -199,9 +214,14 @@ def confirm_page(area_id, year):
 def criteria():
     """The rubric: every criterion, how it is computed, its weight."""
     rows = ensure_rubric()
-    return render_template("assessments/criteria.html", criteria=rows, metrics=METRICS,
-                           total=sum(c.weight for c in rows), is_admin=is_admin(current_user),
-                           direction_label=lazy_label)
+    return render_template(
+        "assessments/criteria.html",
+        criteria=rows,
+        metrics=METRICS,
+        total=sum(c.weight for c in rows),
+        is_admin=is_admin(current_user),
+        direction_label=lazy_label,
+    )
 
 
 @bp.route("/criteria/new", methods=["GET", "POST"], defaults={"criterion_id": None})
@@ -212,9 +232,14 @@ def criterion_form(criterion_id):
     criterion = db.get_or_404(RubricCriterion, criterion_id) if criterion_id else None
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
-        data = CriterionInput(form.name.data or "", form.metric.data, form.weight.data,
-                              form.direction.data, form.description.data or "",
-                              form.position.data)
+        data = CriterionInput(
+            form.name.data or "",
+            form.metric.data,
+            form.weight.data,
+            form.direction.data,
+            form.description.data or "",
+            form.position.data,
+        )
         try:
             save_criterion(data, criterion)
         except FieldErrors as exc:

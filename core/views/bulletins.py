@@ -43,13 +43,19 @@ def index():
     areas = issuing_areas(current_user)
     today = rules.today()
     own = current_user.area if current_user.area in areas else (areas[0] if areas else None)
-    form = BulletinForm(data={"area_id": own.id if own else None,
-                              "starts_on": date(today.year, 1, 1), "ends_on": today})
+    form = BulletinForm(
+        data={
+            "area_id": own.id if own else None,
+            "starts_on": date(today.year, 1, 1),
+            "ends_on": today,
+        }
+    )
     form.area_id.choices = [SelectChoice(str(a.id), a.full_name) for a in areas]
     if form.validate_on_submit():
         try:
-            bulletin = issue_bulletin(current_user, form.area_id.data, form.starts_on.data,
-                                      form.ends_on.data)
+            bulletin = issue_bulletin(
+                current_user, form.area_id.data, form.starts_on.data, form.ends_on.data
+            )
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)
@@ -57,11 +63,15 @@ def index():
             flash(_("Bulletin issued."), "success")
             return redirect(url_for("bulletins.document", bulletin_id=bulletin.id))
     bulletins = db.session.scalars(
-        select(Bulletin).where(bulletin_scope(current_user))
+        select(Bulletin)
+        .where(bulletin_scope(current_user))
         .options(joinedload(Bulletin.area))
-        .order_by(Bulletin.issued_on.desc(), Bulletin.id.desc()).limit(100)).all()
-    return render_template("bulletins/index.html", form=form, bulletins=bulletins,
-                           may_issue=bool(areas))
+        .order_by(Bulletin.issued_on.desc(), Bulletin.id.desc())
+        .limit(100)
+    ).all()
+    return render_template(
+        "bulletins/index.html", form=form, bulletins=bulletins, may_issue=bool(areas)
+    )
 
 
 def _language() -> str:
@@ -75,9 +85,13 @@ def _render(bulletin: Bulletin, standalone: bool) -> str:
     with force_locale(lang):
         content = build(bulletin)
         return render_template(
-            "bulletins/document.html", content=content, b=bulletin, lang=lang,
+            "bulletins/document.html",
+            content=content,
+            b=bulletin,
+            lang=lang,
             standalone=standalone,
-            inline_css=STYLESHEET.read_text(encoding="utf-8") if standalone else None)
+            inline_css=STYLESHEET.read_text(encoding="utf-8") if standalone else None,
+        )
 
 
 def _file_name(bulletin: Bulletin, extension: str) -> str:
@@ -97,8 +111,9 @@ def download_html(bulletin_id):
     """The document as a standalone HTML file with its CSS inline (an attachment)."""
     bulletin = get_readable_or_404(Bulletin, bulletin_id, bulletin_scope(current_user))
     response = Response(_render(bulletin, standalone=True), mimetype="text/html")
-    response.headers["Content-Disposition"] = \
+    response.headers["Content-Disposition"] = (
         f'attachment; filename="{_file_name(bulletin, "html")}"'
+    )
     return response
 
 
@@ -108,8 +123,10 @@ def download_xlsx(bulletin_id):
     bulletin = get_readable_or_404(Bulletin, bulletin_id, bulletin_scope(current_user))
     with force_locale(_language()):
         data = workbook_bytes(build(bulletin))
-    response = Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                        "spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = \
+    response = Response(
+        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = (
         f'attachment; filename="{_file_name(bulletin, "xlsx")}"'
+    )
     return response

@@ -55,9 +55,12 @@ def _filters() -> feeds.Filters:
     venue = request.args.get("venue") or None
     if venue is not None and venue not in {kind.value for kind in VenueKind}:
         abort(400, _("Unknown venue: %(venue)s", venue=venue))
-    return feeds.Filters(area=_row(Area, "area"), team=_row(Team, "team"),
-                         campaign=_row(Campaign, "campaign"),
-                         venue=VenueKind(venue) if venue else None)
+    return feeds.Filters(
+        area=_row(Area, "area"),
+        team=_row(Team, "team"),
+        campaign=_row(Campaign, "campaign"),
+        venue=VenueKind(venue) if venue else None,
+    )
 
 
 def _respond(feed: feeds.Feed, filename: str, private: bool = False, download: bool = False):
@@ -65,11 +68,14 @@ def _respond(feed: feeds.Feed, filename: str, private: bool = False, download: b
 
     ``If-None-Match`` wins over ``If-Modified-Since`` when a client sends both (RFC 9110).
     """
-    modified = is_resource_modified(request.environ, etag=feed.etag,
-                                    last_modified=feed.last_modified)
+    modified = is_resource_modified(
+        request.environ, etag=feed.etag, last_modified=feed.last_modified
+    )
     response = current_app.response_class(
-        feed.body() if modified else b"", status=200 if modified else 304,
-        content_type="text/calendar; charset=utf-8")
+        feed.body() if modified else b"",
+        status=200 if modified else 304,
+        content_type="text/calendar; charset=utf-8",
+    )
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
     response.cache_control.no_cache = True
@@ -96,8 +102,11 @@ def event_ics(event_id: int):
     event = db.session.get(Event, event_id)
     if event is None or event.deleted_at is not None:
         abort(404)
-    return _respond(feeds.event_feed(event, _locale()), f"kepu-event-{event.id}.ics",
-                    download="download" in request.args)
+    return _respond(
+        feeds.event_feed(event, _locale()),
+        f"kepu-event-{event.id}.ics",
+        download="download" in request.args,
+    )
 
 
 @bp.route("/feed/<token>.ics")
@@ -131,8 +140,12 @@ def regenerate():
     had_address = feed.token is not None
     feed.regenerate()
     db.session.commit()
-    flash(_("Your calendar has a new address; update your calendar app.") if had_address
-          else _("Your personal calendar is ready."), "success")
+    flash(
+        _("Your calendar has a new address; update your calendar app.")
+        if had_address
+        else _("Your personal calendar is ready."),
+        "success",
+    )
     return redirect(url_for("profile.index", _anchor="calendar-h"))
 
 
@@ -170,20 +183,26 @@ def import_page():
     require_admin(current_user)
     form = ImportForm()
     form.campaign_id.choices = choices_of(
-        db.session.execute(select(Campaign).order_by(Campaign.year.desc(), Campaign.id))
-        .scalars(), blank=_("From the file's categories, else none"))
+        db.session.execute(select(Campaign).order_by(Campaign.year.desc(), Campaign.id)).scalars(),
+        blank=_("From the file's categories, else none"),
+    )
     report = None
     if form.validate_on_submit():
-        campaign = db.session.get(Campaign, form.campaign_id.data) \
-            if form.campaign_id.data else None
+        campaign = (
+            db.session.get(Campaign, form.campaign_id.data) if form.campaign_id.data else None
+        )
         if form.campaign_id.data and campaign is None:
             form.campaign_id.errors = [_("Choose an existing campaign.")]
         else:
             try:
                 data = form.file.data.read(current_app.config["CALENDAR_IMPORT_MAX_BYTES"] + 1)
                 if len(data) > current_app.config["CALENDAR_IMPORT_MAX_BYTES"]:
-                    raise ImportRefused(_("The file is larger than %(n)s bytes.",
-                                          n=current_app.config["CALENDAR_IMPORT_MAX_BYTES"]))
+                    raise ImportRefused(
+                        _(
+                            "The file is larger than %(n)s bytes.",
+                            n=current_app.config["CALENDAR_IMPORT_MAX_BYTES"],
+                        )
+                    )
                 report = import_calendar(data, campaign, current_user)
             except ImportRefused as exc:
                 db.session.rollback()

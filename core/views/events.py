@@ -39,16 +39,22 @@ def can_create_events(user) -> bool:
 
 def _campaigns() -> list[Campaign]:
     """Every campaign, the latest year first."""
-    return db.session.execute(
-        select(Campaign).order_by(Campaign.year.desc(), Campaign.starts_on, Campaign.id)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(Campaign).order_by(Campaign.year.desc(), Campaign.starts_on, Campaign.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def _teams() -> list[Team]:
     """Every live team, by name (events are public, so any team can be filtered on)."""
-    return db.session.execute(
-        select(Team).where(Team.deleted_at.is_(None)).order_by(Team.name)
-    ).scalars().all()
+    return (
+        db.session.execute(select(Team).where(Team.deleted_at.is_(None)).order_by(Team.name))
+        .scalars()
+        .all()
+    )
 
 
 def _organiser_choices(event: Event | None) -> list[Team]:
@@ -78,7 +84,8 @@ def _event_form(event: Event | None = None) -> EventForm:
     if is_admin(current_user):
         areas = db.session.execute(select(Area).order_by(Area.path)).scalars().all()
         form.area_id.choices = choices_of(
-            areas, blank=_("The first organising team's village"),
+            areas,
+            blank=_("The first organising team's village"),
             text=lambda a: "\u2003" * (a.path.count("/") - 2) + a.name,
         )
     return form
@@ -152,10 +159,17 @@ def index():
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "events/index.html", page=page, filters=filters, args=args, now=now, one_day=ONE_DAY,
-        area=area, without_area={k: v for k, v in args.items() if k != "area"},
+        "events/index.html",
+        page=page,
+        filters=filters,
+        args=args,
+        now=now,
+        one_day=ONE_DAY,
+        area=area,
+        without_area={k: v for k, v in args.items() if k != "area"},
         upcoming_args={k: v for k, v in args.items() if k != "past"},
-        can_create=can_create_events(current_user), can_edit_campaigns=is_admin(current_user),
+        can_create=can_create_events(current_user),
+        can_edit_campaigns=is_admin(current_user),
     )
 
 
@@ -174,8 +188,9 @@ def new():
         else:
             flash(_("Event created: %(title)s.", title=event.title), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None,
-                           show_area=is_admin(current_user))
+    return render_template(
+        "events/form.html", form=form, event=None, show_area=is_admin(current_user)
+    )
 
 
 @bp.route("/events/<int:event_id>")
@@ -184,7 +199,9 @@ def detail(event_id):
     """One event: when, where, organising teams, status and revision."""
     event = get_readable_or_404(Event, event_id, event_scope(current_user))
     return render_template(
-        "events/detail.html", event=event, can_edit=can_edit_event(current_user, event),
+        "events/detail.html",
+        event=event,
+        can_edit=can_edit_event(current_user, event),
         one_day=ONE_DAY,
         team_link="teams.detail" in current_app.view_functions,
     )
@@ -206,8 +223,9 @@ def edit(event_id):
         else:
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event,
-                           show_area=is_admin(current_user))
+    return render_template(
+        "events/form.html", form=form, event=event, show_area=is_admin(current_user)
+    )
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
@@ -262,7 +280,13 @@ def campaign_form(campaign_id=None):
         campaign.description = (campaign.description or "").strip()
         db.session.add(campaign)
         db.session.commit()
-        flash(_("Campaign saved: %(name)s (%(kind)s).", name=campaign.name,
-                kind=label(campaign.kind)), "success")
+        flash(
+            _(
+                "Campaign saved: %(name)s (%(kind)s).",
+                name=campaign.name,
+                kind=label(campaign.kind),
+            ),
+            "success",
+        )
         return redirect(url_for("events.campaigns"))
     return render_template("events/campaign_form.html", form=form, campaign=campaign)

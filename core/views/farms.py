@@ -84,8 +84,9 @@ def _review_filters(query, filters: dict):
     team = id_arg(request.args, "team")
     if team is not None:
         filters["team"] = team
-        query = query.where(Farm.id.in_(farms_assigned_to_teams(
-            select(Team.id).where(Team.id == team))))
+        query = query.where(
+            Farm.id.in_(farms_assigned_to_teams(select(Team.id).where(Team.id == team)))
+        )
     return query, filters
 
 
@@ -103,10 +104,8 @@ def index():
         filters["on"] = on.isoformat()
     if form.stale.data:
         filters["stale"] = "y"
-        last = rules.last_visits(
-            db.session.execute(query.with_only_columns(Farm.id)).scalars(), on)
-        query = query.where(
-            Farm.id.in_([i for i, day in last.items() if rules.is_stale(day, on)]))
+        last = rules.last_visits(db.session.execute(query.with_only_columns(Farm.id)).scalars(), on)
+        query = query.where(Farm.id.in_([i for i, day in last.items() if rules.is_stale(day, on)]))
     query = query.options(joinedload(Farm.village).joinedload(Area.parent))
     page = db.paginate(
         query.order_by(Farm.name, Farm.id),
@@ -129,7 +128,9 @@ def index():
                     member_scope(current_user),
                 )
                 .group_by(Assignment.farm_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     return render_template(
         "farms/index.html",
@@ -141,8 +142,9 @@ def index():
         counts=counts,
         is_stale=lambda day: rules.is_stale(day, on),
         on=on,
-        review_filters={k: filters[k] for k in ("area", "assigned_area", "team", "on")
-                        if k in filters},
+        review_filters={
+            k: filters[k] for k in ("area", "assigned_area", "team", "on") if k in filters
+        },
         thresholds=rules.thresholds(),
         can_edit=is_admin(current_user),
     )
@@ -152,24 +154,32 @@ def index():
 def detail(farm_id: int):
     """A farm: details, the members assigned to it and the visits made there."""
     farm = get_readable_or_404(Farm, farm_id, farm_scope(current_user))
-    assignments = db.session.execute(
-        select(Assignment)
-        .join(Assignment.member)
-        .where(
-            Assignment.farm_id == farm.id,
-            Member.deleted_at.is_(None),
-            member_scope(current_user),
+    assignments = (
+        db.session.execute(
+            select(Assignment)
+            .join(Assignment.member)
+            .where(
+                Assignment.farm_id == farm.id,
+                Member.deleted_at.is_(None),
+                member_scope(current_user),
+            )
+            .options(contains_eager(Assignment.member).joinedload(Member.team))
+            .order_by(Member.name, Member.id)
         )
-        .options(contains_eager(Assignment.member).joinedload(Member.team))
-        .order_by(Member.name, Member.id)
-    ).scalars().all()
-    visits = db.session.execute(
-        select(Visit)
-        .where(Visit.farm_id == farm.id, visit_scope(current_user))
-        .options(joinedload(Visit.team))
-        .order_by(Visit.visited_on.desc(), Visit.id.desc())
-        .limit(50)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
+    visits = (
+        db.session.execute(
+            select(Visit)
+            .where(Visit.farm_id == farm.id, visit_scope(current_user))
+            .options(joinedload(Visit.team))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+            .limit(50)
+        )
+        .scalars()
+        .all()
+    )
     last = rules.last_visits([farm.id])[farm.id]
     return render_template(
         "farms/detail.html",
@@ -231,7 +241,8 @@ def delete(farm_id: int):
     return render_template(
         "confirm.html",
         title=_("Delete the farm %(name)s?", name=farm.name),
-        text=_("The farm disappears from lists, pickers and members' farm counts; its visits "
-               "are kept."),
+        text=_(
+            "The farm disappears from lists, pickers and members' farm counts; its visits are kept."
+        ),
         back=url_for(".detail", farm_id=farm.id),
     )

@@ -35,8 +35,11 @@ def readyz():
         current_app.logger.warning("readiness: database unreachable: %s", exc.orig)
         db.session.rollback()
         return _answer({"status": "unavailable", "database": "unreachable"}, 503)
-    body = {"status": "ok", "database": "ok",
-            "migrations": {"database": sorted(current), "code": sorted(heads)}}
+    body = {
+        "status": "ok",
+        "database": "ok",
+        "migrations": {"database": sorted(current), "code": sorted(heads)},
+    }
     if current != heads:
         body["status"] = "migrations pending"
         body["hint"] = "run `kepu db upgrade`"

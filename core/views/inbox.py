@@ -14,11 +14,16 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 def _page(form: EmailForm | None = None):
     """The inbox page, newest first, paginated, with the email form."""
-    page = db.paginate(inbox_query(current_user), per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=200, error_out=False)
+    page = db.paginate(
+        inbox_query(current_user),
+        per_page=current_app.config["PAGE_SIZE"],
+        max_per_page=200,
+        error_out=False,
+    )
     form = form or EmailForm(data={"email": current_user.email})
-    return render_template("inbox/index.html", page=page, form=form,
-                           email_on=email_enabled(), unread=unread_count())
+    return render_template(
+        "inbox/index.html", page=page, form=form, email_on=email_enabled(), unread=unread_count()
+    )
 
 
 @bp.route("")
@@ -61,6 +66,10 @@ def email():
         return _page(form)
     current_user.email = (form.email.data or "").strip()
     db.session.commit()
-    flash(_("Email address saved.") if current_user.email else
-          _("Notifications will no longer be emailed."), "success")
+    flash(
+        _("Email address saved.")
+        if current_user.email
+        else _("Notifications will no longer be emailed."),
+        "success",
+    )
     return redirect(url_for(".index"))

@@ -35,15 +35,25 @@ PER_PAGE = 25
 
 def _photos() -> list[bytes]:
     """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
-    return [data for f in request.files.getlist("photos") if f and f.filename
-            for data in [f.read()] if data]
+    return [
+        data
+        for f in request.files.getlist("photos")
+        if f and f.filename
+        for data in [f.read()]
+        if data
+    ]
 
 
 def _input(form: InspectionForm) -> InspectionInput:
     """The service's input from a submitted form."""
-    return InspectionInput(team_id=form.team_id.data, village_id=form.village_id.data,
-                           kind=form.kind.data, inspected_on=form.inspected_on.data,
-                           findings=form.findings.data or "", photos=_photos())
+    return InspectionInput(
+        team_id=form.team_id.data,
+        village_id=form.village_id.data,
+        kind=form.kind.data,
+        inspected_on=form.inspected_on.data,
+        findings=form.findings.data or "",
+        photos=_photos(),
+    )
 
 
 def _require_unit(form: InspectionForm) -> None:
@@ -57,9 +67,9 @@ def _require_unit(form: InspectionForm) -> None:
 def index():
     """The inspections the user may read, newest first, filtered and paginated."""
     filters = InspectionFilterForm(request.args)
-    teams = db.session.scalars(select(Team).where(team_scope(current_user),
-                                                  Team.deleted_at.is_(None))
-                               .order_by(Team.name)).all()
+    teams = db.session.scalars(
+        select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
+    ).all()
     filters.team.choices = choices_of(teams, blank=_("All teams"))
     filters.validate()
     query = select(Inspection).where(inspection_scope(current_user))
@@ -77,10 +87,16 @@ def index():
         query = query.where(Inspection.inspected_on <= filters.date_to.data)
         args["date_to"] = filters.date_to.data.isoformat()
     query = query.options(joinedload(Inspection.team), joinedload(Inspection.village)).order_by(
-        Inspection.inspected_on.desc(), Inspection.id.desc())
+        Inspection.inspected_on.desc(), Inspection.id.desc()
+    )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("inspections/index.html", page=page, filters=filters, args=args,
-                           may_write=may_review(current_user))
+    return render_template(
+        "inspections/index.html",
+        page=page,
+        filters=filters,
+        args=args,
+        may_write=may_review(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,8 +104,9 @@ def index():
 def new():
     """Record an inspection (reviewers inside their area, admins)."""
     require(may_review(current_user))
-    form = InspectionForm(data={"inspected_on": rules.today(),
-                                "team_id": request.args.get("team", type=int)})
+    form = InspectionForm(
+        data={"inspected_on": rules.today(), "team_id": request.args.get("team", type=int)}
+    )
     form.team_id.choices, form.village_id.choices = unit_choices(current_user)
     form.inspected_on.render_kw = {"max": rules.today().isoformat()}
     if form.validate_on_submit():
@@ -109,20 +126,23 @@ def new():
 @login_required
 def detail(inspection_id):
     """One inspection: findings, photos, and the rectification items made from it."""
-    inspection = get_readable_or_404(
-        Inspection, inspection_id, inspection_scope(current_user))
+    inspection = get_readable_or_404(Inspection, inspection_id, inspection_scope(current_user))
     items = db.session.scalars(
-        select(Rectification).where(Rectification.inspection_id == inspection.id,
-                                    rectification_scope(current_user))
-        .order_by(Rectification.deadline, Rectification.id)).all()
-    return render_template("inspections/detail.html", inspection=inspection, items=items,
-                           may_write=may_review_area(current_user, inspection.village))
+        select(Rectification)
+        .where(Rectification.inspection_id == inspection.id, rectification_scope(current_user))
+        .order_by(Rectification.deadline, Rectification.id)
+    ).all()
+    return render_template(
+        "inspections/detail.html",
+        inspection=inspection,
+        items=items,
+        may_write=may_review_area(current_user, inspection.village),
+    )
 
 
 def _writable(inspection_id) -> Inspection:
     """The inspection when the user may change it (404 / 403)."""
-    inspection = get_readable_or_404(
-        Inspection, inspection_id, inspection_scope(current_user))
+    inspection = get_readable_or_404(Inspection, inspection_id, inspection_scope(current_user))
     require(may_review_area(current_user, inspection.village))
     return inspection
 

@@ -61,9 +61,12 @@ def job_rows() -> list[JobRow]:
     on = enabled_names(app) | {CORE}
     nexts = next_fire_times(app, jobs)
     last = records.last_runs()
-    return [JobRow(job, describe_trigger(job.spec), job.plugin in on, nexts.get(job.id),
-                   last.get(job.id))
-            for job in sorted(jobs.values(), key=lambda job: job.id)]
+    return [
+        JobRow(
+            job, describe_trigger(job.spec), job.plugin in on, nexts.get(job.id), last.get(job.id)
+        )
+        for job in sorted(jobs.values(), key=lambda job: job.id)
+    ]
 
 
 def _job_or_404(job_id: str) -> Job:
@@ -86,10 +89,17 @@ def history(job_id: str):
     job = _job_or_404(job_id)
     page = db.paginate(
         select(JobRun).where(JobRun.job_id == job.id).order_by(JobRun.id.desc()),
-        per_page=current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False,
+        per_page=current_app.config["PAGE_SIZE"],
+        max_per_page=200,
+        error_out=False,
     )
-    return render_template("jobs_admin/history.html", job=job, page=page,
-                           trigger=describe_trigger(job.spec), holder=current_holder())
+    return render_template(
+        "jobs_admin/history.html",
+        job=job,
+        page=page,
+        trigger=describe_trigger(job.spec),
+        holder=current_holder(),
+    )
 
 
 @bp.route("/<job_id>/run", methods=["POST"])
@@ -100,9 +110,15 @@ def run_now(job_id: str):
         flash(_("A run of %(job)s is already queued.", job=job.id), "info")
     else:
         records.queue(job.id, current_user.id)
-        flash(_("A run of %(job)s is queued: the scheduler starts it within a few seconds.",
-                job=job.id), "success")
+        flash(
+            _(
+                "A run of %(job)s is queued: the scheduler starts it within a few seconds.",
+                job=job.id,
+            ),
+            "success",
+        )
     if current_holder() is None:
-        flash(_("No scheduler is running: queued runs wait until `kepu scheduler` starts."),
-              "error")
+        flash(
+            _("No scheduler is running: queued runs wait until `kepu scheduler` starts."), "error"
+        )
     return redirect(url_for(".history", job_id=job.id))

@@ -44,8 +44,11 @@ def service_worker():
         slow_ms=int(current_app.config["OFFLINE_SLOW_MS"]),
         static_prefix=url_for("static", filename=""),
         static_files=[url_for("static", filename=name) for name in STATIC_FILES],
-        forget=[url_for("auth.login"), url_for("auth.logout"),
-                url_for("auth.set_language", code="en").rsplit("/", 1)[0] + "/"],
+        forget=[
+            url_for("auth.login"),
+            url_for("auth.logout"),
+            url_for("auth.set_language", code="en").rsplit("/", 1)[0] + "/",
+        ],
     )
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

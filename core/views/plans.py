@@ -63,9 +63,15 @@ def _input(form: PlanForm, plan: VisitPlan | None = None) -> PlanInput:
 
 def _scoped_teams() -> list[Team]:
     """Live teams the user may read, by name."""
-    return db.session.execute(
-        select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(Team)
+            .where(team_scope(current_user), Team.deleted_at.is_(None))
+            .order_by(Team.name)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def _team_for_new_plan() -> Team | None:
@@ -123,8 +129,13 @@ def index():
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "plans/index.html", page=page, filters=filters, args=args, sees_teams=sees_teams,
-        can_plan=can_log_visits(current_user), today=rules.today(),
+        "plans/index.html",
+        page=page,
+        filters=filters,
+        args=args,
+        sees_teams=sees_teams,
+        can_plan=can_log_visits(current_user),
+        today=rules.today(),
     )
 
 
@@ -148,8 +159,14 @@ def new():
             db.session.rollback()
             add_errors(form, exc.errors)
         else:
-            flash(_("Visit planned: %(farm)s on %(day)s.", farm=plan.farm.name,
-                    day=format_date(plan.planned_on)), "success")
+            flash(
+                _(
+                    "Visit planned: %(farm)s on %(day)s.",
+                    farm=plan.farm.name,
+                    day=format_date(plan.planned_on),
+                ),
+                "success",
+            )
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return render_template(
         "plans/form.html", form=form, team=team, plan=None, can_change_team=is_admin(current_user)
@@ -162,7 +179,8 @@ def detail(plan_id):
     """One plan, with edit, cancel and "log this visit" for those allowed."""
     plan = get_readable_or_404(VisitPlan, plan_id, plan_scope(current_user))
     return render_template(
-        "plans/detail.html", plan=plan,
+        "plans/detail.html",
+        plan=plan,
         can_write=can_write_team_records(current_user, plan.team_id),
         team_link="teams.detail" in current_app.view_functions,
         farm_link="farms.detail" in current_app.view_functions,
@@ -177,8 +195,13 @@ def edit(plan_id):
     if not plan.is_open:
         flash(_("Only a planned visit can be changed."), "info")
         return redirect(url_for("plans.detail", plan_id=plan.id))
-    form = PlanForm(obj=plan, data={"member_ids": [m.id for m in plan.members],
-                                    "kind": plan.kind.value if plan.kind else ""})
+    form = PlanForm(
+        obj=plan,
+        data={
+            "member_ids": [m.id for m in plan.members],
+            "kind": plan.kind.value if plan.kind else "",
+        },
+    )
     form.team_id.data = plan.team_id  # fixed: a forged team_id is ignored
     form.set_choices(current_user, plan.team, rules.today())
     if form.validate_on_submit():
@@ -222,8 +245,12 @@ def log(plan_id):
             confirm_saved(key)
             return redirect(url_for("visits.detail", visit_id=done.id))
     if not plan.is_open:
-        flash(_("The visit of this plan has already been logged.") if plan.visit_id
-              else _("This plan is cancelled: its visit cannot be logged."), "info")
+        flash(
+            _("The visit of this plan has already been logged.")
+            if plan.visit_id
+            else _("This plan is cancelled: its visit cannot be logged."),
+            "info",
+        )
         return redirect(url_for("plans.detail", plan_id=plan.id))
     form.team_id.data = plan.team_id  # fixed: the plan's team makes the visit
     form.set_choices(current_user, plan.team, rules.today())
@@ -242,11 +269,21 @@ def log(plan_id):
             confirm_saved(key)
             return redirect(url_for("plans.detail", plan_id=plan.id))
         else:
-            flash(_("Visit logged: %(farm)s, %(people)s people reached.",
-                    farm=visit.farm.name, people=visit.people_reached), "success")
+            flash(
+                _(
+                    "Visit logged: %(farm)s, %(people)s people reached.",
+                    farm=visit.farm.name,
+                    people=visit.people_reached,
+                ),
+                "success",
+            )
             confirm_saved(key)
             return redirect(url_for("visits.detail", visit_id=visit.id))
     return render_template(
-        "visits/form.html", form=form, team=plan.team, visit=None, plan=plan,
+        "visits/form.html",
+        form=form,
+        team=plan.team,
+        visit=None,
+        plan=plan,
         can_change_team=False,
     )

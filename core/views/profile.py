@@ -16,22 +16,33 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 def _page(status: int = 200, new_token: str | None = None, **forms):
     """Render the profile page with its three forms and the user's tokens."""
-    tokens = db.session.execute(
-        select(ApiToken)
-        .where(ApiToken.user_id == current_user.id)
-        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
-    ).scalars().all()
+    tokens = (
+        db.session.execute(
+            select(ApiToken)
+            .where(ApiToken.user_id == current_user.id)
+            .order_by(
+                ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc()
+            )
+        )
+        .scalars()
+        .all()
+    )
     language = forms.get("language") or LanguageForm(prefix="lang")
     if language.locale.data is None:
         language.locale.data = select_locale()
-    response = current_app.make_response((render_template(
-        "profile/index.html",
-        password=forms.get("password") or PasswordForm(prefix="pw"),
-        language=language,
-        token_form=forms.get("token") or TokenForm(prefix="token"),
-        tokens=tokens,
-        new_token=new_token,
-    ), status))
+    response = current_app.make_response(
+        (
+            render_template(
+                "profile/index.html",
+                password=forms.get("password") or PasswordForm(prefix="pw"),
+                language=language,
+                token_form=forms.get("token") or TokenForm(prefix="token"),
+                tokens=tokens,
+                new_token=new_token,
+            ),
+            status,
+        )
+    )
     if new_token:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -56,12 +56,19 @@ def index():
     if filters.status.data and not filters.status.errors:
         query = query.where(status_clause(StatusFilter(filters.status.data)))
         args["status"] = filters.status.data
-    query = query.options(joinedload(Rectification.team), joinedload(Rectification.village)) \
-        .order_by(Rectification.status.desc(), Rectification.deadline, Rectification.id)
+    query = query.options(
+        joinedload(Rectification.team), joinedload(Rectification.village)
+    ).order_by(Rectification.status.desc(), Rectification.deadline, Rectification.id)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("rectifications/index.html", page=page, filters=filters, args=args,
-                           today=rules.today(), is_overdue=is_overdue,
-                           may_write=may_review(current_user))
+    return render_template(
+        "rectifications/index.html",
+        page=page,
+        filters=filters,
+        args=args,
+        today=rules.today(),
+        is_overdue=is_overdue,
+        may_write=may_review(current_user),
+    )
 
 
 def _source():
@@ -73,8 +80,9 @@ def _source():
             abort(404)
         require(may_review_area(current_user, result.team.village))
     if request.args.get("inspection"):
-        inspection = get_readable_or_404(Inspection, request.args.get("inspection"),
-                                         inspection_scope(current_user))
+        inspection = get_readable_or_404(
+            Inspection, request.args.get("inspection"), inspection_scope(current_user)
+        )
         require(may_review_area(current_user, inspection.village))
     return result, inspection
 
@@ -90,20 +98,29 @@ def new():
     if result is not None:
         data.update(requirement=result.reason or result.proposed_reason, team_id=result.team_id)
     elif inspection is not None:
-        data.update(requirement=inspection.findings, team_id=inspection.team_id,
-                    village_id=inspection.village_id)
+        data.update(
+            requirement=inspection.findings,
+            team_id=inspection.team_id,
+            village_id=inspection.village_id,
+        )
     form = RectificationForm(data=data)
     form.team_id.choices, form.village_id.choices = unit_choices(current_user)
     form.deadline.render_kw = {"min": rules.today().isoformat()}
     if form.validate_on_submit():
         values = RectificationInput(
-            requirement=form.requirement.data or "", deadline=form.deadline.data,
-            team_id=form.team_id.data, village_id=form.village_id.data,
-            title=form.title.data or "", result_id=result.id if result else None,
-            inspection_id=inspection.id if inspection else None)
+            requirement=form.requirement.data or "",
+            deadline=form.deadline.data,
+            team_id=form.team_id.data,
+            village_id=form.village_id.data,
+            title=form.title.data or "",
+            result_id=result.id if result else None,
+            inspection_id=inspection.id if inspection else None,
+        )
         source = result or inspection
-        if source is None and unit_in_reach(current_user, values.team_id,
-                                            values.village_id) is False:
+        if (
+            source is None
+            and unit_in_reach(current_user, values.team_id, values.village_id) is False
+        ):
             abort(403)
         try:
             item = create_rectification(current_user, values)
@@ -113,8 +130,9 @@ def new():
         else:
             flash(_("Rectification item created."), "success")
             return redirect(url_for("rectifications.detail", item_id=item.id))
-    return render_template("rectifications/form.html", form=form, item=None, result=result,
-                           inspection=inspection)
+    return render_template(
+        "rectifications/form.html", form=form, item=None, result=result, inspection=inspection
+    )
 
 
 @bp.route("/<int:item_id>")
@@ -124,9 +142,13 @@ def detail(item_id):
     item = get_readable_or_404(Rectification, item_id, rectification_scope(current_user))
     form = DoneForm(data={"done_on": rules.today()})
     form.done_on.render_kw = {"max": rules.today().isoformat()}
-    return render_template("rectifications/detail.html", item=item, form=form,
-                           overdue=is_overdue(item),
-                           may_write=may_review_area(current_user, item.village))
+    return render_template(
+        "rectifications/detail.html",
+        item=item,
+        form=form,
+        overdue=is_overdue(item),
+        may_write=may_review_area(current_user, item.village),
+    )
 
 
 def _writable(item_id) -> Rectification:
@@ -152,8 +174,9 @@ def done(item_id):
         else:
             flash(_("Rectification item done."), "success")
             return redirect(url_for("rectifications.detail", item_id=item.id))
-    return render_template("rectifications/detail.html", item=item, form=form,
-                           overdue=is_overdue(item), may_write=True)
+    return render_template(
+        "rectifications/detail.html", item=item, form=form, overdue=is_overdue(item), may_write=True
+    )
 
 
 @bp.route("/<int:item_id>/reopen", methods=["POST"])
@@ -175,16 +198,18 @@ def edit(item_id):
     form.team_id.choices, form.village_id.choices = unit_choices(current_user)
     if form.validate_on_submit():
         try:
-            update_rectification(item, form.title.data or "", form.requirement.data or "",
-                                 form.deadline.data)
+            update_rectification(
+                item, form.title.data or "", form.requirement.data or "", form.deadline.data
+            )
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)
         else:
             flash(_("Rectification item saved."), "success")
             return redirect(url_for("rectifications.detail", item_id=item.id))
-    return render_template("rectifications/form.html", form=form, item=item, result=None,
-                           inspection=None)
+    return render_template(
+        "rectifications/form.html", form=form, item=item, result=None, inspection=None
+    )
 
 
 @bp.route("/<int:item_id>/delete", methods=["POST"])

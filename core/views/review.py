@@ -64,8 +64,12 @@ class Links:
         self.ref = ref
         self.days = {"date_from": p.start.isoformat(), "date_to": p.end.isoformat()}
         #: the events list's arguments for the events held in the period
-        self.held = {"past": "y", "status": "scheduled", "date_from": p.start.isoformat(),
-                     "date_to": ref}
+        self.held = {
+            "past": "y",
+            "status": "scheduled",
+            "date_from": p.start.isoformat(),
+            "date_to": ref,
+        }
         self._cache: dict[tuple, str] = {}
 
     def url(self, endpoint: str, name: str, ident: int, **args) -> str:
@@ -137,11 +141,13 @@ def section_html(section: PluginSection) -> Markup | None:
     """A plugin section that brings its own template, rendered with its ``context``; None
     (shown as unavailable, and recorded as the plugin's failure) when the template fails."""
     try:
-        return Markup(render_template(section.section.template, section=section.section,
-                                      **section.section.context))
+        return Markup(
+            render_template(
+                section.section.template, section=section.section, **section.section.context
+            )
+        )
     except Exception as exc:  # a plugin's template must not break the review
-        record_failure(current_app._get_current_object(), section.plugin, "review_sections",
-                       exc)
+        record_failure(current_app._get_current_object(), section.plugin, "review_sections", exc)
         return None
 
 
@@ -150,8 +156,9 @@ def _load() -> tuple[Area, Period | None, PeriodError | None]:
     require(may_review(current_user))
     area = area_in_scope(current_user, request.args.get("area"))
     try:
-        period = parse_period(request.args.get("period"), request.args.get("from"),
-                              request.args.get("to"))
+        period = parse_period(
+            request.args.get("period"), request.args.get("from"), request.args.get("to")
+        )
     except PeriodError as exc:
         return area, None, exc
     return area, period, None
@@ -167,8 +174,12 @@ def _lineage(area: Area) -> list[Area]:
 def _shortcuts(today: date) -> list[tuple[str, str]]:
     """(label, period code) of the usual periods."""
     quarter = (today.month - 1) // 3 + 1
-    return [(_("This month"), f"{today:%Y-%m}"), (_("This quarter"), f"{today.year}-Q{quarter}"),
-            (_("This year"), str(today.year)), (_("Last year"), str(today.year - 1))]
+    return [
+        (_("This month"), f"{today:%Y-%m}"),
+        (_("This quarter"), f"{today.year}-Q{quarter}"),
+        (_("This year"), str(today.year)),
+        (_("Last year"), str(today.year - 1)),
+    ]
 
 
 @bp.before_request
@@ -181,17 +192,30 @@ def _signed_in():
 def index():
     """The review of an area for a period."""
     area, period, error = _load()
-    context = {"area": area, "period": period, "error": error, "lineage": _lineage(area),
-               "shortcuts": _shortcuts(rules.today()), "args": request.args,
-               "section_html": section_html}
+    context = {
+        "area": area,
+        "period": period,
+        "error": error,
+        "lineage": _lineage(area),
+        "shortcuts": _shortcuts(rules.today()),
+        "args": request.args,
+        "section_html": section_html,
+    }
     if period is None:
         return render_template("review/index.html", review=None, **context)
     review = build(area, period, current_user)
     before, after = previous_and_next(period)
     pages = _team_pages(len(review.teams))
     return render_template(
-        "review/index.html", review=review, charts=review.charts(), before=before, after=after,
-        tables=review.core_tables(Links(review), pages["slice"]), team_pages=pages, **context)
+        "review/index.html",
+        review=review,
+        charts=review.charts(),
+        before=before,
+        after=after,
+        tables=review.core_tables(Links(review), pages["slice"]),
+        team_pages=pages,
+        **context,
+    )
 
 
 def _team_pages(count: int) -> dict:
@@ -204,8 +228,14 @@ def _team_pages(count: int) -> dict:
     except ValueError:
         page = 1
     first = (page - 1) * size
-    return {"page": page, "pages": last, "first": first + 1, "last": min(count, first + size),
-            "count": count, "slice": slice(first, first + size)}
+    return {
+        "page": page,
+        "pages": last,
+        "first": first + 1,
+        "last": min(count, first + size),
+        "count": count,
+        "slice": slice(first, first + size),
+    }
 
 
 @bp.route("/charts.css")
@@ -224,9 +254,15 @@ def print_view():
     if period is None:
         abort(422, description=error.message)
     review = build(area, period, current_user)
-    return render_template("review/print.html", review=review, area=area, period=period,
-                           tables=review.core_tables(), charts=review.charts(),
-                           section_html=section_html)
+    return render_template(
+        "review/print.html",
+        review=review,
+        area=area,
+        period=period,
+        tables=review.core_tables(),
+        charts=review.charts(),
+        section_html=section_html,
+    )
 
 
 def _tables() -> tuple[Review, list[Table]]:
@@ -245,13 +281,19 @@ def export_csv():
     table = next((t for t in tables if t.key == key), None)
     if table is None:
         abort(404)
-    return Response(export.to_csv(table), mimetype="text/csv", headers={
-        "Content-Disposition": export.disposition(review, table.key, "csv")})
+    return Response(
+        export.to_csv(table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": export.disposition(review, table.key, "csv")},
+    )
 
 
 @bp.route("/export.xlsx")
 def export_xlsx():
     """Every table of the review in one workbook, a sheet per table."""
     review, tables = _tables()
-    return Response(export.to_xlsx(review, tables), mimetype=export.XLSX_MIME, headers={
-        "Content-Disposition": export.disposition(review, "review", "xlsx")})
+    return Response(
+        export.to_xlsx(review, tables),
+        mimetype=export.XLSX_MIME,
+        headers={"Content-Disposition": export.disposition(review, "review", "xlsx")},
+    )

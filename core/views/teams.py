@@ -119,15 +119,17 @@ def index():
 def detail(team_id: int):
     """A team: leader, members and their farms, assignments, stale farms, visits, events."""
     team = get_readable_or_404(Team, team_id, team_scope(current_user))
-    members = db.session.execute(
-        select(Member)
-        .where(Member.team_id == team.id, Member.deleted_at.is_(None))
-        .options(selectinload(Member.assignments).joinedload(Assignment.farm))
-        .order_by(Member.name, Member.id)
-    ).scalars().all()
-    farms_of = {
-        m.id: [a for a in m.assignments if not a.farm.is_deleted] for m in members
-    }
+    members = (
+        db.session.execute(
+            select(Member)
+            .where(Member.team_id == team.id, Member.deleted_at.is_(None))
+            .options(selectinload(Member.assignments).joinedload(Assignment.farm))
+            .order_by(Member.name, Member.id)
+        )
+        .scalars()
+        .all()
+    )
+    farms_of = {m.id: [a for a in m.assignments if not a.farm.is_deleted] for m in members}
     farms: dict[int, Farm] = {}
     assigned: dict[int, list[Member]] = {}
     for member in members:
@@ -135,25 +137,33 @@ def detail(team_id: int):
             farms[a.farm_id] = a.farm
             assigned.setdefault(a.farm_id, []).append(member)
     last = rules.last_visits(farms)
-    visits = db.session.execute(
-        select(Visit)
-        .where(Visit.team_id == team.id)
-        .options(joinedload(Visit.farm))
-        .order_by(Visit.visited_on.desc(), Visit.id.desc())
-        .limit(10)
-    ).scalars().all()
-    events = db.session.execute(
-        select(Event)
-        .join(event_teams, event_teams.c.event_id == Event.id)
-        .where(
-            event_teams.c.team_id == team.id,
-            Event.deleted_at.is_(None),
-            Event.status == EventStatus.SCHEDULED,
-            Event.ends_at >= utcnow(),
+    visits = (
+        db.session.execute(
+            select(Visit)
+            .where(Visit.team_id == team.id)
+            .options(joinedload(Visit.farm))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+            .limit(10)
         )
-        .order_by(Event.starts_at)
-        .limit(10)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
+    events = (
+        db.session.execute(
+            select(Event)
+            .join(event_teams, event_teams.c.event_id == Event.id)
+            .where(
+                event_teams.c.team_id == team.id,
+                Event.deleted_at.is_(None),
+                Event.status == EventStatus.SCHEDULED,
+                Event.ends_at >= utcnow(),
+            )
+            .order_by(Event.starts_at)
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )
     return render_template(
         "teams/detail.html",
         team=team,
@@ -186,8 +196,9 @@ def create():
     form.leader_id.choices = member_choices([], _("Choose once the team has members"))
     if form.validate_on_submit():
         try:
-            team = service.create_team(service.TeamInput(form.name.data, form.village_id.data,
-                                                         notes=form.notes.data))
+            team = service.create_team(
+                service.TeamInput(form.name.data, form.village_id.data, notes=form.notes.data)
+            )
         except FieldErrors as exc:
             show_errors(form, exc.errors)
         else:
@@ -300,12 +311,16 @@ def assign(team_id: int):
         form.member_id.data = request.args.get("member_id", type=int)
     form.member_id.choices = member_choices(team.members)
     township = team.village.parent or team.village
-    farms = db.session.execute(
-        select(Farm)
-        .join(Farm.village)
-        .where(Farm.deleted_at.is_(None), Area.path.startswith(township.path))
-        .options(joinedload(Farm.village))
-    ).scalars().all()
+    farms = (
+        db.session.execute(
+            select(Farm)
+            .join(Farm.village)
+            .where(Farm.deleted_at.is_(None), Area.path.startswith(township.path))
+            .options(joinedload(Farm.village))
+        )
+        .scalars()
+        .all()
+    )
     form.farm_id.choices = farm_choices(farms, team.village_id)
     if form.validate_on_submit():
         member = _live_member(team, form.member_id.data)
@@ -315,8 +330,11 @@ def assign(team_id: int):
             show_errors(form, exc.errors)
         else:
             flash(
-                _("%(member)s is now assigned to %(farm)s.", member=member.name,
-                  farm=assignment.farm.name),
+                _(
+                    "%(member)s is now assigned to %(farm)s.",
+                    member=member.name,
+                    farm=assignment.farm.name,
+                ),
                 "success",
             )
             return redirect(url_for(".detail", team_id=team.id, _anchor="members"))

@@ -39,8 +39,10 @@ def index():
     if q:
         filters["q"] = q
         query = query.where(
-            or_(User.username.icontains(q, autoescape=True),
-                User.display_name.icontains(q, autoescape=True))
+            or_(
+                User.username.icontains(q, autoescape=True),
+                User.display_name.icontains(q, autoescape=True),
+            )
         )
     if form.role.data in {role.value for role in Role}:
         filters["role"] = form.role.data

@@ -125,23 +125,38 @@ def new():
             add_errors(form, exc.errors)
         else:
             if created:
-                flash(_("Visit logged: %(farm)s, %(people)s people reached.",
-                        farm=visit.farm.name, people=visit.people_reached), "success")
+                flash(
+                    _(
+                        "Visit logged: %(farm)s, %(people)s people reached.",
+                        farm=visit.farm.name,
+                        people=visit.people_reached,
+                    ),
+                    "success",
+                )
             else:
                 flash(_("This visit was already saved; it was not logged twice."), "info")
             confirm_saved(key)
             return redirect(url_for("visits.index"))
     return render_template(
-        "visits/form.html", form=form, team=team, visit=None,
+        "visits/form.html",
+        form=form,
+        team=team,
+        visit=None,
         can_change_team=is_admin(current_user),
     )
 
 
 def _scoped_teams() -> list[Team]:
     """Live teams the user may read, by name."""
-    return db.session.execute(
-        select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(Team)
+            .where(team_scope(current_user), Team.deleted_at.is_(None))
+            .order_by(Team.name)
+        )
+        .scalars()
+        .all()
+    )
 
 
 @bp.route("")
@@ -151,9 +166,15 @@ def index():
     filters = VisitFilterForm(request.args)
     sees_teams = current_user.role in (Role.ADMIN, Role.REVIEWER)
     filters.team.choices = choices_of(_scoped_teams(), blank=_("All teams")) if sees_teams else []
-    farms = db.session.execute(
-        select(Farm).where(Farm.deleted_at.is_(None), farm_scope(current_user)).order_by(Farm.name)
-    ).scalars().all()
+    farms = (
+        db.session.execute(
+            select(Farm)
+            .where(Farm.deleted_at.is_(None), farm_scope(current_user))
+            .order_by(Farm.name)
+        )
+        .scalars()
+        .all()
+    )
     filters.farm.choices = choices_of(farms, blank=_("All farms"))
     filters.validate()
     query = select(Visit).where(visit_scope(current_user))
@@ -180,8 +201,13 @@ def index():
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "visits/index.html", page=page, filters=filters, args=args, sees_teams=sees_teams,
-        area=area, without_area={k: v for k, v in args.items() if k != "area"},
+        "visits/index.html",
+        page=page,
+        filters=filters,
+        args=args,
+        sees_teams=sees_teams,
+        area=area,
+        without_area={k: v for k, v in args.items() if k != "area"},
         can_log=can_log_visits(current_user),
     )
 
@@ -192,7 +218,8 @@ def detail(visit_id):
     """Every field of one visit, with edit and delete for those allowed."""
     visit = get_readable_or_404(Visit, visit_id, visit_scope(current_user))
     return render_template(
-        "visits/detail.html", visit=visit,
+        "visits/detail.html",
+        visit=visit,
         can_write=can_write_team_records(current_user, visit.team_id),
         team_link="teams.detail" in current_app.view_functions,
         farm_link="farms.detail" in current_app.view_functions,

@@ -38,9 +38,12 @@ from plugins.model_campaign.schemas import (
     ModelCampaignRoundSchema,
 )
 
-blp = api_blueprint("model_campaign_api", __name__,
-                    "Three-tier model campaign: criteria, rounds, nominations and assessments.",
-                    may_write=svc.may_nominate_some)
+blp = api_blueprint(
+    "model_campaign_api",
+    __name__,
+    "Three-tier model campaign: criteria, rounds, nominations and assessments.",
+    may_write=svc.may_nominate_some,
+)
 
 
 def _readable_api() -> None:
@@ -59,8 +62,9 @@ class Criteria(MethodView):
         """List criteria, by tier and order"""
         _readable_api()
         query = select(Criterion).order_by(Criterion.tier, Criterion.position, Criterion.id)
-        return db.session.scalars(filter_args(query, args, tier=Criterion.tier,
-                                              active=Criterion.active)).all()
+        return db.session.scalars(
+            filter_args(query, args, tier=Criterion.tier, active=Criterion.active)
+        ).all()
 
     @blp.arguments(ModelCampaignCriterionInputSchema)
     @blp.response(201, ModelCampaignCriterionSchema)
@@ -130,10 +134,20 @@ class Nominations(MethodView):
         The nominations the caller may read; ``area``: the nominee inside the area's subtree.
         """
         _readable_api()
-        query = (select(Nomination).where(svc.nomination_scope(caller()))
-                 .options(selectinload(Nomination.assessments)).order_by(Nomination.id))
-        return filter_args(query, args, area=Nomination.area_id, round=Nomination.round_id,
-                           tier=Nomination.tier, status=Nomination.status)
+        query = (
+            select(Nomination)
+            .where(svc.nomination_scope(caller()))
+            .options(selectinload(Nomination.assessments))
+            .order_by(Nomination.id)
+        )
+        return filter_args(
+            query,
+            args,
+            area=Nomination.area_id,
+            round=Nomination.round_id,
+            tier=Nomination.tier,
+            status=Nomination.status,
+        )
 
     @blp.arguments(ModelCampaignNominationSchema)
     @blp.response(201, ModelCampaignNominationDetailSchema)
@@ -192,4 +206,3 @@ class Transitions(MethodView):
         if not svc.may_decide(caller(), nomination, svc.Status(data["to"])):
             abort(403)
         return _dump(save(svc.decide, nomination, data["to"], data["reason"], caller()))
-

@@ -61,33 +61,48 @@ def _user(role: Role) -> User | None:
 
 def build(seed: int, today: date) -> dict[str, int]:
     """Add the demo campaign unless the plugin's tables already hold data; return counts."""
-    if db.session.scalar(select(func.count(Criterion.id))) or \
-            db.session.scalar(select(func.count(Round.id))):
+    if db.session.scalar(select(func.count(Criterion.id))) or db.session.scalar(
+        select(func.count(Round.id))
+    ):
         return {}
     rng = random.Random(seed)
     criteria: dict[Tier, list[Criterion]] = {}
     for tier, rows in CRITERIA.items():
-        criteria[tier] = [Criterion(tier=tier, title=t, description=d, max_score=m, weight=1,
-                                    position=i * 10) for i, (t, d, m) in enumerate(rows)]
+        criteria[tier] = [
+            Criterion(tier=tier, title=t, description=d, max_score=m, weight=1, position=i * 10)
+            for i, (t, d, m) in enumerate(rows)
+        ]
         db.session.add_all(criteria[tier])
     round_ = Round(year=today.year, name=f"{today.year}年度三级联创")
     db.session.add(round_)
     admin, reviewer = _user(Role.ADMIN), _user(Role.REVIEWER)
-    townships = list(db.session.scalars(
-        select(Area).where(Area.kind == AreaKind.TOWNSHIP).order_by(Area.id)))
+    townships = list(
+        db.session.scalars(select(Area).where(Area.kind == AreaKind.TOWNSHIP).order_by(Area.id))
+    )
     if not townships:
         db.session.flush()
         return {"criteria": sum(len(c) for c in criteria.values()), "rounds": 1}
-    villages = {t.id: list(db.session.scalars(
-        select(Area).where(Area.parent_id == t.id, Area.kind == AreaKind.VILLAGE)
-        .order_by(Area.id))) for t in townships}
+    villages = {
+        t.id: list(
+            db.session.scalars(
+                select(Area)
+                .where(Area.parent_id == t.id, Area.kind == AreaKind.VILLAGE)
+                .order_by(Area.id)
+            )
+        )
+        for t in townships
+    }
     members = {}
     for village_id, member in db.session.execute(
-            select(Team.village_id, Member).join(Member, Member.team_id == Team.id)
-            .where(Member.deleted_at.is_(None)).order_by(Member.id)).tuples():
+        select(Team.village_id, Member)
+        .join(Member, Member.team_id == Team.id)
+        .where(Member.deleted_at.is_(None))
+        .order_by(Member.id)
+    ).tuples():
         members.setdefault(village_id, []).append(member)
     nominees: list[tuple[Tier, Area, str, Member | None]] = [
-        (Tier.TOWNSHIP, rng.choice(townships), "", None)]
+        (Tier.TOWNSHIP, rng.choice(townships), "", None)
+    ]
     village_picks = [rng.choice(villages[t.id]) for t in townships if villages[t.id]]
     pool = [v for t in townships for v in villages[t.id] if v not in village_picks]
     village_picks += rng.sample(pool, min(len(pool), max(0, 10 - len(village_picks))))
@@ -98,8 +113,11 @@ def build(seed: int, today: date) -> dict[str, int]:
         if not villages[township.id]:
             continue
         village = rng.choice(villages[township.id])
-        head = rng.choice(members[village.id]) if members.get(village.id) and rng.random() < .5 \
+        head = (
+            rng.choice(members[village.id])
+            if members.get(village.id) and rng.random() < 0.5
             else None
+        )
         name = f"{head.name[0] if head else rng.choice(SURNAMES)}家示范户{i + 1}号"
         nominees.append((Tier.HOUSEHOLD, village, name, head))
         households += 1
@@ -110,51 +128,85 @@ def build(seed: int, today: date) -> dict[str, int]:
         at = start + timedelta(hours=index * 5)
         n, m, k = rng.randint(4, 24), rng.randint(300, 5000), rng.randint(2, 8)
         nomination = Nomination(
-            round=round_, tier=tier, area=area, household_name=household, member=head,
+            round=round_,
+            tier=tier,
+            area=area,
+            household_name=household,
+            member=head,
             reason=f"{household or area.name}党建引领科普工作成效突出，群众认可度高。",
             evidence=rng.choice(EVIDENCE).format(n=n, m=m, k=k),
-            status=Status.NOMINATED, nominated_by_id=admin.id if admin else None)
+            status=Status.NOMINATED,
+            nominated_by_id=admin.id if admin else None,
+        )
         db.session.add(nomination)
-        db.session.add(Transition(nomination=nomination, user_id=nomination.nominated_by_id,
-                                  at=at, to_status=Status.NOMINATED))
+        db.session.add(
+            Transition(
+                nomination=nomination,
+                user_id=nomination.nominated_by_id,
+                at=at,
+                to_status=Status.NOMINATED,
+            )
+        )
         fate = rng.random()
         if not withdrawn_done and tier == Tier.HOUSEHOLD:
             withdrawn_done = True
             _move(nomination, Status.WITHDRAWN, admin, at + timedelta(days=3), "户主申请撤回")
             counts["withdrawn"] += 1
             continue
-        if fate < .15:
+        if fate < 0.15:
             continue  # still waiting for its assessment
         assessor = reviewer or admin
         if assessor is None:
             continue
-        scores = [Score(criterion=c, tenths=rng.randint(int(c.max_score * 6.5),
-                                                        c.max_score * 10))
-                  for c in criteria[tier]]
+        scores = [
+            Score(criterion=c, tenths=rng.randint(int(c.max_score * 6.5), c.max_score * 10))
+            for c in criteria[tier]
+        ]
         total = sum(s.tenths for s in scores)
         maximum = sum(c.max_score * 10 for c in criteria[tier])
-        db.session.add(Assessment(nomination=nomination, assessor_id=assessor.id, scores=scores,
-                                  total_tenths=total, max_tenths=maximum,
-                                  comments="材料翔实，现场核查属实。"))
+        db.session.add(
+            Assessment(
+                nomination=nomination,
+                assessor_id=assessor.id,
+                scores=scores,
+                total_tenths=total,
+                max_tenths=maximum,
+                comments="材料翔实，现场核查属实。",
+            )
+        )
         _move(nomination, Status.ASSESSED, assessor, at + timedelta(days=10))
         counts["assessed"] += 1
-        if fate < .55:
+        if fate < 0.55:
             continue
         if 100 * total / maximum >= 80:
             _move(nomination, Status.AWARDED, admin, at + timedelta(days=20), "")
             counts["awarded"] += 1
         else:
-            _move(nomination, Status.NOT_AWARDED, admin, at + timedelta(days=20),
-                  rng.choice(REFUSALS))
+            _move(
+                nomination, Status.NOT_AWARDED, admin, at + timedelta(days=20), rng.choice(REFUSALS)
+            )
             counts["not_awarded"] += 1
     db.session.flush()
-    return {"criteria": sum(len(c) for c in criteria.values()), "rounds": 1,
-            "nominations": len(nominees), **counts}
+    return {
+        "criteria": sum(len(c) for c in criteria.values()),
+        "rounds": 1,
+        "nominations": len(nominees),
+        **counts,
+    }
 
 
-def _move(nomination: Nomination, to: Status, user: User | None, at: datetime,
-          reason: str = "") -> None:
+def _move(
+    nomination: Nomination, to: Status, user: User | None, at: datetime, reason: str = ""
+) -> None:
     """Record a demo transition."""
-    db.session.add(Transition(nomination=nomination, user_id=user.id if user else None, at=at,
-                              from_status=nomination.status, to_status=to, reason=reason))
+    db.session.add(
+        Transition(
+            nomination=nomination,
+            user_id=user.id if user else None,
+            at=at,
+            from_status=nomination.status,
+            to_status=to,
+            reason=reason,
+        )
+    )
     nomination.status, nomination.status_reason = to, reason

@@ -14,12 +14,13 @@ class CriterionForm(FlaskForm):
     tier = SelectField(_l("Tier"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
-    max_score = IntegerField(_l("Highest score"), default=10,
-                             validators=[InputRequired(), NumberRange(1, 100)])
-    weight = IntegerField(_l("Weight"), default=1,
-                          validators=[InputRequired(), NumberRange(1, 10)])
-    position = IntegerField(_l("Order"), default=0,
-                            validators=[InputRequired(), NumberRange(0, 999)])
+    max_score = IntegerField(
+        _l("Highest score"), default=10, validators=[InputRequired(), NumberRange(1, 100)]
+    )
+    weight = IntegerField(_l("Weight"), default=1, validators=[InputRequired(), NumberRange(1, 10)])
+    position = IntegerField(
+        _l("Order"), default=0, validators=[InputRequired(), NumberRange(0, 999)]
+    )
     active = BooleanField(_l("Active (scored in new assessments)"), default=True)
 
 
@@ -35,25 +36,34 @@ class NominationForm(FlaskForm):
 
     round_id = SelectField(_l("Round"), coerce=optional_int, validators=[DataRequired()])
     tier = SelectField(_l("Tier"), validators=[DataRequired()])
-    area_id = SelectField(_l("Township or village (for a household: its village)"),
-                          coerce=optional_int, validators=[DataRequired()])
-    household_name = StringField(_l("Household (model household tier only)"),
-                                 validators=[Length(max=80)])
-    member_id = SelectField(_l("Member heading the household (optional)"), coerce=optional_int,
-                            validators=[Optional()], validate_choice=False)
-    reason = TextAreaField(_l("Reason for the nomination"),
-                           validators=[DataRequired(), Length(max=2000)])
+    area_id = SelectField(
+        _l("Township or village (for a household: its village)"),
+        coerce=optional_int,
+        validators=[DataRequired()],
+    )
+    household_name = StringField(
+        _l("Household (model household tier only)"), validators=[Length(max=80)]
+    )
+    member_id = SelectField(
+        _l("Member heading the household (optional)"),
+        coerce=optional_int,
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        _l("Reason for the nomination"), validators=[DataRequired(), Length(max=2000)]
+    )
     evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=5000)])
-    links = TextAreaField(_l("Links to evidence (one per line, optional)"),
-                          validators=[Length(max=2000)])
+    links = TextAreaField(
+        _l("Links to evidence (one per line, optional)"), validators=[Length(max=2000)]
+    )
 
 
 class DecisionForm(FlaskForm):
     """Award, refuse or withdraw a nomination."""
 
     to = SelectField(_l("Decision"), validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason (required when not awarded)"),
-                           validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason (required when not awarded)"), validators=[Length(max=2000)])
 
 
 class AssessmentForm(FlaskForm):

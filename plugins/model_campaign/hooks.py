@@ -45,9 +45,15 @@ def review_sections(area, start, end, user):
 def plugin_settings():
     """The score (percent of the highest total) at which an award is proposed."""
     return [
-        SettingSpec("award_threshold", 80, _l("Score proposing an award (percent of the highest)"),
-                    _l("The assessment page proposes an award at or above this score; the "
-                       "decision is always taken by hand.")),
+        SettingSpec(
+            "award_threshold",
+            80,
+            _l("Score proposing an award (percent of the highest)"),
+            _l(
+                "The assessment page proposes an award at or above this score; the "
+                "decision is always taken by hand."
+            ),
+        ),
     ]
 
 

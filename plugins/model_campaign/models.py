@@ -142,8 +142,10 @@ class Assessment(TimestampMixin, Base):
     nomination: Mapped[Nomination] = relationship(back_populates="assessments")
     assessor: Mapped["User"] = relationship()
     scores: Mapped[list["Score"]] = relationship(
-        lambda: Score, back_populates="assessment", cascade="all, delete-orphan",
-        order_by=lambda: Score.id
+        lambda: Score,
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        order_by=lambda: Score.id,
     )
 
     @property

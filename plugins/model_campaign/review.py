@@ -30,18 +30,19 @@ def progress(area: Area, round_id: int) -> tuple[dict, list]:
     nominee = aliased(Area)
     in_subtree = nominee.path.startswith(area.path, autoescape=True)
     per_tier = {
-        tier: counts for tier, *counts in db.session.execute(
+        tier: counts
+        for tier, *counts in db.session.execute(
             select(Nomination.tier, *_counts())
             .join(nominee, nominee.id == Nomination.area_id)
             .where(Nomination.round_id == round_id, in_subtree)
-            .group_by(Nomination.tier))
+            .group_by(Nomination.tier)
+        )
     }
     child = aliased(Area)
     per_child = db.session.execute(
         select(child.name, Nomination.tier, *_counts())
         .join(nominee, nominee.id == Nomination.area_id)
-        .join(child, and_(child.parent_id == area.id,
-                          nominee.path.startswith(child.path)))
+        .join(child, and_(child.parent_id == area.id, nominee.path.startswith(child.path)))
         .where(Nomination.round_id == round_id)
         .group_by(child.id, child.name, Nomination.tier)
         .order_by(child.name, Nomination.tier)
@@ -63,27 +64,47 @@ def review_section(area: Area, start: date, end: date) -> ReviewSection:
         nominated, assessed, awarded = per_tier.get(tier, (0, 0, 0))
         label = tier_label(tier)
         figures.append(ReviewFigure(_("%(tier)s: nominated", tier=label), nominated))
-        figures.append(ReviewFigure(_("%(tier)s: assessed", tier=label), assessed,
-                                    flagged=assessed < nominated))
+        figures.append(
+            ReviewFigure(
+                _("%(tier)s: assessed", tier=label), assessed, flagged=assessed < nominated
+            )
+        )
         figures.append(ReviewFigure(_("%(tier)s: awarded", tier=label), awarded))
         rows.append((label, nominated, assessed, awarded))
     columns = (_("Tier"), _("Nominated"), _("Assessed"), _("Awarded"))
-    tables = [ReviewTable(_("%(round)s: progress per tier", round=round_.name), columns,
-                          tuple(rows))]
+    tables = [
+        ReviewTable(_("%(round)s: progress per tier", round=round_.name), columns, tuple(rows))
+    ]
     if per_child:
-        tables.append(ReviewTable(
-            _("Progress per area and tier"), (_("Area"),) + columns,
-            tuple((name, tier_label(tier), n, a, w) for name, tier, n, a, w in per_child)))
+        tables.append(
+            ReviewTable(
+                _("Progress per area and tier"),
+                (_("Area"),) + columns,
+                tuple((name, tier_label(tier), n, a, w) for name, tier, n, a, w in per_child),
+            )
+        )
     nominee = aliased(Area)
     awarded = db.session.execute(
         select(Nomination.tier, nominee.name, Nomination.household_name)
         .join(nominee, nominee.id == Nomination.area_id)
-        .where(Nomination.round_id == round_.id, Nomination.status == Status.AWARDED,
-               nominee.path.startswith(area.path, autoescape=True))
+        .where(
+            Nomination.round_id == round_.id,
+            Nomination.status == Status.AWARDED,
+            nominee.path.startswith(area.path, autoescape=True),
+        )
         .order_by(Nomination.tier, nominee.name, Nomination.household_name)
     ).all()
-    tables.append(ReviewTable(
-        _("Awarded models"), (_("Tier"), _("Area"), _("Household")),
-        tuple((tier_label(t), name, household) for t, name, household in awarded)))
-    return ReviewSection("progress", f"{title} · {round_.name}", figures=tuple(figures),
-                         tables=tuple(tables), order=130)
+    tables.append(
+        ReviewTable(
+            _("Awarded models"),
+            (_("Tier"), _("Area"), _("Household")),
+            tuple((tier_label(t), name, household) for t, name, household in awarded),
+        )
+    )
+    return ReviewSection(
+        "progress",
+        f"{title} · {round_.name}",
+        figures=tuple(figures),
+        tables=tuple(tables),
+        order=130,
+    )

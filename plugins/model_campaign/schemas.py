@@ -101,8 +101,12 @@ class ModelCampaignAssessmentSchema(Schema):
 class ModelCampaignAssessmentInputSchema(Schema):
     """Scores of every active criterion of the tier, keyed by criterion id."""
 
-    scores = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True,
-                         metadata={"description": "criterion id -> score (0..max, one decimal)"})
+    scores = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        required=True,
+        metadata={"description": "criterion id -> score (0..max, one decimal)"},
+    )
     comments = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -120,8 +124,9 @@ class ModelCampaignTransitionSchema(Schema):
 class ModelCampaignDecisionSchema(Schema):
     """Award, refuse or withdraw."""
 
-    to = fields.String(required=True,
-                       validate=validate.OneOf(["awarded", "not_awarded", "withdrawn"]))
+    to = fields.String(
+        required=True, validate=validate.OneOf(["awarded", "not_awarded", "withdrawn"])
+    )
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -131,17 +136,25 @@ class ModelCampaignNominationSchema(Schema):
     id = fields.Integer(dump_only=True)
     round_id = _id(required=True)
     tier = fields.String(required=True, validate=validate.OneOf(TIERS))
-    area_id = _id(required=True, metadata={"description": "township, village, or the "
-                                                          "household's village"})
+    area_id = _id(
+        required=True, metadata={"description": "township, village, or the household's village"}
+    )
     household_name = fields.String(load_default="", validate=validate.Length(max=80))
-    member_id = _id(load_default=None, allow_none=True, metadata={
-        "description": "household tier only: a member of a team of the household's village"})
+    member_id = _id(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "household tier only: a member of a team of the household's village"
+        },
+    )
     reason = fields.String(required=True, validate=validate.Length(max=2000))
     evidence = fields.String(required=True, validate=validate.Length(max=5000))
     links = fields.Function(
         serialize=lambda n: [line for line in n.links.splitlines() if line],
-        deserialize=_links, load_default=list,
-        metadata={"type": "array", "items": {"type": "string"}})
+        deserialize=_links,
+        load_default=list,
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
     status = fields.String(dump_only=True, metadata={"enum": STATUSES})
     status_reason = fields.String(dump_only=True)
     nominated_by_id = fields.Integer(dump_only=True)
@@ -158,9 +171,12 @@ class ModelCampaignNominationDetailSchema(ModelCampaignNominationSchema):
     decisions = fields.List(
         fields.String(metadata={"enum": ["awarded", "not_awarded", "withdrawn"]}),
         dump_only=True,
-        metadata={"description": "The decisions the caller may take now (POST .../transitions):"
-                                 " only those valid from the present status; none once it is "
-                                 "final (awarded, not_awarded, withdrawn)"})
+        metadata={
+            "description": "The decisions the caller may take now (POST .../transitions):"
+            " only those valid from the present status; none once it is "
+            "final (awarded, not_awarded, withdrawn)"
+        },
+    )
 
 
 class ModelCampaignNominationArgsSchema(AreaFilterSchema):

@@ -131,8 +131,9 @@ def may_assess(user: User, nomination: Nomination) -> bool:
         return False
     if user.role == Role.ADMIN:
         return True
-    return (user.role == Role.REVIEWER and user.area is not None
-            and user.area.contains(nomination.area))
+    return (
+        user.role == Role.REVIEWER and user.area is not None and user.area.contains(nomination.area)
+    )
 
 
 def may_withdraw(user: User, nomination: Nomination) -> bool:
@@ -152,8 +153,11 @@ def may_decide(user: User, nomination: Nomination, to: Status) -> bool:
 def next_decisions(user: User, nomination: Nomination) -> list[Status]:
     """The decisions valid from the nomination's present status that ``user`` may take
     (none for a final status), in the order of ``DECISIONS``."""
-    return [to for to, starts in DECISIONS.items()
-            if nomination.status in starts and may_decide(user, nomination, to)]
+    return [
+        to
+        for to, starts in DECISIONS.items()
+        if nomination.status in starts and may_decide(user, nomination, to)
+    ]
 
 
 # --- criteria and rounds ---------------------------------------------------------------------
@@ -212,8 +216,10 @@ def save_criterion(data: CriterionInput, criterion: Criterion | None = None) -> 
 
 def _is_scored(criterion: Criterion) -> bool:
     """True once an assessment scored ``criterion``."""
-    return db.session.scalar(
-        select(Score.id).where(Score.criterion_id == criterion.id).limit(1)) is not None
+    return (
+        db.session.scalar(select(Score.id).where(Score.criterion_id == criterion.id).limit(1))
+        is not None
+    )
 
 
 def delete_criterion(criterion: Criterion) -> bool:
@@ -229,9 +235,13 @@ def delete_criterion(criterion: Criterion) -> bool:
 
 def active_criteria(tier: Tier) -> list[Criterion]:
     """The active criteria of ``tier`` in their order."""
-    return list(db.session.scalars(
-        select(Criterion).where(Criterion.tier == tier, Criterion.active.is_(True))
-        .order_by(Criterion.position, Criterion.id)))
+    return list(
+        db.session.scalars(
+            select(Criterion)
+            .where(Criterion.tier == tier, Criterion.active.is_(True))
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )
 
 
 def save_round(year, name: str | None) -> Round:
@@ -301,10 +311,12 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
     area = db.session.get(Area, data.area_id) if data.area_id else None
     wanted = AreaKind.TOWNSHIP if tier == Tier.TOWNSHIP else AreaKind.VILLAGE
     if area is None or (tier is not None and area.kind != wanted):
-        errors["area_id"] = [_("Choose a township.") if wanted == AreaKind.TOWNSHIP
-                             else _("Choose a village.")]
-    household = clean_text(errors, "household_name", data.household_name, 80,
-                           required=tier == Tier.HOUSEHOLD)
+        errors["area_id"] = [
+            _("Choose a township.") if wanted == AreaKind.TOWNSHIP else _("Choose a village.")
+        ]
+    household = clean_text(
+        errors, "household_name", data.household_name, 80, required=tier == Tier.HOUSEHOLD
+    )
     member = None
     if tier is not None and tier != Tier.HOUSEHOLD and data.member_id:
         errors["member_id"] = [_("Only a model household names the member heading it.")]
@@ -318,8 +330,11 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
     links = _clean_links(errors, data.links)
     if not errors and round_ is not None and tier is not None and area is not None:
         duplicate = select(Nomination.id).where(
-            Nomination.round_id == round_.id, Nomination.tier == tier,
-            Nomination.area_id == area.id, Nomination.status != Status.WITHDRAWN)
+            Nomination.round_id == round_.id,
+            Nomination.tier == tier,
+            Nomination.area_id == area.id,
+            Nomination.status != Status.WITHDRAWN,
+        )
         if tier == Tier.HOUSEHOLD:
             duplicate = duplicate.where(Nomination.household_name == household)
         if db.session.scalar(duplicate.limit(1)) is not None:
@@ -330,20 +345,38 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
     if not may_nominate(user, tier, area):
         raise PermissionError(area.id)
     nomination = Nomination(
-        round=round_, tier=tier, area=area, household_name=household if tier == Tier.HOUSEHOLD
-        else "", member=member, reason=reason, evidence=evidence, links=links,
-        status=Status.NOMINATED, nominated_by_id=user.id)
+        round=round_,
+        tier=tier,
+        area=area,
+        household_name=household if tier == Tier.HOUSEHOLD else "",
+        member=member,
+        reason=reason,
+        evidence=evidence,
+        links=links,
+        status=Status.NOMINATED,
+        nominated_by_id=user.id,
+    )
     db.session.add(nomination)
-    db.session.add(Transition(nomination=nomination, user_id=user.id, from_status=None,
-                              to_status=Status.NOMINATED))
+    db.session.add(
+        Transition(
+            nomination=nomination, user_id=user.id, from_status=None, to_status=Status.NOMINATED
+        )
+    )
     db.session.commit()
     return nomination
 
 
 def _move(nomination: Nomination, to: Status, user: User, reason: str = "") -> None:
     """Record a transition and set the new status (not committed)."""
-    db.session.add(Transition(nomination=nomination, user_id=user.id,
-                              from_status=nomination.status, to_status=to, reason=reason))
+    db.session.add(
+        Transition(
+            nomination=nomination,
+            user_id=user.id,
+            from_status=nomination.status,
+            to_status=to,
+            reason=reason,
+        )
+    )
     nomination.status = to
     nomination.status_reason = reason
 
@@ -371,10 +404,14 @@ def decide(nomination: Nomination, to: str, reason: str | None, user: User) -> N
 def transition_refusal(status: Status, target: Status) -> str:
     """The message refusing to move a nomination from ``status`` to ``target``."""
     if target in (Status.AWARDED, Status.NOT_AWARDED) and status == Status.NOMINATED:
-        return _("This nomination has not been assessed yet: assess it before deciding on the "
-                 "award.")
-    return _("A nomination that is %(status)s cannot become %(target)s.",
-             status=status_label(status), target=status_label(target))
+        return _(
+            "This nomination has not been assessed yet: assess it before deciding on the award."
+        )
+    return _(
+        "A nomination that is %(status)s cannot become %(target)s.",
+        status=status_label(status),
+        target=status_label(target),
+    )
 
 
 def parse_score(value) -> int | None:
@@ -398,8 +435,12 @@ def assess(nomination: Nomination, scores: dict, comments: str | None, user: Use
     Errors are keyed ``score_<criterion id>``.
     """
     if nomination.status not in (Status.NOMINATED, Status.ASSESSED):
-        raise Conflict(_("A nomination that is %(status)s can no longer be assessed.",
-                         status=status_label(nomination.status)))
+        raise Conflict(
+            _(
+                "A nomination that is %(status)s can no longer be assessed.",
+                status=status_label(nomination.status),
+            )
+        )
     criteria = active_criteria(nomination.tier)
     errors: dict = {}
     if not criteria:
@@ -408,8 +449,9 @@ def assess(nomination: Nomination, scores: dict, comments: str | None, user: Use
     known = {str(c.id) for c in criteria}
     unknown = sorted(set(given) - known)
     if unknown:
-        errors["scores"] = [_("Not an active criterion of this tier: %(ids)s.",
-                              ids=", ".join(unknown))]
+        errors["scores"] = [
+            _("Not an active criterion of this tier: %(ids)s.", ids=", ".join(unknown))
+        ]
     parsed: dict[int, int] = {}
     for criterion in criteria:
         key = f"score_{criterion.id}"
@@ -419,15 +461,19 @@ def assess(nomination: Nomination, scores: dict, comments: str | None, user: Use
             continue
         tenths = parse_score(raw)
         if tenths is None or not 0 <= tenths <= criterion.max_score * 10:
-            errors[key] = [_("Enter 0 to %(max)s, a whole number or one decimal.",
-                             max=criterion.max_score)]
+            errors[key] = [
+                _("Enter 0 to %(max)s, a whole number or one decimal.", max=criterion.max_score)
+            ]
             continue
         parsed[criterion.id] = tenths
     comments = clean_text(errors, "comments", comments, 2000)
     if errors:
         raise FieldErrors(errors)
-    assessment = db.session.scalar(select(Assessment).where(
-        Assessment.nomination_id == nomination.id, Assessment.assessor_id == user.id))
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.nomination_id == nomination.id, Assessment.assessor_id == user.id
+        )
+    )
     if assessment is None:
         assessment = Assessment(nomination=nomination, assessor_id=user.id)
         db.session.add(assessment)
@@ -458,7 +504,15 @@ def proposes_award(nomination: Nomination) -> bool | None:
 
 def village_members(village_id: int) -> list[Member]:
     """The live members of the teams of a village, by name."""
-    return list(db.session.scalars(
-        select(Member).join(Team, Team.id == Member.team_id)
-        .where(Team.village_id == village_id, Team.deleted_at.is_(None),
-               Member.deleted_at.is_(None)).order_by(Member.name, Member.id)))
+    return list(
+        db.session.scalars(
+            select(Member)
+            .join(Team, Team.id == Member.team_id)
+            .where(
+                Team.village_id == village_id,
+                Team.deleted_at.is_(None),
+                Member.deleted_at.is_(None),
+            )
+            .order_by(Member.name, Member.id)
+        )
+    )

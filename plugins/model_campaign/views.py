@@ -75,23 +75,38 @@ def index():
     nominations, counts = [], {}
     if round_ is not None:
         scope = svc.nomination_scope(current_user)
-        counts = {(t, s): n for t, s, n in db.session.execute(
-            select(Nomination.tier, Nomination.status, func.count(Nomination.id))
+        counts = {
+            (t, s): n
+            for t, s, n in db.session.execute(
+                select(Nomination.tier, Nomination.status, func.count(Nomination.id))
+                .where(Nomination.round_id == round_.id, scope)
+                .group_by(Nomination.tier, Nomination.status)
+            )
+        }
+        query = (
+            select(Nomination)
+            .join(Area, Area.id == Nomination.area_id)
             .where(Nomination.round_id == round_.id, scope)
-            .group_by(Nomination.tier, Nomination.status))}
-        query = (select(Nomination).join(Area, Area.id == Nomination.area_id)
-                 .where(Nomination.round_id == round_.id, scope)
-                 .options(joinedload(Nomination.area), selectinload(Nomination.assessments))
-                 .order_by(Nomination.tier, Area.name, Nomination.household_name, Nomination.id))
+            .options(joinedload(Nomination.area), selectinload(Nomination.assessments))
+            .order_by(Nomination.tier, Area.name, Nomination.household_name, Nomination.id)
+        )
         if tier in {t.value for t in Tier}:
             query = query.where(Nomination.tier == tier)
         if status in {s.value for s in Status}:
             query = query.where(Nomination.status == status)
         nominations = db.session.scalars(query).all()
     return render_template(
-        "model_campaign/index.html", rounds=rounds, round=round_, nominations=nominations,
-        counts=counts, tiers=list(Tier), statuses=list(Status), tier=tier, status=status,
-        is_admin=is_admin(current_user), may_nominate=svc.may_nominate_some(current_user),
+        "model_campaign/index.html",
+        rounds=rounds,
+        round=round_,
+        nominations=nominations,
+        counts=counts,
+        tiers=list(Tier),
+        statuses=list(Status),
+        tier=tier,
+        status=status,
+        is_admin=is_admin(current_user),
+        may_nominate=svc.may_nominate_some(current_user),
         mean_percent=svc.mean_percent,
     )
 
@@ -102,17 +117,26 @@ def index():
 @bp.route("/criteria")
 def criteria():
     """Every tier's criteria, active ones first."""
-    rows = db.session.scalars(select(Criterion).order_by(
-        Criterion.tier, Criterion.active.desc(), Criterion.position, Criterion.id)).all()
+    rows = db.session.scalars(
+        select(Criterion).order_by(
+            Criterion.tier, Criterion.active.desc(), Criterion.position, Criterion.id
+        )
+    ).all()
     used = set(db.session.scalars(select(Score.criterion_id).distinct()))
-    return render_template("model_campaign/criteria.html", criteria=rows, tiers=list(Tier),
-                           used=used, is_admin=is_admin(current_user))
+    return render_template(
+        "model_campaign/criteria.html",
+        criteria=rows,
+        tiers=list(Tier),
+        used=used,
+        is_admin=is_admin(current_user),
+    )
 
 
 def _form_page(form, title, cancel, intro=None):
     """Render the shared form template."""
-    return render_template("model_campaign/form.html", form=form, title=title, cancel=cancel,
-                           intro=intro)
+    return render_template(
+        "model_campaign/form.html", form=form, title=title, cancel=cancel, intro=intro
+    )
 
 
 @bp.route("/criteria/new", methods=["GET", "POST"], defaults={"criterion_id": None})
@@ -126,9 +150,15 @@ def criterion_form(criterion_id):
     if criterion is None and request.method == "GET" and request.args.get("tier"):
         form.tier.data = request.args["tier"]
     if form.validate_on_submit():
-        data = svc.CriterionInput(form.tier.data, form.title.data, form.description.data or "",
-                                  form.max_score.data, form.weight.data, form.position.data,
-                                  form.active.data)
+        data = svc.CriterionInput(
+            form.tier.data,
+            form.title.data,
+            form.description.data or "",
+            form.max_score.data,
+            form.weight.data,
+            form.position.data,
+            form.active.data,
+        )
         try:
             svc.save_criterion(data, criterion)
         except FieldErrors as exc:
@@ -149,8 +179,7 @@ def criterion_delete(criterion_id):
     if svc.delete_criterion(criterion):
         flash(_("Criterion deleted."), "success")
     else:
-        flash(_("The criterion has been scored, so it was deactivated instead of deleted."),
-              "info")
+        flash(_("The criterion has been scored, so it was deactivated instead of deleted."), "info")
     return redirect(url_for("model_campaign.criteria"))
 
 
@@ -170,8 +199,12 @@ def round_form():
         else:
             flash(_("Round saved."), "success")
             return redirect(url_for("model_campaign.index", round=round_.id))
-    return _form_page(form, _("New round"), url_for("model_campaign.index"),
-                      _("Leave the name empty for e.g. 2026年度三级联创."))
+    return _form_page(
+        form,
+        _("New round"),
+        url_for("model_campaign.index"),
+        _("Leave the name empty for e.g. 2026年度三级联创."),
+    )
 
 
 # --- nominations -----------------------------------------------------------------------------
@@ -184,13 +217,23 @@ def _area_choices() -> list[SelectChoice]:
         return [SelectChoice(str(village.id), village.name)]
     areas = scoped_areas(current_user)
     names = {a.id: a.name for a in areas.values()}
-    townships = [SelectChoice(str(a.id), a.name, optgroup=_("Townships"))
-                 for a in areas.values() if a.kind == AreaKind.TOWNSHIP]
-    villages = sorted((a for a in areas.values() if a.kind == AreaKind.VILLAGE),
-                      key=lambda a: (names.get(a.parent_id, ""), a.name))
-    return [placeholder()] + townships + [
-        SelectChoice(str(v.id), v.name, optgroup=names.get(v.parent_id) or _("Villages"))
-        for v in villages]
+    townships = [
+        SelectChoice(str(a.id), a.name, optgroup=_("Townships"))
+        for a in areas.values()
+        if a.kind == AreaKind.TOWNSHIP
+    ]
+    villages = sorted(
+        (a for a in areas.values() if a.kind == AreaKind.VILLAGE),
+        key=lambda a: (names.get(a.parent_id, ""), a.name),
+    )
+    return (
+        [placeholder()]
+        + townships
+        + [
+            SelectChoice(str(v.id), v.name, optgroup=names.get(v.parent_id) or _("Villages"))
+            for v in villages
+        ]
+    )
 
 
 def _members_village(form: NominationForm) -> Area | None:
@@ -208,7 +251,8 @@ def _member_choices(village: Area | None) -> list[SelectChoice]:
     if village is None:
         return [placeholder(_("Choose the village first"))]
     return [placeholder(_("No member"))] + [
-        SelectChoice(str(m.id), m.name) for m in svc.village_members(village.id)]
+        SelectChoice(str(m.id), m.name) for m in svc.village_members(village.id)
+    ]
 
 
 @bp.route("/nominations/new", methods=["GET", "POST"])
@@ -223,8 +267,7 @@ def nomination_form():
     form = NominationForm()
     rounds = db.session.scalars(select(Round).order_by(Round.year.desc())).all()
     form.round_id.choices = [SelectChoice(str(r.id), r.name) for r in rounds]
-    form.tier.choices = (_tier_choices()[1:] if current_user.role == Role.LEADER
-                         else _tier_choices())
+    form.tier.choices = _tier_choices()[1:] if current_user.role == Role.LEADER else _tier_choices()
     form.area_id.choices = _area_choices()
     if request.method == "GET":
         current = _current_round(list(rounds))
@@ -239,8 +282,15 @@ def nomination_form():
     picking = request.method == "POST" and "show_members" in request.form
     if not picking and form.validate_on_submit():
         data = svc.NominationInput(
-            form.round_id.data, form.tier.data, form.area_id.data, form.household_name.data or "",
-            form.member_id.data, form.reason.data, form.evidence.data, form.links.data or "")
+            form.round_id.data,
+            form.tier.data,
+            form.area_id.data,
+            form.household_name.data or "",
+            form.member_id.data,
+            form.reason.data,
+            form.evidence.data,
+            form.links.data or "",
+        )
         try:
             nomination = svc.create_nomination(data, current_user)
         except FieldErrors as exc:
@@ -252,8 +302,12 @@ def nomination_form():
         else:
             flash(_("Nomination saved."), "success")
             return redirect(url_for("model_campaign.nomination", nomination_id=nomination.id))
-    return render_template("model_campaign/nomination_form.html", form=form, village=village,
-                           pick=current_user.role != Role.LEADER)
+    return render_template(
+        "model_campaign/nomination_form.html",
+        form=form,
+        village=village,
+        pick=current_user.role != Role.LEADER,
+    )
 
 
 def _readable(nomination_id: int) -> Nomination:
@@ -268,20 +322,26 @@ def _decision_form(nomination: Nomination) -> DecisionForm | None:
     if not options:
         return None
     form = DecisionForm()
-    form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s))
-                                         for s in options]
+    form.to.choices = [placeholder()] + [
+        SelectChoice(s.value, svc.status_label(s)) for s in options
+    ]
     return form
 
 
-def _nomination_page(nomination: Nomination, decision: DecisionForm | None,
-                     refusal: str | None = None):
+def _nomination_page(
+    nomination: Nomination, decision: DecisionForm | None, refusal: str | None = None
+):
     """Render a nomination's page; ``refusal`` explains a decision the workflow refused."""
     return render_template(
-        "model_campaign/nomination.html", n=nomination, decision=decision, refusal=refusal,
+        "model_campaign/nomination.html",
+        n=nomination,
+        decision=decision,
+        refusal=refusal,
         final=nomination.status in svc.FINAL,
         may_assess=svc.may_assess(current_user, nomination)
         and nomination.status in (Status.NOMINATED, Status.ASSESSED),
-        mean=svc.mean_percent(nomination), proposal=svc.proposes_award(nomination),
+        mean=svc.mean_percent(nomination),
+        proposal=svc.proposes_award(nomination),
         threshold=svc.award_threshold(),
         links=[line for line in nomination.links.splitlines() if line],
     )
@@ -309,8 +369,7 @@ def decide(nomination_id):
     rights = [to for to in svc.DECISIONS if svc.may_decide(current_user, item, to)]
     require(bool(rights))
     form = DecisionForm()
-    form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s))
-                                         for s in rights]
+    form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s)) for s in rights]
     refusal = None
     if form.validate_on_submit():
         try:
@@ -322,14 +381,16 @@ def decide(nomination_id):
             db.session.rollback()
             refusal = str(exc)
         else:
-            flash(_("Status changed to %(status)s.", status=svc.status_label(item.status)),
-                  "success")
+            flash(
+                _("Status changed to %(status)s.", status=svc.status_label(item.status)), "success"
+            )
             return redirect(url_for("model_campaign.nomination", nomination_id=item.id))
     options = svc.next_decisions(current_user, item)
     if not options:
         return _nomination_page(item, None, refusal)
-    form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s))
-                                         for s in options]
+    form.to.choices = [placeholder()] + [
+        SelectChoice(s.value, svc.status_label(s)) for s in options
+    ]
     return _nomination_page(item, form, refusal)
 
 
@@ -339,8 +400,11 @@ def assess(nomination_id):
     item = _readable(nomination_id)
     require(svc.may_assess(current_user, item))
     criteria = svc.active_criteria(item.tier)
-    mine = db.session.scalar(select(Assessment).where(
-        Assessment.nomination_id == item.id, Assessment.assessor_id == current_user.id))
+    mine = db.session.scalar(
+        select(Assessment).where(
+            Assessment.nomination_id == item.id, Assessment.assessor_id == current_user.id
+        )
+    )
     form = AssessmentForm(obj=mine)
     values = {f"score_{s.criterion_id}": f"{s.value:g}" for s in (mine.scores if mine else [])}
     errors: dict = {}
@@ -361,6 +425,15 @@ def assess(nomination_id):
             flash(_("Assessment saved."), "success")
             return redirect(url_for("model_campaign.assess", nomination_id=item.id))
     return render_template(
-        "model_campaign/assess.html", n=item, form=form, criteria=criteria, values=values,
-        errors=errors, mine=mine, closed=closed, threshold=svc.award_threshold(),
-        mean=svc.mean_percent(item), proposal=svc.proposes_award(item))
+        "model_campaign/assess.html",
+        n=item,
+        form=form,
+        criteria=criteria,
+        values=values,
+        errors=errors,
+        mine=mine,
+        closed=closed,
+        threshold=svc.award_threshold(),
+        mean=svc.mean_percent(item),
+        proposal=svc.proposes_award(item),
+    )

@@ -44,9 +44,12 @@ from plugins.noticeboards.schemas import (
     NoticeboardsUpdateSchema,
 )
 
-blp = api_blueprint("noticeboards_api", __name__,
-                    "Noticeboards: stations, boards, updates and publicist training.",
-                    may_write=svc.may_write_some)
+blp = api_blueprint(
+    "noticeboards_api",
+    __name__,
+    "Noticeboards: stations, boards, updates and publicist training.",
+    may_write=svc.may_write_some,
+)
 
 
 @blp.route("/stations", strict_slashes=False)
@@ -88,8 +91,12 @@ class Boards(MethodView):
         The boards the caller may read, with their last update and stale flag, by village
         name. ``area``: inside the area's subtree; ``stale``: only stale (or only fresh) boards.
         """
-        query = (select(Board).join(Area, Area.id == Board.village_id)
-                 .where(svc.board_scope(caller())).order_by(Area.name, Board.name, Board.id))
+        query = (
+            select(Board)
+            .join(Area, Area.id == Board.village_id)
+            .where(svc.board_scope(caller()))
+            .order_by(Area.name, Board.name, Board.id)
+        )
         query = filter_args(query, args, area=Board.village_id)
         if "stale" in args:
             stale = Board.id.in_(svc.stale_board_ids(query.whereclause))
@@ -130,9 +137,13 @@ class BoardById(MethodView):
         """
         require_admin(caller())
         board = readable(Board, board_id, svc.board_scope)
-        stored = {"name": board.name, "village_id": board.village_id,
-                  "station_id": board.station_id, "location": board.location,
-                  "publicist_id": board.publicist_id}
+        stored = {
+            "name": board.name,
+            "village_id": board.village_id,
+            "station_id": board.station_id,
+            "location": board.location,
+            "publicist_id": board.publicist_id,
+        }
         if "village_id" in data and "station_id" not in data:
             stored["station_id"] = None
         return save(svc.save_board, svc.BoardInput(**(stored | data)), board)
@@ -148,8 +159,11 @@ class BoardUpdates(MethodView):
     def get(self, board_id):
         """List a board's updates, newest first"""
         board = readable(Board, board_id, svc.board_scope)
-        return (select(BoardUpdate).where(BoardUpdate.board_id == board.id)
-                .order_by(BoardUpdate.updated_on.desc(), BoardUpdate.id.desc()))
+        return (
+            select(BoardUpdate)
+            .where(BoardUpdate.board_id == board.id)
+            .order_by(BoardUpdate.updated_on.desc(), BoardUpdate.id.desc())
+        )
 
     @blp.arguments(NoticeboardsUpdateInputSchema)
     @blp.response(201, NoticeboardsUpdateSchema)
@@ -163,8 +177,11 @@ class BoardUpdates(MethodView):
 
 def _writable_update(update_id: int) -> BoardUpdate:
     """The update when the caller may read its board and record its updates (404 / 403)."""
-    update = readable(BoardUpdate, update_id, lambda user: BoardUpdate.board_id.in_(
-        select(Board.id).where(svc.board_scope(user))))
+    update = readable(
+        BoardUpdate,
+        update_id,
+        lambda user: BoardUpdate.board_id.in_(select(Board.id).where(svc.board_scope(user))),
+    )
     require(svc.may_write_update(caller(), update))
     return update
 
@@ -177,8 +194,11 @@ class UpdateById(MethodView):
     @documents(blp, 401, 403, 404)
     def get(self, update_id):
         """Get an update"""
-        return readable(BoardUpdate, update_id, lambda user: BoardUpdate.board_id.in_(
-            select(Board.id).where(svc.board_scope(user))))
+        return readable(
+            BoardUpdate,
+            update_id,
+            lambda user: BoardUpdate.board_id.in_(select(Board.id).where(svc.board_scope(user))),
+        )
 
     @blp.arguments(NoticeboardsUpdatePatchSchema(partial=True))
     @blp.response(200, NoticeboardsUpdateSchema)
@@ -189,8 +209,7 @@ class UpdateById(MethodView):
         Fields left out keep their value; the photo stays (see ``/photo``).
         """
         update = _writable_update(update_id)
-        stored = {"updated_on": update.updated_on, "title": update.title,
-                  "summary": update.summary}
+        stored = {"updated_on": update.updated_on, "title": update.title, "summary": update.summary}
         return save(svc.change_update, update, svc.UpdateInput(**(stored | data)))
 
     @blp.response(204)
@@ -241,8 +260,11 @@ class Trainings(MethodView):
 
         Trainings with an attendee the caller may read, newest first; ``from``/``to``: days.
         """
-        query = (select(Training).where(svc.training_scope(caller()))
-                 .order_by(Training.held_on.desc(), Training.id.desc()))
+        query = (
+            select(Training)
+            .where(svc.training_scope(caller()))
+            .order_by(Training.held_on.desc(), Training.id.desc())
+        )
         if "date_from" in args:
             query = query.where(Training.held_on >= args["date_from"])
         if "date_to" in args:
@@ -283,8 +305,9 @@ class TrainingById(MethodView):
         Fields left out keep their value; the checks of recording a training apply.
         """
         training = _writable_training(training_id)
-        values = patched(svc.TrainingInput, training, data,
-                         attendee_ids=[m.id for m in training.attendees])
+        values = patched(
+            svc.TrainingInput, training, data, attendee_ids=[m.id for m in training.attendees]
+        )
         return save(svc.change_training, caller(), training, values)
 
     @blp.response(204)
@@ -307,5 +330,8 @@ class Reminders(MethodView):
         since they were sent.
         """
         readable_boards = select(Board.id).where(svc.board_scope(caller()))
-        return _scalars(svc.open_reminders().where(Reminder.board_id.in_(readable_boards))
-                        .order_by(Reminder.sent_at.desc(), Reminder.id.desc()))
+        return _scalars(
+            svc.open_reminders()
+            .where(Reminder.board_id.in_(readable_boards))
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+        )

@@ -50,19 +50,33 @@ def remind_job() -> None:
 @hookimpl
 def scheduled_jobs():
     """Reminders to the publicists of stale boards, every day at 08:30."""
-    return [JobSpec("remind_stale_boards", remind_job, "cron", {"hour": 8, "minute": 30},
-                    "Remind the publicists of boards not updated for stale_board_days")]
+    return [
+        JobSpec(
+            "remind_stale_boards",
+            remind_job,
+            "cron",
+            {"hour": 8, "minute": 30},
+            "Remind the publicists of boards not updated for stale_board_days",
+        )
+    ]
 
 
 @hookimpl
 def plugin_settings():
     """The staleness threshold and the photo size limit."""
     return [
-        SettingSpec("stale_board_days", 30, _l("Days before a board counts as stale"),
-                    _l("A board not updated for this many days is flagged and its publicist "
-                       "reminded.")),
-        SettingSpec("max_photo_kb", 2048, _l("Largest photo (KB)"),
-                    _l("Photos of board updates: JPEG, PNG or WebP up to this size.")),
+        SettingSpec(
+            "stale_board_days",
+            30,
+            _l("Days before a board counts as stale"),
+            _l("A board not updated for this many days is flagged and its publicist reminded."),
+        ),
+        SettingSpec(
+            "max_photo_kb",
+            2048,
+            _l("Largest photo (KB)"),
+            _l("Photos of board updates: JPEG, PNG or WebP up to this size."),
+        ),
     ]
 
 

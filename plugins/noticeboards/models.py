@@ -104,10 +104,15 @@ class Reminder(Base):
 training_attendees = Table(
     "noticeboards_training_attendees",
     Base.metadata,
-    Column("training_id",
-           ForeignKey("noticeboards_trainings.id", ondelete="CASCADE",
-                      name="fk_noticeboards_training_attendees_training_id"),
-           primary_key=True),
+    Column(
+        "training_id",
+        ForeignKey(
+            "noticeboards_trainings.id",
+            ondelete="CASCADE",
+            name="fk_noticeboards_training_attendees_training_id",
+        ),
+        primary_key=True,
+    ),
     Column("member_id", ForeignKey("members.id"), primary_key=True, index=True),
 )
 
@@ -129,5 +134,6 @@ class Training(TimestampMixin, Base):
     #: ``on_site`` or ``remote`` (remote-education network, 远程教育)
     kind: Mapped[str] = mapped_column(String(16))
 
-    attendees: Mapped[list["Member"]] = relationship(secondary=training_attendees,
-                                                   order_by="Member.name")
+    attendees: Mapped[list["Member"]] = relationship(
+        secondary=training_attendees, order_by="Member.name"
+    )

@@ -35,11 +35,14 @@ class NoticeboardsBoardSchema(RecordSchema):
     location = fields.String()
     publicist_id = fields.Integer(allow_none=True)
     publicist_is_young_official = fields.Boolean(
-        attribute="api_young", allow_none=True,
-        metadata={"description": "False flags a publicist who is not a young village official"})
+        attribute="api_young",
+        allow_none=True,
+        metadata={"description": "False flags a publicist who is not a young village official"},
+    )
     last_update_on = fields.Date(attribute="api_last", allow_none=True)
-    stale = fields.Boolean(attribute="api_stale",
-                           metadata={"description": "Not updated for stale_board_days (30)"})
+    stale = fields.Boolean(
+        attribute="api_stale", metadata={"description": "Not updated for stale_board_days (30)"}
+    )
 
     @pre_dump(pass_collection=True)
     def _attach(self, data, many, **kwargs):
@@ -61,8 +64,7 @@ class NoticeboardsBoardInputSchema(Schema):
     station_id = ref("The station the board belongs to", allow_none=True)
     village_id = ref("The village (taken from the station when one is given)", allow_none=True)
     location = text(200)
-    publicist_id = ref("The publicist: a member of a team of the board's village",
-                       allow_none=True)
+    publicist_id = ref("The publicist: a member of a team of the board's village", allow_none=True)
 
 
 class NoticeboardsBoardPatchSchema(NoticeboardsBoardInputSchema):
@@ -86,8 +88,11 @@ class NoticeboardsUpdateSchema(RecordSchema):
     updated_on = fields.Date()
     title = fields.String()
     summary = fields.String()
-    photo_url = fields.Method("_photo_url", allow_none=True,
-                              metadata={"description": "The photo page, for signed-in users"})
+    photo_url = fields.Method(
+        "_photo_url",
+        allow_none=True,
+        metadata={"description": "The photo page, for signed-in users"},
+    )
 
     def _photo_url(self, update):
         """The photo view's URL, or None."""
@@ -110,11 +115,16 @@ class NoticeboardsUpdatePatchSchema(NoticeboardsUpdateInputSchema):
 PHOTO_UPLOAD_BODY = {
     "required": True,
     "description": "The photo as the multipart/form-data file field ``photo``: JPEG, PNG or "
-                   "WebP, at most the plugin's ``max_photo_kb`` (the limits of the pages).",
-    "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["photo"],
-        "properties": {"photo": {"type": "string", "format": "binary"}},
-    }}},
+    "WebP, at most the plugin's ``max_photo_kb`` (the limits of the pages).",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["photo"],
+                "properties": {"photo": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
 }
 
 

@@ -84,8 +84,9 @@ def training_scope(user: User) -> ColumnElement[bool]:
         select(training_attendees.c.member_id)
         .join(Member, Member.id == training_attendees.c.member_id)
         .join(Team, Team.id == Member.team_id)
-        .where(training_attendees.c.training_id == Training.id,
-               village_scope(user, Team.village_id))
+        .where(
+            training_attendees.c.training_id == Training.id, village_scope(user, Team.village_id)
+        )
     )
 
 
@@ -107,8 +108,9 @@ def may_write_village(user: User, village_id: int | None) -> bool:
     """True when ``user`` records updates and trainings for ``village_id``."""
     if is_admin(user):
         return True
-    return (user.role == Role.LEADER and village_id is not None
-            and _own_village_id(user) == village_id)
+    return (
+        user.role == Role.LEADER and village_id is not None and _own_village_id(user) == village_id
+    )
 
 
 # --- staleness -----------------------------------------------------------------------------
@@ -124,8 +126,11 @@ def last_updates(board_ids, until: date | None = None) -> dict[int, date | None]
     ids = list(board_ids)
     last = dict.fromkeys(ids, None)
     if ids:
-        query = (select(BoardUpdate.board_id, func.max(BoardUpdate.updated_on))
-                 .where(BoardUpdate.board_id.in_(ids)).group_by(BoardUpdate.board_id))
+        query = (
+            select(BoardUpdate.board_id, func.max(BoardUpdate.updated_on))
+            .where(BoardUpdate.board_id.in_(ids))
+            .group_by(BoardUpdate.board_id)
+        )
         if until is not None:
             query = query.where(BoardUpdate.updated_on <= until)
         last.update(db.session.execute(query).tuples().all())
@@ -153,15 +158,19 @@ def stale_board_ids(where: ColumnElement[bool], on: date | None = None) -> set[i
     last = last_updates(board_id for board_id, _created in rows)
     days = stale_days()
     return {
-        board_id for board_id, created in rows
+        board_id
+        for board_id, created in rows
         if is_stale(last[board_id] or created.date(), on, days)
     }
 
 
 def open_reminders():
     """A SELECT of the reminders with no update recorded after them."""
-    newer = exists(select(BoardUpdate.id).where(BoardUpdate.board_id == Reminder.board_id,
-                                                BoardUpdate.created_at > Reminder.sent_at))
+    newer = exists(
+        select(BoardUpdate.id).where(
+            BoardUpdate.board_id == Reminder.board_id, BoardUpdate.created_at > Reminder.sent_at
+        )
+    )
     return select(Reminder).where(~newer)
 
 
@@ -187,21 +196,28 @@ def remind_stale_publicists(on: date | None = None) -> int:
         start = since(board, last[board.id])
         if board.id in reminded or not is_stale(start, on, days):
             continue
-        reminder = Reminder(board_id=board.id, member_id=board.publicist_id,
-                            due_since=start + timedelta(days=days), sent_at=utcnow())
+        reminder = Reminder(
+            board_id=board.id,
+            member_id=board.publicist_id,
+            due_since=start + timedelta(days=days),
+            sent_at=utcnow(),
+        )
         db.session.add(reminder)
         made.append((board, reminder))
     db.session.commit()
     member_ids = {board.publicist_id for board, _reminder in made}
     users = db.session.scalars(
-        select(User).where(User.member_id.in_(member_ids)).order_by(User.id)).all()
+        select(User).where(User.member_id.in_(member_ids)).order_by(User.id)
+    ).all()
     for board, reminder in made:
         notify(
             [user for user in users if user.member_id == board.publicist_id],
             lambda user, board=board: gettext("Noticeboard to update: %(name)s", name=board.name),
             lambda user, board=board: gettext(
                 "Nothing has been put up on %(name)s since %(day)s. Please update it.",
-                name=board.name, day=since(board, last[board.id]).isoformat()),
+                name=board.name,
+                day=since(board, last[board.id]).isoformat(),
+            ),
             url=path_for("noticeboards.board", board_id=board.id),
             key=f"noticeboards-stale:{board.id}:{reminder.due_since.isoformat()}",
         )
@@ -293,10 +309,14 @@ class BoardInput:
 
 def publicist_candidates(village_id: int | None):
     """A SELECT of the live members of teams of ``village_id``, young officials first."""
-    return (select(Member).join(Team, Team.id == Member.team_id)
-            .where(Team.village_id == village_id, Member.deleted_at.is_(None),
-                   Team.deleted_at.is_(None))
-            .order_by(Member.is_young_official.desc(), Member.name, Member.id))
+    return (
+        select(Member)
+        .join(Team, Team.id == Member.team_id)
+        .where(
+            Team.village_id == village_id, Member.deleted_at.is_(None), Team.deleted_at.is_(None)
+        )
+        .order_by(Member.is_young_official.desc(), Member.name, Member.id)
+    )
 
 
 def save_board(data: BoardInput, board: Board | None = None) -> Board:
@@ -317,9 +337,11 @@ def save_board(data: BoardInput, board: Board | None = None) -> Board:
     name = clean_text(errors, "name", data.name, 120, required=True)
     location = clean_text(errors, "location", data.location, 200)
     if data.publicist_id and "village_id" not in errors:
-        ok = db.session.scalar(publicist_candidates(village_id)
-                               .where(Member.id == data.publicist_id)
-                               .with_only_columns(Member.id))
+        ok = db.session.scalar(
+            publicist_candidates(village_id)
+            .where(Member.id == data.publicist_id)
+            .with_only_columns(Member.id)
+        )
         if ok is None:
             errors["publicist_id"] = [_("Choose a member of a team of the board's village.")]
     if errors:
@@ -366,8 +388,13 @@ def _checked_update(data: UpdateInput) -> tuple[str, str, str | None]:
 def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
     """Record an update of ``board`` by ``user`` (checked by the caller). Commits."""
     title, summary, media_type = _checked_update(data)
-    update = BoardUpdate(board_id=board.id, updated_on=data.updated_on, title=title,
-                         summary=summary, recorded_by_id=user.id)
+    update = BoardUpdate(
+        board_id=board.id,
+        updated_on=data.updated_on,
+        title=title,
+        summary=summary,
+        recorded_by_id=user.id,
+    )
     if media_type:
         update.photo, update.photo_type = store_photo(data.photo, media_type), media_type
     db.session.add(update)
@@ -386,8 +413,9 @@ def _drop_file(name: str | None) -> None:
         (upload_dir() / Path(name).name).unlink(missing_ok=True)
 
 
-def change_update(update: BoardUpdate, data: UpdateInput, remove_photo: bool = False
-                  ) -> BoardUpdate:
+def change_update(
+    update: BoardUpdate, data: UpdateInput, remove_photo: bool = False
+) -> BoardUpdate:
     """Correct an update (checked by the caller); a new photo replaces the old one and
     ``remove_photo`` drops it. Commits; the old file goes once the change is stored."""
     title, summary, media_type = _checked_update(data)
@@ -447,8 +475,13 @@ class TrainingInput:
 def publicists_for(user: User):
     """A SELECT of the members who may attend a training ``user`` records: the publicists of
     boards (all for admins, those of the leader's village for leaders)."""
-    query = (select(Member).join(Board, Board.publicist_id == Member.id)
-             .where(Member.deleted_at.is_(None)).distinct().order_by(Member.name, Member.id))
+    query = (
+        select(Member)
+        .join(Board, Board.publicist_id == Member.id)
+        .where(Member.deleted_at.is_(None))
+        .distinct()
+        .order_by(Member.name, Member.id)
+    )
     if not is_admin(user):
         village_id = _own_village_id(user) if user.role == Role.LEADER else None
         query = query.where(Board.village_id == village_id if village_id else false())
@@ -463,8 +496,14 @@ def may_write_training(user: User, training: Training) -> bool:
     if not may_write_some(user):
         return False
     ids = {m.id for m in training.attendees}
-    allowed = set(db.session.scalars(publicists_for(user).where(Member.id.in_(ids))
-                                     .with_only_columns(Member.id).order_by(None)))
+    allowed = set(
+        db.session.scalars(
+            publicists_for(user)
+            .where(Member.id.in_(ids))
+            .with_only_columns(Member.id)
+            .order_by(None)
+        )
+    )
     return bool(ids) and ids <= allowed
 
 
@@ -501,8 +540,14 @@ def _checked_training(user: User, data: TrainingInput) -> tuple[str, Decimal, st
 def add_training(user: User, data: TrainingInput) -> Training:
     """Record a training; the attendees must be publicists ``user`` may train. Commits."""
     topic, hours, trainer, members = _checked_training(user, data)
-    training = Training(held_on=data.held_on, topic=topic, hours=hours, trainer=trainer,
-                        kind=data.kind, attendees=members)
+    training = Training(
+        held_on=data.held_on,
+        topic=topic,
+        hours=hours,
+        trainer=trainer,
+        kind=data.kind,
+        attendees=members,
+    )
     db.session.add(training)
     db.session.commit()
     return training

@@ -40,8 +40,13 @@ from plugins.noticeboards.models import (
 )
 
 #: pages, mounted by the core at /plugins/noticeboards
-bp = Blueprint("noticeboards", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint(
+    "noticeboards",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 
 
 @bp.before_request
@@ -59,14 +64,28 @@ def kind_labels() -> dict[str, str]:
 def _board_rows(boards):
     """Boards with last update, stale flag and open reminder count, for a list."""
     last = svc.last_updates(b.id for b in boards)
-    reminders = dict(db.session.execute(
-        svc.open_reminders().with_only_columns(Reminder.board_id, func.count(Reminder.id))
-        .where(Reminder.board_id.in_([b.id for b in boards])).group_by(Reminder.board_id)
-    ).tuples().all()) if boards else {}
+    reminders = (
+        dict(
+            db.session.execute(
+                svc.open_reminders()
+                .with_only_columns(Reminder.board_id, func.count(Reminder.id))
+                .where(Reminder.board_id.in_([b.id for b in boards]))
+                .group_by(Reminder.board_id)
+            )
+            .tuples()
+            .all()
+        )
+        if boards
+        else {}
+    )
     days = svc.stale_days()
     return [
-        {"board": b, "last": last[b.id], "reminders": reminders.get(b.id, 0),
-         "stale": svc.is_stale(svc.since(b, last[b.id]), days=days)}
+        {
+            "board": b,
+            "last": last[b.id],
+            "reminders": reminders.get(b.id, 0),
+            "stale": svc.is_stale(svc.since(b, last[b.id]), days=days),
+        }
         for b in boards
     ]
 
@@ -84,24 +103,39 @@ def index():
     stale_ids = svc.stale_board_ids(scope)
     total = db.session.scalar(select(func.count(Board.id)).where(scope))
     open_count = db.session.scalar(
-        svc.open_reminders().with_only_columns(func.count(Reminder.id))
-        .where(Reminder.board_id.in_(select(Board.id).where(scope))))
-    query = (select(Board).join(Area, Area.id == Board.village_id).where(scope)
-             .options(joinedload(Board.village), joinedload(Board.station),
-                      joinedload(Board.publicist))
-             .order_by(Area.name, Board.name, Board.id))
+        svc.open_reminders()
+        .with_only_columns(func.count(Reminder.id))
+        .where(Reminder.board_id.in_(select(Board.id).where(scope)))
+    )
+    query = (
+        select(Board)
+        .join(Area, Area.id == Board.village_id)
+        .where(scope)
+        .options(joinedload(Board.village), joinedload(Board.station), joinedload(Board.publicist))
+        .order_by(Area.name, Board.name, Board.id)
+    )
     stale_only = request.args.get("stale") == "1"
     if stale_only:
         query = query.where(Board.id.in_(stale_ids))
         filters["stale"] = 1
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200,
-                       error_out=False)
-    stations = db.session.scalar(select(func.count(Station.id))
-                                 .where(svc.station_scope(current_user)))
+    page = db.paginate(
+        query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False
+    )
+    stations = db.session.scalar(
+        select(func.count(Station.id)).where(svc.station_scope(current_user))
+    )
     return render_template(
-        "noticeboards/index.html", rows=_board_rows(page.items), page=page, filters=filters,
-        total=total, stale_count=len(stale_ids), stations=stations, open_count=open_count,
-        stale_only=stale_only, days=svc.stale_days(), is_admin=is_admin(current_user),
+        "noticeboards/index.html",
+        rows=_board_rows(page.items),
+        page=page,
+        filters=filters,
+        total=total,
+        stale_count=len(stale_ids),
+        stations=stations,
+        open_count=open_count,
+        stale_only=stale_only,
+        days=svc.stale_days(),
+        is_admin=is_admin(current_user),
         may_train=svc.may_write_some(current_user),
     )
 
@@ -110,21 +144,31 @@ def index():
 def stations():
     """The stations in the user's scope and their boards."""
     rows = db.session.scalars(
-        select(Station).join(Area, Area.id == Station.village_id)
-        .where(svc.station_scope(current_user)).options(joinedload(Station.village))
+        select(Station)
+        .join(Area, Area.id == Station.village_id)
+        .where(svc.station_scope(current_user))
+        .options(joinedload(Station.village))
         .order_by(Area.name, Station.name)
     ).all()
-    counts = dict(db.session.execute(
-        select(Board.station_id, func.count(Board.id)).where(Board.station_id.is_not(None))
-        .group_by(Board.station_id)).tuples().all())
-    return render_template("noticeboards/stations.html", stations=rows, counts=counts,
-                           is_admin=is_admin(current_user))
+    counts = dict(
+        db.session.execute(
+            select(Board.station_id, func.count(Board.id))
+            .where(Board.station_id.is_not(None))
+            .group_by(Board.station_id)
+        )
+        .tuples()
+        .all()
+    )
+    return render_template(
+        "noticeboards/stations.html", stations=rows, counts=counts, is_admin=is_admin(current_user)
+    )
 
 
 def _form_page(form, title, cancel, multipart=False):
     """Render the shared form template."""
-    return render_template("noticeboards/form.html", form=form, title=title, cancel=cancel,
-                           multipart=multipart)
+    return render_template(
+        "noticeboards/form.html", form=form, title=title, cancel=cancel, multipart=multipart
+    )
 
 
 @bp.route("/stations/new", methods=["GET", "POST"], defaults={"station_id": None})
@@ -132,14 +176,19 @@ def _form_page(form, title, cancel, multipart=False):
 def station_form(station_id):
     """Create or edit a station (admins)."""
     require_admin(current_user)
-    station = get_readable_or_404(Station, station_id, svc.station_scope(current_user)) \
-        if station_id else None
+    station = (
+        get_readable_or_404(Station, station_id, svc.station_scope(current_user))
+        if station_id
+        else None
+    )
     form = StationForm(obj=station)
     form.village_id.choices = village_choices()
     if form.validate_on_submit():
         try:
-            svc.save_station(svc.StationInput(form.village_id.data, form.name.data,
-                                              form.place.data or ""), station)
+            svc.save_station(
+                svc.StationInput(form.village_id.data, form.name.data, form.place.data or ""),
+                station,
+            )
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)
@@ -152,19 +201,24 @@ def station_form(station_id):
 
 def _publicist_choices(board: Board | None) -> list[SelectChoice]:
     """Members of the board's village (or young officials anywhere, for a new board)."""
-    query = (select(Member, Area.name).join(Team, Team.id == Member.team_id)
-             .join(Area, Area.id == Team.village_id)
-             .where(Member.deleted_at.is_(None), Team.deleted_at.is_(None)))
+    query = (
+        select(Member, Area.name)
+        .join(Team, Team.id == Member.team_id)
+        .join(Area, Area.id == Team.village_id)
+        .where(Member.deleted_at.is_(None), Team.deleted_at.is_(None))
+    )
     if board is not None:
         query = query.where(Team.village_id == board.village_id)
     else:
         query = query.where(Member.is_young_official.is_(True))
-    rows = db.session.execute(query.order_by(Area.name, Member.is_young_official.desc(),
-                                             Member.name)).all()
+    rows = db.session.execute(
+        query.order_by(Area.name, Member.is_young_official.desc(), Member.name)
+    ).all()
     young = _("young official")
     return [placeholder(_("No publicist"))] + [
-        SelectChoice(str(m.id), f"{m.name} ({young})" if m.is_young_official else m.name,
-                     optgroup=village)
+        SelectChoice(
+            str(m.id), f"{m.name} ({young})" if m.is_young_official else m.name, optgroup=village
+        )
         for m, village in rows
     ]
 
@@ -174,19 +228,28 @@ def _publicist_choices(board: Board | None) -> list[SelectChoice]:
 def board_form(board_id):
     """Create or edit a board and choose its publicist (admins)."""
     require_admin(current_user)
-    board = get_readable_or_404(Board, board_id, svc.board_scope(current_user)) \
-        if board_id else None
+    board = (
+        get_readable_or_404(Board, board_id, svc.board_scope(current_user)) if board_id else None
+    )
     form = BoardForm(obj=board)
     stations = db.session.execute(
-        select(Station, Area.name).join(Area, Area.id == Station.village_id)
-        .order_by(Area.name, Station.name)).all()
+        select(Station, Area.name)
+        .join(Area, Area.id == Station.village_id)
+        .order_by(Area.name, Station.name)
+    ).all()
     form.station_id.choices = [placeholder(_("No station"))] + [
-        SelectChoice(str(s.id), s.name, optgroup=v) for s, v in stations]
+        SelectChoice(str(s.id), s.name, optgroup=v) for s, v in stations
+    ]
     form.village_id.choices = village_choices()
     form.publicist_id.choices = _publicist_choices(board)
     if form.validate_on_submit():
-        data = svc.BoardInput(form.name.data, form.village_id.data, form.station_id.data,
-                              form.location.data or "", form.publicist_id.data)
+        data = svc.BoardInput(
+            form.name.data,
+            form.village_id.data,
+            form.station_id.data,
+            form.location.data or "",
+            form.publicist_id.data,
+        )
         try:
             board = svc.save_board(data, board)
         except FieldErrors as exc:
@@ -194,13 +257,19 @@ def board_form(board_id):
             show_errors(form, exc.errors)
         else:
             if board.publicist is not None and not board.publicist.is_young_official:
-                flash(_("%(name)s is not a young village official; the board is flagged.",
-                        name=board.publicist.name), "info")
+                flash(
+                    _(
+                        "%(name)s is not a young village official; the board is flagged.",
+                        name=board.publicist.name,
+                    ),
+                    "info",
+                )
             flash(_("Board saved."), "success")
             return redirect(url_for("noticeboards.board", board_id=board.id))
     title = _("Edit %(name)s", name=board.name) if board else _("New board")
-    cancel = url_for("noticeboards.board", board_id=board.id) if board else \
-        url_for("noticeboards.index")
+    cancel = (
+        url_for("noticeboards.board", board_id=board.id) if board else url_for("noticeboards.index")
+    )
     return _form_page(form, title, cancel)
 
 
@@ -209,17 +278,26 @@ def board(board_id):
     """A board: its publicist, open reminders and updates."""
     board = get_readable_or_404(Board, board_id, svc.board_scope(current_user))
     updates = db.session.scalars(
-        select(BoardUpdate).where(BoardUpdate.board_id == board.id)
-        .order_by(BoardUpdate.updated_on.desc(), BoardUpdate.id.desc()).limit(100)
+        select(BoardUpdate)
+        .where(BoardUpdate.board_id == board.id)
+        .order_by(BoardUpdate.updated_on.desc(), BoardUpdate.id.desc())
+        .limit(100)
     ).all()
     reminders = db.session.scalars(
-        svc.open_reminders().where(Reminder.board_id == board.id)
-        .options(joinedload(Reminder.member)).order_by(Reminder.sent_at.desc())
+        svc.open_reminders()
+        .where(Reminder.board_id == board.id)
+        .options(joinedload(Reminder.member))
+        .order_by(Reminder.sent_at.desc())
     ).all()
     last = svc.last_updates([board.id])[board.id]
     return render_template(
-        "noticeboards/board.html", board=board, updates=updates, reminders=reminders,
-        last=last, stale=svc.is_stale(svc.since(board, last)), days=svc.stale_days(),
+        "noticeboards/board.html",
+        board=board,
+        updates=updates,
+        reminders=reminders,
+        last=last,
+        stale=svc.is_stale(svc.since(board, last)),
+        days=svc.stale_days(),
         may_update=svc.may_write_village(current_user, board.village_id),
         is_admin=is_admin(current_user),
     )
@@ -232,8 +310,9 @@ def new_update(board_id):
     require(svc.may_write_village(current_user, board.village_id))
     form = UpdateForm()
     if form.validate_on_submit():
-        data = svc.UpdateInput(form.updated_on.data, form.title.data, form.summary.data or "",
-                               _photo_bytes(form.photo))
+        data = svc.UpdateInput(
+            form.updated_on.data, form.title.data, form.summary.data or "", _photo_bytes(form.photo)
+        )
         try:
             svc.add_update(current_user, board, data)
         except FieldErrors as exc:
@@ -242,8 +321,12 @@ def new_update(board_id):
         else:
             flash(_("Update recorded."), "success")
             return redirect(url_for("noticeboards.board", board_id=board.id))
-    return _form_page(form, _("Update of %(name)s", name=board.name),
-                      url_for("noticeboards.board", board_id=board.id), multipart=True)
+    return _form_page(
+        form,
+        _("Update of %(name)s", name=board.name),
+        url_for("noticeboards.board", board_id=board.id),
+        multipart=True,
+    )
 
 
 def _photo_bytes(field) -> bytes | None:
@@ -253,8 +336,11 @@ def _photo_bytes(field) -> bytes | None:
 
 def _readable_update(update_id: int) -> BoardUpdate:
     """The update when the user may read its board (404 unknown, 403 out of scope)."""
-    return get_readable_or_404(BoardUpdate, update_id, BoardUpdate.board_id.in_(
-        select(Board.id).where(svc.board_scope(current_user))))
+    return get_readable_or_404(
+        BoardUpdate,
+        update_id,
+        BoardUpdate.board_id.in_(select(Board.id).where(svc.board_scope(current_user))),
+    )
 
 
 def _writable_update(update_id: int) -> BoardUpdate:
@@ -272,8 +358,9 @@ def edit_update(update_id):
     form = UpdateEditForm(obj=update)
     back = url_for("noticeboards.board", board_id=update.board_id)
     if form.validate_on_submit():
-        data = svc.UpdateInput(form.updated_on.data, form.title.data, form.summary.data or "",
-                               _photo_bytes(form.photo))
+        data = svc.UpdateInput(
+            form.updated_on.data, form.title.data, form.summary.data or "", _photo_bytes(form.photo)
+        )
         try:
             svc.change_update(update, data, remove_photo=form.remove_photo.data)
         except FieldErrors as exc:
@@ -297,9 +384,14 @@ def delete_update(update_id):
         flash(_("Update deleted."), "success")
         return redirect(back)
     return render_template(
-        "confirm.html", title=_("Delete the update %(name)s?", name=update.title),
-        text=_("The update and its photo are removed for good; the board's last update is "
-               "worked out again from the others."), back=back)
+        "confirm.html",
+        title=_("Delete the update %(name)s?", name=update.title),
+        text=_(
+            "The update and its photo are removed for good; the board's last update is "
+            "worked out again from the others."
+        ),
+        back=back,
+    )
 
 
 @bp.route("/updates/<int:update_id>/photo")
@@ -318,14 +410,21 @@ def photo(update_id):
 def trainings():
     """Training records of publicists in the user's scope, newest first."""
     rows = db.session.scalars(
-        select(Training).where(svc.training_scope(current_user))
+        select(Training)
+        .where(svc.training_scope(current_user))
         .options(selectinload(Training.attendees))
-        .order_by(Training.held_on.desc(), Training.id.desc()).limit(200)
+        .order_by(Training.held_on.desc(), Training.id.desc())
+        .limit(200)
     ).all()
     may_train = svc.may_write_some(current_user)
     editable = {t.id for t in rows if may_train and svc.may_write_training(current_user, t)}
-    return render_template("noticeboards/trainings.html", trainings=rows, kinds=kind_labels(),
-                           may_train=may_train, editable=editable)
+    return render_template(
+        "noticeboards/trainings.html",
+        trainings=rows,
+        kinds=kind_labels(),
+        may_train=may_train,
+        editable=editable,
+    )
 
 
 def _training_form(training: Training | None) -> TrainingForm:
@@ -333,9 +432,11 @@ def _training_form(training: Training | None) -> TrainingForm:
     form = TrainingForm(obj=training)
     form.kind.choices = [placeholder()] + [SelectChoice(k, v) for k, v in kind_labels().items()]
     people = db.session.execute(
-        svc.publicists_for(current_user).join(Area, Area.id == Board.village_id)
+        svc.publicists_for(current_user)
+        .join(Area, Area.id == Board.village_id)
         .with_only_columns(Member.id, Member.name, Area.name)
-        .order_by(None).order_by(Area.name, Member.name, Member.id)
+        .order_by(None)
+        .order_by(Area.name, Member.name, Member.id)
     ).all()
     form.attendee_ids.choices = [SelectChoice(i, n, optgroup=v) for i, n, v in people]
     if training is not None and request.method == "GET":
@@ -345,9 +446,14 @@ def _training_form(training: Training | None) -> TrainingForm:
 
 def _training_input(form: TrainingForm) -> svc.TrainingInput:
     """The service input of a valid training form."""
-    return svc.TrainingInput(form.held_on.data, form.topic.data, form.hours.data,
-                             form.kind.data, form.trainer.data or "",
-                             list(form.attendee_ids.data or []))
+    return svc.TrainingInput(
+        form.held_on.data,
+        form.topic.data,
+        form.hours.data,
+        form.kind.data,
+        form.trainer.data or "",
+        list(form.attendee_ids.data or []),
+    )
 
 
 @bp.route("/trainings/new", methods=["GET", "POST"])
@@ -388,8 +494,9 @@ def edit_training(training_id):
         else:
             flash(_("Training saved."), "success")
             return redirect(url_for("noticeboards.trainings"))
-    return _form_page(form, _("Edit %(name)s", name=training.topic),
-                      url_for("noticeboards.trainings"))
+    return _form_page(
+        form, _("Edit %(name)s", name=training.topic), url_for("noticeboards.trainings")
+    )
 
 
 @bp.route("/trainings/<int:training_id>/delete", methods=["GET", "POST"])
@@ -404,5 +511,6 @@ def delete_training(training_id):
     return render_template(
         "confirm.html",
         title=_("Delete the training %(name)s?", name=training.topic),
-        text=_("The training and its list of attendees are removed for good."), back=back)
-
+        text=_("The training and its list of attendees are removed for good."),
+        back=back,
+    )

@@ -44,9 +44,12 @@ from plugins.reading_rooms.schemas import (
     ReadingRoomYearArgsSchema,
 )
 
-blp = api_blueprint("reading_rooms_api", __name__,
-                    "Reading rooms: rooms, usage, inspection reports and year-end ranking.",
-                    may_write=svc.may_enter_some_usage)
+blp = api_blueprint(
+    "reading_rooms_api",
+    __name__,
+    "Reading rooms: rooms, usage, inspection reports and year-end ranking.",
+    may_write=svc.may_enter_some_usage,
+)
 
 
 @blp.route("/rooms", strict_slashes=False)
@@ -115,8 +118,9 @@ class Usage(MethodView):
         The records of the rooms the caller may read, newest first; ``from``/``to``: records
         whose whole period lies inside the range.
         """
-        return svc.usage_rows(caller(), args.get("room"), args.get("date_from"),
-                              args.get("date_to"))
+        return svc.usage_rows(
+            caller(), args.get("room"), args.get("date_from"), args.get("date_to")
+        )
 
     @blp.arguments(ReadingRoomUsageSchema)
     @blp.response(201, ReadingRoomUsageSchema)
@@ -145,8 +149,12 @@ def _uploaded_csv() -> str:
     elif request.mimetype in ("text/csv", "text/plain"):
         raw = request.stream.read(svc.MAX_UPLOAD + 1)
     else:
-        abort(415, description=_("Send the CSV as the multipart/form-data field file or as "
-                                 "a text/csv body."))
+        abort(
+            415,
+            description=_(
+                "Send the CSV as the multipart/form-data field file or as a text/csv body."
+            ),
+        )
     try:
         return svc.read_upload(raw)
     except FieldErrors as exc:
@@ -206,8 +214,14 @@ class Inspection(MethodView):
         start, end = _report_args(args)
         threshold = svc.period_threshold(start, end)
         rows = svc.ranked_usage(svc.room_scope(caller()), start, end, threshold)
-        return {"id": None, "period_start": start, "period_end": end, "generated_at": None,
-                "threshold": threshold, "rows": [r.as_json() for r in rows]}
+        return {
+            "id": None,
+            "period_start": start,
+            "period_end": end,
+            "generated_at": None,
+            "threshold": threshold,
+            "rows": [r.as_json() for r in rows],
+        }
 
 
 @blp.route("/reports", strict_slashes=False)
@@ -231,9 +245,14 @@ class ReportItem(MethodView):
     def get(self, report_id):
         """Show a stored report (the rows of the rooms the caller may read)"""
         stored = db.session.get(Report, report_id) or abort(404)
-        return {"id": stored.id, "period_start": stored.period_start,
-                "period_end": stored.period_end, "generated_at": stored.generated_at,
-                "threshold": stored.threshold, "rows": svc.visible_rows(stored, caller())}
+        return {
+            "id": stored.id,
+            "period_start": stored.period_start,
+            "period_end": stored.period_end,
+            "generated_at": stored.generated_at,
+            "threshold": stored.threshold,
+            "rows": svc.visible_rows(stored, caller()),
+        }
 
 
 @blp.route("/ranking")
@@ -251,9 +270,12 @@ class Ranking(MethodView):
         """
         require_admin(caller())
         year = args.get("year") or today().year
-        return {"year": year, "rows": [r.as_json() for r in svc.year_ranking(year)],
-                "proposal": [r.as_json() for r in svc.proposal(year)],
-                "confirmed": svc.commendations(year)}
+        return {
+            "year": year,
+            "rows": [r.as_json() for r in svc.year_ranking(year)],
+            "proposal": [r.as_json() for r in svc.proposal(year)],
+            "confirmed": svc.commendations(year),
+        }
 
 
 @blp.route("/ranking/<int(min=2000, max=2100):year>/confirm")
@@ -266,4 +288,3 @@ class Confirm(MethodView):
         """Confirm the commendations of a year (admin)"""
         require_admin(caller())
         return save(svc.confirm_commendations, year, caller())
-

@@ -15,8 +15,12 @@ _PLACES = {
     AreaKind.TOWNSHIP: ["镇党群服务中心二楼", "镇文化站阅览室", "镇便民服务中心"],
     AreaKind.VILLAGE: ["村委会二楼", "村党员活动室", "村便民服务中心", "村文化礼堂"],
 }
-_HOURS = ["周二至周日 8:30-17:30", "每天 9:00-17:00，农忙时节延至 20:00",
-          "周一至周五 8:30-17:00，周末预约开放", "每天 8:00-11:30、14:00-17:30"]
+_HOURS = [
+    "周二至周日 8:30-17:30",
+    "每天 9:00-17:00，农忙时节延至 20:00",
+    "周一至周五 8:30-17:00，周末预约开放",
+    "每天 8:00-11:30、14:00-17:30",
+]
 
 
 def build(seed: int, today: date) -> dict[str, int]:
@@ -26,12 +30,16 @@ def build(seed: int, today: date) -> dict[str, int]:
         return {}
     rng = random.Random(seed)
     areas = db.session.scalars(
-        select(Area).where(Area.kind.in_([AreaKind.TOWNSHIP, AreaKind.VILLAGE]))
-        .order_by(Area.id)).all()  # not path: ids in paths sort as text
+        select(Area).where(Area.kind.in_([AreaKind.TOWNSHIP, AreaKind.VILLAGE])).order_by(Area.id)
+    ).all()  # not path: ids in paths sort as text
     chosen = [a for a in areas if a.kind == AreaKind.TOWNSHIP or rng.random() < 0.6]
     rooms = [
-        Room(area_id=a.id, name=f"{a.name}党建科普网络书屋", place=rng.choice(_PLACES[a.kind]),
-             opening_notes=rng.choice(_HOURS))
+        Room(
+            area_id=a.id,
+            name=f"{a.name}党建科普网络书屋",
+            place=rng.choice(_PLACES[a.kind]),
+            opening_notes=rng.choice(_HOURS),
+        )
         for a in chosen
     ]
     db.session.add_all(rooms)
@@ -57,8 +65,16 @@ def build(seed: int, today: date) -> dict[str, int]:
             reads = max(0, int(rng.gauss(base * season, base * 0.15)))
             downloads = max(0, int(reads * rng.uniform(0.2, 0.45)))
             readers = max(1 if reads else 0, int(reads / rng.uniform(5, 9)))
-            db.session.add(UsageRecord(room_id=room.id, period_start=start, period_end=end,
-                                       reads=reads, downloads=downloads, active_readers=readers))
+            db.session.add(
+                UsageRecord(
+                    room_id=room.id,
+                    period_start=start,
+                    period_end=end,
+                    reads=reads,
+                    downloads=downloads,
+                    active_readers=readers,
+                )
+            )
             records += 1
     busiest = sorted((r for r in rooms if id(r) not in low), key=lambda r: r.id)
     models = rng.sample(busiest, min(2, len(busiest)))

@@ -13,31 +13,45 @@ from plugins.reading_rooms.services import MAX_COUNT
 class RoomForm(FlaskForm):
     """Create or edit a room (admins)."""
 
-    area_id = SelectField(_l("Township or village"), coerce=optional_int,
-                          validators=[DataRequired(message=_l("Choose a township or village."))],
-                          invalid_choice_message=_l("Choose a township or village."))
-    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter a name.")),
-                                               Length(max=120)])
+    area_id = SelectField(
+        _l("Township or village"),
+        coerce=optional_int,
+        validators=[DataRequired(message=_l("Choose a township or village."))],
+        invalid_choice_message=_l("Choose a township or village."),
+    )
+    name = StringField(
+        _l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=120)]
+    )
     place = StringField(_l("Place"), validators=[Length(max=200)])
     opening_notes = TextAreaField(_l("Opening notes"), validators=[Length(max=500)])
 
 
 def _count(label):
     """A required count from 0 to MAX_COUNT."""
-    return IntegerField(label, validators=[
-        InputRequired(message=_l("Enter a whole number.")),
-        NumberRange(min=0, max=MAX_COUNT)])
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(message=_l("Enter a whole number.")),
+            NumberRange(min=0, max=MAX_COUNT),
+        ],
+    )
 
 
 class UsageForm(FlaskForm):
     """Enter the usage of a room for a month or a period."""
 
-    room_id = SelectField(_l("Reading room"), coerce=optional_int,
-                          validators=[DataRequired(message=_l("Choose a reading room."))],
-                          invalid_choice_message=_l("Choose a reading room."))
-    month = StringField(_l("Month (YYYY-MM)"), validators=[Optional()],
-                        render_kw={"type": "month"},
-                        description=_l("Or give the first and last day below."))
+    room_id = SelectField(
+        _l("Reading room"),
+        coerce=optional_int,
+        validators=[DataRequired(message=_l("Choose a reading room."))],
+        invalid_choice_message=_l("Choose a reading room."),
+    )
+    month = StringField(
+        _l("Month (YYYY-MM)"),
+        validators=[Optional()],
+        render_kw={"type": "month"},
+        description=_l("Or give the first and last day below."),
+    )
     period_start = DateField(_l("First day of the period"), validators=[Optional()])
     period_end = DateField(_l("Last day of the period"), validators=[Optional()])
     reads = _count(_l("Reads"))
@@ -48,8 +62,10 @@ class UsageForm(FlaskForm):
 class ModelForm(FlaskForm):
     """Mark a room as a county-level model room from a day."""
 
-    since = DateField(_l("Model room since"),
-                      validators=[InputRequired(message=_l("Enter the day it was named."))])
+    since = DateField(
+        _l("Model room since"),
+        validators=[InputRequired(message=_l("Enter the day it was named."))],
+    )
 
 
 class ImportForm(FlaskForm):

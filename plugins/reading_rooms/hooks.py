@@ -63,8 +63,10 @@ def calendar_events(start, end):
             title=_("Reading rooms inspection report"),
             start=day,
             end=day + timedelta(days=1),
-            description=_("The inspection report (督查通报) of the reading rooms' usage in the "
-                          "previous month."),
+            description=_(
+                "The inspection report (督查通报) of the reading rooms' usage in the "
+                "previous month."
+            ),
             categories=("reading_rooms",),
         )
         for day in _first_days(start, end)
@@ -82,9 +84,15 @@ def store_previous_month() -> None:
 @hookimpl
 def scheduled_jobs():
     """The snapshot of the previous month's inspection report, on the 1st at 08:00."""
-    return [JobSpec("monthly_report", store_previous_month, "cron",
-                    {"day": 1, "hour": 8, "minute": 0},
-                    "Store the reading rooms inspection report of the previous month")]
+    return [
+        JobSpec(
+            "monthly_report",
+            store_previous_month,
+            "cron",
+            {"day": 1, "hour": 8, "minute": 0},
+            "Store the reading rooms inspection report of the previous month",
+        )
+    ]
 
 
 @click.command("import")
@@ -111,11 +119,21 @@ def cli_commands():
 def plugin_settings():
     """The low-usage threshold and the number of rooms proposed for commendation."""
     return [
-        SettingSpec("low_usage_threshold", 100, _l("Lowest usage per month"),
-                    _l("A room whose reads plus downloads stay below this many per month of "
-                       "the period is flagged in the inspection report.")),
-        SettingSpec("commend_top_n", 3, _l("Rooms proposed for commendation"),
-                    _l("The year-end ranking proposes this many of the most used rooms.")),
+        SettingSpec(
+            "low_usage_threshold",
+            100,
+            _l("Lowest usage per month"),
+            _l(
+                "A room whose reads plus downloads stay below this many per month of "
+                "the period is flagged in the inspection report."
+            ),
+        ),
+        SettingSpec(
+            "commend_top_n",
+            3,
+            _l("Rooms proposed for commendation"),
+            _l("The year-end ranking proposes this many of the most used rooms."),
+        ),
     ]
 
 

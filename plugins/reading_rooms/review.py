@@ -20,18 +20,33 @@ def review_section(area: Area, start: date, end: date) -> ReviewSection:
         ReviewFigure(_l("Reads"), sum(r.reads for r in rows)),
         ReviewFigure(_l("Downloads"), sum(r.downloads for r in rows)),
         ReviewFigure(_l("Active readers"), sum(r.active_readers for r in rows)),
-        ReviewFigure(_l("Rooms below the usage threshold (%(n)s)", n=threshold), len(low),
-                     flagged=bool(low)),
+        ReviewFigure(
+            _l("Rooms below the usage threshold (%(n)s)", n=threshold), len(low), flagged=bool(low)
+        ),
         ReviewFigure(_l("County-level model rooms"), len(models)),
     )
-    columns = (_l("Rank"), _l("Room"), _l("Township"), _l("Reads"), _l("Downloads"),
-               _l("Active readers"))
+    columns = (
+        _l("Rank"),
+        _l("Room"),
+        _l("Township"),
+        _l("Reads"),
+        _l("Downloads"),
+        _l("Active readers"),
+    )
     tables = (
-        ReviewTable(_l("Rooms below the usage threshold"), columns,
-                    tuple((r.rank, r.room, r.township, r.reads, r.downloads, r.active_readers)
-                          for r in low)),
-        ReviewTable(_l("County-level model rooms"), columns,
-                    tuple((r.rank, r.room, r.township, r.reads, r.downloads, r.active_readers)
-                          for r in models)),
+        ReviewTable(
+            _l("Rooms below the usage threshold"),
+            columns,
+            tuple(
+                (r.rank, r.room, r.township, r.reads, r.downloads, r.active_readers) for r in low
+            ),
+        ),
+        ReviewTable(
+            _l("County-level model rooms"),
+            columns,
+            tuple(
+                (r.rank, r.room, r.township, r.reads, r.downloads, r.active_readers) for r in models
+            ),
+        ),
     )
     return ReviewSection("reading_rooms", _l("Reading rooms"), figures, tables, order=120)

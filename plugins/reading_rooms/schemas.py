@@ -19,8 +19,9 @@ class ReadingRoomSchema(Schema):
     name = fields.String()
     place = fields.String()
     opening_notes = fields.String()
-    model_since = fields.Date(allow_none=True,
-                              metadata={"description": "County-level model room since this day"})
+    model_since = fields.Date(
+        allow_none=True, metadata={"description": "County-level model room since this day"}
+    )
 
 
 class ReadingRoomInputSchema(Schema):
@@ -62,8 +63,11 @@ class ReadingRoomUsageSchema(Schema):
     @validates_schema
     def _in_order(self, data, **kwargs):
         """The period must not end before it starts."""
-        if data.get("period_start") and data.get("period_end") \
-                and data["period_end"] < data["period_start"]:
+        if (
+            data.get("period_start")
+            and data.get("period_end")
+            and data["period_end"] < data["period_start"]
+        ):
             raise ValidationError(str(_l("The period ends before it starts.")), "period_end")
 
 
@@ -144,8 +148,12 @@ class ReadingRoomImportResultSchema(Schema):
     """What an import saved."""
 
     created = fields.Integer(metadata={"description": "Usage records created"})
-    updated = fields.Integer(metadata={"description": "Records of a room and period already "
-                                                      "recorded whose figures were replaced"})
+    updated = fields.Integer(
+        metadata={
+            "description": "Records of a room and period already "
+            "recorded whose figures were replaced"
+        }
+    )
 
 
 #: the request body of a CSV import, for the OpenAPI document
@@ -156,13 +164,20 @@ IMPORT_BODY = {
         "``file`` or as the whole body with Content-Type text/csv. Header: ``room_id`` or "
         "``area`` (the township or village name), ``period_start``, ``period_end``, ``reads``, "
         "``downloads``, ``active_readers``; a period is two days (YYYY-MM-DD), or a month "
-        "(YYYY-MM) in period_start with period_end empty."),
+        "(YYYY-MM) in period_start with period_end empty."
+    ),
     "content": {
-        "multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}}}},
-        "text/csv": {"schema": {"type": "string"},
-                     "example": "area,period_start,period_end,reads,downloads,active_readers\n"
-                                "戴家村,2026-01,,320,85,41\n"},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "area,period_start,period_end,reads,downloads,active_readers\n"
+            "戴家村,2026-01,,320,85,41\n",
+        },
     },
 }

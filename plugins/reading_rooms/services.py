@@ -76,14 +76,16 @@ def may_enter_usage(user: User, room: Room) -> bool:
     """Admins enter usage for any room; a leader for the room of their own team's village."""
     if is_admin(user):
         return True
-    return (user.role == Role.LEADER and user.team is not None
-            and room.area_id == user.team.village_id)
+    return (
+        user.role == Role.LEADER and user.team is not None and room.area_id == user.team.village_id
+    )
 
 
 def may_enter_some_usage(user: User) -> bool:
     """True for admins and leaders of a team (the API's write guard; records are checked)."""
-    return is_admin(user) or (user.is_authenticated and user.role == Role.LEADER
-                              and user.team_id is not None)
+    return is_admin(user) or (
+        user.is_authenticated and user.role == Role.LEADER and user.team_id is not None
+    )
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -216,8 +218,9 @@ def _overlap(data: UsageInput, records: list[tuple[int, date, date]]) -> tuple[d
     return None
 
 
-def save_usage(data: UsageInput, user: User | None,
-               record: UsageRecord | None = None) -> UsageRecord:
+def save_usage(
+    data: UsageInput, user: User | None, record: UsageRecord | None = None
+) -> UsageRecord:
     """Enter (or correct) a usage record; a record of the same room and period is updated.
 
     Raises ``FieldErrors`` (nothing changed) for bad values, an unknown room, a room the user
@@ -231,10 +234,15 @@ def save_usage(data: UsageInput, user: User | None,
         errors["room_id"] = [_("You may enter usage only for the room of your own village.")]
     _check_usage(data, errors)
     if not errors:
-        others = db.session.execute(
-            select(UsageRecord.id, UsageRecord.period_start, UsageRecord.period_end)
-            .where(UsageRecord.room_id == room.id)
-        ).tuples().all()
+        others = (
+            db.session.execute(
+                select(UsageRecord.id, UsageRecord.period_start, UsageRecord.period_end).where(
+                    UsageRecord.room_id == room.id
+                )
+            )
+            .tuples()
+            .all()
+        )
         if record is not None:
             others = [row for row in others if row[0] != record.id]
         clash = _overlap(data, others)
@@ -243,9 +251,13 @@ def save_usage(data: UsageInput, user: User | None,
     if errors:
         raise FieldErrors(errors)
     if record is None:
-        record = db.session.scalar(select(UsageRecord).where(
-            UsageRecord.room_id == room.id, UsageRecord.period_start == data.period_start,
-            UsageRecord.period_end == data.period_end))
+        record = db.session.scalar(
+            select(UsageRecord).where(
+                UsageRecord.room_id == room.id,
+                UsageRecord.period_start == data.period_start,
+                UsageRecord.period_end == data.period_end,
+            )
+        )
     if record is None:
         record = UsageRecord()
         db.session.add(record)
@@ -256,8 +268,11 @@ def save_usage(data: UsageInput, user: User | None,
 
 def _overlap_message(clash: tuple[date, date]) -> str:
     """The error of a period overlapping a recorded one."""
-    return _("The period overlaps the recorded period %(start)s to %(end)s.",
-             start=clash[0].isoformat(), end=clash[1].isoformat())
+    return _(
+        "The period overlaps the recorded period %(start)s to %(end)s.",
+        start=clash[0].isoformat(),
+        end=clash[1].isoformat(),
+    )
 
 
 def _apply(record: UsageRecord, room_id: int, data: UsageInput, user: User | None) -> None:
@@ -343,12 +358,16 @@ def import_csv(text: str, user: User | None = None) -> ImportResult:
     room_ids = {room_id for room_id, _area in rooms}
     room_by_area = {area_id: room_id for room_id, area_id in rooms}
     areas: dict[str, list[int]] = {}
-    for area_id, name in db.session.execute(select(Area.id, Area.name).where(
-            Area.kind.in_([AreaKind.TOWNSHIP, AreaKind.VILLAGE]))).tuples():
+    for area_id, name in db.session.execute(
+        select(Area.id, Area.name).where(Area.kind.in_([AreaKind.TOWNSHIP, AreaKind.VILLAGE]))
+    ).tuples():
         areas.setdefault(name, []).append(area_id)
     existing: dict[int, list[tuple[int, date, date]]] = {}
-    for row in db.session.execute(select(UsageRecord.id, UsageRecord.room_id,
-                                         UsageRecord.period_start, UsageRecord.period_end)):
+    for row in db.session.execute(
+        select(
+            UsageRecord.id, UsageRecord.room_id, UsageRecord.period_start, UsageRecord.period_end
+        )
+    ):
         existing.setdefault(row.room_id, []).append((row.id, row.period_start, row.period_end))
     errors: list[tuple[int, str]] = []
     good: list[tuple[int, UsageInput]] = []
@@ -380,7 +399,14 @@ def import_csv(text: str, user: User | None = None) -> ImportResult:
     if errors:
         return ImportResult(tuple(errors))
     if not good:
-        return ImportResult(((1, _("The file holds no rows."),),))
+        return ImportResult(
+            (
+                (
+                    1,
+                    _("The file holds no rows."),
+                ),
+            )
+        )
     return _save_rows([data for _line, data in good], user)
 
 
@@ -411,8 +437,14 @@ def _read_row(cells, room_ids, room_by_area, areas) -> tuple[str | None, Any]:
             return _("The period start is not a date (YYYY-MM-DD) or a month (YYYY-MM)."), None
         if end is None:
             return _("The period end is not a date (YYYY-MM-DD)."), None
-    data = UsageInput(room_id, start, end, _parse_count(cells["reads"]),
-                      _parse_count(cells["downloads"]), _parse_count(cells["active_readers"]))
+    data = UsageInput(
+        room_id,
+        start,
+        end,
+        _parse_count(cells["reads"]),
+        _parse_count(cells["downloads"]),
+        _parse_count(cells["active_readers"]),
+    )
     errors: dict[str, list[str]] = {}
     _check_usage(data, errors)
     if errors:
@@ -424,8 +456,9 @@ def _save_rows(rows: list[UsageInput], user: User | None) -> ImportResult:
     """Save validated rows in one transaction (rolled back entirely if anything fails)."""
     current = {
         (r.room_id, r.period_start, r.period_end): r
-        for r in db.session.scalars(select(UsageRecord).where(
-            UsageRecord.room_id.in_({row.room_id for row in rows})))
+        for r in db.session.scalars(
+            select(UsageRecord).where(UsageRecord.room_id.in_({row.room_id for row in rows}))
+        )
     }
     created = updated = 0
     try:
@@ -471,15 +504,25 @@ class RoomUsage:
 
     def as_json(self) -> dict[str, Any]:
         """The row as a stored report keeps it."""
-        return {"rank": self.rank, "room_id": self.room_id, "area_id": self.area_id,
-                "room": self.room, "area": self.area, "township": self.township,
-                "reads": self.reads, "downloads": self.downloads,
-                "active_readers": self.active_readers, "usage": self.usage,
-                "model": self.model, "low": self.low}
+        return {
+            "rank": self.rank,
+            "room_id": self.room_id,
+            "area_id": self.area_id,
+            "room": self.room,
+            "area": self.area,
+            "township": self.township,
+            "reads": self.reads,
+            "downloads": self.downloads,
+            "active_readers": self.active_readers,
+            "usage": self.usage,
+            "model": self.model,
+            "low": self.low,
+        }
 
 
-def ranked_usage(where: ColumnElement[bool], start: date, end: date,
-                 threshold: int | None = None) -> list[RoomUsage]:
+def ranked_usage(
+    where: ColumnElement[bool], start: date, end: date, threshold: int | None = None
+) -> list[RoomUsage]:
     """The rooms selected by ``where`` ranked by usage over ``start``..``end`` (one query).
 
     Ranks follow usage (reads + downloads), then active readers, then the room's name; rooms
@@ -489,31 +532,63 @@ def ranked_usage(where: ColumnElement[bool], start: date, end: date,
     if threshold is None:
         threshold = period_threshold(start, end)
     sums = (
-        select(UsageRecord.room_id,
-               func.sum(UsageRecord.reads).label("reads"),
-               func.sum(UsageRecord.downloads).label("downloads"),
-               func.sum(UsageRecord.active_readers).label("readers"))
+        select(
+            UsageRecord.room_id,
+            func.sum(UsageRecord.reads).label("reads"),
+            func.sum(UsageRecord.downloads).label("downloads"),
+            func.sum(UsageRecord.active_readers).label("readers"),
+        )
         .where(UsageRecord.period_start >= start, UsageRecord.period_end <= end)
         .group_by(UsageRecord.room_id)
         .subquery()
     )
     parent = db.aliased(Area)
-    rows = db.session.execute(
-        select(Room.id, Room.area_id, Room.name, Room.model_since, Area.name.label("area"),
-               Area.kind, parent.name.label("parent"),
-               func.coalesce(sums.c.reads, 0), func.coalesce(sums.c.downloads, 0),
-               func.coalesce(sums.c.readers, 0))
-        .join(Area, Area.id == Room.area_id)
-        .outerjoin(parent, parent.id == Area.parent_id)
-        .outerjoin(sums, sums.c.room_id == Room.id)
-        .where(where)
-    ).tuples().all()
+    rows = (
+        db.session.execute(
+            select(
+                Room.id,
+                Room.area_id,
+                Room.name,
+                Room.model_since,
+                Area.name.label("area"),
+                Area.kind,
+                parent.name.label("parent"),
+                func.coalesce(sums.c.reads, 0),
+                func.coalesce(sums.c.downloads, 0),
+                func.coalesce(sums.c.readers, 0),
+            )
+            .join(Area, Area.id == Room.area_id)
+            .outerjoin(parent, parent.id == Area.parent_id)
+            .outerjoin(sums, sums.c.room_id == Room.id)
+            .where(where)
+        )
+        .tuples()
+        .all()
+    )
     items = [
-        RoomUsage(room_id, area_id, name, area,
-                  area if kind == AreaKind.TOWNSHIP else (parent_name or ""),
-                  int(reads), int(downloads), int(readers), since is not None)
-        for room_id, area_id, name, since, area, kind, parent_name, reads, downloads, readers
-        in rows
+        RoomUsage(
+            room_id,
+            area_id,
+            name,
+            area,
+            area if kind == AreaKind.TOWNSHIP else (parent_name or ""),
+            int(reads),
+            int(downloads),
+            int(readers),
+            since is not None,
+        )
+        for (
+            room_id,
+            area_id,
+            name,
+            since,
+            area,
+            kind,
+            parent_name,
+            reads,
+            downloads,
+            readers,
+        ) in rows
     ]
     items.sort(key=lambda r: (-r.usage, -r.active_readers, r.room, r.room_id))
     return [
@@ -533,8 +608,9 @@ def store_report(start: date, end: date) -> Report:
     same period); commits."""
     threshold = period_threshold(start, end)
     rows = [r.as_json() for r in ranked_usage(true(), start, end, threshold)]
-    report = db.session.scalar(select(Report).where(Report.period_start == start,
-                                                    Report.period_end == end))
+    report = db.session.scalar(
+        select(Report).where(Report.period_start == start, Report.period_end == end)
+    )
     if report is None:
         report = Report(period_start=start, period_end=end)
         db.session.add(report)
@@ -561,14 +637,19 @@ def year_ranking(year: int) -> list[RoomUsage]:
 
 def proposal(year: int) -> list[RoomUsage]:
     """The rooms proposed for commendation: the top ``commend_top_n`` with some usage."""
-    return [r for r in year_ranking(year) if r.usage > 0][:commend_top_n()]
+    return [r for r in year_ranking(year) if r.usage > 0][: commend_top_n()]
 
 
 def commendations(year: int) -> list[Commendation]:
     """The confirmed commendations of ``year``, by rank."""
-    return list(db.session.scalars(
-        select(Commendation).where(Commendation.year == year)
-        .options(joinedload(Commendation.room)).order_by(Commendation.rank)))
+    return list(
+        db.session.scalars(
+            select(Commendation)
+            .where(Commendation.year == year)
+            .options(joinedload(Commendation.room))
+            .order_by(Commendation.rank)
+        )
+    )
 
 
 def confirm_commendations(year: int, user: User | None) -> list[Commendation]:
@@ -580,9 +661,17 @@ def confirm_commendations(year: int, user: User | None) -> list[Commendation]:
         db.session.delete(old)
     db.session.flush()
     now = utcnow()
-    made = [Commendation(year=year, room_id=r.room_id, rank=r.rank, usage=r.usage,
-                         confirmed_at=now, confirmed_by_id=user.id if user else None)
-            for r in rows]
+    made = [
+        Commendation(
+            year=year,
+            room_id=r.room_id,
+            rank=r.rank,
+            usage=r.usage,
+            confirmed_at=now,
+            confirmed_by_id=user.id if user else None,
+        )
+        for r in rows
+    ]
     db.session.add_all(made)
     db.session.commit()
     return made
@@ -590,20 +679,30 @@ def confirm_commendations(year: int, user: User | None) -> list[Commendation]:
 
 def readable_rooms(user: User, area_id: int | None = None):
     """SELECT the rooms ``user`` may read (optionally inside one area), by name."""
-    query = (select(Room).join(Area, Area.id == Room.area_id).where(room_scope(user))
-             .options(joinedload(Room.area)).order_by(Area.path, Room.name))
+    query = (
+        select(Room)
+        .join(Area, Area.id == Room.area_id)
+        .where(room_scope(user))
+        .options(joinedload(Room.area))
+        .order_by(Area.path, Room.name)
+    )
     if area_id:
         area = db.session.get(Area, area_id)
         query = query.where(area_subtree_clause(area) if area else false())
     return query
 
 
-def usage_rows(user: User, room_id: int | None = None, start: date | None = None,
-               end: date | None = None):
+def usage_rows(
+    user: User, room_id: int | None = None, start: date | None = None, end: date | None = None
+):
     """SELECT the usage records of the rooms ``user`` may read, newest period first."""
-    query = (select(UsageRecord).join(Room, Room.id == UsageRecord.room_id)
-             .where(room_scope(user)).options(joinedload(UsageRecord.room))
-             .order_by(UsageRecord.period_start.desc(), Room.name))
+    query = (
+        select(UsageRecord)
+        .join(Room, Room.id == UsageRecord.room_id)
+        .where(room_scope(user))
+        .options(joinedload(UsageRecord.room))
+        .order_by(UsageRecord.period_start.desc(), Room.name)
+    )
     if room_id:
         query = query.where(UsageRecord.room_id == room_id)
     if start:
@@ -611,4 +710,3 @@ def usage_rows(user: User, room_id: int | None = None, start: date | None = None
     if end:
         query = query.where(UsageRecord.period_end <= end)
     return query
-

@@ -20,8 +20,13 @@ from plugins.reading_rooms.forms import ConfirmForm, ImportForm, ModelForm, Room
 from plugins.reading_rooms.models import Report, Room, UsageRecord
 
 #: pages, mounted by the core at /plugins/reading_rooms
-bp = Blueprint("reading_rooms", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint(
+    "reading_rooms",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 
 
 @bp.before_request
@@ -44,28 +49,42 @@ def index():
     rows = svc.ranked_usage(svc.room_scope(current_user), start, end)
     rows.sort(key=lambda r: (r.township, r.area))
     return render_template(
-        "reading_rooms/index.html", rows=rows, start=start, end=end,
-        low=sum(r.low for r in rows), models=sum(r.model for r in rows),
+        "reading_rooms/index.html",
+        rows=rows,
+        start=start,
+        end=end,
+        low=sum(r.low for r in rows),
+        models=sum(r.model for r in rows),
         is_admin=is_admin(current_user),
-        may_enter=svc.may_enter_some_usage(current_user))
+        may_enter=svc.may_enter_some_usage(current_user),
+    )
 
 
 @bp.route("/rooms/<int:room_id>")
 def room(room_id):
     """A room, its usage records and (for admins) the model-room form."""
     room = _room(room_id)
-    records = db.session.scalars(select(UsageRecord).where(UsageRecord.room_id == room.id)
-                                 .order_by(UsageRecord.period_start.desc())).all()
+    records = db.session.scalars(
+        select(UsageRecord)
+        .where(UsageRecord.room_id == room.id)
+        .order_by(UsageRecord.period_start.desc())
+    ).all()
     form = ModelForm(since=room.model_since or today())
-    return render_template("reading_rooms/room.html", room=room, records=records,
-                           model_form=form, is_admin=is_admin(current_user),
-                           may_enter=svc.may_enter_usage(current_user, room))
+    return render_template(
+        "reading_rooms/room.html",
+        room=room,
+        records=records,
+        model_form=form,
+        is_admin=is_admin(current_user),
+        may_enter=svc.may_enter_usage(current_user, room),
+    )
 
 
 def _area_choices() -> list[SelectChoice]:
     """Townships and the villages below them, for the room form."""
-    areas = db.session.scalars(select(Area).where(
-        Area.kind.in_([AreaKind.TOWNSHIP, AreaKind.VILLAGE])).order_by(Area.path)).all()
+    areas = db.session.scalars(
+        select(Area).where(Area.kind.in_([AreaKind.TOWNSHIP, AreaKind.VILLAGE])).order_by(Area.path)
+    ).all()
     return [placeholder()] + [
         SelectChoice(str(a.id), a.name if a.kind == AreaKind.TOWNSHIP else f"　{a.name}")
         for a in areas
@@ -74,8 +93,14 @@ def _area_choices() -> list[SelectChoice]:
 
 def _form_page(form, title, cancel, multipart=False, hint=None):
     """Render the shared form template."""
-    return render_template("reading_rooms/form.html", form=form, title=title, cancel=cancel,
-                           multipart=multipart, hint=hint)
+    return render_template(
+        "reading_rooms/form.html",
+        form=form,
+        title=title,
+        cancel=cancel,
+        multipart=multipart,
+        hint=hint,
+    )
 
 
 @bp.route("/rooms/new", methods=["GET", "POST"], defaults={"room_id": None})
@@ -88,9 +113,15 @@ def room_form(room_id):
     form.area_id.choices = _area_choices()
     if form.validate_on_submit():
         try:
-            room = svc.save_room(svc.RoomInput(form.area_id.data, form.name.data,
-                                               form.place.data or "",
-                                               form.opening_notes.data or ""), room)
+            room = svc.save_room(
+                svc.RoomInput(
+                    form.area_id.data,
+                    form.name.data,
+                    form.place.data or "",
+                    form.opening_notes.data or "",
+                ),
+                room,
+            )
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)
@@ -118,18 +149,27 @@ def mark_model(room_id):
         svc.set_model(room, form.since.data)
         flash(_("The room is a county-level model room."), "success")
         return redirect(url_for(".room", room_id=room.id))
-    records = db.session.scalars(select(UsageRecord).where(UsageRecord.room_id == room.id)
-                                 .order_by(UsageRecord.period_start.desc())).all()
-    return render_template("reading_rooms/room.html", room=room, records=records,
-                           model_form=form, is_admin=True,
-                           may_enter=svc.may_enter_usage(current_user, room))
+    records = db.session.scalars(
+        select(UsageRecord)
+        .where(UsageRecord.room_id == room.id)
+        .order_by(UsageRecord.period_start.desc())
+    ).all()
+    return render_template(
+        "reading_rooms/room.html",
+        room=room,
+        records=records,
+        model_form=form,
+        is_admin=True,
+        may_enter=svc.may_enter_usage(current_user, room),
+    )
 
 
 def _usage_choices() -> list[SelectChoice]:
     """The rooms the user may enter usage for."""
     rooms = db.session.scalars(svc.readable_rooms(current_user)).all()
-    return [placeholder()] + [SelectChoice(str(r.id), r.name) for r in rooms
-                              if svc.may_enter_usage(current_user, r)]
+    return [placeholder()] + [
+        SelectChoice(str(r.id), r.name) for r in rooms if svc.may_enter_usage(current_user, r)
+    ]
 
 
 @bp.route("/usage/new", methods=["GET", "POST"], defaults={"record_id": None})
@@ -154,8 +194,14 @@ def usage_form(record_id):
             else:
                 start, end = bounds
         if not form.month.errors:
-            data = svc.UsageInput(form.room_id.data, start, end, form.reads.data,
-                                  form.downloads.data, form.active_readers.data)
+            data = svc.UsageInput(
+                form.room_id.data,
+                start,
+                end,
+                form.reads.data,
+                form.downloads.data,
+                form.active_readers.data,
+            )
             try:
                 record = svc.save_usage(data, current_user, record)
             except FieldErrors as exc:
@@ -184,8 +230,14 @@ def import_usage():
         else:
             result = svc.import_csv(text, current_user)
             if result.ok:
-                flash(_("%(created)s records created, %(updated)s updated.",
-                        created=result.created, updated=result.updated), "success")
+                flash(
+                    _(
+                        "%(created)s records created, %(updated)s updated.",
+                        created=result.created,
+                        updated=result.updated,
+                    ),
+                    "success",
+                )
                 return redirect(url_for(".index"))
     return render_template("reading_rooms/import.html", form=form, result=result)
 
@@ -213,8 +265,15 @@ def inspection():
         start, end = first, last
     threshold = svc.period_threshold(start, end)
     rows = svc.ranked_usage(svc.room_scope(current_user), start, end, threshold)
-    return render_template("reading_rooms/inspection.html", rows=rows, start=start, end=end,
-                           threshold=threshold, errors=errors, stored=None)
+    return render_template(
+        "reading_rooms/inspection.html",
+        rows=rows,
+        start=start,
+        end=end,
+        threshold=threshold,
+        errors=errors,
+        stored=None,
+    )
 
 
 @bp.route("/reports", methods=["GET", "POST"])
@@ -228,8 +287,9 @@ def reports():
             flash(_("Report stored."), "success")
             return redirect(url_for(".report", report_id=stored.id))
     items = db.session.scalars(select(Report).order_by(Report.period_start.desc())).all()
-    return render_template("reading_rooms/reports.html", reports=items, form=form,
-                           is_admin=is_admin(current_user))
+    return render_template(
+        "reading_rooms/reports.html", reports=items, form=form, is_admin=is_admin(current_user)
+    )
 
 
 @bp.route("/reports/<int:report_id>")
@@ -237,10 +297,16 @@ def report(report_id):
     """A stored report, showing the rooms the user may read."""
     stored = db.session.get(Report, report_id) or abort(404)
     rows = svc.visible_rows(stored, current_user)
-    return render_template("reading_rooms/inspection.html", rows=rows, start=stored.period_start,
-                           end=stored.period_end, threshold=stored.threshold, errors=[],
-                           stored=stored,
-                           generated=to_local(stored.generated_at).strftime("%Y-%m-%d %H:%M"))
+    return render_template(
+        "reading_rooms/inspection.html",
+        rows=rows,
+        start=stored.period_start,
+        end=stored.period_end,
+        threshold=stored.threshold,
+        errors=[],
+        stored=stored,
+        generated=to_local(stored.generated_at).strftime("%Y-%m-%d %H:%M"),
+    )
 
 
 @bp.route("/ranking", methods=["GET", "POST"])
@@ -260,6 +326,11 @@ def ranking():
         else:
             flash(_("The commendations of %(year)s are confirmed.", year=year), "success")
         return redirect(url_for(".ranking", year=year))
-    return render_template("reading_rooms/ranking.html", year=year, rows=svc.year_ranking(year),
-                           proposal=svc.proposal(year), confirmed=svc.commendations(year),
-                           form=form)
+    return render_template(
+        "reading_rooms/ranking.html",
+        year=year,
+        rows=svc.year_ranking(year),
+        proposal=svc.proposal(year),
+        confirmed=svc.commendations(year),
+        form=form,
+    )

@@ -71,14 +71,15 @@ def phone(browser, live_server):
     page = context.new_page()
     page.console_errors = []
     page.foreign_requests = []
-    page.on(
-        "console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text)
-    )
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     page.on(
         "request",
-        lambda req: req.url.startswith(live_server) or req.url.startswith("data:")
-        or page.foreign_requests.append(req.url),
+        lambda req: (
+            req.url.startswith(live_server)
+            or req.url.startswith("data:")
+            or page.foreign_requests.append(req.url)
+        ),
     )
     page.base = live_server
     page.log_in = lambda username: log_in(page, username)

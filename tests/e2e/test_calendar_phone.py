@@ -34,8 +34,13 @@ def test_the_feed_boxes_do_not_scroll_sideways(phone, world):
     page = phone
     event = world.make_event()
     page.log_in("leader")
-    for path in ("/events", f"/events/{event.id}", "/campaigns", f"/teams/{world.team.id}",
-                 "/profile"):
+    for path in (
+        "/events",
+        f"/events/{event.id}",
+        "/campaigns",
+        f"/teams/{world.team.id}",
+        "/profile",
+    ):
         page.goto(page.base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)

@@ -167,8 +167,7 @@ def test_two_visits_logged_offline_in_a_row_are_both_sent(phone, world):
     page.context.set_offline(False)
     page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'")
     db.session.expire_all()
-    assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [
-        12, 31]
+    assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [12, 31]
 
 
 def test_the_visit_form_opens_without_a_connection(phone, world):
@@ -192,8 +191,7 @@ def test_the_visit_form_opens_without_a_connection(phone, world):
     key = f"kepu-outbox-{world.leader.id}"
     page.wait_for_function(f"() => localStorage.getItem('{key}') === '[]'", timeout=15000)
     db.session.expire_all()
-    assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [
-        8, 15]
+    assert sorted(v.people_reached for v in db.session.execute(select(Visit)).scalars()) == [8, 15]
 
     page.context.set_offline(True)  # any other page: says so, and offers the visit form
     page.goto(page.base + "/visits")

@@ -39,13 +39,23 @@ def test_leader_plans_a_visit_and_logs_it_on_a_phone(phone, world):
 
 def test_the_plan_pages_do_not_scroll_sideways(phone, world):
     page = phone
-    plan = VisitPlan(team=world.team, farm=world.farm, planned_on=rules.today(),
-                     topic="梅子园冬季清园与病虫害越冬防治" * 3)
+    plan = VisitPlan(
+        team=world.team,
+        farm=world.farm,
+        planned_on=rules.today(),
+        topic="梅子园冬季清园与病虫害越冬防治" * 3,
+    )
     db.session.add(plan)
     db.session.commit()
     page.log_in("leader")
-    for path in ("/", "/plans", "/plans/new", f"/plans/{plan.id}", f"/plans/{plan.id}/edit",
-                 f"/plans/{plan.id}/log"):
+    for path in (
+        "/",
+        "/plans",
+        "/plans/new",
+        f"/plans/{plan.id}",
+        f"/plans/{plan.id}/edit",
+        f"/plans/{plan.id}/log",
+    ):
         page.goto(page.base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)

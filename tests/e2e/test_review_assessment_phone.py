@@ -28,9 +28,15 @@ def _fits(page, path):
 def test_reviewer_works_the_review_on_a_phone(phone, world, app, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     aw = AssessmentWorld(world)
-    item = create_rectification(world.reviewer, RectificationInput(
-        "补齐队员至十人，并为每名队员落实联系基地" * 3, TODAY + timedelta(days=3),
-        team_id=aw.team_c.id, title="队员不足"))
+    item = create_rectification(
+        world.reviewer,
+        RectificationInput(
+            "补齐队员至十人，并为每名队员落实联系基地" * 3,
+            TODAY + timedelta(days=3),
+            team_id=aw.team_c.id,
+            title="队员不足",
+        ),
+    )
     page = phone
     page.log_in("reviewer")
 
@@ -61,9 +67,17 @@ def test_reviewer_works_the_review_on_a_phone(phone, world, app, tmp_path, monke
     bulletin = db.session.execute(select(Bulletin)).scalar_one()
     assert page.url == f"{page.base}/bulletins/{bulletin.id}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for path in ("/", "/inspections", f"/inspections/{inspection.id}", "/inspections/new",
-                 "/rectifications", f"/rectifications/{item.id}", "/rectifications/new",
-                 "/assessments/criteria", "/bulletins"):
+    for path in (
+        "/",
+        "/inspections",
+        f"/inspections/{inspection.id}",
+        "/inspections/new",
+        "/rectifications",
+        f"/rectifications/{item.id}",
+        "/rectifications/new",
+        "/assessments/criteria",
+        "/bulletins",
+    ):
         _fits(page, path)
     assert page.console_errors == [] and page.foreign_requests == []
     assert db.session.scalar(select(db.func.count(Rectification.id))) == 1

@@ -28,27 +28,46 @@ class Boards:
         self.other_young = self.members(world.other_team)[1]
         self.other_young.is_young_official = True
         long_ago = datetime.now(UTC) - timedelta(days=200)
-        self.station = Station(village_id=world.village.id, name="戴家村科普服务站",
-                               place="村党员活动室", created_at=long_ago)
+        self.station = Station(
+            village_id=world.village.id,
+            name="戴家村科普服务站",
+            place="村党员活动室",
+            created_at=long_ago,
+        )
         db.session.add(self.station)
-        self.board = Board(village_id=world.village.id, station=self.station,
-                           name="科普党务宣传栏", location="村部门前", publicist=self.young,
-                           created_at=long_ago)
-        self.other = Board(village_id=world.other_village.id, name="科普宣传栏",
-                           location="村口", publicist=self.other_young, created_at=long_ago)
+        self.board = Board(
+            village_id=world.village.id,
+            station=self.station,
+            name="科普党务宣传栏",
+            location="村部门前",
+            publicist=self.young,
+            created_at=long_ago,
+        )
+        self.other = Board(
+            village_id=world.other_village.id,
+            name="科普宣传栏",
+            location="村口",
+            publicist=self.other_young,
+            created_at=long_ago,
+        )
         db.session.add_all([self.board, self.other])
         db.session.commit()
 
     @staticmethod
     def members(team) -> list[Member]:
         """The team's members by id."""
-        return list(db.session.scalars(
-            select(Member).where(Member.team_id == team.id).order_by(Member.id)))
+        return list(
+            db.session.scalars(select(Member).where(Member.team_id == team.id).order_by(Member.id))
+        )
 
     def update(self, board, days_ago: int, title: str = "梅子病虫害防治") -> BoardUpdate:
         """An update of ``board`` dated ``days_ago`` days back."""
-        row = BoardUpdate(board_id=board.id, title=title, summary="",
-                          updated_on=date.today() - timedelta(days=days_ago))
+        row = BoardUpdate(
+            board_id=board.id,
+            title=title,
+            summary="",
+            updated_on=date.today() - timedelta(days=days_ago),
+        )
         db.session.add(row)
         db.session.commit()
         return row

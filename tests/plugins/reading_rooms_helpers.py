@@ -22,7 +22,7 @@ class Rooms:
         db.session.add_all([self.township, self.village, self.other])
         db.session.flush()
         self.add(self.township, 1, 300, 100, 40)
-        self.add(self.village, 1, 60, 20, 12)    # usage 80: below 100
+        self.add(self.village, 1, 60, 20, 12)  # usage 80: below 100
         self.add(self.other, 1, 150, 50, 20)
         db.session.commit()
 
@@ -30,9 +30,16 @@ class Rooms:
         """A month of usage for ``room``."""
         start = date(year, month, 1)
         end = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
-        db.session.add(UsageRecord(room_id=room.id, period_start=start,
-                                   period_end=date.fromordinal(end), reads=reads,
-                                   downloads=downloads, active_readers=readers))
+        db.session.add(
+            UsageRecord(
+                room_id=room.id,
+                period_start=start,
+                period_end=date.fromordinal(end),
+                reads=reads,
+                downloads=downloads,
+                active_readers=readers,
+            )
+        )
 
 
 def count_records() -> int:

@@ -34,10 +34,12 @@ def mc(app, world):
     """The plugin enabled, criteria of each tier and this year's round."""
     set_enabled(app, "model_campaign", True)
     for tier in Tier:
-        db.session.add_all([
-            Criterion(tier=tier, title=f"{tier}-a", max_score=50, weight=1, position=1),
-            Criterion(tier=tier, title=f"{tier}-b", max_score=25, weight=2, position=2),
-        ])
+        db.session.add_all(
+            [
+                Criterion(tier=tier, title=f"{tier}-a", max_score=50, weight=1, position=1),
+                Criterion(tier=tier, title=f"{tier}-b", max_score=25, weight=2, position=2),
+            ]
+        )
     db.session.add(Round(year=YEAR, name=f"{YEAR}年度三级联创"))
     db.session.commit()
     return world
@@ -52,8 +54,9 @@ def _criteria(tier):
 
 
 def _nominate(world, tier=Tier.VILLAGE, area=None, household="", user=None):
-    data = svc.NominationInput(_round().id, tier.value, (area or world.village).id, household,
-                               None, "成效突出", "培训12场")
+    data = svc.NominationInput(
+        _round().id, tier.value, (area or world.village).id, household, None, "成效突出", "培训12场"
+    )
     return svc.create_nomination(data, user or world.admin)
 
 
@@ -69,8 +72,11 @@ def test_weighted_total_and_workflow(mc):
     assert nomination.status == Status.ASSESSED and svc.proposes_award(nomination)
     svc.decide(nomination, "awarded", "", mc.admin)
     moves = [(t.from_status, t.to_status) for t in nomination.transitions]
-    assert moves == [(None, Status.NOMINATED), (Status.NOMINATED, Status.ASSESSED),
-                     (Status.ASSESSED, Status.AWARDED)]
+    assert moves == [
+        (None, Status.NOMINATED),
+        (Status.NOMINATED, Status.ASSESSED),
+        (Status.ASSESSED, Status.AWARDED),
+    ]
 
 
 def test_invalid_transitions_are_refused(mc):
@@ -90,8 +96,12 @@ def test_invalid_transitions_are_refused(mc):
 def test_scores_are_checked(mc):
     nomination = _nominate(mc)
     first, second = _criteria(Tier.VILLAGE)
-    for bad in ({first.id: 51, second.id: 1}, {first.id: "1.25", second.id: 1},
-                {first.id: "x", second.id: 1}, {first.id: 1}):
+    for bad in (
+        {first.id: 51, second.id: 1},
+        {first.id: "1.25", second.id: 1},
+        {first.id: "x", second.id: 1},
+        {first.id: 1},
+    ):
         with pytest.raises(svc.FieldErrors):
             svc.assess(nomination, bad, "", mc.admin)
     db.session.rollback()
@@ -102,10 +112,10 @@ def test_scores_are_checked(mc):
 def test_used_criterion_is_deactivated_not_deleted(mc):
     nomination = _nominate(mc)
     svc.assess(nomination, _scores(Tier.VILLAGE), "", mc.admin)
-    used, = [c for c in _criteria(Tier.VILLAGE) if c.position == 1]
+    (used,) = [c for c in _criteria(Tier.VILLAGE) if c.position == 1]
     assert svc.delete_criterion(used) is False
     assert db.session.get(Criterion, used.id).active is False
-    unused, = [c for c in _criteria(Tier.TOWNSHIP) if c.position == 1]
+    (unused,) = [c for c in _criteria(Tier.TOWNSHIP) if c.position == 1]
     assert svc.delete_criterion(unused) is True
 
 
@@ -130,27 +140,40 @@ def test_pages_for_each_role(mc, client, login):
     assert client.get(f"{PAGES}/").status_code == 200
     assert client.get(f"{PAGES}/criteria").status_code == 200
     first, second = _criteria(Tier.VILLAGE)
-    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide",
-                           data={"to": "awarded"})
+    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide", data={"to": "awarded"})
     assert response.status_code == 200 and "not been assessed" in response.get_data(as_text=True)
-    response = client.post(f"{PAGES}/nominations/{nomination.id}/assess",
-                           data={f"score_{first.id}": "99", f"score_{second.id}": "3"})
+    response = client.post(
+        f"{PAGES}/nominations/{nomination.id}/assess",
+        data={f"score_{first.id}": "99", f"score_{second.id}": "3"},
+    )
     assert response.status_code == 200 and "Enter 0 to 50" in response.get_data(as_text=True)
-    response = client.post(f"{PAGES}/nominations/{nomination.id}/assess",
-                           data={f"score_{first.id}": "45", f"score_{second.id}": "20"})
+    response = client.post(
+        f"{PAGES}/nominations/{nomination.id}/assess",
+        data={f"score_{first.id}": "45", f"score_{second.id}": "20"},
+    )
     assert response.status_code == 302
     page = client.get(f"{PAGES}/nominations/{nomination.id}/assess").get_data(as_text=True)
     assert "propose award" in page
-    assert client.post(f"{PAGES}/nominations/{nomination.id}/decide",
-                       data={"to": "not_awarded", "reason": ""}).status_code == 200
-    assert client.post(f"{PAGES}/nominations/{nomination.id}/decide",
-                       data={"to": "not_awarded", "reason": "材料不足"}).status_code == 302
+    assert (
+        client.post(
+            f"{PAGES}/nominations/{nomination.id}/decide", data={"to": "not_awarded", "reason": ""}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"{PAGES}/nominations/{nomination.id}/decide",
+            data={"to": "not_awarded", "reason": "材料不足"},
+        ).status_code
+        == 302
+    )
     page = client.get(f"{PAGES}/nominations/{nomination.id}").get_data(as_text=True)
     assert "材料不足" in page and page.count('data-to="') == 3
     assert client.get(f"{PAGES}/nominations/999999").status_code == 404
-    response = client.post(f"{PAGES}/criteria/new", data={"tier": "village", "title": "",
-                                                         "max_score": "10", "weight": "1",
-                                                         "position": "0"})
+    response = client.post(
+        f"{PAGES}/criteria/new",
+        data={"tier": "village", "title": "", "max_score": "10", "weight": "1", "position": "0"},
+    )
     assert response.status_code == 200
     client.post("/logout")
     login("member")
@@ -167,14 +190,25 @@ def test_pages_for_each_role(mc, client, login):
 def test_leader_nominates_from_the_page(mc, client, login):
     login("leader")
     assert client.get(f"{PAGES}/nominations/new").status_code == 200
-    response = client.post(f"{PAGES}/nominations/new", data={
-        "round_id": str(_round().id), "tier": "household", "area_id": str(mc.village.id),
-        "household_name": "李家", "member_id": "", "reason": "带动邻里", "evidence": "种梅10亩"})
+    response = client.post(
+        f"{PAGES}/nominations/new",
+        data={
+            "round_id": str(_round().id),
+            "tier": "household",
+            "area_id": str(mc.village.id),
+            "household_name": "李家",
+            "member_id": "",
+            "reason": "带动邻里",
+            "evidence": "种梅10亩",
+        },
+    )
     assert response.status_code == 302
     nomination = db.session.scalar(select(Nomination))
     assert nomination.household_name == "李家" and nomination.nominated_by_id == mc.leader.id
-    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide",
-                           data={"to": "withdrawn", "reason": "户主撤回"})
+    response = client.post(
+        f"{PAGES}/nominations/{nomination.id}/decide",
+        data={"to": "withdrawn", "reason": "户主撤回"},
+    )
     assert response.status_code == 302
     db.session.refresh(nomination)
     assert nomination.status == Status.WITHDRAWN
@@ -182,50 +216,86 @@ def test_leader_nominates_from_the_page(mc, client, login):
 
 def test_api_end_to_end(mc, client, bearer):
     admin, reviewer = bearer(mc.admin), bearer(mc.reviewer)
-    body = {"round_id": _round().id, "tier": "village", "area_id": mc.village.id,
-            "reason": "成效突出", "evidence": "培训12场", "links": ["https://example.org/a"]}
+    body = {
+        "round_id": _round().id,
+        "tier": "village",
+        "area_id": mc.village.id,
+        "reason": "成效突出",
+        "evidence": "培训12场",
+        "links": ["https://example.org/a"],
+    }
     response = client.post(f"{API}/nominations", json=body, headers=reviewer)
     assert response.status_code == 201, response.get_json()
     nid = response.get_json()["id"]
     assert response.get_json()["links"] == ["https://example.org/a"]
-    bad = client.post(f"{API}/nominations", json=body | {"area_id": mc.township.id,
-                                                          "links": ["ftp://x"]},
-                      headers=admin)
+    bad = client.post(
+        f"{API}/nominations",
+        json=body | {"area_id": mc.township.id, "links": ["ftp://x"]},
+        headers=admin,
+    )
     assert bad.status_code == 422
     assert set(bad.get_json()["errors"]["json"]) == {"area_id", "links"}
-    assert client.post(f"{API}/nominations", json=body | {"area_id": mc.other_village.id},
-                       headers=reviewer).status_code == 403
-    refused = client.post(f"{API}/nominations/{nid}/transitions", json={"to": "awarded"},
-                          headers=admin)
+    assert (
+        client.post(
+            f"{API}/nominations", json=body | {"area_id": mc.other_village.id}, headers=reviewer
+        ).status_code
+        == 403
+    )
+    refused = client.post(
+        f"{API}/nominations/{nid}/transitions", json={"to": "awarded"}, headers=admin
+    )
     assert refused.status_code == 409
     scores = {str(k): v for k, v in _scores(Tier.VILLAGE, 30, 10).items()}
-    assert client.post(f"{API}/nominations/{nid}/assessments", json={"scores": scores},
-                       headers=bearer(mc.leader)).status_code == 403
-    response = client.post(f"{API}/nominations/{nid}/assessments",
-                           json={"scores": scores | {"999": 1}}, headers=reviewer)
+    assert (
+        client.post(
+            f"{API}/nominations/{nid}/assessments",
+            json={"scores": scores},
+            headers=bearer(mc.leader),
+        ).status_code
+        == 403
+    )
+    response = client.post(
+        f"{API}/nominations/{nid}/assessments",
+        json={"scores": scores | {"999": 1}},
+        headers=reviewer,
+    )
     assert response.status_code == 422
-    response = client.post(f"{API}/nominations/{nid}/assessments", json={"scores": scores},
-                           headers=reviewer)
+    response = client.post(
+        f"{API}/nominations/{nid}/assessments", json={"scores": scores}, headers=reviewer
+    )
     assert response.status_code == 201 and response.get_json()["total"] == 50
     detail = client.get(f"{API}/nominations/{nid}", headers=admin).get_json()
     assert detail["status"] == "assessed" and detail["proposes_award"] is False
-    assert client.post(f"{API}/nominations/{nid}/transitions",
-                       json={"to": "not_awarded"}, headers=admin).status_code == 422
-    response = client.post(f"{API}/nominations/{nid}/transitions",
-                           json={"to": "not_awarded", "reason": "分数不足"}, headers=admin)
+    assert (
+        client.post(
+            f"{API}/nominations/{nid}/transitions", json={"to": "not_awarded"}, headers=admin
+        ).status_code
+        == 422
+    )
+    response = client.post(
+        f"{API}/nominations/{nid}/transitions",
+        json={"to": "not_awarded", "reason": "分数不足"},
+        headers=admin,
+    )
     assert response.status_code == 201 and response.get_json()["status"] == "not_awarded"
     assert len(response.get_json()["transitions"]) == 3
     listed = client.get(f"{API}/nominations?status=not_awarded", headers=admin).get_json()
     assert [n["id"] for n in listed] == [nid]
-    assert client.post(f"{API}/criteria", json={"tier": "village", "title": "新"},
-                       headers=reviewer).status_code == 403
-    response = client.patch(f"{API}/criteria/{_criteria(Tier.VILLAGE)[0].id}",
-                            json={"active": False}, headers=admin)
+    assert (
+        client.post(
+            f"{API}/criteria", json={"tier": "village", "title": "新"}, headers=reviewer
+        ).status_code
+        == 403
+    )
+    response = client.patch(
+        f"{API}/criteria/{_criteria(Tier.VILLAGE)[0].id}", json={"active": False}, headers=admin
+    )
     assert response.status_code == 200 and response.get_json()["active"] is False
     assert client.post(f"{API}/rounds", json={"year": YEAR}, headers=admin).status_code == 422
     assert client.get(f"{API}/nominations", headers=bearer(mc.member)).status_code == 200
-    assert client.post(f"{API}/nominations", json=body,
-                       headers=bearer(mc.member)).status_code == 403
+    assert (
+        client.post(f"{API}/nominations", json=body, headers=bearer(mc.member)).status_code == 403
+    )
     spec = client.get("/api/v1/openapi.json").get_json()
     assert f"{API}/nominations/{{nomination_id}}/assessments" in spec["paths"]
 

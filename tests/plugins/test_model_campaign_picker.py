@@ -36,8 +36,9 @@ def _round_id() -> int:
 
 
 def _members(team) -> list[Member]:
-    return list(db.session.scalars(select(Member).where(Member.team_id == team.id)
-                                   .order_by(Member.id)))
+    return list(
+        db.session.scalars(select(Member).where(Member.team_id == team.id).order_by(Member.id))
+    )
 
 
 def _options(page: str, name: str) -> set[str]:
@@ -51,9 +52,15 @@ def _count() -> int:
 
 
 def _household(world, **extra) -> dict:
-    return {"round_id": str(_round_id()), "tier": "household", "area_id": str(world.village.id),
-            "household_name": "王家", "member_id": "", "reason": "带动邻里种梅",
-            "evidence": "种梅10亩"} | extra
+    return {
+        "round_id": str(_round_id()),
+        "tier": "household",
+        "area_id": str(world.village.id),
+        "household_name": "王家",
+        "member_id": "",
+        "reason": "带动邻里种梅",
+        "evidence": "种梅10亩",
+    } | extra
 
 
 # --- the member picker ------------------------------------------------------------------------
@@ -64,8 +71,9 @@ def test_admin_picker_lists_no_member_until_a_village_is_chosen(mc, client, logi
     page = client.get(f"{PAGES}/nominations/new?tier=household").get_data(as_text=True)
     assert _options(page, "member_id") == set()
     assert "Choose the village first" in page and 'name="show_members"' in page
-    page = client.get(f"{PAGES}/nominations/new?tier=household&area={mc.village.id}"
-                      ).get_data(as_text=True)
+    page = client.get(f"{PAGES}/nominations/new?tier=household&area={mc.village.id}").get_data(
+        as_text=True
+    )
     own = {str(m.id) for m in _members(mc.team)}
     assert _options(page, "member_id") == own
     assert f'<option selected value="{mc.village.id}"' in page
@@ -73,16 +81,20 @@ def test_admin_picker_lists_no_member_until_a_village_is_chosen(mc, client, logi
 
 def test_show_members_button_keeps_the_typed_form_and_saves_nothing(mc, client, login):
     login("admin")
-    response = client.post(f"{PAGES}/nominations/new", data=_household(
-        mc, area_id=str(mc.other_village.id), show_members="1"))
+    response = client.post(
+        f"{PAGES}/nominations/new",
+        data=_household(mc, area_id=str(mc.other_village.id), show_members="1"),
+    )
     assert response.status_code == 200 and _count() == 0
     page = response.get_data(as_text=True)
     assert _options(page, "member_id") == {str(m.id) for m in _members(mc.other_team)}
     assert "带动邻里种梅" in page and 'value="王家"' in page
     assert 'class="error"' not in page
     member = _members(mc.other_team)[3]
-    response = client.post(f"{PAGES}/nominations/new", data=_household(
-        mc, area_id=str(mc.other_village.id), member_id=str(member.id)))
+    response = client.post(
+        f"{PAGES}/nominations/new",
+        data=_household(mc, area_id=str(mc.other_village.id), member_id=str(member.id)),
+    )
     assert response.status_code == 302
     nomination = db.session.scalar(select(Nomination))
     assert nomination.member_id == member.id and nomination.area_id == mc.other_village.id
@@ -90,13 +102,15 @@ def test_show_members_button_keeps_the_typed_form_and_saves_nothing(mc, client, 
 
 def test_reviewer_picker_never_offers_villages_out_of_scope(mc, client, login):
     login("reviewer")
-    page = client.get(f"{PAGES}/nominations/new?tier=household&area={mc.other_village.id}"
-                      ).get_data(as_text=True)
+    page = client.get(
+        f"{PAGES}/nominations/new?tier=household&area={mc.other_village.id}"
+    ).get_data(as_text=True)
     assert _options(page, "member_id") == set()
     assert str(mc.other_village.id) not in _options(page, "area_id")
     stranger = _members(mc.other_team)[1]
-    response = client.post(f"{PAGES}/nominations/new",
-                           data=_household(mc, member_id=str(stranger.id)))
+    response = client.post(
+        f"{PAGES}/nominations/new", data=_household(mc, member_id=str(stranger.id))
+    )
     assert response.status_code == 200 and _count() == 0
     assert "Choose a member of a team of this village." in response.get_data(as_text=True)
 
@@ -107,8 +121,9 @@ def test_leader_picker_offers_the_own_village_members_at_once(mc, client, login)
     assert _options(page, "member_id") == {str(m.id) for m in _members(mc.team)}
     assert 'name="show_members"' not in page
     member = _members(mc.team)[2]
-    response = client.post(f"{PAGES}/nominations/new", data=_household(mc, member_id=str(
-        member.id)))
+    response = client.post(
+        f"{PAGES}/nominations/new", data=_household(mc, member_id=str(member.id))
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(Nomination.member_id)) == member.id
 
@@ -116,30 +131,43 @@ def test_leader_picker_offers_the_own_village_members_at_once(mc, client, login)
 def test_member_with_another_tier_is_refused(mc, client, login):
     login("admin")
     member = _members(mc.team)[1]
-    response = client.post(f"{PAGES}/nominations/new", data=_household(
-        mc, tier="village", member_id=str(member.id)))
+    response = client.post(
+        f"{PAGES}/nominations/new", data=_household(mc, tier="village", member_id=str(member.id))
+    )
     assert response.status_code == 200 and _count() == 0
     page = response.get_data(as_text=True)
     assert 'id="member_id-error"' in page
     assert "Only a model household names the member heading it." in page
 
 
-@pytest.mark.parametrize("extra, field", [
-    ({"member_id": "other"}, "member_id"),
-    ({"tier": "village", "member_id": "own"}, "member_id"),
-    ({"member_id": 99999}, "member_id"),
-])
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"member_id": "other"}, "member_id"),
+        ({"tier": "village", "member_id": "own"}, "member_id"),
+        ({"member_id": 99999}, "member_id"),
+    ],
+)
 def test_api_validates_the_member_the_same_way(mc, client, bearer, extra, field):
     member = {"own": _members(mc.team)[1].id, "other": _members(mc.other_team)[1].id}
-    body = {"round_id": _round_id(), "tier": "household", "area_id": mc.village.id,
-            "household_name": "王家", "reason": "带动邻里", "evidence": "种梅10亩"}
+    body = {
+        "round_id": _round_id(),
+        "tier": "household",
+        "area_id": mc.village.id,
+        "household_name": "王家",
+        "reason": "带动邻里",
+        "evidence": "种梅10亩",
+    }
     body |= {k: member.get(v, v) if isinstance(v, str) else v for k, v in extra.items()}
     response = client.post(f"{API}/nominations", json=body, headers=bearer(mc.admin))
     assert response.status_code == 422
     assert list(response.get_json()["errors"]["json"]) == [field]
     assert _count() == 0
-    ok = client.post(f"{API}/nominations", headers=bearer(mc.admin),
-                     json=body | {"tier": "household", "member_id": member["own"]})
+    ok = client.post(
+        f"{API}/nominations",
+        headers=bearer(mc.admin),
+        json=body | {"tier": "household", "member_id": member["own"]},
+    )
     assert ok.status_code == 201 and ok.get_json()["member_id"] == member["own"]
 
 
@@ -147,8 +175,9 @@ def test_api_validates_the_member_the_same_way(mc, client, bearer, extra, field)
 
 
 def _nomination(world, area=None) -> Nomination:
-    data = svc.NominationInput(_round_id(), "village", (area or world.village).id, "", None,
-                               "成效突出", "培训12场")
+    data = svc.NominationInput(
+        _round_id(), "village", (area or world.village).id, "", None, "成效突出", "培训12场"
+    )
     return svc.create_nomination(data, world.admin)
 
 
@@ -173,7 +202,10 @@ def test_offered_decisions_follow_the_status(mc, client, login):
     criterion = svc.active_criteria(Tier.VILLAGE)[0]
     svc.assess(nomination, {criterion.id: 6}, "", mc.admin)
     assert _decisions(client.get(url).get_data(as_text=True)) == {
-        "awarded", "not_awarded", "withdrawn"}
+        "awarded",
+        "not_awarded",
+        "withdrawn",
+    }
     response = client.post(f"{url}/decide", data={"to": "not_awarded", "reason": "材料不足"})
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
@@ -183,14 +215,14 @@ def test_offered_decisions_follow_the_status(mc, client, login):
 def test_refused_reason_re_offers_only_the_valid_decisions(mc, client, login):
     login("admin")
     nomination = _nomination(mc)
-    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide",
-                           data={"to": "awarded"})
+    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide", data={"to": "awarded"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="mc-refusal"' in page
     assert "not been assessed" in page and _decisions(page) == {"withdrawn"}
     assessed = _assessed(mc)
-    response = client.post(f"{PAGES}/nominations/{assessed.id}/decide",
-                           data={"to": "not_awarded", "reason": " "})
+    response = client.post(
+        f"{PAGES}/nominations/{assessed.id}/decide", data={"to": "not_awarded", "reason": " "}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="reason-error"' in page
     assert _decisions(page) == {"awarded", "not_awarded", "withdrawn"}
@@ -202,8 +234,7 @@ def test_decision_on_a_final_nomination_offers_nothing(mc, client, login):
     nomination = _assessed(mc)
     svc.decide(nomination, "not_awarded", "分数不足", mc.admin)
     login("admin")
-    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide",
-                           data={"to": "awarded"})
+    response = client.post(f"{PAGES}/nominations/{nomination.id}/decide", data={"to": "awarded"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="mc-refusal"' in page
     assert "cannot become" in page and _decisions(page) == set()
@@ -232,9 +263,15 @@ def test_api_lists_the_decisions_valid_now(mc, client, bearer):
     criterion = svc.active_criteria(Tier.VILLAGE)[0]
     svc.assess(nomination, {criterion.id: 6}, "", mc.admin)
     assert client.get(url, headers=bearer(mc.admin)).get_json()["decisions"] == [
-        "awarded", "not_awarded", "withdrawn"]
-    response = client.post(f"{url}/transitions", headers=bearer(mc.admin),
-                           json={"to": "not_awarded", "reason": "分数不足"})
+        "awarded",
+        "not_awarded",
+        "withdrawn",
+    ]
+    response = client.post(
+        f"{url}/transitions",
+        headers=bearer(mc.admin),
+        json={"to": "not_awarded", "reason": "分数不足"},
+    )
     assert response.status_code == 201 and response.get_json()["decisions"] == []
     again = client.post(f"{url}/transitions", headers=bearer(mc.admin), json={"to": "awarded"})
     assert again.status_code == 409

@@ -41,17 +41,29 @@ def _photo_update(nb, client, login, board=None):
     """An update with a PNG photo, recorded from the page by the admin."""
     _as(client, login, "admin")
     board = board or nb.board
-    response = client.post(f"{PAGES}/boards/{board.id}/updates/new", data={
-        "updated_on": "2026-01-05", "title": "草莓大棚管理", "photo": (io.BytesIO(PNG), "a.png")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"{PAGES}/boards/{board.id}/updates/new",
+        data={
+            "updated_on": "2026-01-05",
+            "title": "草莓大棚管理",
+            "photo": (io.BytesIO(PNG), "a.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     client.post("/logout")
     return db.session.scalar(select(BoardUpdate).order_by(BoardUpdate.id.desc()))
 
 
 def _training(nb, *attendees) -> Training:
-    training = Training(held_on=date(2026, 1, 10), topic="远程教育课件制作", hours=Decimal("2.0"),
-                        kind="remote", trainer="", attendees=list(attendees))
+    training = Training(
+        held_on=date(2026, 1, 10),
+        topic="远程教育课件制作",
+        hours=Decimal("2.0"),
+        kind="remote",
+        trainer="",
+        attendees=list(attendees),
+    )
     db.session.add(training)
     db.session.commit()
     return training
@@ -69,9 +81,15 @@ def test_leader_corrects_an_update_and_replaces_then_removes_its_photo(nb, app, 
     assert edit in board_page and f"{PAGES}/updates/{update.id}/delete" in board_page
     page = client.get(edit).get_data(as_text=True)
     assert "草莓大棚管理" in page and 'name="remove_photo"' in page
-    response = client.post(edit, data={"updated_on": "2026-01-06", "title": "草莓大棚冬季管理",
-                                       "photo": (io.BytesIO(JPEG), "b.jpg")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        edit,
+        data={
+            "updated_on": "2026-01-06",
+            "title": "草莓大棚冬季管理",
+            "photo": (io.BytesIO(JPEG), "b.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.refresh(update)
     assert update.title == "草莓大棚冬季管理" and update.updated_on == date(2026, 1, 6)
@@ -79,8 +97,11 @@ def test_leader_corrects_an_update_and_replaces_then_removes_its_photo(nb, app, 
     assert _stored(app, update.photo).read_bytes() == JPEG
     assert not _stored(app, first).exists()
     second = update.photo
-    response = client.post(edit, data={"updated_on": "2026-01-06", "title": "草莓大棚冬季管理",
-                                       "remove_photo": "y"}, content_type="multipart/form-data")
+    response = client.post(
+        edit,
+        data={"updated_on": "2026-01-06", "title": "草莓大棚冬季管理", "remove_photo": "y"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.refresh(update)
     assert update.photo is None and update.photo_type is None
@@ -88,19 +109,33 @@ def test_leader_corrects_an_update_and_replaces_then_removes_its_photo(nb, app, 
     assert 'name="remove_photo"' not in client.get(edit).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"updated_on": "2999-01-01", "title": "x"}, "updated_on", "The day cannot be in the future."),
-    ({"updated_on": "2026-01-05", "title": " "}, "title", "Enter a title."),
-    ({"updated_on": "2026-01-05", "title": "x", "photo": (io.BytesIO(b"GIF89a" + b"0" * 40),
-                                                          "fake.png")},
-     "photo", "Upload a JPEG, PNG or WebP image."),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        (
+            {"updated_on": "2999-01-01", "title": "x"},
+            "updated_on",
+            "The day cannot be in the future.",
+        ),
+        ({"updated_on": "2026-01-05", "title": " "}, "title", "Enter a title."),
+        (
+            {
+                "updated_on": "2026-01-05",
+                "title": "x",
+                "photo": (io.BytesIO(b"GIF89a" + b"0" * 40), "fake.png"),
+            },
+            "photo",
+            "Upload a JPEG, PNG or WebP image.",
+        ),
+    ],
+)
 def test_bad_correction_changes_nothing(nb, app, client, login, data, field, message):
     update = _photo_update(nb, client, login)
     photo = update.photo
     _as(client, login, "leader")
-    response = client.post(f"{PAGES}/updates/{update.id}/edit", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"{PAGES}/updates/{update.id}/edit", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f'id="{field}-error"' in page and message in page
@@ -113,10 +148,15 @@ def test_photo_size_limit_applies_to_a_replacement(nb, app, client, login):
     update = _photo_update(nb, client, login)
     save_settings(app, "noticeboards", {"max_photo_kb": 1})
     _as(client, login, "admin")
-    response = client.post(f"{PAGES}/updates/{update.id}/edit", data={
-        "updated_on": "2026-01-05", "title": "x",
-        "photo": (io.BytesIO(JPEG + b"\x00" * 2000), "big.jpg")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"{PAGES}/updates/{update.id}/edit",
+        data={
+            "updated_on": "2026-01-05",
+            "title": "x",
+            "photo": (io.BytesIO(JPEG + b"\x00" * 2000), "big.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert "The photo is larger than 1 KB." in response.get_data(as_text=True)
     db.session.refresh(update)
@@ -137,9 +177,14 @@ def test_deleting_an_update_asks_first_and_removes_its_photo(nb, app, client, lo
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("username, status", [
-    ("member", 403), ("reviewer", 403), ("leader2", 403),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("member", 403),
+        ("reviewer", 403),
+        ("leader2", 403),
+    ],
+)
 def test_others_may_not_correct_or_delete_an_update(nb, client, login, username, status):
     update = nb.update(nb.board, 3)
     _as(client, login, username)
@@ -147,8 +192,12 @@ def test_others_may_not_correct_or_delete_an_update(nb, client, login, username,
     assert f"/updates/{update.id}/edit" not in page
     for path in ("edit", "delete"):
         assert client.get(f"{PAGES}/updates/{update.id}/{path}").status_code == status
-    assert client.post(f"{PAGES}/updates/{update.id}/edit",
-                       data={"updated_on": "2026-01-05", "title": "改"}).status_code == status
+    assert (
+        client.post(
+            f"{PAGES}/updates/{update.id}/edit", data={"updated_on": "2026-01-05", "title": "改"}
+        ).status_code
+        == status
+    )
     assert client.post(f"{PAGES}/updates/{update.id}/delete").status_code == status
     db.session.refresh(update)
     assert update.title == "梅子病虫害防治" and _count(BoardUpdate) == 1
@@ -174,8 +223,13 @@ def test_leader_corrects_and_deletes_own_village_training(nb, client, login):
     url = f"{PAGES}/trainings/{own.id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert "远程教育课件制作" in page
-    data = {"held_on": "2026-01-11", "topic": "站点设备维护", "hours": "3", "kind": "on_site",
-            "attendee_ids": [nb.young.id]}
+    data = {
+        "held_on": "2026-01-11",
+        "topic": "站点设备维护",
+        "hours": "3",
+        "kind": "on_site",
+        "attendee_ids": [nb.young.id],
+    }
     response = client.post(url, data=data | {"attendee_ids": [nb.other_young.id]})
     assert response.status_code == 200
     assert "Choose publicists of boards you may record for." in response.get_data(as_text=True)
@@ -205,9 +259,16 @@ def test_admin_corrects_any_training_reviewer_and_member_may_not(nb, client, log
     _as(client, login, "admin")
     page = client.get(f"{PAGES}/trainings/{mixed.id}/edit").get_data(as_text=True)
     assert re.search(rf'<option selected value="{nb.other_young.id}"', page)
-    response = client.post(f"{PAGES}/trainings/{mixed.id}/edit", data={
-        "held_on": "2026-01-10", "topic": "远程教育课件制作", "hours": "2", "kind": "remote",
-        "attendee_ids": [nb.other_young.id]})
+    response = client.post(
+        f"{PAGES}/trainings/{mixed.id}/edit",
+        data={
+            "held_on": "2026-01-10",
+            "topic": "远程教育课件制作",
+            "hours": "2",
+            "kind": "remote",
+            "attendee_ids": [nb.other_young.id],
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(mixed)
     assert [m.id for m in mixed.attendees] == [nb.other_young.id]
@@ -218,8 +279,10 @@ def test_admin_corrects_any_training_reviewer_and_member_may_not(nb, client, log
 
 def _many_boards(nb, n):
     long_ago = datetime.now(UTC) - timedelta(days=200)
-    boards = [Board(village_id=nb.world.village.id, name=f"宣传栏{i:03d}", created_at=long_ago)
-              for i in range(n)]
+    boards = [
+        Board(village_id=nb.world.village.id, name=f"宣传栏{i:03d}", created_at=long_ago)
+        for i in range(n)
+    ]
     db.session.add_all(boards)
     db.session.commit()
     return boards
@@ -273,8 +336,11 @@ def test_api_corrects_and_deletes_updates_with_the_page_rules(nb, world, client,
     for user in (world.reviewer, world.member, world.other_leader):
         assert client.patch(url, json={"title": "改"}, headers=bearer(user)).status_code == 403
         assert client.delete(url, headers=bearer(user)).status_code == 403
-    for body, field in (({"title": " "}, "title"), ({"updated_on": "2999-01-01"}, "updated_on"),
-                        ({"updated_on": "5.1."}, "updated_on")):
+    for body, field in (
+        ({"title": " "}, "title"),
+        ({"updated_on": "2999-01-01"}, "updated_on"),
+        ({"updated_on": "5.1."}, "updated_on"),
+    ):
         bad = client.patch(url, json=body, headers=bearer(world.leader))
         assert bad.status_code == 422 and list(bad.get_json()["errors"]["json"]) == [field]
     db.session.refresh(update)
@@ -291,15 +357,23 @@ def test_api_uploads_replaces_and_removes_a_photo(nb, app, world, client, bearer
     update = nb.update(nb.board, 3)
     url = f"{API}/updates/{update.id}/photo"
     headers = bearer(world.leader)
-    response = client.put(url, data={"photo": (io.BytesIO(PNG), "a.png")}, headers=headers,
-                          content_type="multipart/form-data")
+    response = client.put(
+        url,
+        data={"photo": (io.BytesIO(PNG), "a.png")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["photo_url"].endswith(f"/updates/{update.id}/photo")
     db.session.refresh(update)
     first = update.photo
     assert update.photo_type == "image/png" and _stored(app, first).read_bytes() == PNG
-    response = client.put(url, data={"photo": (io.BytesIO(JPEG), "b.jpg")}, headers=headers,
-                          content_type="multipart/form-data")
+    response = client.put(
+        url,
+        data={"photo": (io.BytesIO(JPEG), "b.jpg")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     db.session.refresh(update)
     assert update.photo_type == "image/jpeg" and not _stored(app, first).exists()
@@ -310,20 +384,36 @@ def test_api_uploads_replaces_and_removes_a_photo(nb, app, world, client, bearer
     assert update.photo is None and not _stored(app, second).exists()
 
 
-@pytest.mark.parametrize("data, message", [
-    ({}, "Choose a photo to upload."),
-    ({"photo": (io.BytesIO(b"GIF89a" + b"0" * 40), "fake.png")},
-     "Upload a JPEG, PNG or WebP image."),
-    ({"photo": (io.BytesIO(JPEG + b"\x00" * 2000), "big.jpg")}, "The photo is larger than 1 KB."),
-])
-def test_api_refuses_a_bad_photo_and_keeps_the_old_one(nb, app, world, client, bearer, data,
-                                                       message):
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Choose a photo to upload."),
+        (
+            {"photo": (io.BytesIO(b"GIF89a" + b"0" * 40), "fake.png")},
+            "Upload a JPEG, PNG or WebP image.",
+        ),
+        (
+            {"photo": (io.BytesIO(JPEG + b"\x00" * 2000), "big.jpg")},
+            "The photo is larger than 1 KB.",
+        ),
+    ],
+)
+def test_api_refuses_a_bad_photo_and_keeps_the_old_one(
+    nb, app, world, client, bearer, data, message
+):
     update = nb.update(nb.board, 3)
     world.admin.locale = "en"
     headers = bearer(world.admin)
     url = f"{API}/updates/{update.id}/photo"
-    assert client.put(url, data={"photo": (io.BytesIO(PNG), "a.png")}, headers=headers,
-                      content_type="multipart/form-data").status_code == 200
+    assert (
+        client.put(
+            url,
+            data={"photo": (io.BytesIO(PNG), "a.png")},
+            headers=headers,
+            content_type="multipart/form-data",
+        ).status_code
+        == 200
+    )
     save_settings(app, "noticeboards", {"max_photo_kb": 1})
     db.session.refresh(update)
     photo = update.photo
@@ -338,13 +428,23 @@ def test_api_photo_writes_follow_the_update_rules(nb, world, client, bearer):
     update = nb.update(nb.board, 3)
     url = f"{API}/updates/{update.id}/photo"
     for user in (world.member, world.reviewer, world.other_leader):
-        response = client.put(url, data={"photo": (io.BytesIO(PNG), "a.png")},
-                              headers=bearer(user), content_type="multipart/form-data")
+        response = client.put(
+            url,
+            data={"photo": (io.BytesIO(PNG), "a.png")},
+            headers=bearer(user),
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 403
         assert client.delete(url, headers=bearer(user)).status_code == 403
-    assert client.put(f"{API}/updates/99999/photo", headers=bearer(world.admin),
-                      data={"photo": (io.BytesIO(PNG), "a.png")},
-                      content_type="multipart/form-data").status_code == 404
+    assert (
+        client.put(
+            f"{API}/updates/99999/photo",
+            headers=bearer(world.admin),
+            data={"photo": (io.BytesIO(PNG), "a.png")},
+            content_type="multipart/form-data",
+        ).status_code
+        == 404
+    )
     db.session.refresh(update)
     assert update.photo is None
 
@@ -357,29 +457,50 @@ def test_api_corrects_and_deletes_trainings(nb, world, client, bearer):
     mixed = _training(nb, nb.young, nb.other_young)
     leader = bearer(world.leader)
     assert client.get(f"{API}/trainings/{own.id}", headers=leader).status_code == 200
-    assert client.get(f"{API}/trainings/{own.id}",
-                      headers=bearer(world.other_leader)).status_code == 403
-    assert client.patch(f"{API}/trainings/{mixed.id}", json={"topic": "改"},
-                        headers=leader).status_code == 403
+    assert (
+        client.get(f"{API}/trainings/{own.id}", headers=bearer(world.other_leader)).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"{API}/trainings/{mixed.id}", json={"topic": "改"}, headers=leader
+        ).status_code
+        == 403
+    )
     assert client.delete(f"{API}/trainings/{mixed.id}", headers=leader).status_code == 403
-    assert client.patch(f"{API}/trainings/{own.id}", json={"topic": "改"},
-                        headers=bearer(world.reviewer)).status_code == 403
-    bad = client.patch(f"{API}/trainings/{own.id}", headers=leader,
-                       json={"attendee_ids": [nb.other_young.id], "kind": "x"})
+    assert (
+        client.patch(
+            f"{API}/trainings/{own.id}", json={"topic": "改"}, headers=bearer(world.reviewer)
+        ).status_code
+        == 403
+    )
+    bad = client.patch(
+        f"{API}/trainings/{own.id}",
+        headers=leader,
+        json={"attendee_ids": [nb.other_young.id], "kind": "x"},
+    )
     assert bad.status_code == 422 and set(bad.get_json()["errors"]["json"]) == {"kind"}
-    bad = client.patch(f"{API}/trainings/{own.id}", headers=leader,
-                       json={"attendee_ids": [nb.other_young.id], "held_on": "2999-01-01"})
+    bad = client.patch(
+        f"{API}/trainings/{own.id}",
+        headers=leader,
+        json={"attendee_ids": [nb.other_young.id], "held_on": "2999-01-01"},
+    )
     assert bad.status_code == 422
     assert set(bad.get_json()["errors"]["json"]) == {"attendee_ids", "held_on"}
-    response = client.patch(f"{API}/trainings/{own.id}", headers=leader,
-                            json={"topic": "站点设备维护", "hours": 1.5})
+    response = client.patch(
+        f"{API}/trainings/{own.id}", headers=leader, json={"topic": "站点设备维护", "hours": 1.5}
+    )
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["topic"], body["hours"], body["attendee_ids"]) == ("站点设备维护", 1.5,
-                                                                     [nb.young.id])
+    assert (body["topic"], body["hours"], body["attendee_ids"]) == (
+        "站点设备维护",
+        1.5,
+        [nb.young.id],
+    )
     assert client.delete(f"{API}/trainings/{own.id}", headers=leader).status_code == 204
-    assert client.delete(f"{API}/trainings/{mixed.id}",
-                         headers=bearer(world.admin)).status_code == 204
+    assert (
+        client.delete(f"{API}/trainings/{mixed.id}", headers=bearer(world.admin)).status_code == 204
+    )
     assert _count(Training) == 0
 
 

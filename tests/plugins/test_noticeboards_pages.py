@@ -29,10 +29,16 @@ def _as(client, login, username):
     return client
 
 
-@pytest.mark.parametrize("username, own, other", [
-    ("admin", 200, 200), ("reviewer", 200, 403), ("leader", 200, 403),
-    ("member", 200, 403), ("leader2", 403, 200),
-])
+@pytest.mark.parametrize(
+    "username, own, other",
+    [
+        ("admin", 200, 200),
+        ("reviewer", 200, 403),
+        ("leader", 200, 403),
+        ("member", 200, 403),
+        ("leader2", 403, 200),
+    ],
+)
 def test_boards_are_read_within_scope(nb, client, login, username, own, other):
     _as(client, login, username)
     assert client.get(f"{PAGES}/boards/{nb.board.id}").status_code == own
@@ -68,22 +74,29 @@ def test_admin_creates_station_and_board_and_bad_input_changes_nothing(nb, world
     page = response.get_data(as_text=True)
     assert "Choose a village." in page and "Enter a name." in page
     assert _count(Station) == 1
-    response = client.post(f"{PAGES}/stations/new", data={
-        "village_id": world.other_village.id, "name": "傅家边村科普服务站", "place": "村部"})
+    response = client.post(
+        f"{PAGES}/stations/new",
+        data={"village_id": world.other_village.id, "name": "傅家边村科普服务站", "place": "村部"},
+    )
     assert response.status_code == 302
     station = db.session.scalar(select(Station).where(Station.name == "傅家边村科普服务站"))
     # a member of another village's team cannot be the publicist
-    response = client.post(f"{PAGES}/boards/new", data={
-        "station_id": station.id, "name": "宣传栏", "publicist_id": nb.young.id})
+    response = client.post(
+        f"{PAGES}/boards/new",
+        data={"station_id": station.id, "name": "宣传栏", "publicist_id": nb.young.id},
+    )
     assert response.status_code == 200
     assert "Choose a member of a team of the board&#39;s village." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert _count(Board) == 2
     # a member who is not a young official is accepted, and flagged
     plain = nb.members(world.other_team)[3]
-    response = client.post(f"{PAGES}/boards/new", data={
-        "station_id": station.id, "name": "宣传栏", "publicist_id": plain.id},
-        follow_redirects=True)
+    response = client.post(
+        f"{PAGES}/boards/new",
+        data={"station_id": station.id, "name": "宣传栏", "publicist_id": plain.id},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "is not a young village official" in page
     assert "Not a young official" in page
@@ -94,9 +107,16 @@ def test_admin_creates_station_and_board_and_bad_input_changes_nothing(nb, world
 def test_leader_records_an_update_with_a_photo_readers_see_it(nb, app, client, login):
     _as(client, login, "leader")
     url = f"{PAGES}/boards/{nb.board.id}/updates/new"
-    response = client.post(url, data={
-        "updated_on": "2026-01-05", "title": "草莓大棚管理", "summary": "展板4块",
-        "photo": (io.BytesIO(PNG), "board.png")}, content_type="multipart/form-data")
+    response = client.post(
+        url,
+        data={
+            "updated_on": "2026-01-05",
+            "title": "草莓大棚管理",
+            "summary": "展板4块",
+            "photo": (io.BytesIO(PNG), "board.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     update = db.session.scalar(select(BoardUpdate))
     assert update.recorded_by_id == nb.world.leader.id and update.photo_type == "image/png"
@@ -114,22 +134,41 @@ def test_leader_records_an_update_with_a_photo_readers_see_it(nb, app, client, l
     client.post("/logout")
     _as(client, login, "leader2")
     assert client.get(photo).status_code == 403
-    assert client.post(f"{PAGES}/boards/{nb.board.id}/updates/new",
-                       data={"updated_on": "2026-01-05", "title": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"{PAGES}/boards/{nb.board.id}/updates/new",
+            data={"updated_on": "2026-01-05", "title": "x"},
+        ).status_code
+        == 403
+    )
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"updated_on": "", "title": "x"}, "updated_on", "Enter a day."),
-    ({"updated_on": "2999-01-01", "title": "x"}, "updated_on", "The day cannot be in the future."),
-    ({"updated_on": "2026-01-05", "title": ""}, "title", "Enter a title."),
-    ({"updated_on": "2026-01-05", "title": "x", "photo": (io.BytesIO(b"GIF89a" + b"0" * 40),
-                                                          "fake.png")},
-     "photo", "Upload a JPEG, PNG or WebP image."),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"updated_on": "", "title": "x"}, "updated_on", "Enter a day."),
+        (
+            {"updated_on": "2999-01-01", "title": "x"},
+            "updated_on",
+            "The day cannot be in the future.",
+        ),
+        ({"updated_on": "2026-01-05", "title": ""}, "title", "Enter a title."),
+        (
+            {
+                "updated_on": "2026-01-05",
+                "title": "x",
+                "photo": (io.BytesIO(b"GIF89a" + b"0" * 40), "fake.png"),
+            },
+            "photo",
+            "Upload a JPEG, PNG or WebP image.",
+        ),
+    ],
+)
 def test_bad_update_is_refused_and_nothing_stored(nb, app, client, login, data, field, message):
     _as(client, login, "leader")
-    response = client.post(f"{PAGES}/boards/{nb.board.id}/updates/new", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"{PAGES}/boards/{nb.board.id}/updates/new", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f'id="{field}-error"' in page and message in page
@@ -140,9 +179,11 @@ def test_photo_size_limit_follows_the_setting(nb, app, client, login):
     save_settings(app, "noticeboards", {"max_photo_kb": 1})
     _as(client, login, "admin")
     big = JPEG + b"\x00" * 2000
-    response = client.post(f"{PAGES}/boards/{nb.board.id}/updates/new", data={
-        "updated_on": "2026-01-05", "title": "x", "photo": (io.BytesIO(big), "big.jpg")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"{PAGES}/boards/{nb.board.id}/updates/new",
+        data={"updated_on": "2026-01-05", "title": "x", "photo": (io.BytesIO(big), "big.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert "The photo is larger than 1 KB." in response.get_data(as_text=True)
     assert _count(BoardUpdate) == 0
@@ -156,19 +197,40 @@ def test_update_without_photo_has_no_photo_page(nb, client, login):
 
 def test_trainings_written_by_admin_and_leader_for_own_publicists(nb, client, login):
     _as(client, login, "leader")
-    response = client.post(f"{PAGES}/trainings/new", data={
-        "held_on": "2026-01-10", "topic": "远程教育站点操作", "hours": "2.5", "kind": "remote",
-        "attendee_ids": [nb.other_young.id]})
+    response = client.post(
+        f"{PAGES}/trainings/new",
+        data={
+            "held_on": "2026-01-10",
+            "topic": "远程教育站点操作",
+            "hours": "2.5",
+            "kind": "remote",
+            "attendee_ids": [nb.other_young.id],
+        },
+    )
     assert response.status_code == 200 and _count(Training) == 0
     assert "Choose publicists of boards you may record for." in response.get_data(as_text=True)
-    response = client.post(f"{PAGES}/trainings/new", data={
-        "held_on": "2026-01-10", "topic": "远程教育站点操作", "hours": "0", "kind": "remote",
-        "attendee_ids": [nb.young.id]})
+    response = client.post(
+        f"{PAGES}/trainings/new",
+        data={
+            "held_on": "2026-01-10",
+            "topic": "远程教育站点操作",
+            "hours": "0",
+            "kind": "remote",
+            "attendee_ids": [nb.young.id],
+        },
+    )
     assert response.status_code == 200 and _count(Training) == 0
     assert "Enter the hours, from 0.5 to 100." in response.get_data(as_text=True)
-    response = client.post(f"{PAGES}/trainings/new", data={
-        "held_on": "2026-01-10", "topic": "远程教育站点操作", "hours": "2.5", "kind": "remote",
-        "attendee_ids": [nb.young.id]})
+    response = client.post(
+        f"{PAGES}/trainings/new",
+        data={
+            "held_on": "2026-01-10",
+            "topic": "远程教育站点操作",
+            "hours": "2.5",
+            "kind": "remote",
+            "attendee_ids": [nb.young.id],
+        },
+    )
     assert response.status_code == 302
     training = db.session.scalar(select(Training))
     assert [m.id for m in training.attendees] == [nb.young.id] and float(training.hours) == 2.5

@@ -60,7 +60,8 @@ def test_one_reminder_per_staleness_period(nb, world, client, login, bearer):
     nb.update(nb.board, 0, "新一期科普内容")  # a new update closes the reminder
     assert 'id="nb-open-reminders">0<' in client.get(f"{PAGES}/").get_data(as_text=True)
     assert 'id="nb-reminders"' not in client.get(f"{PAGES}/boards/{nb.board.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert remind_stale_publicists() == 0  # fresh again
     later = date.today() + timedelta(days=31)  # new staleness: reminded again (both boards)
     assert remind_stale_publicists(later) == 2
@@ -79,8 +80,11 @@ def test_board_without_publicist_is_flagged_not_reminded(nb, client, login):
 
 
 def _section(app, area, start, end, user) -> ReviewSection:
-    [section] = [s for s in call(app, "review_sections", area=area, start=start, end=end,
-                                 user=user) if s.key == "noticeboards"]
+    [section] = [
+        s
+        for s in call(app, "review_sections", area=area, start=start, end=end, user=user)
+        if s.key == "noticeboards"
+    ]
     return section
 
 
@@ -89,14 +93,26 @@ def _figures(section) -> list:
 
 
 def _training(day, hours, *people):
-    db.session.add(Training(held_on=day, topic="科普宣传栏内容编排", hours=Decimal(hours),
-                            kind="on_site", trainer="县科协", attendees=list(people)))
+    db.session.add(
+        Training(
+            held_on=day,
+            topic="科普宣传栏内容编排",
+            hours=Decimal(hours),
+            kind="on_site",
+            trainer="县科协",
+            attendees=list(people),
+        )
+    )
     db.session.commit()
 
 
 def test_review_section_figures(nb, app, world):
-    never = Board(village_id=world.village.id, name="文化广场宣传栏", location="广场",
-                  created_at=datetime.now(UTC) - timedelta(days=100))
+    never = Board(
+        village_id=world.village.id,
+        name="文化广场宣传栏",
+        location="广场",
+        created_at=datetime.now(UTC) - timedelta(days=100),
+    )
     db.session.add(never)
     db.session.commit()
     nb.update(nb.board, 5)
@@ -116,8 +132,9 @@ def test_review_section_figures(nb, app, world):
     county = _section(app, world.county, start, end, world.admin)
     assert _figures(county) == [3, 2, 2, 1, 2, 2, "5"]
     # as it stood 40 days ago: the board's update of 45 days ago was then 5 days old
-    past = _section(app, world.township, today - timedelta(days=60), today - timedelta(days=40),
-                    world.reviewer)
+    past = _section(
+        app, world.township, today - timedelta(days=60), today - timedelta(days=40), world.reviewer
+    )
     assert _figures(past) == [2, 1, 1, 1, 0, 0, "0"]
 
 
@@ -139,8 +156,14 @@ def test_review_section_query_count_is_constant(nb, app, world):
         db.session.add(board)
         db.session.flush()
         for days in (2, 20, 50):
-            db.session.add(BoardUpdate(board_id=board.id, title="x", summary="",
-                                       updated_on=date.today() - timedelta(days=days)))
+            db.session.add(
+                BoardUpdate(
+                    board_id=board.id,
+                    title="x",
+                    summary="",
+                    updated_on=date.today() - timedelta(days=days),
+                )
+            )
         _training(date.today() - timedelta(days=i), "2", nb.young, nb.other_young)
     assert queries() == small
 
@@ -150,8 +173,7 @@ def test_demo_data_builds_the_module_and_is_idempotent(app, runner):
     assert result.exit_code == 0, result.output
     assert "Plugin noticeboards:" in result.output
     stations = db.session.scalar(select(func.count(Station.id)))
-    villages_with_station = db.session.scalar(select(func.count(func.distinct(
-        Station.village_id))))
+    villages_with_station = db.session.scalar(select(func.count(func.distinct(Station.village_id))))
     assert stations == villages_with_station and villages_with_station >= 92 * 0.75
     boards = list(db.session.scalars(select(Board)))
     assert len(boards) >= stations
@@ -162,8 +184,10 @@ def test_demo_data_builds_the_module_and_is_idempotent(app, runner):
     assert {t.kind for t in db.session.scalars(select(Training))} == {"on_site", "remote"}
     stale_reminders = db.session.scalar(select(func.count(Reminder.id)))
     assert stale_reminders > 0
-    assert db.session.scalar(select(func.count(BoardUpdate.id)).where(
-        BoardUpdate.photo.is_not(None))) == 0
+    assert (
+        db.session.scalar(select(func.count(BoardUpdate.id)).where(BoardUpdate.photo.is_not(None)))
+        == 0
+    )
     counts = (db.session.scalar(select(func.count(BoardUpdate.id))), stations)
     assert build(7, date.today()) == {}
     assert (db.session.scalar(select(func.count(BoardUpdate.id))), stations) == counts

@@ -35,16 +35,18 @@ def _notes() -> list[str]:
 
 
 def test_hook_blueprints_mount_pages_under_the_plugins_name(enabled, world, log_in):
-    rules = {rule.rule for rule in enabled.url_map.iter_rules() if rule.endpoint.startswith(
-        "kepu_sample.")}
+    rules = {
+        rule.rule
+        for rule in enabled.url_map.iter_rules()
+        if rule.endpoint.startswith("kepu_sample.")
+    }
     assert rules == {PAGE}
     client = log_in(enabled.test_client(), "member")
     assert client.get(PAGE).status_code == 200
     assert enabled.test_client().get(PAGE).status_code == 302  # the plugin's own login check
 
 
-def test_hook_api_blueprints_are_documented_authenticated_and_gated(enabled, world, bearer,
-                                                                    invoke):
+def test_hook_api_blueprints_are_documented_authenticated_and_gated(enabled, world, bearer, invoke):
     client = enabled.test_client()
     spec = client.get("/api/v1/openapi.json").get_json()
     assert NOTES_API in spec["paths"]
@@ -70,15 +72,27 @@ def test_hook_nav_items_that_raise_leave_the_page_working(enabled, sample, world
     assert row.state == "enabled"
     assert row.runtime_error == "nav_items: RuntimeError: sample nav_items failed on purpose"
     assert "最近错误：nav_items: RuntimeError" in client.get("/admin/plugins").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_hook_nav_items_of_the_core_keep_their_order(app, world):
     items = call(app, "nav_items", expect=NavItem, user=world.admin)
     assert [item.endpoint for item in items] == [
-        "home.index", "visits.new", "plans.index", "visits.index", "teams.index", "farms.index",
-        "events.index", "review.index", "inspections.index", "assessments.index",
-        "rectifications.index", "users.index", "plugins_admin.index", "jobs_admin.index",
+        "home.index",
+        "visits.new",
+        "plans.index",
+        "visits.index",
+        "teams.index",
+        "farms.index",
+        "events.index",
+        "review.index",
+        "inspections.index",
+        "assessments.index",
+        "rectifications.index",
+        "users.index",
+        "plugins_admin.index",
+        "jobs_admin.index",
     ]
     member = [item.endpoint for item in call(app, "nav_items", user=world.member)]
     assert "visits.new" not in member and "users.index" not in member
@@ -86,8 +100,12 @@ def test_hook_nav_items_of_the_core_keep_their_order(app, world):
 
 
 def test_hook_review_sections_and_a_failing_one_as_unavailable(enabled, sample, world):
-    kwargs = {"area": world.township, "start": date(2026, 1, 1), "end": date(2026, 12, 31),
-              "user": world.reviewer}
+    kwargs = {
+        "area": world.township,
+        "start": date(2026, 1, 1),
+        "end": date(2026, 12, 31),
+        "user": world.reviewer,
+    }
     [section] = call(enabled, "review_sections", expect=ReviewSection, **kwargs)
     assert section.title == "Sample notes of 永阳镇" and section.figures[0].value == 0
     sample.FAILING.add("review_sections")
@@ -146,8 +164,13 @@ def test_hook_demo_data_is_committed_or_rolled_back(enabled, sample):
 
 def test_hook_visit_logged_after_the_visit_is_committed(enabled, sample, world, bearer):
     client = enabled.test_client()
-    body = {"farm_id": world.farm.id, "visited_on": date.today().isoformat(),
-            "kind": "lecture", "people_reached": 40, "households_reached": 15}
+    body = {
+        "farm_id": world.farm.id,
+        "visited_on": date.today().isoformat(),
+        "kind": "lecture",
+        "people_reached": 40,
+        "households_reached": 15,
+    }
     response = client.post("/api/v1/visits/", json=body, headers=bearer(world.leader))
     assert response.status_code == 201
     visit_id = response.get_json()["id"]
@@ -168,5 +191,7 @@ def test_hook_event_changed_on_every_committed_change(enabled, world, bearer):
     assert client.post(f"{url}/cancel", headers=headers).status_code == 200
     bad = client.patch(url, json={"ends_at": "2000-01-01T00:00:00+08:00"}, headers=headers)
     assert bad.status_code == 422  # nothing committed, nothing told
-    assert _notes() == [f"event {event.id} now at revision 1",
-                        f"event {event.id} now at revision 2"]
+    assert _notes() == [
+        f"event {event.id} now at revision 1",
+        f"event {event.id} now at revision 2",
+    ]

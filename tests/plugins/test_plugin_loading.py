@@ -83,8 +83,7 @@ def test_a_blocked_plugin_is_never_imported(make_app, plugin_dists, invoke):
     assert result.exit_code != 0 and "blocked" in result.output
 
 
-def test_an_import_error_is_isolated(make_app, plugin_dists, sample, world, log_in, invoke,
-                                    caplog):
+def test_an_import_error_is_isolated(make_app, plugin_dists, sample, world, log_in, invoke, caplog):
     plugin_dists.install("kepu_broken", source=BROKEN)
     with caplog.at_level(logging.ERROR, logger="core.plugins"):
         app = make_app()

@@ -17,7 +17,8 @@ from core.plugins import host_of
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = sorted(
-    name for name, obj in vars(hookspecs).items()
+    name
+    for name, obj in vars(hookspecs).items()
     if inspect.isfunction(obj) and hasattr(obj, "kepu_spec")
 )
 
@@ -39,8 +40,16 @@ def _test_function_names() -> set[str]:
 
 def test_the_hooks_are_the_documented_set():
     expected = {
-        "api_blueprints", "blueprints", "calendar_events", "cli_commands", "demo_data",
-        "event_changed", "nav_items", "plugin_settings", "review_sections", "scheduled_jobs",
+        "api_blueprints",
+        "blueprints",
+        "calendar_events",
+        "cli_commands",
+        "demo_data",
+        "event_changed",
+        "nav_items",
+        "plugin_settings",
+        "review_sections",
+        "scheduled_jobs",
         "visit_logged",
     }
     assert set(HOOKS) == expected
@@ -53,8 +62,9 @@ def test_every_hook_is_typed_and_says_when_it_is_called_and_what_it_returns(name
     assert "called" in doc.lower() and "return" in doc.lower(), name
     signature = inspect.signature(spec)
     assert signature.return_annotation is not inspect.Signature.empty, name
-    assert all(p.annotation is not inspect.Parameter.empty
-               for p in signature.parameters.values()), name
+    assert all(
+        p.annotation is not inspect.Parameter.empty for p in signature.parameters.values()
+    ), name
 
 
 @pytest.mark.parametrize("name", HOOKS)
@@ -70,8 +80,11 @@ def test_every_hook_is_documented_in_the_readme(name):
 
 
 def test_the_sample_plugin_implements_every_hook(sample):
-    implemented = {name for name, obj in vars(sample).items()
-                   if inspect.isfunction(obj) and hasattr(obj, "kepu_impl")}
+    implemented = {
+        name
+        for name, obj in vars(sample).items()
+        if inspect.isfunction(obj) and hasattr(obj, "kepu_impl")
+    }
     assert implemented == set(HOOKS)
 
 
@@ -83,7 +96,10 @@ def test_first_party_plugin_tables_carry_the_plugins_name(app):
             models = importlib.import_module(f"{info.module.__name__}.models")
         except ModuleNotFoundError:
             continue
-        tables = {obj.__table__.name for obj in vars(models).values()
-                  if isinstance(obj, type) and hasattr(obj, "__table__")}
+        tables = {
+            obj.__table__.name
+            for obj in vars(models).values()
+            if isinstance(obj, type) and hasattr(obj, "__table__")
+        }
         assert all(table.startswith(f"{name}_") for table in tables), (name, tables)
         assert tables <= set(db.metadata.tables)

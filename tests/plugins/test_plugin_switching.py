@@ -24,8 +24,14 @@ def _sample_line(output: str) -> list[str]:
 def test_cli_lists_enables_and_disables(sample_app, invoke):
     listed = invoke(sample_app, "plugins", "list")
     assert listed.exit_code == 0
-    assert _sample_line(listed.output) == ["kepu_sample", "disabled", "0.1", "entry", "point",
-                                           "(kepu_sample)"]
+    assert _sample_line(listed.output) == [
+        "kepu_sample",
+        "disabled",
+        "0.1",
+        "entry",
+        "point",
+        "(kepu_sample)",
+    ]
     result = invoke(sample_app, "plugins", "enable", "kepu_sample")
     assert result.exit_code == 0 and "kepu_sample enabled" in result.output
     assert "enabled" in _sample_line(invoke(sample_app, "plugins", "list").output)
@@ -94,8 +100,9 @@ def test_switching_needs_the_csrf_token(make_app, sample, world):
     assert db.session.scalar(select(func.count(PluginState.id))) == 0
 
 
-def test_disabling_hides_everything_and_keeps_the_data(sample_app, sample, world, log_in,
-                                                         bearer, invoke):
+def test_disabling_hides_everything_and_keeps_the_data(
+    sample_app, sample, world, log_in, bearer, invoke
+):
     invoke(sample_app, "plugins", "enable", "kepu_sample")
     client = log_in(sample_app.test_client(), "admin")
     headers, leader = bearer(world.admin), bearer(world.leader)
@@ -122,8 +129,13 @@ def test_disabling_hides_everything_and_keeps_the_data(sample_app, sample, world
 def _visit(world):
     from datetime import date
 
-    return {"farm_id": world.farm.id, "visited_on": date.today().isoformat(),
-            "kind": "technical_training", "people_reached": 5, "households_reached": 2}
+    return {
+        "farm_id": world.farm.id,
+        "visited_on": date.today().isoformat(),
+        "kind": "technical_training",
+        "people_reached": 5,
+        "households_reached": 2,
+    }
 
 
 def test_two_apps_on_one_database_agree_after_a_toggle(make_app, sample, world, log_in):
@@ -176,14 +188,20 @@ def test_hook_plugin_settings_shows_defaults_and_saves(sample_app, world, log_in
     assert 'value="Hello"' in page and 'value="3"' in page and "默认值：3" in page
     assert "Shown on the sample page." in page
 
-    bad = client.post(f"{ADMIN}/kepu_sample",
-                      data={"setting_greeting": "Hi", "setting_limit": "many"})
+    bad = client.post(
+        f"{ADMIN}/kepu_sample", data={"setting_greeting": "Hi", "setting_limit": "many"}
+    )
     assert bad.status_code == 200 and 'aria-invalid="true"' in bad.get_data(as_text=True)
     assert setting("kepu_sample", "limit", app=sample_app) == 3
 
-    saved = client.post(f"{ADMIN}/kepu_sample", data={
-        "setting_greeting": "你好", "setting_limit": "7", "setting_loud": "y",
-    })
+    saved = client.post(
+        f"{ADMIN}/kepu_sample",
+        data={
+            "setting_greeting": "你好",
+            "setting_limit": "7",
+            "setting_loud": "y",
+        },
+    )
     assert saved.status_code == 302
     assert client.get(PAGE).get_data(as_text=True) == "你好: 0 notes"
     assert setting("kepu_sample", "limit", app=sample_app) == 7

@@ -21,8 +21,15 @@ def rooms(app, world):
 
 
 def _usage(room, **extra):
-    return {"room_id": room.id, "period_start": "2026-02-01", "period_end": "2026-02-28",
-            "reads": 50, "downloads": 5, "active_readers": 4, **extra}
+    return {
+        "room_id": room.id,
+        "period_start": "2026-02-01",
+        "period_end": "2026-02-28",
+        "reads": 50,
+        "downloads": 5,
+        "active_readers": 4,
+        **extra,
+    }
 
 
 def test_rooms_list_follows_each_scope(client, bearer, world, rooms):
@@ -35,8 +42,9 @@ def test_rooms_list_follows_each_scope(client, bearer, world, rooms):
     assert ids(world.admin) == everything
     assert ids(world.reviewer) == {rooms.township.id, rooms.village.id}
     assert ids(world.member) == {rooms.township.id, rooms.village.id}
-    assert client.get(f"{API}/rooms/{rooms.other.id}",
-                      headers=bearer(world.member)).status_code == 403
+    assert (
+        client.get(f"{API}/rooms/{rooms.other.id}", headers=bearer(world.member)).status_code == 403
+    )
     assert client.get(f"{API}/rooms/99999", headers=bearer(world.admin)).status_code == 404
     assert client.get(f"{API}/rooms").status_code == 401
 
@@ -45,23 +53,27 @@ def test_admin_creates_and_patches_rooms(client, bearer, world, rooms):
     admin = bearer(world.admin)
     area = add_area("新村", AreaKind.VILLAGE, world.township)
     db.session.commit()
-    response = client.post(f"{API}/rooms", json={"area_id": area.id, "name": "新村书屋"},
-                           headers=admin)
+    response = client.post(
+        f"{API}/rooms", json={"area_id": area.id, "name": "新村书屋"}, headers=admin
+    )
     assert response.status_code == 201, response.json
     room_id = response.json["id"]
-    response = client.patch(f"{API}/rooms/{room_id}", json={"model_since": "2026-05-01",
-                                                            "place": "村部"}, headers=admin)
+    response = client.patch(
+        f"{API}/rooms/{room_id}", json={"model_since": "2026-05-01", "place": "村部"}, headers=admin
+    )
     assert response.status_code == 200
     assert response.json["model_since"] == "2026-05-01" and response.json["place"] == "村部"
     twice = client.post(f"{API}/rooms", json={"area_id": area.id, "name": "x"}, headers=admin)
     assert twice.status_code == 422 and "area_id" in twice.json["errors"]["json"]
     empty = client.post(f"{API}/rooms", json={"name": ""}, headers=admin)
     assert empty.status_code == 422
-    leader = client.post(f"{API}/rooms", json={"area_id": area.id, "name": "x"},
-                         headers=bearer(world.leader))
+    leader = client.post(
+        f"{API}/rooms", json={"area_id": area.id, "name": "x"}, headers=bearer(world.leader)
+    )
     assert leader.status_code == 403
-    member = client.patch(f"{API}/rooms/{room_id}", json={"model_since": None},
-                          headers=bearer(world.member))
+    member = client.patch(
+        f"{API}/rooms/{room_id}", json={"model_since": None}, headers=bearer(world.member)
+    )
     assert member.status_code == 403
     assert db.session.get(Room, room_id).model_since == date(2026, 5, 1)
 
@@ -71,23 +83,35 @@ def test_usage_writes_per_role(client, bearer, world, rooms):
     response = client.post(f"{API}/usage", json=_usage(rooms.village), headers=leader)
     assert response.status_code == 201, response.json
     assert client.post(f"{API}/usage", json=_usage(rooms.other), headers=leader).status_code == 403
-    assert client.post(f"{API}/usage", json=_usage(rooms.village),
-                       headers=bearer(world.member)).status_code == 403
-    assert client.post(f"{API}/usage", json=_usage(rooms.other),
-                       headers=bearer(world.admin)).status_code == 201
+    assert (
+        client.post(
+            f"{API}/usage", json=_usage(rooms.village), headers=bearer(world.member)
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"{API}/usage", json=_usage(rooms.other), headers=bearer(world.admin)
+        ).status_code
+        == 201
+    )
     assert count_records() == 5
 
 
-@pytest.mark.parametrize("extra, field", [
-    ({"reads": -1}, "reads"),
-    ({"period_end": "2026-01-01"}, "period_end"),
-    ({"period_start": "2026-01-20"}, "period_start"),  # overlaps January
-    ({"room_id": 99999}, "room_id"),
-    ({"downloads": "x"}, "downloads"),
-])
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"reads": -1}, "reads"),
+        ({"period_end": "2026-01-01"}, "period_end"),
+        ({"period_start": "2026-01-20"}, "period_start"),  # overlaps January
+        ({"room_id": 99999}, "room_id"),
+        ({"downloads": "x"}, "downloads"),
+    ],
+)
 def test_bad_usage_answers_422_naming_the_field(client, bearer, world, rooms, extra, field):
-    response = client.post(f"{API}/usage", json=_usage(rooms.village, **extra),
-                           headers=bearer(world.admin))
+    response = client.post(
+        f"{API}/usage", json=_usage(rooms.village, **extra), headers=bearer(world.admin)
+    )
     assert response.status_code == 422
     assert field in response.json["errors"]["json"]
     assert count_records() == 3
@@ -97,12 +121,15 @@ def test_usage_list_and_inspection(client, bearer, world, rooms):
     reviewer = bearer(world.reviewer)
     rows = client.get(f"{API}/usage?from=2026-01-01&to=2026-01-31", headers=reviewer).json
     assert {row["room_id"] for row in rows} == {rooms.township.id, rooms.village.id}
-    report = client.get(f"{API}/inspection?from=2026-01-01&to=2026-01-31",
-                        headers=bearer(world.admin)).json
+    report = client.get(
+        f"{API}/inspection?from=2026-01-01&to=2026-01-31", headers=bearer(world.admin)
+    ).json
     assert report["threshold"] == 100
     assert [(r["room_id"], r["usage"], r["low"]) for r in report["rows"]] == [
-        (rooms.township.id, 400, False), (rooms.other.id, 200, False),
-        (rooms.village.id, 80, True)]
+        (rooms.township.id, 400, False),
+        (rooms.other.id, 200, False),
+        (rooms.village.id, 80, True),
+    ]
     bad = client.get(f"{API}/inspection?from=2026-02-01&to=2026-01-01", headers=reviewer)
     assert bad.status_code == 422
     assert client.get(f"{API}/inspection?from=x", headers=reviewer).status_code == 422
@@ -111,12 +138,16 @@ def test_usage_list_and_inspection(client, bearer, world, rooms):
 def test_ranking_and_confirm(client, bearer, world, rooms):
     admin = bearer(world.admin)
     ranking = client.get(f"{API}/ranking?year=2026", headers=admin).json
-    assert [r["room_id"] for r in ranking["proposal"]] == [rooms.township.id, rooms.other.id,
-                                                          rooms.village.id]
+    assert [r["room_id"] for r in ranking["proposal"]] == [
+        rooms.township.id,
+        rooms.other.id,
+        rooms.village.id,
+    ]
     assert ranking["confirmed"] == []
     assert client.get(f"{API}/ranking", headers=bearer(world.reviewer)).status_code == 403
-    assert client.post(f"{API}/ranking/2026/confirm",
-                       headers=bearer(world.leader)).status_code == 403
+    assert (
+        client.post(f"{API}/ranking/2026/confirm", headers=bearer(world.leader)).status_code == 403
+    )
     confirmed = client.post(f"{API}/ranking/2026/confirm", headers=admin)
     assert confirmed.status_code == 201 and len(confirmed.json) == 3
     assert client.post(f"{API}/ranking/2019/confirm", headers=admin).status_code == 422
@@ -138,8 +169,12 @@ def test_api_is_404_when_disabled_and_in_openapi(app, client, bearer, world, roo
     assert f"{API}/rooms" in spec["paths"] and f"{API}/inspection" in spec["paths"]
     set_enabled(app, PLUGIN, False)
     assert client.get(f"{API}/rooms", headers=bearer(world.admin)).status_code == 404
-    assert client.post(f"{API}/usage", json=_usage(rooms.village),
-                       headers=bearer(world.admin)).status_code == 404
+    assert (
+        client.post(
+            f"{API}/usage", json=_usage(rooms.village), headers=bearer(world.admin)
+        ).status_code
+        == 404
+    )
     assert count_records() == 3
 
 
@@ -147,8 +182,14 @@ def test_review_section_figures(app, world, rooms):
     rooms.add(rooms.village, 2, 500, 0, 30)
     db.session.get(Room, rooms.township.id).model_since = date(2025, 6, 1)
     db.session.commit()
-    sections = call(app, "review_sections", area=world.township, start=date(2026, 1, 1),
-                    end=date(2026, 1, 31), user=world.admin)
+    sections = call(
+        app,
+        "review_sections",
+        area=world.township,
+        start=date(2026, 1, 1),
+        end=date(2026, 1, 31),
+        user=world.admin,
+    )
     section = next(s for s in sections if s.key == "reading_rooms")
     figures = [f.value for f in section.figures]
     assert figures == [2, 360, 120, 52, 1, 1]  # rooms, reads, downloads, readers, low, model
@@ -190,8 +231,11 @@ def test_review_section_query_count_is_constant(app, world, rooms):
 
 
 def test_calendar_entries_on_the_first_of_each_month(app, rooms):
-    entries = [e for e in call(app, "calendar_events", start=date(2026, 1, 15),
-                               end=date(2026, 4, 1)) if e.uid.endswith("@reading_rooms")]
+    entries = [
+        e
+        for e in call(app, "calendar_events", start=date(2026, 1, 15), end=date(2026, 4, 1))
+        if e.uid.endswith("@reading_rooms")
+    ]
     assert [e.start for e in entries] == [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
     assert all(e.all_day and e.end == date.fromordinal(e.start.toordinal() + 1) for e in entries)
     again = call(app, "calendar_events", start=date(2026, 3, 1), end=date(2026, 3, 31))

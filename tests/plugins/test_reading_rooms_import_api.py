@@ -21,16 +21,22 @@ def rooms(app, world):
 
 
 def _good(rooms) -> str:
-    return ("room_id,period_start,period_end,reads,downloads,active_readers\n"
-            f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
-            f"{rooms.township.id},2026-02,,400,\"1,200\",50\n"
-            f"{rooms.village.id},2026-01-01,2026-01-31,61,20,12\n")
+    return (
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
+        f'{rooms.township.id},2026-02,,400,"1,200",50\n'
+        f"{rooms.village.id},2026-01-01,2026-01-31,61,20,12\n"
+    )
 
 
 def _multipart(client, headers, text: str | bytes, name="file"):
     raw = text.encode() if isinstance(text, str) else text
-    return client.post(URL, headers=headers, data={name: (io.BytesIO(raw), "usage.csv")},
-                       content_type="multipart/form-data")
+    return client.post(
+        URL,
+        headers=headers,
+        data={name: (io.BytesIO(raw), "usage.csv")},
+        content_type="multipart/form-data",
+    )
 
 
 def _csv_body(client, headers, text: str | bytes):
@@ -45,8 +51,11 @@ def test_admin_imports_every_row_and_again_changes_nothing(client, bearer, world
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"created": 2, "updated": 1}
     assert count_records() == 5
-    township_feb = db.session.query(UsageRecord).filter_by(
-        room_id=rooms.township.id, period_start=date(2026, 2, 1)).one()
+    township_feb = (
+        db.session.query(UsageRecord)
+        .filter_by(room_id=rooms.township.id, period_start=date(2026, 2, 1))
+        .one()
+    )
     assert township_feb.downloads == 1200 and township_feb.period_end == date(2026, 2, 28)
     again = send(client, headers, "\ufeff" + _good(rooms))
     assert again.status_code == 200 and again.get_json() == {"created": 0, "updated": 3}
@@ -55,12 +64,14 @@ def test_admin_imports_every_row_and_again_changes_nothing(client, bearer, world
 
 @pytest.mark.parametrize("send", [_multipart, _csv_body])
 def test_bad_rows_answer_422_by_line_and_nothing_is_imported(client, bearer, world, rooms, send):
-    text = ("room_id,period_start,period_end,reads,downloads,active_readers\n"
-            f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
-            "99999,2026-02-01,2026-02-28,1,1,1\n"
-            f"{rooms.township.id},2026-02-01,2026-02-28,-5,1,1\n"
-            f"{rooms.village.id},2026-02-01,2026-02-28,1,1,1\n"
-            f"{rooms.other.id},someday,2026-02-15,1,1,1\n")
+    text = (
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
+        "99999,2026-02-01,2026-02-28,1,1,1\n"
+        f"{rooms.township.id},2026-02-01,2026-02-28,-5,1,1\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,1,1,1\n"
+        f"{rooms.other.id},someday,2026-02-15,1,1,1\n"
+    )
     response = send(client, bearer(world.admin), text)
     assert response.status_code == 422
     lines = response.get_json()["errors"]["csv"]
@@ -76,20 +87,27 @@ def test_missing_columns_are_line_1(client, bearer, world, rooms):
     assert response.status_code == 422
     assert list(response.get_json()["errors"]["csv"]) == ["1"]
     assert "Missing columns" in response.get_json()["errors"]["csv"]["1"][0]
-    empty = _csv_body(client, bearer(world.admin),
-                      "room_id,period_start,period_end,reads,downloads,active_readers\n")
+    empty = _csv_body(
+        client,
+        bearer(world.admin),
+        "room_id,period_start,period_end,reads,downloads,active_readers\n",
+    )
     assert empty.get_json()["errors"]["csv"] == {"1": ["The file holds no rows."]}
     assert count_records() == 3
 
 
-@pytest.mark.parametrize("send, text, message", [
-    (_multipart, b"\xff\xfe\x00", "The file is not UTF-8 text."),
-    (_csv_body, b"\xff\xfe\x00", "The file is not UTF-8 text."),
-    (_csv_body, b"", "Choose a file."),
-    (_csv_body, b"x" * (svc.MAX_UPLOAD + 1), "The file is larger than 2 MB."),
-])
-def test_unusable_file_answers_422_naming_the_file(client, bearer, world, rooms, send, text,
-                                                   message):
+@pytest.mark.parametrize(
+    "send, text, message",
+    [
+        (_multipart, b"\xff\xfe\x00", "The file is not UTF-8 text."),
+        (_csv_body, b"\xff\xfe\x00", "The file is not UTF-8 text."),
+        (_csv_body, b"", "Choose a file."),
+        (_csv_body, b"x" * (svc.MAX_UPLOAD + 1), "The file is larger than 2 MB."),
+    ],
+)
+def test_unusable_file_answers_422_naming_the_file(
+    client, bearer, world, rooms, send, text, message
+):
     response = send(client, bearer(world.admin), text)
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"file": [message]}

@@ -31,11 +31,14 @@ def test_index_lists_the_rooms_of_each_scope(client, login, rooms):
     assert "Reading rooms" in admin.get("/").get_data(as_text=True)  # menu item
 
 
-@pytest.mark.parametrize("username, visible, hidden", [
-    ("reviewer", ("township", "village"), ("other",)),
-    ("leader", ("township", "village"), ("other",)),
-    ("member", ("township", "village"), ("other",)),
-])
+@pytest.mark.parametrize(
+    "username, visible, hidden",
+    [
+        ("reviewer", ("township", "village"), ("other",)),
+        ("leader", ("township", "village"), ("other",)),
+        ("member", ("township", "village"), ("other",)),
+    ],
+)
 def test_scoped_roles_see_only_their_rooms(client, login, rooms, username, visible, hidden):
     c = _as(client, login, username)
     html = c.get(f"{BASE}/").get_data(as_text=True)
@@ -54,16 +57,25 @@ def test_scoped_roles_see_only_their_rooms(client, login, rooms, username, visib
 
 
 def _usage(room, **extra):
-    return {"room_id": room.id, "month": "2026-02", "reads": "120", "downloads": "30",
-            "active_readers": "15", **extra}
+    return {
+        "room_id": room.id,
+        "month": "2026-02",
+        "reads": "120",
+        "downloads": "30",
+        "active_readers": "15",
+        **extra,
+    }
 
 
 def test_leader_enters_usage_for_the_own_village_only(client, login, rooms):
     c = _as(client, login, "leader")
     response = c.post(f"{BASE}/usage/new", data=_usage(rooms.village))
     assert response.status_code == 302
-    record = db.session.query(UsageRecord).filter_by(room_id=rooms.village.id,
-                                                     period_start=date(2026, 2, 1)).one()
+    record = (
+        db.session.query(UsageRecord)
+        .filter_by(room_id=rooms.village.id, period_start=date(2026, 2, 1))
+        .one()
+    )
     assert (record.period_end, record.reads, record.downloads) == (date(2026, 2, 28), 120, 30)
     before = count_records()
     refused = c.post(f"{BASE}/usage/new", data=_usage(rooms.township))
@@ -81,13 +93,16 @@ def test_member_and_reviewer_cannot_enter_usage(client, login, rooms):
     assert count_records() == 3
 
 
-@pytest.mark.parametrize("extra, field", [
-    ({"reads": "-1"}, "reads"),
-    ({"downloads": "many"}, "downloads"),
-    ({"month": "2026-13"}, "month"),
-    ({"month": "", "period_start": "2026-03-10", "period_end": "2026-03-01"}, "period_end"),
-    ({"month": "", "period_start": "2026-01-15", "period_end": "2026-02-15"}, "period_start"),
-])
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"reads": "-1"}, "reads"),
+        ({"downloads": "many"}, "downloads"),
+        ({"month": "2026-13"}, "month"),
+        ({"month": "", "period_start": "2026-03-10", "period_end": "2026-03-01"}, "period_end"),
+        ({"month": "", "period_start": "2026-01-15", "period_end": "2026-02-15"}, "period_start"),
+    ],
+)
 def test_bad_usage_is_shown_next_to_the_field(client, login, rooms, extra, field):
     c = _as(client, login, "admin")
     response = c.post(f"{BASE}/usage/new", data=_usage(rooms.village, **extra))
@@ -130,8 +145,10 @@ def test_admin_creates_edits_and_marks_a_model_room(client, login, world, rooms)
 
 def test_leader_cannot_mark_a_model_room(client, login, rooms):
     c = _as(client, login, "leader")
-    assert c.post(f"{BASE}/rooms/{rooms.village.id}/model",
-                  data={"since": "2026-06-01"}).status_code == 403
+    assert (
+        c.post(f"{BASE}/rooms/{rooms.village.id}/model", data={"since": "2026-06-01"}).status_code
+        == 403
+    )
     assert db.session.get(Room, rooms.village.id).model_since is None
 
 
@@ -142,14 +159,19 @@ def _upload(c, text):
 
 def test_import_saves_every_row_and_is_idempotent(client, login, rooms):
     c = _as(client, login, "admin")
-    text = ("room_id,period_start,period_end,reads,downloads,active_readers\n"
-            f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
-            f"{rooms.township.id},2026-02,,400,\"1,200\",50\n"
-            f"{rooms.village.id},2026-01-01,2026-01-31,61,20,12\n")
+    text = (
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
+        f'{rooms.township.id},2026-02,,400,"1,200",50\n'
+        f"{rooms.village.id},2026-01-01,2026-01-31,61,20,12\n"
+    )
     assert _upload(c, text).status_code == 302
     assert count_records() == 5
-    township_feb = db.session.query(UsageRecord).filter_by(
-        room_id=rooms.township.id, period_start=date(2026, 2, 1)).one()
+    township_feb = (
+        db.session.query(UsageRecord)
+        .filter_by(room_id=rooms.township.id, period_start=date(2026, 2, 1))
+        .one()
+    )
     assert township_feb.downloads == 1200
     assert _upload(c, text).status_code == 302  # again: same state
     assert count_records() == 5
@@ -164,13 +186,15 @@ def test_import_by_area_name(client, login, rooms):
 
 def test_a_bad_row_imports_nothing_and_names_its_line(client, login, rooms):
     c = _as(client, login, "admin")
-    text = ("room_id,period_start,period_end,reads,downloads,active_readers\n"
-            f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
-            "99999,2026-02-01,2026-02-28,1,1,1\n"
-            f"{rooms.township.id},2026-02-01,2026-02-28,-5,1,1\n"
-            f"{rooms.village.id},2026-02-01,2026-02-28,1,1,1\n"
-            f"{rooms.other.id},2026-01-15,2026-02-15,1,1,1\n"
-            f"{rooms.other.id},someday,2026-02-15,1,1,1\n")
+    text = (
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
+        "99999,2026-02-01,2026-02-28,1,1,1\n"
+        f"{rooms.township.id},2026-02-01,2026-02-28,-5,1,1\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,1,1,1\n"
+        f"{rooms.other.id},2026-01-15,2026-02-15,1,1,1\n"
+        f"{rooms.other.id},someday,2026-02-15,1,1,1\n"
+    )
     response = _upload(c, text)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -187,22 +211,31 @@ def test_import_needs_the_columns_and_an_admin(client, login, rooms):
     assert response.status_code == 200 and 'data-line="1"' in response.get_data(as_text=True)
     empty = c.post(f"{BASE}/import", data={}, content_type="multipart/form-data")
     assert empty.status_code == 200 and 'id="file-error"' in empty.get_data(as_text=True)
-    binary = c.post(f"{BASE}/import", data={"file": (io.BytesIO(b"\xff\xfe\x00"), "x.csv")},
-                    content_type="multipart/form-data")
+    binary = c.post(
+        f"{BASE}/import",
+        data={"file": (io.BytesIO(b"\xff\xfe\x00"), "x.csv")},
+        content_type="multipart/form-data",
+    )
     assert binary.status_code == 200 and count_records() == 3
 
 
 def test_cli_import(app, rooms, runner, tmp_path):
     good = tmp_path / "good.csv"
-    good.write_text("room_id,period_start,period_end,reads,downloads,active_readers\n"
-                    f"{rooms.village.id},2026-04,,10,2,3\n", encoding="utf-8")
+    good.write_text(
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-04,,10,2,3\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["reading_rooms", "import", str(good)])
     assert result.exit_code == 0, result.output
     assert "1 records created" in result.output
     bad = tmp_path / "bad.csv"
-    bad.write_text("room_id,period_start,period_end,reads,downloads,active_readers\n"
-                   f"{rooms.village.id},2026-05,,10,2,3\n"
-                   f"{rooms.village.id},2026-06,,x,2,3\n", encoding="utf-8")
+    bad.write_text(
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-05,,10,2,3\n"
+        f"{rooms.village.id},2026-06,,x,2,3\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["reading_rooms", "import", str(bad)])
     assert result.exit_code != 0 and "line 3" in result.output
     assert count_records() == 4
@@ -245,8 +278,11 @@ def test_the_monthly_job_stores_a_report(app, client, login, rooms, monkeypatch)
     assert run_job(app, job)  # again: the snapshot is replaced, not doubled
     report = db.session.query(Report).one()
     assert (report.period_start, report.period_end) == (date(2026, 1, 1), date(2026, 1, 31))
-    assert [row["room_id"] for row in report.rows] == [rooms.township.id, rooms.other.id,
-                                                       rooms.village.id]
+    assert [row["room_id"] for row in report.rows] == [
+        rooms.township.id,
+        rooms.other.id,
+        rooms.village.id,
+    ]
     assert report.rows[2]["low"] and not report.rows[0]["low"]
     c = _as(client, login, "reviewer")
     assert f'data-report="{report.id}"' in c.get(f"{BASE}/reports").get_data(as_text=True)
@@ -270,15 +306,17 @@ def test_year_end_ranking_proposes_and_admin_confirms(client, login, rooms):
     c = _as(client, login, "admin")
     save_settings(client.application, PLUGIN, {"low_usage_threshold": 100, "commend_top_n": 2})
     html = c.get(f"{BASE}/ranking?year=2026").get_data(as_text=True)
-    proposal = html[html.index('id="rr-proposal"'):html.index("</ol>", html.index("rr-proposal"))]
+    proposal = html[html.index('id="rr-proposal"') : html.index("</ol>", html.index("rr-proposal"))]
     assert f'data-room="{rooms.township.id}"' in proposal
     assert f'data-room="{rooms.other.id}"' in proposal
     assert f'data-room="{rooms.village.id}"' not in proposal
     assert db.session.query(Commendation).count() == 0  # only a proposal
     assert c.post(f"{BASE}/ranking?year=2026").status_code == 302
     rows = db.session.query(Commendation).order_by(Commendation.rank).all()
-    assert [(r.room_id, r.rank, r.usage) for r in rows] == [(rooms.township.id, 1, 400),
-                                                           (rooms.other.id, 2, 200)]
+    assert [(r.room_id, r.rank, r.usage) for r in rows] == [
+        (rooms.township.id, 1, 400),
+        (rooms.other.id, 2, 200),
+    ]
     c.post(f"{BASE}/ranking?year=2026")  # confirming again replaces
     assert db.session.query(Commendation).count() == 2
     c.post(f"{BASE}/ranking?year=2019")  # no usage: nothing confirmed

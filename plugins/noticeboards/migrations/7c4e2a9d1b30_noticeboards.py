@@ -5,6 +5,7 @@ Revises:
 Create Date: 2026-11-25 21:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,8 +18,10 @@ depends_on = "be33e7dcb8cc"  # the core head (areas, members, users)
 
 def _timestamps():
     """created_at and updated_at columns."""
-    return [sa.Column("created_at", sa.DateTime(), nullable=False),
-            sa.Column("updated_at", sa.DateTime(), nullable=False)]
+    return [
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    ]
 
 
 def _index(table, column):
@@ -36,8 +39,9 @@ def upgrade():
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("place", sa.String(length=200), nullable=False),
         *_timestamps(),
-        sa.ForeignKeyConstraint(["village_id"], ["areas.id"],
-                                name=op.f("fk_noticeboards_stations_village_id_areas")),
+        sa.ForeignKeyConstraint(
+            ["village_id"], ["areas.id"], name=op.f("fk_noticeboards_stations_village_id_areas")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_noticeboards_stations")),
     )
     _index("noticeboards_stations", "village_id")
@@ -50,13 +54,19 @@ def upgrade():
         sa.Column("location", sa.String(length=200), nullable=False),
         sa.Column("publicist_id", sa.Integer(), nullable=True),
         *_timestamps(),
-        sa.ForeignKeyConstraint(["village_id"], ["areas.id"],
-                                name=op.f("fk_noticeboards_boards_village_id_areas")),
         sa.ForeignKeyConstraint(
-            ["station_id"], ["noticeboards_stations.id"],
-            name=op.f("fk_noticeboards_boards_station_id_noticeboards_stations")),
-        sa.ForeignKeyConstraint(["publicist_id"], ["members.id"],
-                                name=op.f("fk_noticeboards_boards_publicist_id_members")),
+            ["village_id"], ["areas.id"], name=op.f("fk_noticeboards_boards_village_id_areas")
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"],
+            ["noticeboards_stations.id"],
+            name=op.f("fk_noticeboards_boards_station_id_noticeboards_stations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["publicist_id"],
+            ["members.id"],
+            name=op.f("fk_noticeboards_boards_publicist_id_members"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_noticeboards_boards")),
     )
     for column in ("village_id", "station_id", "publicist_id"):
@@ -73,11 +83,16 @@ def upgrade():
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         *_timestamps(),
         sa.ForeignKeyConstraint(
-            ["board_id"], ["noticeboards_boards.id"],
-            name=op.f("fk_noticeboards_updates_board_id_noticeboards_boards")),
-        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"],
-                                name=op.f("fk_noticeboards_updates_recorded_by_id_users"),
-                                ondelete="SET NULL"),
+            ["board_id"],
+            ["noticeboards_boards.id"],
+            name=op.f("fk_noticeboards_updates_board_id_noticeboards_boards"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["users.id"],
+            name=op.f("fk_noticeboards_updates_recorded_by_id_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_noticeboards_updates")),
     )
     for column in ("board_id", "updated_on"):
@@ -90,10 +105,13 @@ def upgrade():
         sa.Column("due_since", sa.Date(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["board_id"], ["noticeboards_boards.id"],
-            name=op.f("fk_noticeboards_reminders_board_id_noticeboards_boards")),
-        sa.ForeignKeyConstraint(["member_id"], ["members.id"],
-                                name=op.f("fk_noticeboards_reminders_member_id_members")),
+            ["board_id"],
+            ["noticeboards_boards.id"],
+            name=op.f("fk_noticeboards_reminders_board_id_noticeboards_boards"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_noticeboards_reminders_member_id_members")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_noticeboards_reminders")),
     )
     for column in ("board_id", "member_id"):
@@ -115,20 +133,31 @@ def upgrade():
         sa.Column("training_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["training_id"], ["noticeboards_trainings.id"],
+            ["training_id"],
+            ["noticeboards_trainings.id"],
             name=op.f("fk_noticeboards_training_attendees_training_id"),
-            ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["member_id"], ["members.id"],
-                                name=op.f("fk_noticeboards_training_attendees_member_id_members")),
-        sa.PrimaryKeyConstraint("training_id", "member_id",
-                                name=op.f("pk_noticeboards_training_attendees")),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_noticeboards_training_attendees_member_id_members"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "training_id", "member_id", name=op.f("pk_noticeboards_training_attendees")
+        ),
     )
     _index("noticeboards_training_attendees", "member_id")
 
 
 def downgrade():
     """Drop the plugin's tables (and their rows)."""
-    for table in ("noticeboards_training_attendees", "noticeboards_trainings",
-                  "noticeboards_reminders", "noticeboards_updates", "noticeboards_boards",
-                  "noticeboards_stations"):
+    for table in (
+        "noticeboards_training_attendees",
+        "noticeboards_trainings",
+        "noticeboards_reminders",
+        "noticeboards_updates",
+        "noticeboards_boards",
+        "noticeboards_stations",
+    ):
         op.drop_table(table)

@@ -5,6 +5,7 @@ Revises:
 Create Date: 2026-11-25 21:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,8 +25,10 @@ def upgrade():
         sa.Column("visit_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["visit_id"], ["visits.id"],
-            name=op.f("fk_sample_notes_visit_id_visits"), ondelete="SET NULL",
+            ["visit_id"],
+            ["visits.id"],
+            name=op.f("fk_sample_notes_visit_id_visits"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sample_notes")),
     )
