@@ -9,10 +9,10 @@ from flask.cli import FlaskGroup, ScriptInfo
 from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
-from core import plugin_state
 from core.extensions import db
 from core.models import ApiToken, Area, Role, Team, User
 from core.plugins import PluginConflictError, call_each, mark_failed
+from core.plugins import state as plugin_state
 
 
 def _create_app():

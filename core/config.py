@@ -41,7 +41,7 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-    # Plugins (see core/plugins.py). Blocked names are never imported; entry points of the
+    # Plugins (see core/plugins/). Blocked names are never imported; entry points of the
     # group `kepu.plugins` load unless autoload is off; a plugin without a stored state is
     # disabled unless listed in PLUGINS_ENABLED_BY_DEFAULT.
     "PLUGINS_BLOCKED": [],

@@ -1,14 +1,11 @@
 """Database binding: SQLAlchemy, Alembic (with the plugins' branches), and SQLite pragmas."""
 
-import os
 from pathlib import Path
 
-from alembic.config import Config
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 
 from core.extensions import db, migrate
 
@@ -36,19 +33,6 @@ def init_app(app: Flask) -> None:
     )
 
 
-@migrate.configure
-def _plugin_branches(config: Config) -> Config:
-    """Alembic's ``version_locations``: the core's versions and each installed plugin's branch."""
-    from core.plugins import migration_dirs
-
-    locations = [str(MIGRATIONS_DIR / "versions"), *migration_dirs(current_app)]
-    config.set_main_option("path_separator", "os")
-    config.set_main_option(
-        "version_locations", os.pathsep.join(path.replace("%", "%%") for path in locations)
-    )
-    return config
-
-
 def script_directory(app: Flask) -> ScriptDirectory:
     """The Alembic scripts of ``app``: the core's and every installed plugin's branch."""
     with app.app_context():
@@ -69,33 +53,6 @@ def _render_item(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl!r}"
     return False
-
-
-#: SQLSTATE classes of a database out of reach: connection exceptions, an operator's shutdown
-UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
-#: what drivers say when they cannot reach the database at all (no SQLSTATE to read)
-UNREACHABLE_MESSAGES = (
-    "unable to open database file",
-    "connection failed",
-    "connection refused",
-    "could not connect",
-    "server closed the connection",
-    "connection is closed",
-    "terminating connection",
-    "the connection is lost",
-    "disk i/o error",
-)
-
-
-def is_unreachable(error: DBAPIError) -> bool:
-    """True when ``error`` says the database cannot be reached (as opposed to a bad query)."""
-    if error.connection_invalidated:
-        return True
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    if sqlstate:
-        return sqlstate.startswith(UNREACHABLE_SQLSTATES)
-    text = str(error.orig).lower()
-    return any(message in text for message in UNREACHABLE_MESSAGES)
 
 
 @event.listens_for(Engine, "connect")

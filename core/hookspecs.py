@@ -147,5 +147,5 @@ def plugin_settings() -> list[SettingSpec] | None:
 
     Called once while the app is built, for every installed plugin. Return
     :class:`~core.contracts.SettingSpec` objects; admins change the values on the plugins page
-    and the plugin reads them with :func:`core.plugins.setting`.
+    and the plugin reads them with :func:`core.plugin_api.setting` (``setting(key)``).
     """

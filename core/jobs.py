@@ -16,10 +16,11 @@ import click
 from flask import Flask, current_app
 
 from core.contracts import JobSpec
+from core.errors import describe_error
 from core.extensions import db
 from core.models import JobOutcome, RunSource, utcnow
-from core.plugin_state import is_enabled
-from core.plugins import CORE, call_each, describe_error, record_failure
+from core.plugins import CORE, call_each, record_failure
+from core.plugins.state import is_enabled
 from core.scheduler import records
 
 logger = logging.getLogger(__name__)

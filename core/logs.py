@@ -29,6 +29,9 @@ from sqlalchemy import inspect as sa_inspect
 
 #: the name of the handler installed on the root logger (how a later call finds it)
 HANDLER_NAME = "kepu"
+#: libraries whose INFO records say nothing to an operator (Alembic lists its internal plugins
+#: each time it is imported); their warnings still pass
+QUIET_LOGGERS = ("alembic.runtime.plugins",)
 #: the logger of the request lines
 request_logger = logging.getLogger("core.requests")
 #: an incoming ``X-Request-ID`` is kept when it matches this, else replaced by a new id
@@ -72,6 +75,8 @@ def install_handler(level: str, as_json: bool) -> logging.Handler:
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     root.setLevel(str(level).upper())
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     return handler
 
 

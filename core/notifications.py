@@ -18,9 +18,9 @@ from flask_mail import Message
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.errors import describe_error
 from core.extensions import db, mail
 from core.models import Notification, User, utcnow
-from core.plugins import describe_error
 
 #: a text to render: a string, a lazy string, or a callable taking the recipient
 Text = str | Callable[[User], Any] | Any

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
 
-from core.database import is_unreachable
+from core.errors import is_unreachable
 from core.extensions import csrf, db, limiter, login_manager
 from core.models import ApiToken, User, utcnow
 from core.models.users import hash_token

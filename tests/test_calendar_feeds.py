@@ -13,7 +13,7 @@ from sqlalchemy import event as sa_event
 from core.calendar.writer import fold
 from core.extensions import db
 from core.models import CalendarCache, Campaign, CampaignKind, Event, EventStatus, VenueKind
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 
 FEED = "/calendar/events.ics"
 

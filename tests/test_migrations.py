@@ -155,7 +155,7 @@ def _note_on_a_visit(app) -> None:
     with app.app_context(), db.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO sample_notes (body, visit_id, created_at) "
+                "INSERT INTO kepu_sample_notes (body, visit_id, created_at) "
                 "SELECT 'kept', min(id), CURRENT_TIMESTAMP FROM visits"
             )
         )
@@ -164,7 +164,7 @@ def _note_on_a_visit(app) -> None:
 def test_upgrade_from_empty_matches_the_models(empty_database_uri, plugin_dists):
     app = _app_with_sample(empty_database_uri, plugin_dists)
     _invoke(app, "db", "upgrade")  # heads: core and plugins
-    assert "sample_notes" in _tables(app)
+    assert "kepu_sample_notes" in _tables(app)
     diff = _schema_diff(app)
     with app.app_context():
         db.engine.dispose()
@@ -232,7 +232,7 @@ def test_downgrade_to_base_with_data_and_up_again(demo_database_uri, plugin_dist
     assert _heads(app) == set()
 
     _invoke(app, "db", "upgrade")
-    assert {"users", "noticeboards_boards", "sample_notes"} <= _tables(app)
+    assert {"users", "noticeboards_boards", "kepu_sample_notes"} <= _tables(app)
     assert _schema_diff(app) == []
     _assert_sqlite_connections_as_before(app)
     with app.app_context():
@@ -248,7 +248,7 @@ def test_sqlite_migrations_roll_back_when_a_row_refers_to_a_missing_one(
     _invoke(app, "db", "upgrade")
     with closing(sqlite3.connect(make_url(empty_database_uri).database)) as raw:  # keys off
         raw.execute(
-            "INSERT INTO sample_notes (body, visit_id, created_at) "
+            "INSERT INTO kepu_sample_notes (body, visit_id, created_at) "
             "VALUES ('about no visit', 42, CURRENT_TIMESTAMP)"
         )
         raw.commit()
@@ -256,7 +256,7 @@ def test_sqlite_migrations_roll_back_when_a_row_refers_to_a_missing_one(
 
     result = app.test_cli_runner().invoke(args=["db", "downgrade", f"{_core_head(app)}-1"])
     assert result.exit_code == 1, result.output
-    assert "1 row(s) of sample_notes refer to missing rows of visits" in result.output
+    assert "1 row(s) of kepu_sample_notes refer to missing rows of visits" in result.output
     assert (_tables(app), _heads(app)) == (tables, heads)  # the whole step was rolled back
     _assert_sqlite_connections_as_before(app)
     with app.app_context():

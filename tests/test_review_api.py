@@ -3,7 +3,7 @@
 import pytest
 from review_world import ReviewWorld
 
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 
 API = "/api/v1/review"
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from review_support import page_table
 from review_world import ReviewWorld
 
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from core.review.export import XLSX_MIME, to_csv
 from core.review.report import Table
 

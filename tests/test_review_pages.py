@@ -7,7 +7,7 @@ import pytest
 from review_support import page_table, table_links
 from review_world import ReviewWorld
 
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 
 PAGE = "/review"
 YEAR = {"period": "2025"}

@@ -23,10 +23,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
-from core import signals
 from core.extensions import db
 from core.models import Area, Team, User
 from core.plugins import call_committing
+from core.plugins import delivery as signals
 
 #: the password of every demo login (printed by ``make run``; never use demo data in production)
 DEMO_PASSWORD = "kepu-demo-2026"
@@ -181,7 +181,7 @@ DEMO_PLUGINS = ("reading_rooms", "noticeboards", "model_campaign")
 
 def enable_demo_plugins() -> list[str]:
     """Enable the first-party modules of the sources so the demo shows them; returns the names."""
-    from core.plugin_state import plugin_rows, set_enabled
+    from core.plugins.state import plugin_rows, set_enabled
 
     app = current_app._get_current_object()
     installed = {row.name for row in plugin_rows(app) if row.state not in ("blocked", "failed")}

@@ -14,10 +14,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core.contracts import ReviewSection
+from core.errors import describe_error
 from core.models import Area, User, VenueKind, VisitKind
 from core.models.base import utcnow
 from core.models.enums import label
-from core.plugins import call_each, describe_error, record_failure
+from core.plugins import call_each, record_failure
 from core.review import charts
 from core.review.figures import (
     EventCount,

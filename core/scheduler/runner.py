@@ -44,10 +44,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.contracts import JobSpec
+from core.errors import describe_error
 from core.extensions import db
 from core.jobs import Job, collect_jobs, run_job
 from core.models import JobOutcome, RunSource, utcnow
-from core.plugins import describe_error
 from core.scheduler import records
 from core.scheduler.lease import make_lease
 

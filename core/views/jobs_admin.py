@@ -18,8 +18,8 @@ from core.jobs import Job, collect_jobs
 from core.models import JobRun
 from core.models.jobs import OUTCOME_LABELS, SOURCE_LABELS
 from core.permissions import require_admin
-from core.plugin_state import enabled_names
 from core.plugins import CORE
+from core.plugins.state import enabled_names
 from core.scheduler import records
 from core.scheduler.lease import current_holder
 from core.scheduler.runner import describe_trigger, next_fire_times

@@ -11,12 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length
 
-from core import plugin_state
 from core.contracts import SettingSpec
 from core.extensions import login_manager
 from core.permissions import require_admin
-from core.plugin_state import PluginStateError
 from core.plugins import host_of
+from core.plugins import state as plugin_state
+from core.plugins.state import PluginStateError
 
 bp = Blueprint("plugins_admin", __name__, url_prefix="/admin/plugins")
 

@@ -10,18 +10,19 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.api.common import (
+from core.plugin_api import (
     api_blueprint,
     caller,
+    db,
     documents,
     filter_args,
     item_rule,
     paginate,
     readable,
+    require,
+    require_admin,
     save,
 )
-from core.extensions import db
-from core.permissions import require, require_admin
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.models import Criterion, Nomination, Round
 from plugins.model_campaign.schemas import (

@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from core.extensions import db
-from core.models import Area, AreaKind, Member, Role, Team, User
+from core.plugin_api import Area, AreaKind, Member, Role, Team, User, db
 from plugins.model_campaign.models import (
     Assessment,
     Criterion,

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms_teams import optional_int
+from core.plugin_api import optional_int
 
 
 class CriterionForm(FlaskForm):

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.contracts import NavItem, SettingSpec
+from core.plugin_api import NavItem, SettingSpec
 
 
 @hookimpl

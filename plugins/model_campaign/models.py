@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
-from core.models.enums import db_enum
+from core.plugin_api import Base, TimestampMixin, UTCDateTime, db_enum, utcnow
 
 if TYPE_CHECKING:  # core classes stay out of this module's namespace (only plugin tables here)
-    from core.models import Area, Member, User
+    from core.plugin_api import Area, Member, User
 
 
 class Tier(StrEnum):

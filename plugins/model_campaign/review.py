@@ -6,9 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from core.contracts import ReviewFigure, ReviewSection, ReviewTable
-from core.extensions import db
-from core.models import Area
+from core.plugin_api import Area, ReviewFigure, ReviewSection, ReviewTable, db
 from plugins.model_campaign.models import Nomination, Round, Status, Tier
 from plugins.model_campaign.services import tier_label
 

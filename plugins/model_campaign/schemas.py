@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
-from core.api.common import MAX_ID, AreaFilterSchema, query_id
+from core.plugin_api import MAX_ID, AreaFilterSchema, query_id
 from plugins.model_campaign.models import Status, Tier
 
 TIERS = [t.value for t in Tier]

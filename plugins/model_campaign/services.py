@@ -12,10 +12,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from core.extensions import db
-from core.models import Area, AreaKind, Member, Role, Team, User
-from core.plugin_state import setting
-from core.services import Conflict, FieldErrors, clean_text
+from core.plugin_api import (
+    Area,
+    AreaKind,
+    Conflict,
+    FieldErrors,
+    Member,
+    Role,
+    Team,
+    User,
+    clean_text,
+    db,
+    setting,
+)
 from plugins.model_campaign.models import (
     Assessment,
     Criterion,
@@ -69,7 +78,7 @@ def status_label(status) -> str:
 
 def award_threshold() -> float:
     """The setting ``award_threshold``: the percentage of the highest total proposing an award."""
-    return float(setting(PLUGIN, "award_threshold"))
+    return float(setting("award_threshold"))
 
 
 # --- who may do what -------------------------------------------------------------------------

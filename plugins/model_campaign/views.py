@@ -9,11 +9,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields import SelectChoice
 
-from core.extensions import db
-from core.forms_teams import placeholder, scoped_areas, show_errors
-from core.models import Area, AreaKind, Role
-from core.permissions import get_readable_or_404, is_admin, require, require_admin
-from core.services import Conflict, FieldErrors
+from core.plugin_api import (
+    Area,
+    AreaKind,
+    Conflict,
+    FieldErrors,
+    Role,
+    db,
+    get_readable_or_404,
+    is_admin,
+    placeholder,
+    require,
+    require_admin,
+    scoped_areas,
+    show_errors,
+)
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.forms import (
     AssessmentForm,

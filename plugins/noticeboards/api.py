@@ -8,21 +8,22 @@ from flask import request
 from flask.views import MethodView
 from sqlalchemy import select
 
-from core.api.common import (
+from core.plugin_api import (
+    Area,
     api_blueprint,
     caller,
+    db,
     documents,
     filter_args,
     item_rule,
     paginate,
     patched,
     readable,
+    require,
+    require_admin,
     save,
     save_upload,
 )
-from core.extensions import db
-from core.models import Area
-from core.permissions import require, require_admin
 from plugins.noticeboards import services as svc
 from plugins.noticeboards.models import Board, BoardUpdate, Reminder, Station, Training
 from plugins.noticeboards.schemas import (

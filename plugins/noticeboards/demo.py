@@ -13,9 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from core.extensions import db
-from core.i18n import local_zone
-from core.models import Area, AreaKind, Member, Team
+from core.plugin_api import Area, AreaKind, Member, Team, db, local_zone
 from plugins.noticeboards.models import Board, BoardUpdate, Reminder, Station, Training
 from plugins.noticeboards.services import stale_days
 

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.forms_teams import optional_int
+from core.plugin_api import optional_int
 
 
 class StationForm(FlaskForm):

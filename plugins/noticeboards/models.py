@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from core.plugin_api import Base, TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:  # core classes stay out of this module's namespace (only plugin tables here)
-    from core.models import Area, Member, User
+    from core.plugin_api import Area, Member, User
 
 #: kinds of training: on site, or through the remote-education network (远程教育)
 TRAINING_KINDS = ("on_site", "remote")

@@ -6,10 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
-from core.contracts import ReviewFigure, ReviewSection, ReviewTable
-from core.extensions import db
-from core.models import Area, Member, Team
-from core.rules import today
+from core.plugin_api import Area, Member, ReviewFigure, ReviewSection, ReviewTable, Team, db, today
 from plugins.noticeboards.models import Board, BoardUpdate, Training, training_attendees
 from plugins.noticeboards.services import is_stale, stale_days
 

@@ -3,9 +3,15 @@
 from flask import url_for
 from marshmallow import Schema, fields, pre_dump, validate
 
-from core.api.common import AreaFilterSchema, DateRangeSchema
-from core.api.fieldtypes import LocalDateTime, ref, ref_list, text
-from core.api.schemas import RecordSchema
+from core.plugin_api import (
+    AreaFilterSchema,
+    DateRangeSchema,
+    LocalDateTime,
+    RecordSchema,
+    ref,
+    ref_list,
+    text,
+)
 from plugins.noticeboards import services as svc
 from plugins.noticeboards.models import TRAINING_KINDS
 

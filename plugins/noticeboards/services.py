@@ -17,13 +17,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, false, func, select, true
 
-from core.extensions import db
-from core.models import Area, AreaKind, Member, Role, Team, User
-from core.models.base import utcnow
-from core.permissions import is_admin
-from core.plugin_state import setting
-from core.rules import today
-from core.services import FieldErrors, clean_text
+from core.plugin_api import (
+    Area,
+    AreaKind,
+    FieldErrors,
+    Member,
+    Role,
+    Team,
+    User,
+    clean_text,
+    db,
+    is_admin,
+    setting,
+    today,
+    utcnow,
+)
 from plugins.noticeboards.models import (
     TRAINING_KINDS,
     Board,
@@ -118,7 +126,7 @@ def may_write_village(user: User, village_id: int | None) -> bool:
 
 def stale_days() -> int:
     """The configured ``stale_board_days``."""
-    return int(setting(PLUGIN, "stale_board_days"))
+    return int(setting("stale_board_days"))
 
 
 def last_updates(board_ids, until: date | None = None) -> dict[int, date | None]:
@@ -184,7 +192,7 @@ def remind_stale_publicists(on: date | None = None) -> int:
     """
     from flask_babel import gettext
 
-    from core.notifications import notify, path_for
+    from core.plugin_api import notify, path_for
 
     on = on or today()
     days = stale_days()
@@ -236,7 +244,7 @@ def upload_dir() -> Path:
 
 def check_photo(data: bytes) -> str:
     """The media type of a photo's bytes; ``FieldErrors`` (field ``photo``) if refused."""
-    limit = int(setting(PLUGIN, "max_photo_kb"))
+    limit = int(setting("max_photo_kb"))
     if len(data) > limit * 1024:
         raise FieldErrors({"photo": [_("The photo is larger than %(n)s KB.", n=limit)]})
     for media_type, (_ext, test) in PHOTO_TYPES.items():

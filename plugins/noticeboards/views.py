@@ -18,11 +18,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 from wtforms.fields import SelectChoice
 
-from core.extensions import db
-from core.forms_teams import placeholder, show_errors, village_choices
-from core.models import Area, Member, Team
-from core.permissions import get_readable_or_404, is_admin, require, require_admin
-from core.services import FieldErrors
+from core.plugin_api import (
+    Area,
+    FieldErrors,
+    Member,
+    Team,
+    db,
+    get_readable_or_404,
+    is_admin,
+    placeholder,
+    require,
+    require_admin,
+    show_errors,
+    village_choices,
+)
 from plugins.noticeboards import services as svc
 from plugins.noticeboards.forms import (
     BoardForm,

@@ -10,21 +10,21 @@ from flask_babel import gettext as _
 from flask_smorest import abort as smorest_abort
 from sqlalchemy import select
 
-from core.api.common import (
+from core.plugin_api import (
+    FieldErrors,
     api_blueprint,
     caller,
+    db,
     documents,
     field_errors,
     filter_args,
     item_rule,
     paginate,
     readable,
+    require_admin,
     save,
+    today,
 )
-from core.extensions import db
-from core.permissions import require_admin
-from core.rules import today
-from core.services import FieldErrors
 from plugins.reading_rooms import services as svc
 from plugins.reading_rooms.models import Report, Room
 from plugins.reading_rooms.schemas import (

@@ -5,8 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from core.extensions import db
-from core.models import Area, AreaKind
+from core.plugin_api import Area, AreaKind, db
 from plugins.reading_rooms.models import Room, UsageRecord
 from plugins.reading_rooms.services import month_bounds, previous_month
 

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms_teams import optional_int
+from core.plugin_api import optional_int
 from plugins.reading_rooms.services import MAX_COUNT
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.contracts import CalendarEntry, JobSpec, NavItem, SettingSpec
+from core.plugin_api import CalendarEntry, JobSpec, NavItem, SettingSpec
 
 
 @hookimpl
@@ -75,7 +75,7 @@ def calendar_events(start, end):
 
 def store_previous_month() -> None:
     """The monthly job: store the report of the previous month."""
-    from core.rules import today
+    from core.plugin_api import today
     from plugins.reading_rooms.services import previous_month, store_report
 
     store_report(*previous_month(today()))

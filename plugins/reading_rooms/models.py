@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models.base import Base, TimestampMixin, UTCDateTime
+from core.plugin_api import Base, TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
-    from core.models import Area
+    from core.plugin_api import Area
 
 
 class Room(TimestampMixin, Base):

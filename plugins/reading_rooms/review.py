@@ -4,8 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from core.contracts import ReviewFigure, ReviewSection, ReviewTable
-from core.models import Area
+from core.plugin_api import Area, ReviewFigure, ReviewSection, ReviewTable
 from plugins.reading_rooms.services import area_subtree_clause, period_threshold, ranked_usage
 
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.api.common import MAX_ID, DateRangeSchema, query_id
+from core.plugin_api import MAX_ID, DateRangeSchema, query_id
 from plugins.reading_rooms.services import MAX_COUNT
 
 _ID = validate.Range(min=1, max=MAX_ID)

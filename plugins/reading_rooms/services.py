@@ -25,12 +25,18 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.models import Area, AreaKind, Role, User
-from core.models.base import utcnow
-from core.permissions import is_admin
-from core.plugin_state import setting
-from core.services import FieldErrors, clean_text
+from core.plugin_api import (
+    Area,
+    AreaKind,
+    FieldErrors,
+    Role,
+    User,
+    clean_text,
+    db,
+    is_admin,
+    setting,
+    utcnow,
+)
 from plugins.reading_rooms.models import Commendation, Report, Room, UsageRecord
 
 PLUGIN = "reading_rooms"
@@ -93,12 +99,12 @@ def may_enter_some_usage(user: User) -> bool:
 
 def monthly_threshold() -> int:
     """``low_usage_threshold``: the least usage (reads + downloads) per month of a period."""
-    return int(setting(PLUGIN, "low_usage_threshold"))
+    return int(setting("low_usage_threshold"))
 
 
 def commend_top_n() -> int:
     """``commend_top_n``: how many rooms the year-end ranking proposes (at least 1)."""
-    return max(1, int(setting(PLUGIN, "commend_top_n")))
+    return max(1, int(setting("commend_top_n")))
 
 
 def months_in(start: date, end: date) -> int:

@@ -8,13 +8,20 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from core.extensions import db
-from core.forms_teams import placeholder, show_errors
-from core.i18n import to_local
-from core.models import Area, AreaKind
-from core.permissions import get_readable_or_404, is_admin, require, require_admin
-from core.rules import today
-from core.services import FieldErrors
+from core.plugin_api import (
+    Area,
+    AreaKind,
+    FieldErrors,
+    db,
+    get_readable_or_404,
+    is_admin,
+    placeholder,
+    require,
+    require_admin,
+    show_errors,
+    to_local,
+    today,
+)
 from plugins.reading_rooms import services as svc
 from plugins.reading_rooms.forms import ConfirmForm, ImportForm, ModelForm, RoomForm, UsageForm
 from plugins.reading_rooms.models import Report, Room, UsageRecord

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 
 from core.extensions import db
 from core.models import Member
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from plugins.noticeboards.models import Board, BoardUpdate, Station
 
 PAGES = "/plugins/noticeboards"

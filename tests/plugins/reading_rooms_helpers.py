@@ -3,7 +3,7 @@
 from datetime import date
 
 from core.extensions import db
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from plugins.reading_rooms.models import Room, UsageRecord
 
 PLUGIN = "reading_rooms"

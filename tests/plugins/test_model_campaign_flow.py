@@ -8,7 +8,7 @@ from sqlalchemy import event, func, select
 
 from core.extensions import db
 from core.models import AreaKind
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from core.services.areas import add_area
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.demo import build

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Member
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.models import Criterion, Nomination, Round, Status, Tier
 

@@ -5,7 +5,7 @@ from noticeboards_support import API, Boards
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from plugins.noticeboards.models import Board, BoardUpdate, Station, Training
 
 

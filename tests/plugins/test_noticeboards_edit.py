@@ -12,7 +12,7 @@ from noticeboards_support import API, JPEG, PAGES, PNG, Boards
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.plugin_state import save_settings
+from core.plugins.state import save_settings
 from plugins.noticeboards.models import Board, BoardUpdate, Training
 
 

@@ -8,7 +8,7 @@ from noticeboards_support import JPEG, PAGES, PNG, Boards
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.plugin_state import save_settings, set_enabled
+from core.plugins.state import save_settings, set_enabled
 from plugins.noticeboards.models import Board, BoardUpdate, Station, Training
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from core.contracts import ReviewSection
 from core.extensions import db
 from core.jobs import collect_jobs, run_job
-from core.plugin_state import set_enabled
 from core.plugins import call
+from core.plugins.state import set_enabled
 from plugins.noticeboards.demo import build
 from plugins.noticeboards.models import Board, BoardUpdate, Reminder, Station, Training
 from plugins.noticeboards.services import remind_stale_publicists

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from core.contracts import CalendarEntry, NavItem, ReviewSection
 from core.extensions import db
 from core.jobs import collect_jobs, run_job
-from core.plugin_state import plugin_rows
 from core.plugins import call, call_each, runtime_failures
+from core.plugins.state import plugin_rows
 
 PAGE = "/plugins/kepu_sample/"
 NOTES_API = "/api/v1/plugins/kepu_sample/notes"

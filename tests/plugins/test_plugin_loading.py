@@ -8,8 +8,8 @@ import pytest
 
 import core
 from core import hookspecs
-from core.plugin_state import plugin_rows
 from core.plugins import PluginConflictError, host_of, migration_dirs
+from core.plugins.state import plugin_rows
 
 BROKEN = 'raise ImportError("kepu_broken needs the library frobnicate, not installed")\n'
 
@@ -140,7 +140,7 @@ def test_first_party_plugins_load_by_dotted_name(tmp_path, monkeypatch, make_app
         "from core import hookimpl\n\n\n@hookimpl\ndef nav_items(user):\n    return []\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr("core.plugin_loader.FIRST_PARTY", "kepu_first_party")
+    monkeypatch.setattr("core.plugins.loader.FIRST_PARTY", "kepu_first_party")
     new = make_app(PLUGINS_AUTOLOAD=False)
     info = host_of(new).plugins["hello"]
     assert info.installed and info.source == "first-party"

@@ -103,3 +103,13 @@ def test_first_party_plugin_tables_carry_the_plugins_name(app):
         }
         assert all(table.startswith(f"{name}_") for table in tables), (name, tables)
         assert tables <= set(db.metadata.tables)
+
+
+def test_the_sample_plugins_tables_carry_its_name(sample):
+    models = importlib.import_module("kepu_sample.models")
+    tables = {
+        obj.__table__.name
+        for obj in vars(models).values()
+        if isinstance(obj, type) and hasattr(obj, "__table__")
+    }
+    assert tables == {"kepu_sample_notes"}

@@ -14,7 +14,7 @@ from reading_rooms_helpers import Rooms
 from sqlalchemy import select
 
 from core.extensions import db
-from core.plugin_state import set_enabled
+from core.plugins.state import set_enabled
 from plugins.model_campaign import services as mc_svc
 from plugins.model_campaign.models import Criterion, Round, Tier
 from plugins.noticeboards.models import BoardUpdate, Training

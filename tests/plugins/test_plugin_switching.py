@@ -4,7 +4,7 @@ from sqlalchemy import event, func, select
 
 from core.extensions import db
 from core.models import PluginState
-from core.plugin_state import setting
+from core.plugins.state import setting
 
 PAGE = "/plugins/kepu_sample/"
 ADMIN = "/admin/plugins"

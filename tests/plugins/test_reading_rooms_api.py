@@ -8,8 +8,8 @@ from sqlalchemy import event
 
 from core.extensions import db
 from core.models import AreaKind
-from core.plugin_state import set_enabled
 from core.plugins import call
+from core.plugins.state import set_enabled
 from core.services.areas import add_area
 from plugins.reading_rooms.models import Room, UsageRecord
 from plugins.reading_rooms.review import review_section

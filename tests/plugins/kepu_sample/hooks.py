@@ -10,15 +10,15 @@ import click
 from sqlalchemy import func, select
 
 from core import hookimpl
-from core.contracts import (
+from core.plugin_api import (
     CalendarEntry,
     JobSpec,
     NavItem,
     ReviewFigure,
     ReviewSection,
     SettingSpec,
+    db,
 )
-from core.extensions import db
 from kepu_sample.models import SampleNote
 
 #: hooks that raise when called

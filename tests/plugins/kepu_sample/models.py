@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models.base import Base, UTCDateTime, utcnow
+from core.plugin_api import Base, UTCDateTime, utcnow
 
 
 class SampleNote(Base):
     """A line of text the plugin writes when its hooks run."""
 
-    __tablename__ = "sample_notes"
+    __tablename__ = "kepu_sample_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the text of the note

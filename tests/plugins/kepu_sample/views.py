@@ -5,9 +5,7 @@ from flask_login import login_required
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
-from core.api.common import api_blueprint, documents
-from core.extensions import db
-from core.plugin_state import setting
+from core.plugin_api import api_blueprint, db, documents, setting
 from kepu_sample.models import SampleNote
 
 #: pages, mounted by the core at /plugins/kepu_sample
@@ -22,7 +20,7 @@ blp = api_blueprint("kepu_sample_api", __name__, "Notes of the sample plugin.")
 def index():
     """How many notes there are, with the configured greeting."""
     count = db.session.scalar(select(func.count(SampleNote.id)))
-    return f"{setting('kepu_sample', 'greeting')}: {count} notes"
+    return f"{setting('greeting')}: {count} notes"
 
 
 class NoteSchema(Schema):

@@ -19,7 +19,7 @@ depends_on = "3f8256bde4a4"  # the core revision that creates `visits`
 def upgrade():
     """Create the plugin's table."""
     op.create_table(
-        "sample_notes",
+        "kepu_sample_notes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("body", sa.String(length=200), nullable=False),
         sa.Column("visit_id", sa.Integer(), nullable=True),
@@ -27,17 +27,19 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["visit_id"],
             ["visits.id"],
-            name=op.f("fk_sample_notes_visit_id_visits"),
+            name=op.f("fk_kepu_sample_notes_visit_id_visits"),
             ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sample_notes")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_kepu_sample_notes")),
     )
-    with op.batch_alter_table("sample_notes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sample_notes_visit_id"), ["visit_id"], unique=False)
+    with op.batch_alter_table("kepu_sample_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_kepu_sample_notes_visit_id"), ["visit_id"], unique=False
+        )
 
 
 def downgrade():
     """Drop the plugin's table (and its notes)."""
-    with op.batch_alter_table("sample_notes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sample_notes_visit_id"))
-    op.drop_table("sample_notes")
+    with op.batch_alter_table("kepu_sample_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_kepu_sample_notes_visit_id"))
+    op.drop_table("kepu_sample_notes")

@@ -1,7 +1,8 @@
 """Finding and loading plugins into a pluggy manager (used by :mod:`core.plugins`).
 
 The order (:func:`build`): add the hook specs; block the names in ``PLUGINS_BLOCKED`` (never
-imported); register the core's own implementations (:mod:`core.defaults`, name ``core``);
+imported); register the core's own implementations (``DEFAULT_PLUGIN``, by dotted name, under
+the name ``core``);
 register the first-party packages of ``plugins/`` as ``plugins.<name>`` under ``<name>``; load
 the entry points of the group ``kepu.plugins`` unless ``PLUGINS_AUTOLOAD`` is off; then
 ``check_pending()``. A plugin whose import or registration fails is recorded with its error and
@@ -18,8 +19,6 @@ import importlib.util
 import inspect
 import logging
 import pkgutil
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,108 +27,32 @@ import pluggy
 from flask import Flask
 
 from core import hookspecs
-from core.contracts import SettingSpec
+from core.errors import describe_error
+from core.plugins.host import (
+    CORE,
+    ENTRY_POINT_GROUP,
+    FIRST_PARTY,
+    PluginHost,
+    PluginInfo,
+    config_names,
+    host_of,
+)
 
 logger = logging.getLogger("core.plugins")  # one logger for all plugin messages
 
-#: where the plugin host lives: ``app.extensions[EXTENSION]``
-EXTENSION = "kepu_plugins"
-#: the entry-point group third-party plugins declare
-ENTRY_POINT_GROUP = "kepu.plugins"
-#: the package holding first-party plugins
-FIRST_PARTY = "plugins"
-#: the name the core's own hook implementations are registered under (always enabled)
-CORE = "core"
-
-
-class PluginConflictError(RuntimeError):
-    """Two plugins (or a plugin and the core) claim the same name, blueprint or URL."""
-
-
-@dataclass
-class PluginInfo:
-    """What the core knows of one plugin found at start-up."""
-
-    #: short name, e.g. ``reading_rooms``
-    name: str
-    #: ``first-party`` or ``entry point``
-    source: str
-    #: the dotted module path or entry-point value
-    target: str
-    #: distribution that declared the entry point, if any
-    dist: str = ""
-    #: the distribution's version, the package's ``__version__``, or Kepu's (first-party)
-    version: str = ""
-    #: first line of the package docstring
-    title: str = ""
-    #: the rest of the package docstring
-    description: str = ""
-    #: the imported package (None while blocked or if the import failed)
-    module: ModuleType | None = None
-    #: why it could not be loaded or registered
-    error: str | None = None
-    #: listed in ``PLUGINS_BLOCKED``
-    blocked: bool = False
-
-    @property
-    def installed(self) -> bool:
-        """True when the plugin is registered with the manager (it may still be disabled)."""
-        return self.module is not None and self.error is None and not self.blocked
-
-
-@dataclass
-class RuntimeFailure:
-    """The last exception a plugin's hook raised in this process."""
-
-    #: the hook (or ``job <id>``) that raised
-    hook: str
-    #: ``ExceptionType: message``
-    error: str
-    #: when it raised
-    at: datetime
-
-
-@dataclass
-class PluginHost:
-    """The pluggy manager of one app and what is known of each plugin."""
-
-    #: the pluggy manager, with the core's defaults and every installed plugin registered
-    pm: pluggy.PluginManager
-    #: every plugin found (installed, failed or blocked), by short name; the core excluded
-    plugins: dict[str, PluginInfo] = field(default_factory=dict)
-    #: the last failure of each plugin inside a hook, in this process
-    failures: dict[str, RuntimeFailure] = field(default_factory=dict)
-    #: declared settings, per plugin, per key (from ``plugin_settings``)
-    settings: dict[str, dict[str, SettingSpec]] = field(default_factory=dict)
-
-    def installed_names(self) -> list[str]:
-        """The names of the registered plugins, the core excluded."""
-        return sorted(name for name, info in self.plugins.items() if info.installed)
-
-
-def config_names(app: Flask, key: str) -> list[str]:
-    """A configured list of plugin names (a JSON list, or a comma-separated string)."""
-    value = app.config.get(key) or []
-    if isinstance(value, str):
-        value = value.split(",")
-    return [name.strip() for name in value if name.strip()]
-
-
-def host_of(app: Flask) -> PluginHost:
-    """The plugin host of ``app``."""
-    return app.extensions[EXTENSION]
+#: the core's own hook implementations, loaded by dotted name like any plugin (Datasette's
+#: DEFAULT_PLUGINS), so building the manager imports no domain code
+DEFAULT_PLUGIN = "core.defaults"
 
 
 def build(app: Flask) -> PluginHost:
     """A plugin manager for ``app``, in the order described at the top of this module."""
-    from core import defaults
-
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     host = PluginHost(pm)
     for name in config_names(app, "PLUGINS_BLOCKED"):
         pm.set_blocked(name)
-    pm.register(defaults, name=CORE)
+    pm.register(importlib.import_module(DEFAULT_PLUGIN), name=CORE)
     for name in _first_party_names():
         info = PluginInfo(name, "first-party", f"{FIRST_PARTY}.{name}")
         _load(host, info, lambda target=info.target: importlib.import_module(target))
@@ -226,11 +149,6 @@ def _kepu_version() -> str:
         return importlib.metadata.version("kepu")
     except importlib.metadata.PackageNotFoundError:
         return ""
-
-
-def describe_error(exc: BaseException) -> str:
-    """A one-line text for an exception: its type and message."""
-    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
 
 
 def plugin_package_dirs(app: Flask) -> dict[str, Path]:

@@ -16,9 +16,10 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from core.errors import describe_error
 from core.extensions import db
 from core.models import Event, Visit
-from core.plugins import call_committing, describe_error
+from core.plugins.calls import call_committing
 
 logger = logging.getLogger(__name__)
 

@@ -1,76 +1,25 @@
-"""The plugin manager of an app: built inside ``create_app``, the one way hooks are called.
+"""Calling hooks: the one way the core reaches plugins.
 
-:func:`init_app` builds the manager (:mod:`core.plugin_loader`), keeps it on the app
-(``app.extensions["kepu_plugins"]``), collects the plugins' settings and registers their
-blueprints. :func:`call_each` (and :func:`call`, which flattens) call a hook on the enabled
-plugins only, one implementation at a time, so one plugin's exception never costs the others
-their results. Installed is not enabled: :mod:`core.plugin_state` keeps the flags in the
-database.
+:func:`call_each` (and :func:`call`, which flattens) call a hook on the enabled plugins only,
+one implementation at a time, so one plugin's exception never costs the others their results;
+:func:`call_committing` commits each plugin's writes on their own. Installed is not enabled:
+:mod:`core.plugins.state` keeps the flags in the database.
 """
 
 import logging
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.contracts import HookResult
+from core.errors import describe_error
+from core.extensions import db
 from core.models.base import utcnow
-from core.plugin_loader import (
-    CORE,
-    ENTRY_POINT_GROUP,
-    EXTENSION,
-    FIRST_PARTY,
-    PluginConflictError,
-    PluginHost,
-    PluginInfo,
-    RuntimeFailure,
-    build,
-    describe_error,
-    host_of,
-    import_models,
-    migration_dirs,
-)
+from core.plugins.host import CORE, RuntimeFailure, host_of
+from core.plugins.state import enabled_names
 
-__all__ = [
-    "CORE",
-    "ENTRY_POINT_GROUP",
-    "EXTENSION",
-    "FIRST_PARTY",
-    "PluginConflictError",
-    "PluginHost",
-    "PluginInfo",
-    "RuntimeFailure",
-    "call",
-    "call_committing",
-    "call_each",
-    "describe_error",
-    "host_of",
-    "implementers",
-    "import_models",
-    "init_app",
-    "mark_failed",
-    "migration_dirs",
-    "record_failure",
-    "runtime_failures",
-]
-
-logger = logging.getLogger(__name__)
-
-
-def init_app(app: Flask) -> None:
-    """Build the plugin manager, then register the plugins' blueprints and signal delivery."""
-    from core import plugin_routes, plugin_state, signals
-
-    host = build(app)
-    app.extensions[EXTENSION] = host
-    for result in call_each(app, "plugin_settings", include_disabled=True):
-        if result.failed:
-            mark_failed(app, result.plugin, f"plugin_settings() raised {result.error}")
-        else:
-            host.settings[result.plugin] = {spec.key: spec for spec in result.value}
-    plugin_routes.register_blueprints(app)
-    plugin_state.init_app(app)
-    signals.init_app(app)
+logger = logging.getLogger("core.plugins")
 
 
 def mark_failed(app: Flask, name: str, error: str) -> None:
@@ -138,8 +87,6 @@ def _active_names(app: Flask, impls, include_disabled: bool) -> set[str] | None:
     """The plugins a call may reach; None for all. Reads the database only when it matters."""
     if include_disabled or all(impl.plugin_name == CORE for impl in impls):
         return None
-    from core.plugin_state import enabled_names
-
     return {CORE, *enabled_names(app)}
 
 
@@ -178,10 +125,6 @@ def call_committing(app: Flask, hook_name: str, **kwargs: Any) -> list[HookResul
     Each plugin's rows are committed after it returns, or rolled back if it raised (or the
     commit failed), so one plugin's failure never keeps or loses another's work.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from core.extensions import db
-
     results = []
     for name in implementers(app, hook_name):
         outcome = call_each(app, hook_name, only={name}, **kwargs)

@@ -16,11 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.contracts import SettingSpec
-from core.database import is_unreachable
+from core.errors import describe_error, is_unreachable
 from core.extensions import db
 from core.models import PluginState
-from core.plugin_loader import config_names
-from core.plugins import PluginInfo, describe_error, host_of
+from core.plugins.host import PluginInfo, config_names, host_of
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +167,20 @@ def setting(plugin: str, key: str, *, app: Flask | None = None) -> Any:
     if key not in values:
         raise KeyError(f"plugin {plugin!r} declares no setting {key!r}")
     return values[key]
+
+
+def plugin_of_module(app: Flask, module_name: str) -> str:
+    """The installed plugin whose package holds the module ``module_name``.
+
+    Raises ``LookupError`` when no plugin does (the module belongs to the core or elsewhere).
+    """
+    for name, info in host_of(app).plugins.items():
+        if not info.installed:
+            continue
+        package = info.module.__name__
+        if module_name == package or module_name.startswith(package + "."):
+            return name
+    raise LookupError(f"module {module_name!r} is not part of an installed plugin")
 
 
 def save_settings(app: Flask, name: str, values: Mapping[str, Any]) -> None:

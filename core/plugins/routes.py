@@ -4,14 +4,16 @@ Flask cannot add blueprints once it serves, so every installed plugin's blueprin
 registered when the app is built, pages under ``/plugins/<name>`` and API under
 ``/api/v1/plugins/<name>``. A ``before_request`` function put first on each of them answers
 404 while the plugin is disabled. Two plugins (or a plugin and the core) claiming the same
-blueprint name or URL prefix stop the start-up with :class:`~core.plugins.PluginConflictError`.
+blueprint name or URL prefix stop the start-up with
+:class:`~core.plugins.host.PluginConflictError`.
 """
 
 from flask import Blueprint, Flask, abort
 
 from core.extensions import api, csrf
-from core.plugin_state import is_enabled
-from core.plugins import CORE, PluginConflictError, call_each, mark_failed
+from core.plugins.calls import call_each, mark_failed
+from core.plugins.host import CORE, PluginConflictError
+from core.plugins.state import is_enabled
 
 #: where each plugin's pages and API live (``{name}`` is the plugin's short name)
 PAGE_PREFIX = "/plugins/{name}"

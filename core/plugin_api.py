@@ -1,0 +1,176 @@
+"""The one module a plugin imports from Kepu, besides ``from core import hookimpl``.
+
+Everything listed in ``__all__`` is public and kept stable: a name is only removed after a
+release that warns of it. Anything else under ``core`` may change without notice, and a test
+fails when a first-party plugin (or the sample plugin) imports it. ``hookimpl`` marks the
+plugin's hook implementations (the same marker as ``from core import hookimpl``).
+
+**Database and models.** ``db`` is the Flask-SQLAlchemy handle (``db.session``,
+``db.select``); a plugin's models derive from ``Base`` (typed ``Mapped[...]`` columns, the
+naming convention Alembic's batch mode needs), add ``TimestampMixin`` for ``created_at`` /
+``updated_at``, store instants in ``UTCDateTime`` columns (``utcnow()`` gives one) and enums
+with ``db_enum``. The core's models a plugin may refer to: ``Area`` (``AreaKind``), ``Team``,
+``Member``, ``User`` (``Role``).
+
+**Rules and dates.** ``today()`` is the local date in ``TIMEZONE``; ``local_zone()`` that zone;
+``to_local(instant)`` an aware datetime in it. ``clean_text`` trims and normalises user text.
+
+**Errors.** A service raises ``FieldErrors({"field": [message]})`` for bad input (pages show
+them beside the fields, the API answers 422) and ``Conflict(message)`` for a write that clashes
+with the data (409).
+
+**Permissions.** ``is_admin(user)``; ``require(condition)`` answers 403 unless it holds;
+``require_admin()``; ``get_readable_or_404(model, id, scope)`` loads a row the current user may
+read.
+
+**Pages.** ``show_errors(form, errors)`` puts a service's ``FieldErrors`` on a WTForms form;
+``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
+choice of a select; ``scoped_areas(user, kinds)`` and ``village_choices(user)`` list the areas
+the user may pick.
+
+**API.** ``api_blueprint(name, import_name, description)`` makes a flask-smorest blueprint whose
+every request is authenticated (bearer token, or the session for reads); ``caller()`` is that
+user; ``documents(blp, *codes)`` documents error answers; ``paginate(blp)`` pages a query;
+``item_rule(name)`` is ``/<int:name>``; ``query_id`` an id query argument (at most ``MAX_ID``);
+``AreaFilterSchema`` / ``DateRangeSchema`` the shared filters and ``filter_args`` applies them;
+``readable(model, id, scope)`` a row in scope or 404; ``save(write, *args)`` runs a service
+write and turns ``FieldErrors`` into 422 and conflicts into 409 (``save_upload`` for multipart
+forms); ``field_errors(errors)`` answers 422 at once; ``patched(cls, obj, data)`` builds a
+service input from a row and a PATCH body. ``RecordSchema`` is the base schema of a record
+(id, created and updated times); ``LocalDateTime``, ``ref``, ``ref_list`` and ``text`` are
+field types.
+
+**Contracts** returned by hooks: ``NavItem``, ``SettingSpec``, ``JobSpec``, ``CalendarEntry``,
+``ReviewSection`` (with ``ReviewFigure`` and ``ReviewTable``).
+
+**Notifications.** ``notify(users, subject, body, url, key)`` writes to users' inboxes (and
+email); ``path_for(endpoint, **values)`` is a URL path for it.
+
+**Settings.** ``setting(key)`` is the calling plugin's setting ``key`` (declared with
+``plugin_settings``), its stored value or the default; the plugin need not name itself.
+"""
+
+import inspect
+
+from flask import current_app
+
+from core import rules
+from core.api.common import (
+    MAX_ID,
+    AreaFilterSchema,
+    DateRangeSchema,
+    api_blueprint,
+    caller,
+    documents,
+    field_errors,
+    filter_args,
+    item_rule,
+    paginate,
+    patched,
+    query_id,
+    readable,
+    save,
+    save_upload,
+)
+from core.api.fieldtypes import LocalDateTime, ref, ref_list, text
+from core.api.schemas import RecordSchema
+from core.contracts import (
+    CalendarEntry,
+    JobSpec,
+    NavItem,
+    ReviewFigure,
+    ReviewSection,
+    ReviewTable,
+    SettingSpec,
+)
+from core.extensions import db
+from core.forms_teams import optional_int, placeholder, scoped_areas, show_errors, village_choices
+from core.hookspecs import hookimpl
+from core.i18n import local_zone, to_local
+from core.models import Area, AreaKind, Member, Role, Team, User
+from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from core.models.enums import db_enum
+from core.notifications import notify, path_for
+from core.permissions import get_readable_or_404, is_admin, require, require_admin
+from core.plugins.state import plugin_of_module
+from core.plugins.state import setting as _plugin_setting
+from core.services import Conflict, FieldErrors, clean_text
+
+__all__ = [
+    "MAX_ID",
+    "Area",
+    "AreaFilterSchema",
+    "AreaKind",
+    "Base",
+    "CalendarEntry",
+    "Conflict",
+    "DateRangeSchema",
+    "FieldErrors",
+    "JobSpec",
+    "LocalDateTime",
+    "Member",
+    "NavItem",
+    "RecordSchema",
+    "ReviewFigure",
+    "ReviewSection",
+    "ReviewTable",
+    "Role",
+    "SettingSpec",
+    "Team",
+    "TimestampMixin",
+    "UTCDateTime",
+    "User",
+    "api_blueprint",
+    "caller",
+    "clean_text",
+    "db",
+    "db_enum",
+    "documents",
+    "field_errors",
+    "filter_args",
+    "get_readable_or_404",
+    "hookimpl",
+    "is_admin",
+    "item_rule",
+    "local_zone",
+    "notify",
+    "optional_int",
+    "paginate",
+    "patched",
+    "path_for",
+    "placeholder",
+    "query_id",
+    "readable",
+    "ref",
+    "ref_list",
+    "require",
+    "require_admin",
+    "save",
+    "save_upload",
+    "scoped_areas",
+    "setting",
+    "show_errors",
+    "text",
+    "to_local",
+    "today",
+    "utcnow",
+    "village_choices",
+]
+
+
+def today():
+    """The local date in ``TIMEZONE`` (read through :func:`core.rules.today` at each call)."""
+    return rules.today()
+
+
+def setting(key: str):
+    """The calling plugin's setting ``key``: its stored value, or the declared default.
+
+    The plugin is found from the module that calls (any module inside the plugin's package).
+    Raises ``KeyError`` when the plugin declared no such setting, ``LookupError`` when the
+    caller is not inside a plugin.
+    """
+    frame = inspect.currentframe()
+    module = frame.f_back.f_globals.get("__name__", "") if frame and frame.f_back else ""
+    app = current_app._get_current_object()
+    return _plugin_setting(plugin_of_module(app, module), key, app=app)
