@@ -8,12 +8,14 @@ import functools
 import importlib
 import itertools
 import os
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, text
 from werkzeug.security import generate_password_hash
 
@@ -61,16 +63,23 @@ TEST_CONFIG = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _instance_folder(tmp_path_factory):
+    """Every app the tests build (and every process they start) keeps its local state in a
+    folder of the test session, never in the repository's ``instance/``."""
+    before = os.environ.get("KEPU_INSTANCE_PATH")
+    os.environ["KEPU_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    yield os.environ["KEPU_INSTANCE_PATH"]
+    if before is None:
+        os.environ.pop("KEPU_INSTANCE_PATH", None)
+    else:
+        os.environ["KEPU_INSTANCE_PATH"] = before
+
+
 @pytest.fixture(scope="session")
-def _app(tmp_path_factory):
-    instance = tmp_path_factory.mktemp("instance")
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path_factory),
-            "INSTANCE_FOR_TESTS": str(instance),
-        }
-    )
+def _app(tmp_path_factory, _instance_folder):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path_factory)})
+    assert app.instance_path == _instance_folder
     with app.app_context():
         _reset_database()
         db.create_all()
@@ -128,6 +137,28 @@ def _empty_tables() -> None:
             for table in tables:
                 conn.execute(table.delete())
             conn.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@contextmanager
+def counting_queries():
+    """Count the SQL statements run inside the block: ``with counting_queries() as queries:``,
+    then ``len(queries)``; ``queries`` holds each statement's text."""
+    statements: list[str] = []
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", _record)
+
+
+@pytest.fixture
+def count_queries():
+    """The shared query counter (:func:`counting_queries`), as a fixture."""
+    return counting_queries
 
 
 @pytest.fixture

@@ -71,12 +71,9 @@ def test_default_rubric_is_seeded_once(app):
     assert len(ensure_rubric()) == len(DEFAULT_RUBRIC)
 
 
-def test_default_rubric_names_are_in_the_default_language(app):
-    app.config["BABEL_DEFAULT_LOCALE"] = "en"
-    try:
-        rows = ensure_rubric()
-    finally:
-        app.config["BABEL_DEFAULT_LOCALE"] = "zh_CN"
+def test_default_rubric_names_are_in_the_default_language(app, monkeypatch):
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    rows = ensure_rubric()
     assert rows[0].name == "Visits to farms"
 
 

@@ -19,9 +19,9 @@ FEED = "/calendar/events.ics"
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limit(app):
+def _no_rate_limit(app, monkeypatch):
     """The session-wide app would otherwise count every test's requests together."""
-    app.config["CALENDAR_RATE_LIMIT"] = "100000 per minute"
+    monkeypatch.setitem(app.config, "CALENDAR_RATE_LIMIT", "100000 per minute")
 
 
 def vevents(body: bytes) -> dict[str, icalendar.Event]:

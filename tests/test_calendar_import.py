@@ -140,8 +140,8 @@ def test_cli_import(app, world, programme, invoke):
     assert invoke(app, "calendar", "import", str(programme), "--campaign", "999").exit_code == 1
 
 
-def test_round_trip_of_kepus_own_feed(client, world, app):
-    app.config["CALENDAR_RATE_LIMIT"] = "1000 per minute"
+def test_round_trip_of_kepus_own_feed(client, world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CALENDAR_RATE_LIMIT", "1000 per minute")
     world.make_event(title="讲座, 带逗号; 和分号", description="第一行\n第二行")
     allday = world.make_event(title="全天", days_ahead=9)
     start = allday.starts_at.astimezone(TZ).replace(hour=0, minute=0)

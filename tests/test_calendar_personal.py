@@ -12,8 +12,8 @@ from core.models import CalendarFeed
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limit(app):
-    app.config["CALENDAR_RATE_LIMIT"] = "100000 per minute"
+def _no_rate_limit(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CALENDAR_RATE_LIMIT", "100000 per minute")
 
 
 def _feed_of(user) -> CalendarFeed | None:

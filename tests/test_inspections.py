@@ -81,7 +81,7 @@ def test_reviewer_cannot_record_outside_their_area(world):
     assert "team_id" in exc.value.errors
 
 
-def test_photos_are_checked_and_stored(world, app):
+def test_photos_are_checked_and_stored(world, app, monkeypatch):
     inspection = _inspection(world, photos=[PNG, JPEG])
     assert [p.media_type for p in inspection.photos] == ["image/png", "image/jpeg"]
     stored = Path(app.instance_path) / "uploads" / "inspections" / inspection.photos[0].filename
@@ -89,12 +89,10 @@ def test_photos_are_checked_and_stored(world, app):
     with pytest.raises(FieldErrors) as exc:
         _inspection(world, photos=[b"GIF89a" + b"\x00" * 20])
     assert "photos" in exc.value.errors
-    app.config["INSPECTION_MAX_PHOTO_KB"] = 1
-    try:
+    with monkeypatch.context() as patch:
+        patch.setitem(app.config, "INSPECTION_MAX_PHOTO_KB", 1)
         with pytest.raises(FieldErrors):
             _inspection(world, photos=[PNG + b"\x00" * 2048])
-    finally:
-        app.config["INSPECTION_MAX_PHOTO_KB"] = 4096
     with pytest.raises(FieldErrors) as exc:
         _inspection(world, photos=[PNG] * 7)
     assert "6" in exc.value.errors["photos"][0]

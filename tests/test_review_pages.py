@@ -233,12 +233,9 @@ def test_chart_styles_come_from_a_stylesheet_the_csp_allows(as_reviewer):
     assert all(f".kepu-chart .color-{n}" in css for n in range(6))  # every series coloured
 
 
-def test_people_chart_names_the_top_teams_and_groups_the_others(as_reviewer, app):
-    app.config["REVIEW_CHART_TOP"] = 1
-    try:
-        rows = page_table(_page(as_reviewer, **YEAR), "chart-people")
-    finally:
-        app.config["REVIEW_CHART_TOP"] = 10
+def test_people_chart_names_the_top_teams_and_groups_the_others(as_reviewer, app, monkeypatch):
+    monkeypatch.setitem(app.config, "REVIEW_CHART_TOP", 1)
+    rows = page_table(_page(as_reviewer, **YEAR), "chart-people")
     assert rows[1:] == [["戴家村服务队", "59"], ["Other teams (1)", "7"]]
 
 
@@ -268,14 +265,11 @@ def test_plugin_section_and_a_failing_plugin(sample_app, sample, world, log_in):
     assert page_table(page, "teams")[1][0] == "戴家村服务队"  # the rest still works
 
 
-def test_team_table_pages(as_reviewer, app):
-    app.config["REVIEW_TEAMS_PER_PAGE"] = 1
-    try:
-        first = _page(as_reviewer, **YEAR)
-        second = _page(as_reviewer, teams_page=2, **YEAR)
-        wild = _page(as_reviewer, teams_page="x", **YEAR)
-    finally:
-        app.config["REVIEW_TEAMS_PER_PAGE"] = 100
+def test_team_table_pages(as_reviewer, app, monkeypatch):
+    monkeypatch.setitem(app.config, "REVIEW_TEAMS_PER_PAGE", 1)
+    first = _page(as_reviewer, **YEAR)
+    second = _page(as_reviewer, teams_page=2, **YEAR)
+    wild = _page(as_reviewer, teams_page="x", **YEAR)
     assert [r[0] for r in page_table(first, "teams")[1:]] == ["戴家村服务队"]
     assert "Teams 1–1 of 2" in first and "teams_page=2" in first
     assert [r[0] for r in page_table(second, "teams")[1:]] == ["石湫村服务队"]

@@ -53,8 +53,8 @@ def test_forms_without_csrf_token_are_refused(strict_app, world):
         assert client.get("/").status_code == 302  # not logged in
 
 
-def test_login_attempts_are_rate_limited(strict_app, world):
-    strict_app.config["WTF_CSRF_ENABLED"] = False
+def test_login_attempts_are_rate_limited(strict_app, world, monkeypatch):
+    monkeypatch.setitem(strict_app.config, "WTF_CSRF_ENABLED", False)
     client = strict_app.test_client()
     codes = [
         client.post("/login", data={"username": "leader", "password": "wrong"}).status_code

@@ -36,9 +36,9 @@ def log_in(page, username: str) -> None:
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(app, monkeypatch):
     """Serve the test app on a free local port, with CSRF on as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -47,7 +47,6 @@ def live_server(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture(scope="session")

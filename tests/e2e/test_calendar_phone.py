@@ -9,8 +9,8 @@ from core.models import CalendarFeed
 pytestmark = pytest.mark.e2e
 
 
-def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, app):
-    app.config["CALENDAR_RATE_LIMIT"] = "1000 per minute"
+def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CALENDAR_RATE_LIMIT", "1000 per minute")
     page = phone
     page.log_in("leader")
     page.goto(page.base + "/profile")

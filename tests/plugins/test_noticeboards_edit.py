@@ -288,8 +288,8 @@ def _many_boards(nb, n):
     return boards
 
 
-def test_board_list_is_paginated_and_figures_count_every_board(nb, app, client, login):
-    app.config["PAGE_SIZE"] = 5
+def test_board_list_is_paginated_and_figures_count_every_board(nb, app, client, login, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
     boards = _many_boards(nb, 8)  # 10 boards in all; 9 stale (one fresh update below)
     nb.update(boards[0], 2)
     _as(client, login, "admin")
