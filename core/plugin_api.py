@@ -84,7 +84,7 @@ from core.contracts import (
     SettingSpec,
 )
 from core.extensions import db
-from core.forms_teams import optional_int, placeholder, scoped_areas, show_errors, village_choices
+from core.forms import optional_int, placeholder, scoped_areas, show_errors, village_choices
 from core.hookspecs import hookimpl
 from core.i18n import local_zone, to_local
 from core.models import Area, AreaKind, Member, Role, Team, User

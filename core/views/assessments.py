@@ -11,8 +11,8 @@ from wtforms.fields import SelectChoice
 
 from core import rules
 from core.extensions import db
-from core.forms_assessments import AssessmentChoiceForm, ConfirmForm, CriterionForm, SettingsForm
-from core.forms_teams import show_errors
+from core.forms import show_errors
+from core.forms.assessments import AssessmentChoiceForm, ConfirmForm, CriterionForm, SettingsForm
 from core.models import Area, Outcome, RubricCriterion
 from core.models.enums import lazy_label
 from core.permissions import is_admin, require, require_admin

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from core.extensions import db, limiter
-from core.forms import LoginForm
+from core.forms.auth import LoginForm
 from core.models import User
 
 bp = Blueprint("auth", __name__)

@@ -17,8 +17,8 @@ from core.bulletin.content import build
 from core.bulletin.issue import bulletin_scope, issue_bulletin, issuing_areas
 from core.bulletin.workbook import workbook_bytes
 from core.extensions import db
-from core.forms_assessments import BulletinForm
-from core.forms_teams import show_errors
+from core.forms import show_errors
+from core.forms.assessments import BulletinForm
 from core.models import Bulletin
 from core.permissions import get_readable_or_404, require
 from core.services import FieldErrors

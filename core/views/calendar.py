@@ -14,8 +14,8 @@ from werkzeug.http import is_resource_modified
 from core.calendar import feeds
 from core.calendar.importer import ImportRefused, import_calendar
 from core.extensions import db, limiter
-from core.forms_calendar import FeedOptionsForm, ImportForm
-from core.forms_visits import choices_of
+from core.forms import choices_of
+from core.forms.calendar import FeedOptionsForm, ImportForm
 from core.models import Area, CalendarFeed, Campaign, Event, Team, VenueKind
 from core.permissions import require_admin
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from core import rules
 from core.area_filters import area_arg, day_bounds, teams_of
 from core.extensions import db
-from core.forms_events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
-from core.forms_visits import add_errors, choices_of
+from core.forms import choices_of, show_errors
+from core.forms.events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
 from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Role, Team, utcnow
 from core.models.enums import label
 from core.permissions import (
@@ -184,7 +184,7 @@ def new():
             event = create_event(current_user, _input(form, None))
         except FieldErrors as exc:
             db.session.rollback()
-            add_errors(form, exc.errors, EVENT_FIELDS)
+            show_errors(form, exc.errors, EVENT_FIELDS)
         else:
             flash(_("Event created: %(title)s.", title=event.title), "success")
             return redirect(url_for("events.detail", event_id=event.id))
@@ -219,7 +219,7 @@ def edit(event_id):
             update_event(current_user, event, _input(form, event))
         except FieldErrors as exc:
             db.session.rollback()
-            add_errors(form, exc.errors, EVENT_FIELDS)
+            show_errors(form, exc.errors, EVENT_FIELDS)
         else:
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))

@@ -16,8 +16,8 @@ from core.area_filters import (
     teams_of,
 )
 from core.extensions import db
-from core.forms_farms import FarmFilterForm, FarmForm
-from core.forms_teams import area_filter_choices, scoped_areas, show_errors, village_choices
+from core.forms import area_filter_choices, scoped_areas, show_errors, village_choices
+from core.forms.farms import FarmFilterForm, FarmForm
 from core.models import Area, AreaKind, Assignment, Farm, FarmKind, Member, Role, Team, Visit
 from core.permissions import (
     farm_scope,

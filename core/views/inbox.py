@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.extensions import db
-from core.forms_inbox import EmailForm
+from core.forms.inbox import EmailForm
 from core.models import Notification
 from core.notifications import email_enabled, inbox_query, mark_read, unread_count
 

@@ -8,9 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
-from core.forms_inspections import InspectionFilterForm, InspectionForm, unit_choices
-from core.forms_teams import show_errors
-from core.forms_visits import choices_of
+from core.forms import choices_of, show_errors
+from core.forms.inspections import InspectionFilterForm, InspectionForm, unit_choices
 from core.models import Inspection, InspectionPhoto, Rectification, Team
 from core.permissions import get_readable_or_404, require, team_scope
 from core.services import FieldErrors

@@ -11,15 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
-from core.forms_plans import PlanFilterForm, PlanForm
-from core.forms_visits import (
-    TeamChoiceForm,
-    VisitForm,
-    add_errors,
-    choices_of,
-    client_key,
-    int_or_none,
-)
+from core.forms import choices_of, optional_int, show_errors
+from core.forms.plans import PlanFilterForm, PlanForm
+from core.forms.visits import TeamChoiceForm, VisitForm, client_key
 from core.models import PlanStatus, Role, Team, VisitPlan
 from core.permissions import (
     can_log_visits,
@@ -78,7 +72,7 @@ def _team_for_new_plan() -> Team | None:
     """The team a new plan is for: the leader's own, or the one an admin chose."""
     require(can_log_visits(current_user))
     try:
-        asked = int_or_none(request.form.get("team_id") or request.args.get("team"))
+        asked = optional_int(request.form.get("team_id") or request.args.get("team"))
     except ValueError:
         asked = None
     if is_admin(current_user):
@@ -157,7 +151,7 @@ def new():
             plan = create_plan(current_user, _input(form))
         except FieldErrors as exc:
             db.session.rollback()
-            add_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(
                 _(
@@ -209,7 +203,7 @@ def edit(plan_id):
             update_plan(current_user, plan, _input(form, plan))
         except FieldErrors as exc:
             db.session.rollback()
-            add_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Plan saved."), "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -259,7 +253,7 @@ def log(plan_id):
             visit, _created = log_planned_visit(current_user, plan, visit_input(form, key))
         except FieldErrors as exc:
             db.session.rollback()
-            add_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         except Conflict as exc:
             flash(str(exc), "info")
             return redirect(url_for("plans.detail", plan_id=plan.id))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core.extensions import db
-from core.forms_profile import LanguageForm, PasswordForm, TokenForm
+from core.forms.profile import LanguageForm, PasswordForm, TokenForm
 from core.i18n import select_locale
 from core.models import ApiToken
 

@@ -11,13 +11,13 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
-from core.forms_inspections import (
+from core.forms import show_errors
+from core.forms.inspections import (
     DoneForm,
     RectificationFilterForm,
     RectificationForm,
     unit_choices,
 )
-from core.forms_teams import show_errors
 from core.models import AssessmentResult, Inspection, Outcome, Rectification
 from core.permissions import get_readable_or_404, require
 from core.services import FieldErrors

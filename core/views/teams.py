@@ -10,17 +10,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from core import rules
 from core.area_filters import area_arg, teams_of
 from core.extensions import db
-from core.forms_teams import (
+from core.forms import area_filter_choices, scoped_areas, show_errors, village_choices
+from core.forms.teams import (
     AssignForm,
     MemberForm,
     TeamFilterForm,
     TeamForm,
-    area_filter_choices,
     farm_choices,
     member_choices,
-    scoped_areas,
-    show_errors,
-    village_choices,
 )
 from core.models import (
     Area,

@@ -10,8 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db, login_manager
-from core.forms_teams import show_errors
-from core.forms_users import PasswordForm, UserCreateForm, UserEditForm, UserFilterForm
+from core.forms import show_errors
+from core.forms.users import PasswordForm, UserCreateForm, UserEditForm, UserFilterForm
 from core.models import Role, User
 from core.permissions import require_admin
 from core.services import FieldErrors

@@ -10,15 +10,8 @@ from sqlalchemy.orm import joinedload
 from core import rules
 from core.area_filters import area_arg, teams_of
 from core.extensions import db
-from core.forms_visits import (
-    TeamChoiceForm,
-    VisitFilterForm,
-    VisitForm,
-    add_errors,
-    choices_of,
-    client_key,
-    int_or_none,
-)
+from core.forms import choices_of, optional_int, show_errors
+from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
 from core.models import Farm, Role, Team, Visit
 from core.permissions import (
     can_log_visits,
@@ -82,7 +75,7 @@ def _team_for_new_visit() -> Team | None:
     """The team a new visit is logged for: the leader's own, or the one an admin chose."""
     require(can_log_visits(current_user))
     try:
-        asked = int_or_none(request.form.get("team_id") or request.args.get("team"))
+        asked = optional_int(request.form.get("team_id") or request.args.get("team"))
     except ValueError:
         asked = None
     if is_admin(current_user):
@@ -122,7 +115,7 @@ def new():
         try:
             visit, created = _log(form, key)
         except FieldErrors as exc:
-            add_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             if created:
                 flash(
@@ -240,7 +233,7 @@ def edit(visit_id):
             update_visit(current_user, visit, visit_input(form))
         except FieldErrors as exc:
             db.session.rollback()
-            add_errors(form, exc.errors)
+            show_errors(form, exc.errors)
         else:
             flash(_("Visit saved."), "success")
             return redirect(url_for("visits.detail", visit_id=visit.id))

@@ -6,9 +6,7 @@ user may use, a date not in the future, numbers in range) live in ``core.service
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping
 from datetime import date
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,54 +18,19 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
 from core.extensions import db
+from core.forms import NUMBER, MultiCheckboxField, enum_choices, optional_int, placeholder
 from core.models import Assignment, Farm, Member, Team, VisitKind
-from core.models.enums import lazy_label
 from core.permissions import farm_scope
 
-NUMBER = {"inputmode": "numeric", "min": 0}
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-
-
-def int_or_none(value) -> int | None:
-    """Coerce a submitted id to an int; empty means none (ValueError for garbage)."""
-    if value is None or value == "" or value == "None":
-        return None
-    return int(value)
-
-
-def enum_choices(enum_cls: type[StrEnum], blank=None) -> list[SelectChoice]:
-    """Choices of an enum with translated labels, optionally after a blank option."""
-    head = [SelectChoice("", blank)] if blank is not None else []
-    return head + [SelectChoice(m.value, lazy_label(m)) for m in enum_cls]
-
-
-def choices_of(rows: Iterable, blank=None, text=lambda row: row.name) -> list[SelectChoice]:
-    """Choices of model rows by id, optionally after a blank option."""
-    head = [SelectChoice("", blank)] if blank is not None else []
-    return head + [SelectChoice(row.id, text(row)) for row in rows]
-
-
-def add_errors(form, errors: Mapping[str, list[str]], fields: Mapping[str, str] | None = None):
-    """Show a service's ``FieldErrors`` next to the form's fields.
-
-    ``fields`` renames service names to form field names; messages for names the form lacks
-    become form-level errors.
-    """
-    for name, messages in errors.items():
-        field = getattr(form, (fields or {}).get(name, name), None)
-        if field is None or not hasattr(field, "errors"):
-            form.form_errors.extend(messages)
-            continue
-        field.errors = [*field.errors, *messages]
 
 
 def client_key(form: "VisitForm") -> str:
@@ -78,20 +41,13 @@ def client_key(form: "VisitForm") -> str:
     return key
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes; templates render it in a fieldset."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class VisitForm(FlaskForm):
     """Log or change a visit. ``team_id`` is fixed by the page (hidden)."""
 
     team_id = IntegerField(_l("Team"), widget=HiddenInput(), validators=[InputRequired()])
     farm_id = SelectField(
         _l("Farm"),
-        coerce=int_or_none,
+        coerce=optional_int,
         validate_choice=False,  # the service checks the farm against the user's scope
         validators=[InputRequired(message=_l("Choose a farm from the list."))],
     )
@@ -124,7 +80,7 @@ class VisitForm(FlaskForm):
     def set_choices(self, user, team: Team, today: date) -> None:
         """Fill the farm and member lists for ``team`` as seen by ``user``; no date after today."""
         self.visited_on.render_kw = {"max": today.isoformat()}
-        self.farm_id.choices = [SelectChoice("", _l("Choose a farm"))] + farm_choices(user, team)
+        self.farm_id.choices = [placeholder(_l("Choose a farm"))] + farm_choices(user, team)
         self.member_ids.choices = [SelectChoice(m.id, m.name) for m in team.members]
 
 
@@ -159,14 +115,14 @@ def farm_choices(user, team: Team) -> list[SelectChoice]:
 class TeamChoiceForm(Form):
     """An administrator first chooses the team a visit is logged for (GET)."""
 
-    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
 
 
 class VisitFilterForm(Form):
     """Filters of the visit list (GET, no CSRF)."""
 
-    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
-    farm = SelectField(_l("Farm"), coerce=int_or_none, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    farm = SelectField(_l("Farm"), coerce=optional_int, validate_choice=False)
     kind = SelectField(
         _l("Kind"), choices=enum_choices(VisitKind, blank=_l("All kinds")), default=""
     )

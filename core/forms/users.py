@@ -8,15 +8,14 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from core.extensions import db
-from core.forms_teams import optional_int, placeholder
+from core.forms import enum_choices, optional_int, placeholder
 from core.models import Area, AreaKind, Role, Team
-from core.models.enums import choices
 from core.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 def role_choices(empty=None) -> list[SelectChoice]:
     """The four roles, after an empty option."""
-    return [placeholder(empty)] + [SelectChoice(value, text) for value, text in choices(Role)]
+    return [placeholder(empty), *enum_choices(Role)]
 
 
 def team_choices() -> list[SelectChoice]:

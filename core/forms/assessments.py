@@ -6,14 +6,11 @@ from wtforms import DateField, Form, IntegerField, SelectField, StringField, Tex
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.forms_teams import optional_int
-from core.forms_visits import enum_choices
+from core.forms import NUMBER, enum_choices, optional_int
 from core.models import Direction
 from core.services.rubric import (
     METRICS,
 )
-
-NUMBER = {"inputmode": "numeric", "min": 0}
 
 
 class AssessmentChoiceForm(Form):

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms_visits import MultiCheckboxField, enum_choices, int_or_none
+from core.forms import MultiCheckboxField, enum_choices, optional_int
 from core.i18n import local_zone, to_local
 from core.models import CampaignKind, Event, EventStatus, VenueKind
 from core.models.events import CAMPAIGN_YEARS
@@ -36,14 +36,14 @@ class EventForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[InputRequired(message=_l("Enter a title.")), Length(max=200)]
     )
-    campaign_id = SelectField(_l("Campaign"), coerce=int_or_none, validate_choice=False)
+    campaign_id = SelectField(_l("Campaign"), coerce=optional_int, validate_choice=False)
     venue_kind = SelectField(
         _l("Venue"),
         choices=enum_choices(VenueKind, blank=_l("Choose a venue")),
         validators=[InputRequired(message=_l("Choose one of the five venues."))],
     )
     place = StringField(_l("Place"), validators=[Length(max=200)])
-    area_id = SelectField(_l("Area"), coerce=int_or_none, validate_choice=False)
+    area_id = SelectField(_l("Area"), coerce=optional_int, validate_choice=False)
     all_day = BooleanField(_l("All day"))
     start_date = DateField(
         _l("Start date"), validators=[InputRequired(message=_l("Enter the start date."))]
@@ -104,11 +104,11 @@ class EventForm(FlaskForm):
 class EventFilterForm(Form):
     """Filters of the event list (GET, no CSRF)."""
 
-    campaign = SelectField(_l("Campaign"), coerce=int_or_none, validate_choice=False)
+    campaign = SelectField(_l("Campaign"), coerce=optional_int, validate_choice=False)
     venue = SelectField(
         _l("Venue"), choices=enum_choices(VenueKind, blank=_l("All venues")), default=""
     )
-    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
     status = SelectField(
         _l("Status"), choices=enum_choices(EventStatus, blank=_l("Any status")), default=""
     )

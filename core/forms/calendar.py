@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField
 
-from core.forms_visits import int_or_none
+from core.forms import optional_int
 
 
 class FeedOptionsForm(FlaskForm):
@@ -20,4 +20,4 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("iCalendar file (.ics)"), validators=[FileRequired(message=_l("Choose an .ics file."))]
     )
-    campaign_id = SelectField(_l("Campaign"), coerce=int_or_none, validate_choice=False)
+    campaign_id = SelectField(_l("Campaign"), coerce=optional_int, validate_choice=False)

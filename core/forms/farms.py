@@ -6,14 +6,13 @@ from wtforms import BooleanField, Form, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from core.forms_teams import PHONE, optional_int, placeholder
+from core.forms import PHONE, enum_choices, optional_int, placeholder
 from core.models import FarmKind
-from core.models.enums import choices
 
 
 def kind_choices(empty=None) -> list[SelectChoice]:
     """The three kinds of farm, after an empty option."""
-    return [placeholder(empty)] + [SelectChoice(value, text) for value, text in choices(FarmKind)]
+    return [placeholder(empty), *enum_choices(FarmKind)]
 
 
 class FarmForm(FlaskForm):

@@ -14,8 +14,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.extensions import db
-from core.forms_teams import optional_int, placeholder, scoped_areas
-from core.forms_visits import enum_choices
+from core.forms import enum_choices, grouped_villages, optional_int, placeholder, scoped_areas
 from core.models import Area, AreaKind, InspectionKind, Team, User
 from core.permissions import team_scope
 
@@ -32,16 +31,10 @@ def unit_choices(user: User) -> tuple[list[SelectChoice], list[SelectChoice]]:
         SelectChoice(str(t.id), t.name, optgroup=village) for t, village in teams
     ]
     areas = scoped_areas(user)
-    villages = sorted(
-        (a for a in areas.values() if a.kind == AreaKind.VILLAGE),
-        key=lambda v: (areas[v.parent_id].name if v.parent_id in areas else "", v.name),
+    village_choices = [placeholder()] + grouped_villages(
+        [a for a in areas.values() if a.kind == AreaKind.VILLAGE],
+        {a.id: a.name for a in areas.values()},
     )
-    village_choices = [placeholder()] + [
-        SelectChoice(
-            str(v.id), v.name, optgroup=areas[v.parent_id].name if v.parent_id in areas else None
-        )
-        for v in villages
-    ]
     return team_choices, village_choices
 
 

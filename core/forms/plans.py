@@ -13,7 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from core.forms_visits import MultiCheckboxField, enum_choices, farm_choices, int_or_none
+from core.forms import MultiCheckboxField, enum_choices, optional_int, placeholder
+from core.forms.visits import farm_choices
 from core.models import PlanStatus, Team, VisitKind
 from core.services.plans import MAX_TOPIC
 
@@ -24,7 +25,7 @@ class PlanForm(FlaskForm):
     team_id = IntegerField(_l("Team"), widget=HiddenInput(), validators=[InputRequired()])
     farm_id = SelectField(
         _l("Farm"),
-        coerce=int_or_none,
+        coerce=optional_int,
         validate_choice=False,  # the service checks the farm against the user's scope
         validators=[InputRequired(message=_l("Choose a farm from the list."))],
     )
@@ -43,14 +44,14 @@ class PlanForm(FlaskForm):
     def set_choices(self, user, team: Team, today: date) -> None:
         """Fill the farm and member lists for ``team`` as seen by ``user``; no day before today."""
         self.planned_on.render_kw = {"min": today.isoformat()}
-        self.farm_id.choices = [SelectChoice("", _l("Choose a farm"))] + farm_choices(user, team)
+        self.farm_id.choices = [placeholder(_l("Choose a farm"))] + farm_choices(user, team)
         self.member_ids.choices = [SelectChoice(m.id, m.name) for m in team.members]
 
 
 class PlanFilterForm(Form):
     """Filters of the plan list (GET, no CSRF)."""
 
-    team = SelectField(_l("Team"), coerce=int_or_none, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
     status = SelectField(
         _l("Status"), choices=enum_choices(PlanStatus, blank=_l("All")), default=""
     )
