@@ -45,7 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
         database,
         i18n,
         navigation,
-        notifications,
+        notify,
         plugins,
         proxies,
         security,
@@ -61,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_views(app)
     register_api(app)
     plugins.init_app(app)  # after the core's blueprints, so plugins cannot take their names
-    notifications.init_app(app)
+    notify.init_app(app)
     static_files.init_app(app)  # after every blueprint: their static files are fingerprinted too
     proxies.init_app(app)
 
@@ -69,7 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_commands(app)
 
-    from core.scheduler import runner
+    from core.jobs import runner
 
     runner.init_app(app)  # only with SCHEDULER_EMBEDDED (the development server)
     return app

@@ -189,8 +189,8 @@ def register_commands(app: Flask) -> None:
     from core.backup import backup_command, restore_command
     from core.calendar.cli import calendar_cli
     from core.demo import demo_command
-    from core.jobs import jobs_cli
-    from core.scheduler.runner import scheduler_command
+    from core.jobs.job import jobs_cli
+    from core.jobs.runner import scheduler_command
 
     app.cli.add_command(_db_group())
     app.cli.add_command(users)

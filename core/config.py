@@ -65,7 +65,7 @@ DEFAULTS = {
     "REVIEW_CHART_TOP": 10,
     # Teams per page of the review's team table (exports and the API have them all).
     "REVIEW_TEAMS_PER_PAGE": 100,
-    # Scheduled jobs (core/scheduler). `kepu scheduler` runs them: start one or more processes;
+    # Scheduled jobs (core/jobs). `kepu scheduler` runs them: start one or more processes;
     # one holds the lease (renewed every SCHEDULER_POLL_SECONDS, valid SCHEDULER_LEASE_SECONDS)
     # and runs the jobs in SCHEDULER_THREADS threads, the others stand by. SCHEDULER_EMBEDDED
     # runs it inside the development server instead (`make run`); never under tests.
@@ -73,7 +73,7 @@ DEFAULTS = {
     "SCHEDULER_LEASE_SECONDS": 30,
     "SCHEDULER_POLL_SECONDS": 5,
     "SCHEDULER_THREADS": 4,
-    # Notifications (core/notifications.py): the in-app inbox, and email through Flask-Mail
+    # Notifications (core/notify): the in-app inbox, and email through Flask-Mail
     # while MAIL_SERVER is set. A job sends the notifications not yet emailed that are at most
     # MAIL_MAX_AGE_DAYS old, MAIL_BATCH_SIZE per run, retrying failures MAIL_MAX_ATTEMPTS times.
     # PUBLIC_URL (e.g. https://kepu.example.org) makes the links in emails absolute.

@@ -69,6 +69,18 @@ class ReviewSection:
 
 
 @dataclass(frozen=True)
+class DigestSection:
+    """A section of a reviewer's weekly digest: a heading and lines of plain text."""
+
+    #: heading, already in the reviewer's language (the hook is called under it)
+    title: str
+    #: the lines under the heading, each sent as ``- line``
+    lines: tuple[str, ...]
+    #: position among sections: lower comes first (the core uses 10-40; plugins default to 100)
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class CalendarEntry:
     """An event a plugin adds to the calendar feeds (e.g. a reading-room inspection date)."""
 
@@ -157,6 +169,7 @@ class HookResult:
 
 __all__ = [
     "CalendarEntry",
+    "DigestSection",
     "HookResult",
     "JobSpec",
     "NavItem",

@@ -3,9 +3,11 @@
 Written as hooks so the core and the plugins share one path (Datasette's ``DEFAULT_PLUGINS``).
 """
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
-from core.contracts import NavItem
+from core.contracts import DigestSection, NavItem
 from core.hookspecs import hookimpl
 from core.models import Role, User
 from core.permissions import can_log_visits, is_admin
@@ -51,8 +53,16 @@ def event_changed(event) -> None:
 
 
 @hookimpl(trylast=True)
+def digest_sections(user: User, start: date, end: date) -> list[DigestSection]:
+    """The core's digest: new visits, rule flags, upcoming events, overdue rectifications."""
+    from core.notify.digest import core_sections
+
+    return core_sections(user, start, end)
+
+
+@hookimpl(trylast=True)
 def scheduled_jobs() -> list:
     """The core's jobs: event reminders, stale farms, the weekly digest, email."""
-    from core.core_jobs import core_jobs
+    from core.jobs.builtin import core_jobs
 
     return core_jobs()

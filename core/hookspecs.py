@@ -29,7 +29,14 @@ if TYPE_CHECKING:
     import flask
     import flask_smorest
 
-    from core.contracts import CalendarEntry, JobSpec, NavItem, ReviewSection, SettingSpec
+    from core.contracts import (
+        CalendarEntry,
+        DigestSection,
+        JobSpec,
+        NavItem,
+        ReviewSection,
+        SettingSpec,
+    )
     from core.models import Area, Event, User, Visit
 
 #: the project name of every Kepu hook
@@ -80,6 +87,19 @@ def review_sections(area: Area, start: date, end: date, user: User) -> list[Revi
     exports it. Return :class:`~core.contracts.ReviewSection` objects with this plugin's
     figures for the area's subtree. If the implementation raises, the review shows the
     plugin's section as unavailable and the rest of the page still works.
+    """
+
+
+@hookspec
+def digest_sections(user: User, start: date, end: date) -> list[DigestSection] | None:
+    """Sections of ``user``'s weekly digest for the days ``start`` to ``end`` (inclusive).
+
+    Called by the ``core.weekly_digest`` job for every active reviewer with an area, once a
+    week for the seven days before the run, under the reviewer's language. Return
+    :class:`~core.contracts.DigestSection` objects about what happened in ``user``'s area
+    (or nothing when there is nothing to say); the core sorts them by ``order`` and sends no
+    digest when no section comes back. If the implementation raises, only this plugin's
+    sections are left out of the digest.
     """
 
 

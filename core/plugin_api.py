@@ -41,7 +41,8 @@ service input from a row and a PATCH body. ``RecordSchema`` is the base schema o
 field types.
 
 **Contracts** returned by hooks: ``NavItem``, ``SettingSpec``, ``JobSpec``, ``CalendarEntry``,
-``ReviewSection`` (with ``ReviewFigure`` and ``ReviewTable``).
+``ReviewSection`` (with ``ReviewFigure`` and ``ReviewTable``), ``DigestSection`` (a heading
+and lines of a reviewer's weekly digest, from ``digest_sections``).
 
 **Notifications.** ``notify(users, subject, body, url, key)`` writes to users' inboxes (and
 email); ``path_for(endpoint, **values)`` is a URL path for it.
@@ -76,6 +77,7 @@ from core.api.fieldtypes import LocalDateTime, ref, ref_list, text
 from core.api.schemas import RecordSchema
 from core.contracts import (
     CalendarEntry,
+    DigestSection,
     JobSpec,
     NavItem,
     ReviewFigure,
@@ -90,7 +92,7 @@ from core.i18n import local_zone, to_local
 from core.models import Area, AreaKind, Member, Role, Team, User
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
-from core.notifications import notify, path_for
+from core.notify.inbox import notify, path_for
 from core.permissions import get_readable_or_404, is_admin, require, require_admin
 from core.plugins.state import plugin_of_module
 from core.plugins.state import setting as _plugin_setting
@@ -105,6 +107,7 @@ __all__ = [
     "CalendarEntry",
     "Conflict",
     "DateRangeSchema",
+    "DigestSection",
     "FieldErrors",
     "JobSpec",
     "LocalDateTime",

@@ -5,11 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import digest
-from core.core_jobs import flag_stale_farms, remind_event_teams
-from core.digest import DigestSection, compose, send_weekly_digests
+from core.contracts import DigestSection
 from core.extensions import db
+from core.jobs.builtin import flag_stale_farms, remind_event_teams
 from core.models import AreaKind, EventStatus, Notification, Role, VisitKind
+from core.notify import digest
+from core.notify.digest import compose, send_weekly_digests
 from core.rules import today
 from core.services.areas import add_area
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.jobs import collect_jobs, run_job
+from core.jobs.job import collect_jobs, run_job
 from core.models import JobOutcome, JobRun, RunSource
 
 JOB = "core.stale_farms"
@@ -46,7 +46,7 @@ def test_the_history_shows_outcomes_and_errors(app, world, client, login, monkey
     job = collect_jobs(app)[JOB]
     run_job(app, job)
     monkeypatch.setattr(
-        "core.core_jobs.rules.last_visits",
+        "core.jobs.builtin.rules.last_visits",
         lambda ids: (_ for _ in ()).throw(ValueError("no visits table")),
     )
     with pytest.raises(ValueError):

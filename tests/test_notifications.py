@@ -11,7 +11,8 @@ from sqlalchemy import event, select
 
 from core.extensions import db, mail
 from core.models import Notification, utcnow
-from core.notifications import notify, send_pending_emails
+from core.notify.email import send_pending_emails
+from core.notify.inbox import notify
 
 
 @contextmanager

@@ -4,15 +4,15 @@ from datetime import timedelta
 
 import pytest
 
-from core.digest import DIGEST_PARTS, compose
 from core.extensions import db
 from core.models import Rectification, RectificationStatus
+from core.notify.digest import DIGEST_PARTS, compose
+from core.notify.sections import overdue_items as digest_part
 from core.services import FieldErrors
 from core.services.inspections import InspectionInput, record_inspection
 from core.services.rectifications import (
     RectificationInput,
     create_rectification,
-    digest_part,
     is_overdue,
     mark_done,
     overdue_rectifications,

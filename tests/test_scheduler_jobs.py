@@ -16,12 +16,10 @@ from sqlalchemy import select, text, update
 
 from core.contracts import JobSpec
 from core.extensions import db
-from core.jobs import Job, collect_jobs, run_job
-from core.models import JobOutcome, JobRun, RunSource, SchedulerLease, utcnow
-from core.plugins import CORE
-from core.scheduler import records, runner
-from core.scheduler.lease import AdvisoryLease, RowLease, current_holder, make_lease
-from core.scheduler.runner import (
+from core.jobs import records, runner
+from core.jobs.job import Job, collect_jobs, run_job
+from core.jobs.lease import AdvisoryLease, RowLease, current_holder, make_lease
+from core.jobs.runner import (
     FireTimes,
     PoolContext,
     SchedulerService,
@@ -33,6 +31,8 @@ from core.scheduler.runner import (
     run_scheduled,
     sync_jobs,
 )
+from core.models import JobOutcome, JobRun, RunSource, SchedulerLease, utcnow
+from core.plugins import CORE
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -367,7 +367,7 @@ def test_the_service_takes_the_lease_runs_queued_runs_and_stops_cleanly(app):
 
 
 def test_the_embedded_scheduler_starts_only_where_it_should(app, monkeypatch):
-    from core.scheduler import runner
+    from core.jobs import runner
 
     started = []
     monkeypatch.setattr(

@@ -1,8 +1,9 @@
 """The scheduler uses APScheduler's public API only (a minor release may change the rest).
 
-Each module of ``core/scheduler`` is read as source: no private APScheduler module or name is
-imported, no class derived from an APScheduler class defines or reaches a private member, and
-no other private attribute is touched (Kepu's own classes may use their own ``self._x``).
+Each module of ``core/jobs`` (the scheduler's runner, lease and records among them) is read as
+source: no private APScheduler module or name is imported, no class derived from an APScheduler
+class defines or reaches a private member, and no other private attribute is touched (Kepu's
+own classes may use their own ``self._x``).
 """
 
 import ast
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import core.scheduler
+import core.jobs
 
-SCHEDULER_FILES = sorted(Path(core.scheduler.__file__).parent.glob("*.py"))
+SCHEDULER_FILES = sorted(Path(core.jobs.__file__).parent.glob("*.py"))
 #: private-looking names of other libraries that are their documented API
 ALLOWED = {"_get_current_object"}  # werkzeug's LocalProxy (Flask's current_app)
 
@@ -118,7 +119,7 @@ def test_the_scheduler_uses_only_public_apscheduler_names(path):
 
 def test_the_runner_still_uses_apscheduler():
     """The check above is not vacuous: the runner does import APScheduler."""
-    tree = ast.parse((Path(core.scheduler.__file__).parent / "runner.py").read_text())
+    tree = ast.parse((Path(core.jobs.__file__).parent / "runner.py").read_text())
     assert {"BackgroundScheduler", "ThreadPoolExecutor", "EVENT_JOB_SUBMITTED"} <= (
         _apscheduler_names(tree)
     )

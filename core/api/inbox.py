@@ -8,7 +8,7 @@ from core.api.common import COLLECTION, api_blueprint, caller, documents, item_r
 from core.api.fieldtypes import LocalDateTime
 from core.extensions import db
 from core.models import Notification
-from core.notifications import inbox_query, mark_read
+from core.notify.inbox import inbox_query, mark_read
 
 blp = api_blueprint(
     "api_inbox",

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import joinedload
@@ -205,28 +204,3 @@ def delete_rectification(item: Rectification) -> None:
     """Remove an item created by mistake (caller checked permission). Commits."""
     db.session.delete(item)
     db.session.commit()
-
-
-def digest_part(user: User, start: date, end: date):
-    """The weekly digest's section: the rectification items of the area that are overdue.
-
-    A ``core.digest`` part (``(user, start, end) -> DigestSection | None``); ``start`` and
-    ``end`` are unused: an overdue item is listed every week until it is done.
-    """
-    from core.digest import DigestSection  # core.digest imports this module's function
-
-    items = overdue_rectifications(user)
-    if not items:
-        return None
-    lines = [
-        _(
-            "%(unit)s: %(what)s (deadline %(day)s)",
-            unit=item.unit_name,
-            what=item.title or item.requirement[:60],
-            day=format_date(item.deadline),
-        )
-        for item in items[:15]
-    ]
-    if len(items) > 15:
-        lines.append(ngettext("… and %(num)s more", "… and %(num)s more", len(items) - 15))
-    return DigestSection(_("Overdue rectifications"), tuple(lines))

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from core.extensions import db
 from core.forms.inbox import EmailForm
 from core.models import Notification
-from core.notifications import email_enabled, inbox_query, mark_read, unread_count
+from core.notify.email import email_enabled
+from core.notify.inbox import inbox_query, mark_read, unread_count
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 

@@ -14,15 +14,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.extensions import db, login_manager
-from core.jobs import Job, collect_jobs
+from core.jobs import records
+from core.jobs.job import Job, collect_jobs
+from core.jobs.lease import current_holder
+from core.jobs.runner import describe_trigger, next_fire_times
 from core.models import JobRun
 from core.models.jobs import OUTCOME_LABELS, SOURCE_LABELS
 from core.permissions import require_admin
 from core.plugins import CORE
 from core.plugins.state import enabled_names
-from core.scheduler import records
-from core.scheduler.lease import current_holder
-from core.scheduler.runner import describe_trigger, next_fire_times
 
 bp = Blueprint("jobs_admin", __name__, url_prefix="/admin/jobs")
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import JobOutcome, JobRun, Notification
-from core.notifications import notify
+from core.notify.inbox import notify
 
 pytestmark = pytest.mark.e2e
 

@@ -7,9 +7,9 @@ from noticeboards_support import Boards
 from sqlalchemy import select
 
 from core.extensions import db
-from core.jobs import collect_jobs
+from core.jobs.job import collect_jobs
+from core.jobs.runner import fire
 from core.models import Notification, Role
-from core.scheduler.runner import fire
 from plugins.noticeboards.models import Reminder
 from plugins.noticeboards.services import remind_stale_publicists
 

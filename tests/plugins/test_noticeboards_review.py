@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.contracts import ReviewSection
 from core.extensions import db
-from core.jobs import collect_jobs, run_job
+from core.jobs.job import collect_jobs, run_job
 from core.plugins import call
 from core.plugins.state import set_enabled
 from plugins.noticeboards.demo import build

@@ -8,11 +8,13 @@ import logging
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from core.contracts import CalendarEntry, NavItem, ReviewSection
+from core.contracts import CalendarEntry, DigestSection, NavItem, ReviewSection
 from core.extensions import db
-from core.jobs import collect_jobs, run_job
+from core.jobs.job import collect_jobs, run_job
+from core.models import Notification, User
+from core.notify.digest import compose, send_weekly_digests, week_before
 from core.plugins import call, call_each, runtime_failures
 from core.plugins.state import plugin_rows
 
@@ -113,6 +115,46 @@ def test_hook_review_sections_and_a_failing_one_as_unavailable(enabled, sample, 
     assert result.plugin == "kepu_sample" and result.failed
     assert result.error == "RuntimeError: sample review_sections failed on purpose"
     assert call(enabled, "review_sections", **kwargs) == []
+
+
+def test_hook_digest_sections_follow_the_cores_and_a_failing_one_loses_only_its_own(
+    enabled, sample, world, invoke
+):
+    start, end = week_before(date.today())
+    reviewer_id = world.reviewer.id  # read in this test's own context, not in the sample app's
+    with enabled.app_context():
+        reviewer = db.session.get(User, reviewer_id)
+        sections = compose(reviewer, start, end)
+        assert sections[-1] == DigestSection("Sample notes", ("0 notes",))
+        core = sections[:-1]
+        assert core and all(section.order < 100 for section in core)  # the core's come first
+        assert send_weekly_digests() == 1
+        body = db.session.scalar(
+            select(Notification.body).where(Notification.user_id == reviewer.id)
+        )
+        assert body.endswith("Sample notes\n- 0 notes")
+        sample.FAILING.add("digest_sections")
+        assert compose(reviewer, start, end) == core  # the core's sections are all kept
+    assert runtime_failures(enabled)["kepu_sample"].hook == "digest_sections"
+    invoke(enabled, "plugins", "disable", "kepu_sample")
+    sample.CALLS.clear()
+    with enabled.app_context():
+        assert compose(db.session.get(User, reviewer_id), start, end) == core
+    assert sample.CALLS == []
+
+
+def test_hook_digest_sections_whose_query_failed_cost_the_core_nothing(
+    enabled, sample, world, monkeypatch
+):
+    start, end = week_before(date.today())
+    reviewer_id = world.reviewer.id
+    with enabled.app_context():
+        reviewer = db.session.get(User, reviewer_id)
+        expected = compose(reviewer, start, end)[:-1]
+        # On PostgreSQL a failed statement aborts the transaction until it is rolled back.
+        monkeypatch.setattr(sample, "_count", lambda: db.session.execute(text("SELECT nosuch")))
+        assert compose(reviewer, start, end) == expected
+    assert runtime_failures(enabled)["kepu_sample"].hook == "digest_sections"
 
 
 def test_hook_calendar_events_only_while_enabled(enabled, sample, invoke):

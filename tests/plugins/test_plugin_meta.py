@@ -45,6 +45,7 @@ def test_the_hooks_are_the_documented_set():
         "calendar_events",
         "cli_commands",
         "demo_data",
+        "digest_sections",
         "event_changed",
         "nav_items",
         "plugin_settings",

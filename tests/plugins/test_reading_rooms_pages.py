@@ -8,7 +8,7 @@ import pytest
 from reading_rooms_helpers import BASE, PLUGIN, Rooms, count_records
 
 from core.extensions import db
-from core.jobs import collect_jobs, run_job
+from core.jobs.job import collect_jobs, run_job
 from core.plugins.state import save_settings, set_enabled
 from plugins.reading_rooms.models import Commendation, Report, Room, UsageRecord
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core import hookimpl
 from core.plugin_api import (
     CalendarEntry,
+    DigestSection,
     JobSpec,
     NavItem,
     ReviewFigure,
@@ -77,6 +78,13 @@ def calendar_events(start, end):
     """A whole-day entry on the first day asked for."""
     _enter("calendar_events")
     return [CalendarEntry("sample-day@kepu_sample", "Sample day", start, start + timedelta(days=1))]
+
+
+@hookimpl
+def digest_sections(user, start, end):
+    """The number of notes, after the core's sections."""
+    _enter("digest_sections")
+    return [DigestSection("Sample notes", (f"{_count()} notes",))]
 
 
 def write_job_note() -> None:

@@ -1,14 +1,11 @@
-"""The weekly digest of a reviewer: sections composed by the functions of ``DIGEST_PARTS``.
+"""The core's sections of a reviewer's weekly digest: new visits, rule flags, upcoming events
+and overdue rectifications.
 
-A part is a function ``(user, start, end) -> DigestSection | None``: what happened in the
-reviewer's area from ``start`` to ``end`` (inclusive local days), or None when it has nothing
-to say. It runs under the reviewer's language. Add a part by appending it to ``DIGEST_PARTS``;
-one that raises is logged and left out, the others still go out.
+Each is a part ``(user, start, end) -> DigestSection | None``: what happened in the reviewer's
+area from ``start`` to ``end`` (inclusive local days), or None when it has nothing to say. They
+run under the reviewer's language; :data:`core.notify.digest.DIGEST_PARTS` puts them in order.
 """
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date, format_datetime, ngettext
@@ -16,26 +13,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from core import rules
+from core.contracts import DigestSection
 from core.extensions import db
 from core.i18n import local_zone
 from core.models import Area, Event, EventStatus, Role, Team, User, Visit, event_teams
 from core.models.enums import label
-from core.notifications import notify, path_for, user_locale
 from core.permissions import team_scope, visit_scope
-from core.services import rectifications
-
-logger = logging.getLogger(__name__)
+from core.services.rectifications import overdue_rectifications
 
 #: most lines a section lists before "and N more"
 MAX_LINES = 15
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    """One section of a digest: a heading and lines of text."""
-
-    title: str
-    lines: tuple[str, ...]
 
 
 def _capped(lines: list[str]) -> tuple[str, ...]:
@@ -66,7 +53,7 @@ def new_visits(user: User, start: date, end: date) -> DigestSection | None:
         )
     ]
     lines += [f"{label(kind)}: {n}" for kind, n, _people in sorted(rows, key=lambda r: -r[1])]
-    return DigestSection(_("New visits"), tuple(lines))
+    return DigestSection(_("New visits"), tuple(lines), order=10)
 
 
 def rule_flags(user: User, start: date, end: date) -> DigestSection | None:
@@ -118,7 +105,7 @@ def rule_flags(user: User, start: date, end: date) -> DigestSection | None:
             )
         if problems:
             lines.append(f"{name}: {'; '.join(problems)}")
-    return DigestSection(_("Rule flags"), _capped(lines)) if lines else None
+    return DigestSection(_("Rule flags"), _capped(lines), order=20) if lines else None
 
 
 def upcoming_events(user: User, start: date, end: date) -> DigestSection | None:
@@ -148,7 +135,7 @@ def upcoming_events(user: User, start: date, end: date) -> DigestSection | None:
         )
         place = f" — {event.place}" if event.place else ""
         lines.append(f"{when} {event.title}{place}")
-    return DigestSection(_("Upcoming events"), _capped(lines))
+    return DigestSection(_("Upcoming events"), _capped(lines), order=30)
 
 
 def _event_in_area(user: User):
@@ -165,68 +152,21 @@ def _event_in_area(user: User):
     return or_(Event.area_id.in_(subtree), Event.id.in_(teams))
 
 
-#: the parts of every digest, in order; each ``(user, start, end) -> DigestSection | None``
-DIGEST_PARTS: list[Callable[[User, date, date], DigestSection | None]] = [
-    new_visits,
-    rule_flags,
-    upcoming_events,
-]
-DIGEST_PARTS.append(rectifications.digest_part)  # overdue rectification items
+def overdue_items(user: User, start: date, end: date) -> DigestSection | None:
+    """The rectification items of the area that are overdue.
 
-
-def compose(user: User, start: date, end: date) -> list[DigestSection]:
-    """The sections of ``user``'s digest for ``start``..``end`` (parts with something to say)."""
-    sections = []
-    for part in DIGEST_PARTS:
-        try:
-            section = part(user, start, end)
-        except Exception:  # one broken part must not cost the reviewer the others
-            logger.exception("digest part %s failed", getattr(part, "__name__", part))
-            db.session.rollback()
-            continue
-        if section is not None:
-            sections.append(section)
-    return sections
-
-
-def as_text(sections: list[DigestSection]) -> str:
-    """The digest as plain text: each heading, then its lines."""
-    blocks = []
-    for section in sections:
-        blocks.append("\n".join([section.title, *(f"- {line}" for line in section.lines)]))
-    return "\n\n".join(blocks)
-
-
-def week_before(on: date) -> tuple[date, date]:
-    """The seven days before ``on``: (``on`` - 7, ``on`` - 1)."""
-    return on - timedelta(days=7), on - timedelta(days=1)
-
-
-def send_weekly_digests(on: date | None = None) -> int:
-    """Send every active reviewer with an area the digest of the week before ``on`` (today).
-
-    Once per reviewer and week (the key names the week); a reviewer with nothing to read gets
-    nothing. Returns how many digests were sent.
+    ``start`` and ``end`` are unused: an overdue item is listed every week until it is done.
     """
-    start, end = week_before(on or rules.today())
-    reviewers = db.session.scalars(
-        select(User)
-        .where(User.role == Role.REVIEWER, User.active.is_(True), User.area_id.is_not(None))
-        .order_by(User.id)
-    ).all()
-    sent = 0
-    for user in reviewers:
-        with user_locale(user):
-            sections = compose(user, start, end)
-            if not sections:
-                continue
-            subject = _(
-                "Weekly digest, %(start)s to %(end)s",
-                start=format_date(start, "medium"),
-                end=format_date(end, "medium"),
-            )
-            body = as_text(sections)
-        sent += notify(
-            [user], subject, body, url=path_for("home.index"), key=f"digest:{start.isoformat()}"
+    items = overdue_rectifications(user)
+    if not items:
+        return None
+    lines = [
+        _(
+            "%(unit)s: %(what)s (deadline %(day)s)",
+            unit=item.unit_name,
+            what=item.title or item.requirement[:60],
+            day=format_date(item.deadline),
         )
-    return sent
+        for item in items
+    ]
+    return DigestSection(_("Overdue rectifications"), _capped(lines), order=40)

@@ -46,10 +46,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.contracts import JobSpec
 from core.errors import describe_error
 from core.extensions import db
-from core.jobs import Job, collect_jobs, run_job
+from core.jobs import records
+from core.jobs.job import Job, collect_jobs, run_job
+from core.jobs.lease import make_lease
 from core.models import JobOutcome, RunSource, utcnow
-from core.scheduler import records
-from core.scheduler.lease import make_lease
 
 logger = logging.getLogger(__name__)
 

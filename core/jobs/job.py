@@ -2,8 +2,8 @@
 
 Jobs are collected from every installed plugin (a scheduler registers them once) and each run
 checks the flag: a job of a disabled plugin is skipped. Job ids are ``<plugin>.<id>``. Every
-run is recorded in ``job_runs`` (:mod:`core.scheduler.records`), whoever starts it: the
-scheduler (:mod:`core.scheduler.runner`), an admin's "run now", or ``kepu jobs run ID``.
+run is recorded in ``job_runs`` (:mod:`core.jobs.records`), whoever starts it: the
+scheduler (:mod:`core.jobs.runner`), an admin's "run now", or ``kepu jobs run ID``.
 """
 
 import logging
@@ -18,10 +18,10 @@ from flask import Flask, current_app
 from core.contracts import JobSpec
 from core.errors import describe_error
 from core.extensions import db
+from core.jobs import records
 from core.models import JobOutcome, RunSource, utcnow
 from core.plugins import CORE, call_each, record_failure
 from core.plugins.state import is_enabled
-from core.scheduler import records
 
 logger = logging.getLogger(__name__)
 

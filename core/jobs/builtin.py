@@ -1,7 +1,7 @@
 """The core's scheduled jobs (declared in :mod:`core.defaults`): reminders, flags, digest, email.
 
 Each job is safe to run again at any time: what it sends carries a dedupe key
-(:func:`core.notifications.notify`), so nobody is told the same thing twice.
+(:func:`core.notify.inbox.notify`), so nobody is told the same thing twice.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from core import rules
 from core.contracts import JobSpec
-from core.digest import send_weekly_digests
 from core.extensions import db
 from core.i18n import local_zone
 from core.models import Assignment, Event, EventStatus, Farm, Member, Role, Team, User
-from core.notifications import notify, path_for, send_pending_emails
+from core.notify.digest import send_weekly_digests
+from core.notify.email import send_pending_emails
+from core.notify.inbox import notify, path_for
 
 
 def remind_event_teams(on: date | None = None) -> int:
