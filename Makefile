@@ -64,10 +64,11 @@ serve: install
 test: install
 	$(BIN)/pytest
 
-## Lint and format checks (CI runs them); `make format` applies the formatting.
+## Lint, format and import-contract checks (CI runs them); `make format` applies the formatting.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

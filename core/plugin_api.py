@@ -25,8 +25,8 @@ read.
 
 **Pages.** ``show_errors(form, errors)`` puts a service's ``FieldErrors`` on a WTForms form;
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
-choice of a select; ``scoped_areas(user, kinds)`` and ``village_choices(user)`` list the areas
-the user may pick.
+choice of a select; ``scoped_areas(user)`` maps the townships and villages the user may filter
+by (by id) and ``village_choices()`` lists every village grouped by township.
 
 **API.** ``api_blueprint(name, import_name, description)`` makes a flask-smorest blueprint whose
 every request is authenticated (bearer token, or the session for reads); ``caller()`` is that

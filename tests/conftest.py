@@ -8,14 +8,13 @@ import functools
 import importlib
 import itertools
 import os
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import query_counter
 from flask.testing import FlaskClient
-from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, text
 from werkzeug.security import generate_password_hash
 
@@ -139,26 +138,10 @@ def _empty_tables() -> None:
             conn.execute(text("PRAGMA foreign_keys=ON"))
 
 
-@contextmanager
-def counting_queries():
-    """Count the SQL statements run inside the block: ``with counting_queries() as queries:``,
-    then ``len(queries)``; ``queries`` holds each statement's text."""
-    statements: list[str] = []
-
-    def _record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", _record)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", _record)
-
-
 @pytest.fixture
 def count_queries():
-    """The shared query counter (:func:`counting_queries`), as a fixture."""
-    return counting_queries
+    """The shared query counter (``tests/query_counter.py``), as a fixture."""
+    return query_counter.count_queries
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event
+from query_counter import count_queries  # noqa: F401  (re-exported)
 
 from core.extensions import db
 from core.models import AreaKind, Assignment, Farm, FarmKind, Member, Team, Visit, VisitKind
@@ -31,21 +30,6 @@ def table_links(page: str, key: str) -> list[str]:
     """Every link inside the table ``data-table=key``."""
     match = re.search(rf'<table[^>]*data-table="{re.escape(key)}"[^>]*>(.*?)</table>', page, re.S)
     return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', match[1])]
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block: ``with count_queries() as n``."""
-    counter = {"n": 0}
-
-    def _count(*args):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)
 
 
 def add_villages(township, n: int, visits_per_team: int, start: date) -> None:

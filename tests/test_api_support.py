@@ -1,9 +1,8 @@
 """Helpers shared by the API tests (imported by the test_api_* modules; no tests here)."""
 
 import json
-from contextlib import contextmanager
 
-from sqlalchemy import event
+from query_counter import count_queries  # noqa: F401  (re-exported)
 
 from core.extensions import db
 
@@ -51,18 +50,3 @@ def check_write(client, world, bearer, role, method, path, body, expected):
         assert response.is_json
         assert snapshot() == before
     return response
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block: ``with count_queries() as n: ...``."""
-    counter = {"n": 0}
-
-    def _count(*args, **kwargs):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)

@@ -8,7 +8,7 @@ import icalendar
 import ics
 import pytest
 import vobject
-from sqlalchemy import event as sa_event
+from query_counter import count_queries
 
 from core.calendar.writer import fold
 from core.extensions import db
@@ -181,15 +181,6 @@ def test_filters_combine(client, world):
     assert client.get(FEED + "?venue=moon").status_code == 400
 
 
-def _count_queries():
-    statements = []
-
-    def _before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    return statements, _before
-
-
 @pytest.mark.parametrize("warm", [False, True])
 def test_query_count_does_not_grow_with_events(client, world, warm):
     counts = []
@@ -200,12 +191,8 @@ def test_query_count_does_not_grow_with_events(client, world, warm):
         db.session.commit()
         if warm:
             client.get(FEED)
-        statements, listener = _count_queries()
-        sa_event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             response = client.get(FEED)
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", listener)
         assert response.status_code == 200
         counts.append(len(statements))
     assert len(vevents(response.data)) == 30

@@ -1,33 +1,20 @@
 """Notifications: notify() and its dedupe key, the inbox pages and API, the header count, email."""
 
 import json
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask_babel import lazy_gettext as _l
 from flask_mail import Connection
-from sqlalchemy import event, select
+from query_counter import count_queries
+from sqlalchemy import select
 
 from core.extensions import db, mail
 from core.models import Notification, utcnow
 from core.notify.email import send_pending_emails
 from core.notify.inbox import notify
 
-
-@contextmanager
-def _statements():
-    """The SQL statements run inside the block."""
-    seen = []
-
-    def _record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _record)
+_statements = count_queries  # the SQL statements run inside the block
 
 
 def _inbox(user) -> list[Notification]:

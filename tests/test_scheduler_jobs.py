@@ -391,3 +391,34 @@ def test_the_embedded_scheduler_starts_only_where_it_should(app, monkeypatch):
     runner.init_app(fake)  # the reloader's serving child
     fake.extensions["kepu_scheduler"].join(timeout=5)
     assert len(started) == 1
+
+
+def test_jobs_stored_under_the_schedulers_former_module_are_restored(tmp_path):
+    """A database scheduled by an earlier Kepu names ``core.scheduler.runner:fire``: the job is
+    restored (not dropped by the job store) and rewritten, keeping its next fire time."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    url = f"sqlite:///{tmp_path}/jobs.sqlite3"
+    job = _job(print, "a")
+    later = (datetime.now(ZONE) + timedelta(minutes=5)).replace(microsecond=0)
+    before = BackgroundScheduler(timezone=ZONE, jobstores={"default": SQLAlchemyJobStore(url)})
+    before.start(paused=True)
+    before.add_job(
+        "core.scheduler.runner:fire",
+        runner.build_trigger(job.spec, ZONE),
+        args=[job.id],
+        id=job.id,
+        next_run_time=later,
+    )
+    before.shutdown(wait=False)
+
+    after = BackgroundScheduler(timezone=ZONE, jobstores={"default": SQLAlchemyJobStore(url)})
+    after.start(paused=True)
+    try:
+        sync_jobs(after, {job.id: job}, ZONE)
+        stored = after.get_job(job.id)
+        assert stored is not None and stored.func is run_scheduled
+        assert stored.func_ref == "core.jobs.runner:run_scheduled"
+        assert stored.next_run_time == later
+    finally:
+        after.shutdown(wait=False)

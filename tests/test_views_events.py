@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from query_counter import count_queries
 from sqlalchemy import func, select
 
 from core.extensions import db
@@ -292,21 +293,11 @@ def test_leaders_are_offered_the_teams_of_their_township(client, login, world):
 
 
 def test_list_costs_a_fixed_number_of_queries(client, login, world):
-    from sqlalchemy import event as sa_event
-
     login("member")
 
     def queries():
-        seen = []
-
-        def count(*args):
-            seen.append(1)
-
-        sa_event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as seen:
             assert client.get("/events?past=y").status_code == 200
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", count)
         return len(seen)
 
     world.make_event()

@@ -6,7 +6,8 @@ import flask_babel
 import pytest
 from babel.dates import format_date
 from flask import url_for
-from sqlalchemy import event, func, select
+from query_counter import count_queries
+from sqlalchemy import func, select
 
 from core import rules
 from core.extensions import db
@@ -33,19 +34,11 @@ def html_of(client, path):
     return response.get_data(as_text=True)
 
 
-def count_queries(client, path):
+def get_queries(client, path):
     """How many SQL statements a GET of ``path`` runs."""
     db.session.expire_all()
-    statements = []
-
-    def _count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
+    with count_queries() as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)
     return len(statements)
 
 
@@ -174,7 +167,7 @@ def test_list_is_paginated_and_the_pager_keeps_filters(app, client, as_user, wor
 
 def test_farm_list_runs_the_same_queries_for_2_and_20_farms(client, as_user, world):
     as_user("admin")
-    two = count_queries(client, "/farms")
+    two = get_queries(client, "/farms")
     members = world.team_members(world.team)
     for i in range(18):
         farm = world.make_farm(world.village if i % 2 else world.other_village, f"农场{i:02d}")
@@ -190,17 +183,17 @@ def test_farm_list_runs_the_same_queries_for_2_and_20_farms(client, as_user, wor
             )
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Farm)) == 20
-    assert count_queries(client, "/farms") == two
-    assert count_queries(client, "/farms?stale=y") == count_queries(client, "/farms?stale=y")
+    assert get_queries(client, "/farms") == two
+    assert get_queries(client, "/farms?stale=y") == get_queries(client, "/farms?stale=y")
 
 
 def test_farm_list_query_count_is_the_same_for_a_leader(client, as_user, world):
     as_user("leader")
-    few = count_queries(client, "/farms")
+    few = get_queries(client, "/farms")
     for i in range(10):
         world.make_farm(world.village, f"村内农场{i}")
     db.session.commit()
-    assert count_queries(client, "/farms") == few
+    assert get_queries(client, "/farms") == few
 
 
 # --- detail ----------------------------------------------------------------------------------

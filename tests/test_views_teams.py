@@ -6,7 +6,8 @@ import flask_babel
 import pytest
 from babel.dates import format_date
 from flask import url_for
-from sqlalchemy import event, func, select
+from query_counter import count_queries
+from sqlalchemy import func, select
 
 from core import rules
 from core.extensions import db
@@ -41,19 +42,11 @@ def url(app, endpoint, **values):
         return url_for(endpoint, **values)
 
 
-def count_queries(client, path):
+def get_queries(client, path):
     """How many SQL statements a GET of ``path`` runs."""
     db.session.expire_all()
-    statements = []
-
-    def _count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
+    with count_queries() as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)
     return len(statements)
 
 
@@ -245,20 +238,20 @@ def test_list_is_paginated_and_the_pager_keeps_filters(app, client, as_user, wor
 
 def test_team_list_runs_the_same_queries_for_2_and_20_teams(client, as_user, world):
     as_user("admin")
-    two = count_queries(client, "/teams")
+    two = get_queries(client, "/teams")
     for i in range(18):
         team = world.make_team(world.village, f"测试服务队{i:02d}", size=3)
         db.session.add(Assignment(member=world.team_members(team)[0], farm=world.farm))
     visit(world, world.farm, 100)
     assert db.session.scalar(select(func.count()).select_from(Team)) == 20
-    twenty = count_queries(client, "/teams")
+    twenty = get_queries(client, "/teams")
     assert twenty == two
-    assert count_queries(client, "/teams?flagged=y") == count_queries(client, "/teams?flagged=y")
+    assert get_queries(client, "/teams?flagged=y") == get_queries(client, "/teams?flagged=y")
 
 
 def test_team_detail_query_count_does_not_grow_with_members(client, as_user, world):
     as_user("admin")
-    before = count_queries(client, f"/teams/{world.team.id}")
+    before = get_queries(client, f"/teams/{world.team.id}")
     farms = [world.make_farm(world.village, f"农场{i}") for i in range(5)]
     for i in range(15):
         member = Member(name=f"新队员{i}", team=world.team)
@@ -266,7 +259,7 @@ def test_team_detail_query_count_does_not_grow_with_members(client, as_user, wor
     db.session.commit()
     for farm in farms:
         visit(world, farm, 10)
-    assert count_queries(client, f"/teams/{world.team.id}") == before
+    assert get_queries(client, f"/teams/{world.team.id}") == before
 
 
 # --- admin writes: teams ---------------------------------------------------------------------

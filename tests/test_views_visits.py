@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from query_counter import count_queries
+from sqlalchemy import func, select
 
 from core import rules
 from core.extensions import db
@@ -207,13 +208,8 @@ def test_list_is_paginated_with_a_fixed_number_of_queries(app, client, login, wo
     login("admin")
 
     def queries(url):
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as seen:
             assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
     world.make_visit()

@@ -1,9 +1,9 @@
 """Shared set-up of the noticeboards tests: the plugin enabled, a station, boards, publicists."""
 
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, select
+from query_counter import count_queries  # noqa: F401  (re-exported)
+from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Member
@@ -71,18 +71,3 @@ class Boards:
         db.session.add(row)
         db.session.commit()
         return row
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block: ``with count_queries() as n``."""
-    counter = {"n": 0}
-
-    def _count(*args):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import event, func, select
+from query_counter import count_queries
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AreaKind
@@ -341,19 +342,10 @@ def test_review_section_figures(mc, client):
 
 
 def _queries(app, area):
-    count = 0
-
-    def _count(*args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
+    with count_queries() as statements:
         db.session.expire_all()
         review_section(area, date(YEAR, 1, 1), date(YEAR, 12, 31))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)
-    return count
+    return len(statements)
 
 
 def test_review_section_query_count_is_constant(mc, app):

@@ -1,6 +1,7 @@
 """Enabling and disabling plugins: the CLI, the admin page, other processes, settings."""
 
-from sqlalchemy import event, func, select
+from query_counter import count_queries
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import PluginState
@@ -155,22 +156,15 @@ def test_two_apps_on_one_database_agree_after_a_toggle(make_app, sample, world, 
 def test_a_request_reads_the_flags_once(sample_app, world, log_in, invoke):
     invoke(sample_app, "plugins", "enable", "kepu_sample")
     client = log_in(sample_app.test_client(), "admin")
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        if "plugin_states" in statement:
-            statements.append(statement)
-
     with sample_app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries(engine) as seen:
         assert client.get(PAGE).status_code == 200  # gate, nav, settings: one query
+        statements = [s for s in seen if "plugin_states" in s]
         assert len(statements) == 1
         client.get("/")
+        statements = [s for s in seen if "plugin_states" in s]
         assert len(statements) == 2
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_enabled_by_default_applies_until_an_admin_decides(make_app, sample, invoke):

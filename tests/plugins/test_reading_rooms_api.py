@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
+from query_counter import count_queries
 from reading_rooms_helpers import API, PLUGIN, Rooms, count_records
-from sqlalchemy import event
 
 from core.extensions import db
 from core.models import AreaKind
@@ -201,19 +201,10 @@ def test_review_section_figures(app, world, rooms):
 
 
 def _queries(app, area):
-    count = 0
-
-    def counter(*args, **kwargs):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with count_queries() as statements:
         db.session.expire_all()
         review_section(area, date(2026, 1, 1), date(2026, 12, 31))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
+    return len(statements)
 
 
 def test_review_section_query_count_is_constant(app, world, rooms):

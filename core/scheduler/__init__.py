@@ -1,0 +1,1 @@
+"""Where the scheduler lived before it moved to :mod:`core.jobs` (see ``runner``)."""
