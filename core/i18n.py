@@ -4,7 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import Domain, format_date, format_datetime
 from flask_login import current_user
 
 from core.extensions import babel
@@ -32,9 +32,25 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(local_zone())
 
 
+class AppDomain(Domain):
+    """Flask-Babel's message domain with its loaded catalogues kept per app.
+
+    Flask-Babel keeps them on the one ``Babel`` object, shared by every app of the process;
+    apps with other plugins (so other catalogue folders) would read each other's.
+    """
+
+    def get_translations_cache(self, ctx):
+        """The loaded catalogues of the current app, by (locale, domain)."""
+        return current_app.extensions.setdefault("kepu_translations", {})
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and register the template helpers."""
     babel.init_app(app, locale_selector=select_locale)
+    # read from the instance's dict: the attribute itself is a cached property that needs an
+    # app context to compute Flask-Babel's own domain
+    if not isinstance(vars(babel).get("domain_instance"), AppDomain):
+        babel.domain_instance = AppDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
 
     @app.template_filter("dt")
     def _format_dt(value: datetime | None, fmt: str = "short") -> str:

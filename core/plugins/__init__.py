@@ -7,7 +7,8 @@
 - :mod:`~core.plugins.calls`: calling hooks on the enabled plugins, each one isolated;
 - :mod:`~core.plugins.routes`: the plugins' blueprints, gated by the enabled flag;
 - :mod:`~core.plugins.delivery`: ``visit_logged`` / ``event_changed`` after each commit;
-- :mod:`~core.plugins.migrations`: each plugin's Alembic branch.
+- :mod:`~core.plugins.migrations`: each plugin's Alembic branch;
+- :mod:`~core.plugins.translations`: each plugin's own translations.
 
 :func:`init_app` puts them together; the names below are what the rest of the core uses.
 Plugins themselves use :mod:`core.plugin_api` only.
@@ -38,6 +39,7 @@ from core.plugins.host import (
     host_of,
 )
 from core.plugins.loader import build, import_models, migration_dirs
+from core.plugins.translations import add_plugin_translations
 
 __all__ = [
     "CORE",
@@ -75,5 +77,6 @@ def init_app(app: Flask) -> None:
         else:
             host.settings[result.plugin] = {spec.key: spec for spec in result.value}
     routes.register_blueprints(app)
+    add_plugin_translations(app)
     state.init_app(app)
     delivery.init_app(app)

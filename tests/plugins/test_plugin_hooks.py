@@ -42,7 +42,7 @@ def test_hook_blueprints_mount_pages_under_the_plugins_name(enabled, world, log_
         for rule in enabled.url_map.iter_rules()
         if rule.endpoint.startswith("kepu_sample.")
     }
-    assert rules == {PAGE}
+    assert rules == {PAGE, PAGE + "about"}
     client = log_in(enabled.test_client(), "member")
     assert client.get(PAGE).status_code == 200
     assert enabled.test_client().get(PAGE).status_code == 302  # the plugin's own login check

@@ -1,6 +1,7 @@
 """The sample plugin's page and API."""
 
 from flask import Blueprint
+from flask_babel import gettext
 from flask_login import login_required
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
@@ -13,6 +14,13 @@ bp = Blueprint("kepu_sample", __name__)
 
 #: API, mounted by the core at /api/v1/plugins/kepu_sample
 blp = api_blueprint("kepu_sample_api", __name__, "Notes of the sample plugin.")
+
+
+@bp.route("/about")
+@login_required
+def about():
+    """What the plugin is, in the user's language (from the plugin's own catalogue)."""
+    return gettext("Sample notes keep a short text about a visit.")
 
 
 @bp.route("/")
