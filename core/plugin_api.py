@@ -47,6 +47,15 @@ and lines of a reviewer's weekly digest, from ``digest_sections``).
 **Notifications.** ``notify(users, subject, body, url, key)`` writes to users' inboxes (and
 email); ``path_for(endpoint, **values)`` is a URL path for it.
 
+**Photos.** ``clean_photo(data, max_kb)`` checks an uploaded photo (JPEG, PNG or WebP by its
+first bytes, at most ``max_kb`` KB, decodable and not too many pixels) and saves it again
+without metadata, with a thumbnail: a ``Photo`` (``data``, ``media_type``, ``thumbnail``), or
+``FieldErrors`` on the field ``photo``. ``store_photo(folder, photo)`` writes it and its
+thumbnail under a random name in ``<instance>/uploads/<folder>/`` and returns the name;
+``send_photo(folder, name, media_type, thumbnail=False)`` answers with the photo or its
+thumbnail, private and never stored by caches (404 when missing; check the reader first);
+``drop_photo(folder, name)`` removes both files.
+
 **Settings.** ``setting(key)`` is the calling plugin's setting ``key`` (declared with
 ``plugin_settings``), its stored value or the default; the plugin need not name itself.
 """
@@ -97,6 +106,7 @@ from core.permissions import get_readable_or_404, is_admin, require, require_adm
 from core.plugins.state import plugin_of_module
 from core.plugins.state import setting as _plugin_setting
 from core.services import Conflict, FieldErrors, clean_text
+from core.services.uploads import Photo, clean_photo, drop_photo, send_photo, store_photo
 
 __all__ = [
     "MAX_ID",
@@ -113,6 +123,7 @@ __all__ = [
     "LocalDateTime",
     "Member",
     "NavItem",
+    "Photo",
     "RecordSchema",
     "ReviewFigure",
     "ReviewSection",
@@ -125,10 +136,12 @@ __all__ = [
     "User",
     "api_blueprint",
     "caller",
+    "clean_photo",
     "clean_text",
     "db",
     "db_enum",
     "documents",
+    "drop_photo",
     "field_errors",
     "filter_args",
     "get_readable_or_404",
@@ -151,8 +164,10 @@ __all__ = [
     "save",
     "save_upload",
     "scoped_areas",
+    "send_photo",
     "setting",
     "show_errors",
+    "store_photo",
     "text",
     "to_local",
     "today",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_CONFIG, World
+from image_support import image_bytes
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -27,8 +28,8 @@ from core.models import Visit, VisitKind
 from core.rules import today
 from core.services.inspections import InspectionInput, record_inspection
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-JPEG = b"\xff\xd8\xff\xe0" + bytes(range(255, -1, -1)) * 3
+PNG = image_bytes("PNG", (16, 16), (10, 120, 200))
+JPEG = image_bytes("JPEG", (24, 16), (250, 200, 20))
 #: the core's revision before the review tables (inspections, assessments...): an older Kepu
 OLDER_REVISION = "7d3e9a1b5c20"
 ON_POSTGRESQL = bool(os.environ.get("KEPU_TEST_DATABASE_URI"))
@@ -225,7 +226,7 @@ def test_backup_while_visits_are_logged_then_restore_gives_every_row_and_file(ke
         writer.stopping.set()
         writer.join()
     assert not writer.errors
-    assert f"wrote {archive}" in result.output and "3 uploaded files" in result.output
+    assert f"wrote {archive}" in result.output and "5 uploaded files" in result.output
 
     manifest = manifest_of(archive)
     assert manifest["format_version"] == 1 and manifest["kepu_version"]
@@ -233,7 +234,7 @@ def test_backup_while_visits_are_logged_then_restore_gives_every_row_and_file(ke
     with source.app_context():
         assert manifest["revisions"] == sorted(script_directory(source).get_heads())
     assert manifest["uploads"] == {
-        "files": 3,
+        "files": 5,
         "bytes": sum(map(len, upload_files(source).values())),
     }
     assert 5 + written_before <= manifest["tables"]["visits"] < 5 + writer.written
@@ -248,7 +249,7 @@ def test_backup_while_visits_are_logged_then_restore_gives_every_row_and_file(ke
     assert visits == original.pop("visits")[: len(visits)]  # the visits of one moment
     assert restored == original
     assert upload_files(target) == upload_files(source)
-    assert len(upload_files(target)) == 3
+    assert len(upload_files(target)) == 5  # two photos, their thumbnails, the board's file
 
 
 def test_restore_refuses_a_target_holding_data_unless_forced(kepu, tmp_path):

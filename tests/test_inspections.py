@@ -11,9 +11,7 @@ from core.models import Inspection, InspectionKind, InspectionPhoto
 from core.services import FieldErrors
 from core.services.inspections import InspectionInput, record_inspection
 from tests.assessment_support import TODAY
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+from tests.image_support import JPEG, PNG, decoded, image_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +114,31 @@ def test_reviewer_records_with_photos_and_reads(world, client, login, app):
     assert photo.headers["Cache-Control"] == "private, no-store"
     photo.close()
     assert "戴家村服务队" in client.get("/inspections").get_data(as_text=True)
+
+
+def test_the_page_previews_thumbnails_served_like_the_photos(world, client, login):
+    big = image_bytes("JPEG", (1600, 1200))
+    own = _inspection(world, photos=[big])
+    elsewhere = record_inspection(
+        world.admin,
+        InspectionInput(
+            world.other_team.id, None, "scheduled", date(2026, 11, 1), "好", photos=[big]
+        ),
+    )
+    photo, other = own.photos[0].id, elsewhere.photos[0].id
+    login("leader")  # the team inspected reads the photos
+    html = client.get(f"/inspections/{own.id}").get_data(as_text=True)
+    assert f'<a href="/inspections/photos/{photo}"><img src="/inspections/photos/{photo}' in html
+    assert f'src="/inspections/photos/{photo}?thumbnail=1"' in html
+    with client.get(f"/inspections/photos/{photo}?thumbnail=1") as thumbnail:
+        assert thumbnail.status_code == 200 and thumbnail.mimetype == "image/jpeg"
+        assert thumbnail.headers["Cache-Control"] == "private, no-store"
+        assert decoded(thumbnail.data).size == (320, 240)
+    with client.get(f"/inspections/photos/{photo}") as full:
+        assert decoded(full.data).size == (1600, 1200)
+    assert client.get(f"/inspections/photos/{other}?thumbnail=1").status_code == 403
+    assert client.get(f"/inspections/photos/{other}").status_code == 403
+    assert client.get("/inspections/photos/99999?thumbnail=1").status_code == 404
 
 
 def test_form_errors_rerender_with_200(world, client, login):
@@ -284,7 +307,8 @@ def test_api_photos_upload_read_and_remove(world, client, bearer, app):
         p["id"]
         for p in client.get(f"/api/v1/inspections/{own.id}", headers=reviewer).get_json()["photos"]
     ] == [photos[1]["id"]]
-    assert len(list((Path(app.instance_path) / "uploads" / "inspections").iterdir())) == 1
+    stored = Path(app.instance_path) / "uploads" / "inspections"
+    assert len(list(stored.iterdir())) == 2  # the other photo and its thumbnail
 
 
 def test_api_photos_refused_store_nothing(world, client, bearer, app):

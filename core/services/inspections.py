@@ -9,12 +9,10 @@
 The same scope serves rectification items (``core.services.rectifications``).
 """
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
@@ -32,13 +30,10 @@ from core.models import (
     User,
 )
 from core.services import FieldErrors, clean_text
+from core.services.uploads import Photo, clean_photos, drop_photo, send_photo, store_photo
 
-#: accepted photo types: media type -> (file extension, test on the first bytes)
-PHOTO_TYPES = {
-    "image/jpeg": (".jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
-    "image/png": (".png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    "image/webp": (".webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-}
+#: where the photos are stored: <instance>/uploads/inspections/
+PHOTO_FOLDER = "inspections"
 #: longest findings text
 MAX_FINDINGS = 10_000
 
@@ -117,63 +112,38 @@ def unit_in_reach(user: User, team_id: int | None, village_id: int | None) -> bo
 # --- photos --------------------------------------------------------------------------------
 
 
-def upload_dir() -> Path:
-    """instance/uploads/inspections/ (made when missing)."""
-    path = Path(current_app.instance_path) / "uploads" / "inspections"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def photo_response(photo: InspectionPhoto, thumbnail: bool = False) -> Response:
+    """The image of ``photo`` (or its thumbnail), never cached by shared caches (404 when its
+    file is missing)."""
+    return send_photo(PHOTO_FOLDER, photo.filename, photo.media_type, thumbnail)
 
 
-def check_photo(data: bytes) -> str:
-    """The media type of a photo's bytes; ``FieldErrors`` (field ``photos``) if refused."""
-    limit = int(current_app.config["INSPECTION_MAX_PHOTO_KB"])
-    if len(data) > limit * 1024:
-        raise FieldErrors({"photos": [_("A photo is larger than %(n)s KB.", n=limit)]})
-    for media_type, (_ext, test) in PHOTO_TYPES.items():
-        if test(data[:16]):
-            return media_type
-    raise FieldErrors({"photos": [_("Upload JPEG, PNG or WebP images only.")]})
-
-
-def photo_path(photo: InspectionPhoto) -> Path | None:
-    """Where a photo lies, or ``None`` when the file is missing."""
-    path = upload_dir() / Path(photo.filename).name
-    return path if path.is_file() else None
-
-
-def photo_response(photo: InspectionPhoto) -> Response:
-    """The image of ``photo``, never cached by shared caches (404 when its file is missing)."""
-    path = photo_path(photo)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=photo.media_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[str]:
-    """The media types of ``photos``; notes an error when one is refused or there are too many."""
+def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo]:
+    """``photos`` checked and saved again (``core.services.uploads``); notes an error when one
+    is refused or there are too many."""
     limit = int(current_app.config["INSPECTION_MAX_PHOTOS"])
-    if already + len(photos) > limit:
-        errors["photos"] = [_("An inspection keeps at most %(n)s photos.", n=limit)]
+    try:
+        return clean_photos(
+            photos,
+            int(current_app.config["INSPECTION_MAX_PHOTO_KB"]),
+            limit,
+            already,
+            too_many=_("An inspection keeps at most %(n)s photos.", n=limit),
+        )
+    except FieldErrors as exc:
+        errors.update(exc.errors)
         return []
-    types = []
-    for data in photos:
-        try:
-            types.append(check_photo(data))
-        except FieldErrors as exc:
-            errors.update(exc.errors)
-            return []
-    return types
 
 
-def _store_photos(inspection: Inspection, photos: list[bytes], types: list[str]) -> None:
+def _store_photos(inspection: Inspection, photos: list[Photo]) -> None:
     """Write the photos under random names and attach them to ``inspection``."""
-    for data, media_type in zip(photos, types, strict=True):
-        name = secrets.token_hex(16) + PHOTO_TYPES[media_type][0]
-        (upload_dir() / name).write_bytes(data)
+    for photo in photos:
         inspection.photos.append(
-            InspectionPhoto(filename=name, media_type=media_type, size=len(data))
+            InspectionPhoto(
+                filename=store_photo(PHOTO_FOLDER, photo),
+                media_type=photo.media_type,
+                size=len(photo.data),
+            )
         )
 
 
@@ -186,21 +156,20 @@ def add_photos(inspection: Inspection, photos: list[bytes]) -> Inspection:
     errors: dict[str, list[str]] = {}
     if not photos:
         raise FieldErrors({"photos": [_("Choose at least one photo.")]})
-    types = _check_photos(errors, photos, len(inspection.photos))
+    cleaned = _check_photos(errors, photos, len(inspection.photos))
     if errors:
         raise FieldErrors(errors)
-    _store_photos(inspection, photos, types)
+    _store_photos(inspection, cleaned)
     db.session.commit()
     return inspection
 
 
 def delete_photo(photo: InspectionPhoto) -> None:
-    """Remove a photo and its file (the caller has checked permission). Commits."""
-    path = photo_path(photo)
+    """Remove a photo and its files (the caller has checked permission). Commits."""
+    name = photo.filename
     db.session.delete(photo)
     db.session.commit()
-    if path is not None:
-        path.unlink(missing_ok=True)
+    drop_photo(PHOTO_FOLDER, name)
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -221,7 +190,7 @@ class InspectionInput:
 
 def _check(
     user: User, data: InspectionInput, inspection: Inspection | None
-) -> tuple[Team | None, Area, str, list[str]]:
+) -> tuple[Team | None, Area, str, list[Photo]]:
     """Validate ``data``; raise FieldErrors naming every bad field."""
     errors: dict[str, list[str]] = {}
     team, village = resolve_unit(errors, data.team_id, data.village_id)
@@ -239,15 +208,15 @@ def _check(
         errors["inspected_on"] = [_("The day cannot be in the future.")]
     findings = clean_text(errors, "findings", data.findings, MAX_FINDINGS, required=True)
     already = len(inspection.photos) if inspection is not None else 0
-    types = _check_photos(errors, list(data.photos or []), already)
+    photos = _check_photos(errors, list(data.photos or []), already)
     if errors:
         raise FieldErrors(errors)
-    return team, village, findings, types
+    return team, village, findings, photos
 
 
 def record_inspection(user: User, data: InspectionInput) -> Inspection:
     """Record an inspection by ``user`` (a reviewer inside their area, or an admin). Commits."""
-    team, village, findings, types = _check(user, data, None)
+    team, village, findings, photos = _check(user, data, None)
     inspection = Inspection(
         team=team,
         village=village,
@@ -257,7 +226,7 @@ def record_inspection(user: User, data: InspectionInput) -> Inspection:
         inspector=user,
     )
     db.session.add(inspection)
-    _store_photos(inspection, list(data.photos or []), types)
+    _store_photos(inspection, photos)
     db.session.commit()
     return inspection
 
@@ -266,12 +235,12 @@ def update_inspection(user: User, inspection: Inspection, data: InspectionInput)
     """Change an inspection (and add photos); the same rules as recording one. Commits."""
     if not may_review_area(user, inspection.village):
         raise FieldErrors({"village_id": [_("Choose a team or a village inside your area.")]})
-    team, village, findings, types = _check(user, data, inspection)
+    team, village, findings, photos = _check(user, data, inspection)
     inspection.team, inspection.village = team, village
     inspection.kind = InspectionKind(data.kind)
     inspection.inspected_on = data.inspected_on
     inspection.findings = findings
-    _store_photos(inspection, list(data.photos or []), types)
+    _store_photos(inspection, photos)
     db.session.commit()
     return inspection
 
@@ -281,13 +250,12 @@ def delete_inspection(inspection: Inspection) -> None:
 
     Rectification items made from it stay, without the link.
     """
-    paths = [photo_path(p) for p in inspection.photos]
+    names = [p.filename for p in inspection.photos]
     for item in db.session.scalars(
         select(Rectification).where(Rectification.inspection_id == inspection.id)
     ):
         item.inspection_id = None
     db.session.delete(inspection)
     db.session.commit()
-    for path in paths:
-        if path is not None:
-            path.unlink(missing_ok=True)
+    for name in names:
+        drop_photo(PHOTO_FOLDER, name)

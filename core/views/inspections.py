@@ -188,8 +188,9 @@ def _photo(photo_id) -> InspectionPhoto:
 @bp.route("/photos/<int:photo_id>")
 @login_required
 def photo(photo_id):
-    """A photo, for users who may read its inspection (never a static path)."""
-    return photo_response(_photo(photo_id))
+    """A photo, for users who may read its inspection (never a static path); its thumbnail
+    with ``?thumbnail=1``."""
+    return photo_response(_photo(photo_id), thumbnail=request.args.get("thumbnail") == "1")
 
 
 @bp.route("/photos/<int:photo_id>/delete", methods=["POST"])

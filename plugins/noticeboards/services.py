@@ -7,13 +7,10 @@
 - member: reads the boards of their team's village.
 """
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, false, func, select, true
 
@@ -22,13 +19,18 @@ from core.plugin_api import (
     AreaKind,
     FieldErrors,
     Member,
+    Photo,
     Role,
     Team,
     User,
+    clean_photo,
     clean_text,
     db,
+    drop_photo,
     is_admin,
+    send_photo,
     setting,
+    store_photo,
     today,
     utcnow,
 )
@@ -42,13 +44,8 @@ from plugins.noticeboards.models import (
     training_attendees,
 )
 
+#: the plugin's name, and the folder of its photos: <instance>/uploads/noticeboards/
 PLUGIN = "noticeboards"
-#: accepted photo types: media type -> (file extension, test on the first bytes)
-PHOTO_TYPES = {
-    "image/jpeg": (".jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
-    "image/png": (".png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    "image/webp": (".webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-}
 
 
 # --- scopes --------------------------------------------------------------------------------
@@ -235,37 +232,15 @@ def remind_stale_publicists(on: date | None = None) -> int:
 # --- photos --------------------------------------------------------------------------------
 
 
-def upload_dir() -> Path:
-    """instance/uploads/noticeboards/ (made when missing)."""
-    path = Path(current_app.instance_path) / "uploads" / PLUGIN
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def check_photo(data: bytes) -> Photo:
+    """A photo's bytes checked and saved again, at most ``max_photo_kb``; ``FieldErrors``
+    (field ``photo``) if refused."""
+    return clean_photo(data, int(setting("max_photo_kb")))
 
 
-def check_photo(data: bytes) -> str:
-    """The media type of a photo's bytes; ``FieldErrors`` (field ``photo``) if refused."""
-    limit = int(setting("max_photo_kb"))
-    if len(data) > limit * 1024:
-        raise FieldErrors({"photo": [_("The photo is larger than %(n)s KB.", n=limit)]})
-    for media_type, (_ext, test) in PHOTO_TYPES.items():
-        if test(data[:16]):
-            return media_type
-    raise FieldErrors({"photo": [_("Upload a JPEG, PNG or WebP image.")]})
-
-
-def store_photo(data: bytes, media_type: str) -> str:
-    """Write the photo under a random name; return the name."""
-    name = secrets.token_hex(16) + PHOTO_TYPES[media_type][0]
-    (upload_dir() / name).write_bytes(data)
-    return name
-
-
-def photo_path(update: BoardUpdate) -> Path | None:
-    """Where an update's photo lies, or ``None`` without one (or when it is missing)."""
-    if not update.photo:
-        return None
-    path = upload_dir() / Path(update.photo).name
-    return path if path.is_file() else None
+def photo_response(update: BoardUpdate, thumbnail: bool = False):
+    """An update's photo (or its thumbnail), never cached by shared caches; 404 without one."""
+    return send_photo(PLUGIN, update.photo, update.photo_type, thumbnail)
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -373,8 +348,8 @@ class UpdateInput:
     photo: bytes | None = None
 
 
-def _checked_update(data: UpdateInput) -> tuple[str, str, str | None]:
-    """The cleaned title, summary and photo media type of ``data``; ``FieldErrors`` if bad."""
+def _checked_update(data: UpdateInput) -> tuple[str, str, Photo | None]:
+    """The cleaned title, summary and photo of ``data``; ``FieldErrors`` if bad."""
     errors: dict = {}
     if data.updated_on is None:
         errors["updated_on"] = [_("Enter the day of the update.")]
@@ -382,20 +357,20 @@ def _checked_update(data: UpdateInput) -> tuple[str, str, str | None]:
         errors["updated_on"] = [_("The day cannot be in the future.")]
     title = clean_text(errors, "title", data.title, 200, required=True)
     summary = clean_text(errors, "summary", data.summary, 4000)
-    media_type = None
+    photo = None
     if data.photo:
         try:
-            media_type = check_photo(data.photo)
+            photo = check_photo(data.photo)
         except FieldErrors as exc:
             errors.update(exc.errors)
     if errors:
         raise FieldErrors(errors)
-    return title, summary, media_type
+    return title, summary, photo
 
 
 def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
     """Record an update of ``board`` by ``user`` (checked by the caller). Commits."""
-    title, summary, media_type = _checked_update(data)
+    title, summary, photo = _checked_update(data)
     update = BoardUpdate(
         board_id=board.id,
         updated_on=data.updated_on,
@@ -403,8 +378,8 @@ def add_update(user: User, board: Board, data: UpdateInput) -> BoardUpdate:
         summary=summary,
         recorded_by_id=user.id,
     )
-    if media_type:
-        update.photo, update.photo_type = store_photo(data.photo, media_type), media_type
+    if photo:
+        update.photo, update.photo_type = store_photo(PLUGIN, photo), photo.media_type
     db.session.add(update)
     db.session.commit()
     return update
@@ -416,9 +391,8 @@ def may_write_update(user: User, update: BoardUpdate) -> bool:
 
 
 def _drop_file(name: str | None) -> None:
-    """Remove a stored photo file (nothing when there is none)."""
-    if name:
-        (upload_dir() / Path(name).name).unlink(missing_ok=True)
+    """Remove a stored photo and its thumbnail (nothing when there is none)."""
+    drop_photo(PLUGIN, name)
 
 
 def change_update(
@@ -426,11 +400,11 @@ def change_update(
 ) -> BoardUpdate:
     """Correct an update (checked by the caller); a new photo replaces the old one and
     ``remove_photo`` drops it. Commits; the old file goes once the change is stored."""
-    title, summary, media_type = _checked_update(data)
+    title, summary, photo = _checked_update(data)
     old = update.photo
     update.updated_on, update.title, update.summary = data.updated_on, title, summary
-    if media_type:
-        update.photo, update.photo_type = store_photo(data.photo, media_type), media_type
+    if photo:
+        update.photo, update.photo_type = store_photo(PLUGIN, photo), photo.media_type
     elif remove_photo:
         update.photo = update.photo_type = None
     db.session.commit()
@@ -443,9 +417,9 @@ def set_photo(update: BoardUpdate, data: bytes | None) -> BoardUpdate:
     """Give an update a photo, replacing any earlier one (the limits of ``check_photo``)."""
     if not data:
         raise FieldErrors({"photo": [_("Choose a photo to upload.")]})
-    media_type = check_photo(data)
+    photo = check_photo(data)
     old = update.photo
-    update.photo, update.photo_type = store_photo(data, media_type), media_type
+    update.photo, update.photo_type = store_photo(PLUGIN, photo), photo.media_type
     db.session.commit()
     _drop_file(old)
     return update

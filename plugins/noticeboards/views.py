@@ -2,13 +2,11 @@
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -405,14 +403,10 @@ def delete_update(update_id):
 
 @bp.route("/updates/<int:update_id>/photo")
 def photo(update_id):
-    """An update's photo, for users who may read its board (never a static path)."""
+    """An update's photo, for users who may read its board (never a static path); its
+    thumbnail with ``?thumbnail=1``."""
     update = _readable_update(update_id)
-    path = svc.photo_path(update)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=update.photo_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return svc.photo_response(update, thumbnail=request.args.get("thumbnail") == "1")
 
 
 @bp.route("/trainings")

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from image_support import JPEG, PNG  # noqa: F401  (re-exported)
 from query_counter import count_queries  # noqa: F401  (re-exported)
 from sqlalchemy import select
 
@@ -12,8 +13,6 @@ from plugins.noticeboards.models import Board, BoardUpdate, Station
 
 PAGES = "/plugins/noticeboards"
 API = "/api/v1/plugins/noticeboards"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 class Boards:

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from image_support import decoded, image_bytes
 from noticeboards_support import JPEG, PAGES, PNG, Boards
 from sqlalchemy import func, select
 
@@ -141,6 +142,33 @@ def test_leader_records_an_update_with_a_photo_readers_see_it(nb, app, client, l
         ).status_code
         == 403
     )
+
+
+def test_an_update_photo_has_a_thumbnail_for_its_readers_only(nb, app, client, login):
+    _as(client, login, "leader")
+    client.post(
+        f"{PAGES}/boards/{nb.board.id}/updates/new",
+        data={
+            "updated_on": "2026-01-05",
+            "title": "草莓大棚管理",
+            "photo": (io.BytesIO(image_bytes("PNG", (640, 960))), "board.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    update = db.session.scalar(select(BoardUpdate))
+    folder = Path(app.instance_path) / "uploads" / "noticeboards"
+    assert (folder / update.photo.replace(".png", ".thumb.png")).is_file()
+    thumbnail = f"{PAGES}/updates/{update.id}/photo?thumbnail=1"
+    client.post("/logout")
+    _as(client, login, "member")
+    with client.get(thumbnail) as response:
+        assert response.status_code == 200 and response.mimetype == "image/png"
+        assert "private" in response.headers["Cache-Control"]
+        assert decoded(response.data).size == (320, 480)
+    client.post("/logout")
+    _as(client, login, "leader2")
+    assert client.get(thumbnail).status_code == 403
+    assert client.get(f"{PAGES}/updates/99999/photo?thumbnail=1").status_code == 404
 
 
 @pytest.mark.parametrize(
