@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 from review_support import page_table
 from review_world import ReviewWorld
 
+from core.exports import XLSX_MIME
 from core.plugins.state import set_enabled
-from core.review.export import XLSX_MIME, to_csv
+from core.review.export import to_csv
 from core.review.report import Table
 
 YEAR = {"period": "2025"}

@@ -8,19 +8,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.bulletin.content import BulletinContent
+from core.exports import safe_cell
 
 #: Excel forbids these in sheet titles
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
-#: text starting with these would run as a formula in a spreadsheet program
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value):
-    """Numbers as numbers; text as text that never runs as a formula."""
+    """Numbers as numbers; anything else as text that never runs as a formula."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return safe_cell(str(value))
 
 
 def _sheet_title(text: str) -> str:

@@ -2,48 +2,26 @@
 
 CSV is UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; XLSX (openpyxl)
 has one sheet per table, a header block with the area, period and generation time, and bold
-column headings.
+column headings. Cells never run as formulas (``core.exports.safe_cell``).
 """
 
-import csv
 import io
 import re
-from datetime import date
-from urllib.parse import quote
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.exports import csv_bytes, safe_cell
 from core.review.report import Review, Table
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """A cell value that spreadsheet programs will not run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
-def _csv_value(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else _safe(value)
 
 
 def to_csv(table: Table) -> bytes:
-    """The table as CSV bytes: BOM, a heading row, then the rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_safe(str(c)) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The table as CSV bytes: BOM, a heading row, then the rows (days as YYYY-MM-DD)."""
+    return csv_bytes([[str(c) for c in table.columns], *table.rows])
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -70,16 +48,16 @@ def to_xlsx(review: Review, tables: list[Table]) -> bytes:
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([_safe(table.title)])
+        sheet.append([safe_cell(table.title)])
         sheet["A1"].font = bold
         for key, value in head:
             sheet.append([key, value])
         sheet.append([])
-        sheet.append([_safe(str(c)) for c in table.columns])
+        sheet.append([safe_cell(str(c)) for c in table.columns])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([_safe(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         for i, column in enumerate(table.columns, 1):
             width = max([len(str(column))] + [len(str(r[i - 1])) for r in table.rows[:200]])
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(40, width + 4)
@@ -92,10 +70,3 @@ def file_name(review: Review, key: str, ext: str) -> str:
     """e.g. ``review-永阳镇-2026-Q2-teams.csv``."""
     period = review.period.code or f"{review.period.start}_{review.period.end}"
     return f"review-{review.area.name}-{period}-{key}.{ext}"
-
-
-def disposition(review: Review, key: str, ext: str) -> str:
-    """A Content-Disposition header with an ASCII fallback and the UTF-8 name (RFC 6266)."""
-    name = file_name(review, key, ext)
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

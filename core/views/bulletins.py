@@ -4,7 +4,7 @@ tables, standalone .html document). Rendered in Chinese unless ``?lang=en``."""
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,6 +16,7 @@ from core import rules
 from core.bulletin.content import build
 from core.bulletin.issue import bulletin_scope, issue_bulletin, issuing_areas
 from core.bulletin.workbook import workbook_bytes
+from core.exports import XLSX_MIME, download
 from core.extensions import db
 from core.forms import show_errors
 from core.forms.assessments import BulletinForm
@@ -110,11 +111,7 @@ def document(bulletin_id):
 def download_html(bulletin_id):
     """The document as a standalone HTML file with its CSS inline (an attachment)."""
     bulletin = get_readable_or_404(Bulletin, bulletin_id, bulletin_scope(current_user))
-    response = Response(_render(bulletin, standalone=True), mimetype="text/html")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_file_name(bulletin, "html")}"'
-    )
-    return response
+    return download(_render(bulletin, standalone=True), _file_name(bulletin, "html"), "text/html")
 
 
 @bp.route("/<int:bulletin_id>/bulletin.xlsx")
@@ -123,10 +120,4 @@ def download_xlsx(bulletin_id):
     bulletin = get_readable_or_404(Bulletin, bulletin_id, bulletin_scope(current_user))
     with force_locale(_language()):
         data = workbook_bytes(build(bulletin))
-    response = Response(
-        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_file_name(bulletin, "xlsx")}"'
-    )
-    return response
+    return download(data, _file_name(bulletin, "xlsx"), XLSX_MIME)

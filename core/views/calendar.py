@@ -13,6 +13,7 @@ from werkzeug.http import is_resource_modified
 
 from core.calendar import feeds
 from core.calendar.importer import ImportRefused, import_calendar
+from core.exports import disposition
 from core.extensions import db, limiter
 from core.forms import choices_of
 from core.forms.calendar import FeedOptionsForm, ImportForm
@@ -83,8 +84,7 @@ def _respond(feed: feeds.Feed, filename: str, private: bool = False, download: b
         response.cache_control.private = True
     else:
         response.cache_control.public = True
-    disposition = "attachment" if download else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Content-Disposition"] = disposition(filename, inline=not download)
     return response
 
 

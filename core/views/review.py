@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from core import rules
 from core.area_filters import id_arg
+from core.exports import CSV_MIME, XLSX_MIME, download
 from core.extensions import db
 from core.models import Area, Role, User
 from core.permissions import require
@@ -281,19 +282,13 @@ def export_csv():
     table = next((t for t in tables if t.key == key), None)
     if table is None:
         abort(404)
-    return Response(
-        export.to_csv(table),
-        mimetype="text/csv",
-        headers={"Content-Disposition": export.disposition(review, table.key, "csv")},
-    )
+    return download(export.to_csv(table), export.file_name(review, table.key, "csv"), CSV_MIME)
 
 
 @bp.route("/export.xlsx")
 def export_xlsx():
     """Every table of the review in one workbook, a sheet per table."""
     review, tables = _tables()
-    return Response(
-        export.to_xlsx(review, tables),
-        mimetype=export.XLSX_MIME,
-        headers={"Content-Disposition": export.disposition(review, "review", "xlsx")},
+    return download(
+        export.to_xlsx(review, tables), export.file_name(review, "review", "xlsx"), XLSX_MIME
     )
