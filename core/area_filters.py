@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 
+from core.dates import local_zone
 from core.extensions import db
-from core.i18n import local_zone
 from core.models import Area, Assignment, Farm, Member, Team
 
 #: the largest id a filter accepts (a 32-bit INTEGER column on every engine)

@@ -1,7 +1,7 @@
-"""Languages (zh_CN by default, en), time zones and the template helpers that use them."""
+"""Languages (zh_CN by default, en) and the template helpers that use them (the time zone is
+``core.dates``)."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
 from flask_babel import Domain, format_date, format_datetime
@@ -20,16 +20,6 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def local_zone() -> ZoneInfo:
-    """The configured time zone (``TIMEZONE``, Asia/Shanghai by default)."""
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def to_local(value: datetime) -> datetime:
-    """An aware datetime converted to the configured zone."""
-    return value.astimezone(local_zone())
 
 
 class AppDomain(Domain):

@@ -13,7 +13,10 @@ with ``db_enum``. The core's models a plugin may refer to: ``Area`` (``AreaKind`
 ``Member``, ``User`` (``Role``).
 
 **Rules and dates.** ``today()`` is the local date in ``TIMEZONE``; ``local_zone()`` that zone;
-``to_local(instant)`` an aware datetime in it. ``clean_text`` trims and normalises user text.
+``to_local(instant)`` an aware datetime in it. Months: ``month_bounds(year, month)`` and
+``previous_month(day)`` are a month's first and last day; ``first_of_month(day, shift=0)`` the
+first day of ``day``'s month or of one ``shift`` months away; ``month_starts(start, end)`` the
+first days of the months inside a range. ``clean_text`` trims and normalises user text.
 
 **Errors.** A service raises ``FieldErrors({"field": [message]})`` for bad input (pages show
 them beside the fields, the API answers 422) and ``Conflict(message)`` for a write that clashes
@@ -94,10 +97,17 @@ from core.contracts import (
     ReviewTable,
     SettingSpec,
 )
+from core.dates import (
+    first_of_month,
+    local_zone,
+    month_bounds,
+    month_starts,
+    previous_month,
+    to_local,
+)
 from core.extensions import db
 from core.forms import optional_int, placeholder, scoped_areas, show_errors, village_choices
 from core.hookspecs import hookimpl
-from core.i18n import local_zone, to_local
 from core.models import Area, AreaKind, Member, Role, Team, User
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
@@ -144,17 +154,21 @@ __all__ = [
     "drop_photo",
     "field_errors",
     "filter_args",
+    "first_of_month",
     "get_readable_or_404",
     "hookimpl",
     "is_admin",
     "item_rule",
     "local_zone",
+    "month_bounds",
+    "month_starts",
     "notify",
     "optional_int",
     "paginate",
     "patched",
     "path_for",
     "placeholder",
+    "previous_month",
     "query_id",
     "readable",
     "ref",

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from core.dates import local_zone
 from core.extensions import db
-from core.i18n import local_zone
 from core.models import Assignment, Farm, Member, Visit
 
 
@@ -32,7 +32,8 @@ def thresholds() -> dict[str, int]:
 
 
 def today() -> date:
-    """Today's date in the configured time zone."""
+    """Today's date in the configured time zone: the one every page, service and job reads
+    (tests fix the day by replacing ``core.rules.today``)."""
     return datetime.now(local_zone()).date()
 
 

@@ -16,8 +16,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.dates import local_zone
 from core.extensions import csrf, db
-from core.i18n import local_zone
 from core.models import Area, Role, Team, User
 from core.permissions import can_write_team_records, get_readable_or_404, is_admin
 from core.security import bearer_token, user_for_token

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from core.api.common import MAX_ID
-from core.i18n import local_zone
+from core.dates import local_zone
 
 #: the instants an event may name (far from datetime.min/max, so zone arithmetic never overflows)
 FIRST_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)

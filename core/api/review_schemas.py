@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from core.api.common import FIRST_DAY, LAST_DAY, DateRangeSchema, TeamFilterSchema, query_id
 from core.api.fieldtypes import LocalDateTime, ref, text
 from core.api.schemas import RecordSchema
-from core.i18n import to_local
+from core.dates import to_local
 from core.models import Direction, InspectionKind, Outcome, RectificationStatus
 from core.services.assessments import (
     COMMEND_MODES,

@@ -8,7 +8,6 @@ rarely renders anything at all.
 
 import logging
 from collections.abc import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import delete, insert, select
@@ -16,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from core.calendar.writer import fingerprint, render_event
+from core.dates import local_zone
 from core.extensions import db
 from core.models import CalendarCache, Event, utcnow
 
@@ -23,11 +23,6 @@ logger = logging.getLogger(__name__)
 
 #: events loaded and rendered per query when many are stale (keeps SQL parameters few)
 CHUNK = 2000
-
-
-def zone() -> ZoneInfo:
-    """The configured time zone of the feeds."""
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def event_fingerprint(event: Event) -> str:
@@ -45,7 +40,7 @@ def event_fingerprint(event: Event) -> str:
 def render(ids: Sequence[int], locale: str) -> dict[int, tuple[str, str]]:
     """Render the events ``ids`` in ``locale``: ``{id: (fingerprint, text)}``, one query a chunk."""
     rendered: dict[int, tuple[str, str]] = {}
-    tz = zone()
+    tz = local_zone()
     for start in range(0, len(ids), CHUNK):
         events = db.session.execute(
             select(Event)

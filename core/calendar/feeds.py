@@ -24,6 +24,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
+from core import rules
 from core.calendar import cache
 from core.calendar.writer import (
     END_VCALENDAR,
@@ -32,6 +33,7 @@ from core.calendar.writer import (
     render_entry,
 )
 from core.contracts import CalendarEntry
+from core.dates import local_zone
 from core.extensions import db
 from core.models import (
     Area,
@@ -126,8 +128,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def day_start() -> datetime:
     """The start of the local day (UTC-aware): feeds change on their own only then."""
-    zone = cache.zone()
-    return datetime.combine(datetime.now(zone).date(), time(0), tzinfo=zone)
+    return datetime.combine(rules.today(), time(0), tzinfo=local_zone())
 
 
 def visible(cutoff: datetime):
@@ -173,14 +174,14 @@ def _page_prefix() -> str:
 
 def hook_window() -> tuple[date, date]:
     """The days plugin entries and planned visits are asked for: today +- the configured days."""
-    today = datetime.now(cache.zone()).date()
+    today = rules.today()
     days = timedelta(days=current_app.config["CALENDAR_HOOK_WINDOW_DAYS"])
     return today - days, today + days
 
 
 def _add_entries(parts: _Parts, entries: list[CalendarEntry]) -> None:
     """Entries as VEVENTs, stamped with the start of the day (their change time is unknown)."""
-    stamp, zone, seen = day_start(), cache.zone(), set()
+    stamp, zone, seen = day_start(), local_zone(), set()
     for entry in entries:
         if entry.uid in seen:
             continue

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.calendar.cache import zone
+from core.dates import local_zone
 from core.extensions import db
 from core.models import Campaign, Event, EventStatus, User, VenueKind
 from core.models.enums import label
@@ -106,9 +106,9 @@ def _categories(component) -> list[str]:
 def _instant(value) -> tuple[datetime, bool]:
     """An aware datetime from a DTSTART/DTEND value, and whether it was a DATE."""
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=zone())), False
+        return (value if value.tzinfo else value.replace(tzinfo=local_zone())), False
     if isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=zone()), True
+        return datetime.combine(value, time(0), tzinfo=local_zone()), True
     raise _Skip(_("bad dates: %(value)s", value=value))
 
 

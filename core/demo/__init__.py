@@ -62,8 +62,8 @@ def build_demo(seed: int = DEFAULT_SEED, today: date | None = None, echo=None) -
     ``echo`` receives progress lines. Raises (and rolls back) on any error, leaving nothing
     half-built.
     """
+    from core.dates import local_zone
     from core.demo.build import DemoBuilder
-    from core.i18n import local_zone
     from core.rules import today as local_today
 
     enable_demo_plugins()

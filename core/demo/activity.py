@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
+from core.dates import first_of_month, month_starts
 from core.demo import names as N
 from core.demo.common import VillageInfo, bulk_insert, local_time, nth_weekday
 from core.extensions import db
@@ -59,16 +60,12 @@ class ActivityMixin:
         farms_by_id = {f["id"]: f for v in self.villages for f in v.farms}
         leader_user = self.user_ids.get("leader")
         visits, present = [], []
-        months = []
-        cursor = date(start.year, start.month, 1)
-        while cursor <= self.today:
-            months.append(cursor)
-            cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        months = month_starts(first_of_month(start), self.today)
         for village in staffed:
             team_farms = sorted(self.farms_of_team[village.team_id] - never)
             last_seen = dict.fromkeys(team_farms, start)
             for month in months:
-                next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+                next_month = first_of_month(month, 1)
                 first, last = max(month, start), min(next_month - timedelta(days=1), self.today)
                 per_month = rng.randint(4, 7) if village is home else rng.randint(2, 6)
                 days = sorted(

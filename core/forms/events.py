@@ -21,8 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.dates import local_zone, to_local
 from core.forms import MultiCheckboxField, enum_choices, optional_int
-from core.i18n import local_zone, to_local
 from core.models import CampaignKind, Event, EventStatus, VenueKind
 from core.models.events import CAMPAIGN_YEARS
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from core import rules
 from core.contracts import JobSpec
+from core.dates import local_zone
 from core.extensions import db
-from core.i18n import local_zone
 from core.models import Assignment, Event, EventStatus, Farm, Member, Role, Team, User
 from core.notify.digest import send_weekly_digests
 from core.notify.email import send_pending_emails

@@ -44,6 +44,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.contracts import JobSpec
+from core.dates import local_zone
 from core.errors import describe_error
 from core.extensions import db
 from core.jobs import records
@@ -266,7 +267,7 @@ class SchedulerService:
 
     def _start_scheduler(self) -> None:
         """A fresh APScheduler on the database job store, with the declared jobs synced."""
-        zone = ZoneInfo(self.app.config["TIMEZONE"])
+        zone = local_zone(self.app)
         scheduler = make_scheduler(self.app, zone)
         scheduler.start(paused=True)
         try:
@@ -447,7 +448,7 @@ def next_fire_times(app: Flask, jobs: dict[str, Job]) -> dict[str, datetime | No
                 job_id: datetime.fromtimestamp(ts, UTC) if ts is not None else None
                 for job_id, ts in rows
             }
-    zone, now = ZoneInfo(app.config["TIMEZONE"]), datetime.now(UTC)
+    zone, now = local_zone(app), datetime.now(UTC)
     times: dict[str, datetime | None] = {}
     for job in jobs.values():
         if job.id in stored:

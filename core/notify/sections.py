@@ -14,8 +14,8 @@ from sqlalchemy import func, or_, select
 
 from core import rules
 from core.contracts import DigestSection
+from core.dates import local_zone
 from core.extensions import db
-from core.i18n import local_zone
 from core.models import Area, Event, EventStatus, Role, Team, User, Visit, event_teams
 from core.models.enums import label
 from core.permissions import team_scope, visit_scope

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from pygal.style import Style
 
+from core.dates import months_between
 from core.models import VisitKind
 from core.models.enums import label
 from core.review.figures import TeamFigures
@@ -137,15 +138,6 @@ def _label_margin(labels: Iterable[str]) -> int:
 def _integer_ticks(top: int) -> list[int] | None:
     """Whole-number ticks for small counts (pygal would draw 0.2, 0.4 ...)."""
     return list(range(0, top + 1)) if 0 < top <= 10 else None
-
-
-def months_between(start: date, end: date) -> list[tuple[int, int]]:
-    """Every (year, month) from ``start`` to ``end``."""
-    months, (y, m) = [], (start.year, start.month)
-    while (y, m) <= (end.year, end.month):
-        months.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
 
 
 def visits_by_month(

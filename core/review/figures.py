@@ -27,8 +27,8 @@ from sqlalchemy import Select, and_, case, func, or_, select
 
 from core import rules
 from core.area_filters import day_bounds
+from core.dates import local_zone
 from core.extensions import db
-from core.i18n import local_zone
 from core.models import (
     Area,
     Assignment,

@@ -6,7 +6,6 @@ year. Errors are :class:`PeriodError` with a translated message and the field it
 """
 
 import re
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import rules
+from core.dates import month_bounds
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -80,19 +80,12 @@ def shortcut(code: str) -> Period:
         if not _year_ok(year):
             raise error
         first = date(year, 3 * quarter - 2, 1)
-        last_month = 3 * quarter
-        return Period(
-            first, date(year, last_month, monthrange(year, last_month)[1]), f"{year}-Q{quarter}"
-        )
+        return Period(first, month_bounds(year, 3 * quarter)[1], f"{year}-Q{quarter}")
     if m := _MONTH.match(code):
         year, month = int(m[1]), int(m[2])
         if not _year_ok(year) or not 1 <= month <= 12:
             raise error
-        return Period(
-            date(year, month, 1),
-            date(year, month, monthrange(year, month)[1]),
-            f"{year}-{month:02d}",
-        )
+        return Period(*month_bounds(year, month), f"{year}-{month:02d}")
     raise error
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core import rules
 from core.contracts import CalendarEntry
+from core.dates import local_zone
 from core.extensions import db
-from core.i18n import local_zone
 from core.models import Farm, Member, PlanStatus, Team, User, Visit, VisitKind, VisitPlan, utcnow
 from core.models.enums import label
 from core.permissions import can_write_team_records, plan_scope

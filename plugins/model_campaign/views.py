@@ -1,7 +1,5 @@
 """The model campaign pages, under /plugins/model_campaign/."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,6 +21,7 @@ from core.plugin_api import (
     require_admin,
     scoped_areas,
     show_errors,
+    today,
 )
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.forms import (
@@ -71,7 +70,7 @@ def _current_round(rounds: list[Round]) -> Round | None:
     by_id = {r.id: r for r in rounds}
     if wanted in by_id:
         return by_id[wanted]
-    this_year = [r for r in rounds if r.year == date.today().year]
+    this_year = [r for r in rounds if r.year == today().year]
     return this_year[0] if this_year else (rounds[0] if rounds else None)
 
 
@@ -199,7 +198,7 @@ def round_form():
     require_admin(current_user)
     form = RoundForm()
     if request.method == "GET":
-        form.year.data = date.today().year
+        form.year.data = today().year
     if form.validate_on_submit():
         try:
             round_ = svc.save_round(form.year.data, form.name.data)

@@ -1,13 +1,13 @@
 """The reading rooms plugin's hook implementations."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import click
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.plugin_api import CalendarEntry, JobSpec, NavItem, SettingSpec
+from core.plugin_api import CalendarEntry, JobSpec, NavItem, SettingSpec, month_starts
 
 
 @hookimpl
@@ -44,16 +44,6 @@ def review_sections(area, start, end, user):
     return [review_section(area, start, end)]
 
 
-def _first_days(start: date, end: date):
-    """The first day of every month inside ``start``..``end``."""
-    day = start.replace(day=1)
-    if day < start:
-        day = (day + timedelta(days=32)).replace(day=1)
-    while day <= end:
-        yield day
-        day = (day + timedelta(days=32)).replace(day=1)
-
-
 @hookimpl
 def calendar_events(start, end):
     """The inspection report dates: the 1st of each month in the range, as whole days."""
@@ -69,7 +59,7 @@ def calendar_events(start, end):
             ),
             categories=("reading_rooms",),
         )
-        for day in _first_days(start, end)
+        for day in month_starts(start, end)
     ]
 
 

@@ -18,7 +18,7 @@ counted twice.
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -34,6 +34,8 @@ from core.plugin_api import (
     clean_text,
     db,
     is_admin,
+    month_bounds,
+    previous_month,  # noqa: F401  (kept here: pages, API, jobs and demo read svc.previous_month)
     setting,
     utcnow,
 )
@@ -115,19 +117,6 @@ def months_in(start: date, end: date) -> int:
 def period_threshold(start: date, end: date) -> int:
     """The threshold of a period: the monthly threshold times the months it touches."""
     return monthly_threshold() * months_in(start, end)
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    """The first and last day of a month."""
-    first = date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def previous_month(day: date) -> tuple[date, date]:
-    """The first and last day of the month before ``day``'s month."""
-    last = day.replace(day=1) - timedelta(days=1)
-    return month_bounds(last.year, last.month)
 
 
 def parse_month(text: str) -> tuple[date, date] | None:

@@ -13,6 +13,7 @@ from core.plugin_api import (
     AreaKind,
     FieldErrors,
     db,
+    first_of_month,
     get_readable_or_404,
     is_admin,
     placeholder,
@@ -52,7 +53,7 @@ def _room(room_id: int) -> Room:
 def index():
     """The rooms in the user's scope with their usage over the last 12 full months."""
     end = svc.previous_month(today())[1]
-    start = date(end.year - 1, end.month % 12 + 1, 1) if end.month != 12 else date(end.year, 1, 1)
+    start = first_of_month(end, -11)
     rows = svc.ranked_usage(svc.room_scope(current_user), start, end)
     rows.sort(key=lambda r: (r.township, r.area))
     return render_template(
