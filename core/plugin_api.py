@@ -30,6 +30,8 @@ read.
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
 choice of a select; ``scoped_areas(user)`` maps the townships and villages the user may filter
 by (by id) and ``village_choices()`` lists every village grouped by township.
+``page_of(query)`` is the page of a list asked for in ``?page=``, ``PAGE_SIZE`` rows (the
+setting every list page uses) or as many as given (``page_of(query, size)``).
 
 **API.** ``api_blueprint(name, import_name, description)`` makes a flask-smorest blueprint whose
 every request is authenticated (bearer token, or the session for reads); ``caller()`` is that
@@ -112,6 +114,7 @@ from core.models import Area, AreaKind, Member, Role, Team, User
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
 from core.notify.inbox import notify, path_for
+from core.pagination import page_of
 from core.permissions import get_readable_or_404, is_admin, require, require_admin
 from core.plugins.state import plugin_of_module
 from core.plugins.state import setting as _plugin_setting
@@ -164,6 +167,7 @@ __all__ = [
     "month_starts",
     "notify",
     "optional_int",
+    "page_of",
     "paginate",
     "patched",
     "path_for",

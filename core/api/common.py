@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from core.dates import local_zone
 from core.extensions import csrf, db
 from core.models import Area, Role, Team, User
+from core.pagination import API_PAGE_SIZE, MAX_PAGE_SIZE
 from core.permissions import can_write_team_records, get_readable_or_404, is_admin
 from core.security import bearer_token, user_for_token
 from core.services import Conflict, FieldErrors
@@ -26,9 +27,6 @@ from core.services import Conflict, FieldErrors
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: largest id accepted anywhere (fits a 32-bit INTEGER column on every engine)
 MAX_ID = 2**31 - 1
-#: default and largest page sizes of the list endpoints
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
 #: the days a date filter may name (keeps day arithmetic far from date.min/date.max)
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
@@ -133,7 +131,7 @@ class SQLPage(Page):
 
 def paginate(blp: Blueprint) -> Callable:
     """``blp.paginate(SQLPage)`` with Kepu's page sizes (``page``, ``page_size`` query args)."""
-    return blp.paginate(SQLPage, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    return blp.paginate(SQLPage, page_size=API_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 
 
 def query_id(description: str) -> fields.Integer:

@@ -15,6 +15,7 @@ from core.forms import choices_of, show_errors
 from core.forms.events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
 from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Role, Team, utcnow
 from core.models.enums import label
+from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_edit_event,
     event_scope,
@@ -28,7 +29,6 @@ from core.services.events import EventInput, cancel_event, create_event, delete_
 
 bp = Blueprint("events", __name__)
 
-PER_PAGE = 25
 ONE_DAY = timedelta(days=1)
 
 
@@ -157,7 +157,7 @@ def index():
         Event.starts_at.desc(),
         Event.id,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query, DATED_PAGE_SIZE)
     return render_template(
         "events/index.html",
         page=page,

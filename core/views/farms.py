@@ -1,6 +1,6 @@
 """Farm pages: the list with last visits and stale flags, a farm's page, and the admin's forms."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -19,6 +19,7 @@ from core.extensions import db
 from core.forms import area_filter_choices, scoped_areas, show_errors, village_choices
 from core.forms.farms import FarmFilterForm, FarmForm
 from core.models import Area, AreaKind, Assignment, Farm, FarmKind, Member, Role, Team, Visit
+from core.pagination import page_of
 from core.permissions import (
     farm_scope,
     get_readable_or_404,
@@ -107,12 +108,7 @@ def index():
         last = rules.last_visits(db.session.execute(query.with_only_columns(Farm.id)).scalars(), on)
         query = query.where(Farm.id.in_([i for i, day in last.items() if rules.is_stale(day, on)]))
     query = query.options(joinedload(Farm.village).joinedload(Area.parent))
-    page = db.paginate(
-        query.order_by(Farm.name, Farm.id),
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=200,
-        error_out=False,
-    )
+    page = page_of(query.order_by(Farm.name, Farm.id))
     ids = [f.id for f in page.items]
     if last is None:
         last = rules.last_visits(ids, on)

@@ -1,6 +1,6 @@
 """The inbox: the signed-in user's notifications, marking them read, and the email address."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,18 +9,14 @@ from core.forms.inbox import EmailForm
 from core.models import Notification
 from core.notify.email import email_enabled
 from core.notify.inbox import inbox_query, mark_read, unread_count
+from core.pagination import page_of
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
 def _page(form: EmailForm | None = None):
     """The inbox page, newest first, paginated, with the email form."""
-    page = db.paginate(
-        inbox_query(current_user),
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=200,
-        error_out=False,
-    )
+    page = page_of(inbox_query(current_user))
     form = form or EmailForm(data={"email": current_user.email})
     return render_template(
         "inbox/index.html", page=page, form=form, email_on=email_enabled(), unread=unread_count()

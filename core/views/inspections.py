@@ -11,6 +11,7 @@ from core.extensions import db
 from core.forms import choices_of, show_errors
 from core.forms.inspections import InspectionFilterForm, InspectionForm, unit_choices
 from core.models import Inspection, InspectionPhoto, Rectification, Team
+from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import get_readable_or_404, require, team_scope
 from core.services import FieldErrors
 from core.services.inspections import (
@@ -28,8 +29,6 @@ from core.services.inspections import (
 from core.services.rectifications import rectification_scope
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
-
-PER_PAGE = 25
 
 
 def _photos() -> list[bytes]:
@@ -88,7 +87,7 @@ def index():
     query = query.options(joinedload(Inspection.team), joinedload(Inspection.village)).order_by(
         Inspection.inspected_on.desc(), Inspection.id.desc()
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query, DATED_PAGE_SIZE)
     return render_template(
         "inspections/index.html",
         page=page,

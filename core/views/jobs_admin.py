@@ -13,13 +13,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.extensions import db, login_manager
+from core.extensions import login_manager
 from core.jobs import records
 from core.jobs.job import Job, collect_jobs
 from core.jobs.lease import current_holder
 from core.jobs.runner import describe_trigger, next_fire_times
 from core.models import JobRun
 from core.models.jobs import OUTCOME_LABELS, SOURCE_LABELS
+from core.pagination import page_of
 from core.permissions import require_admin
 from core.plugins import CORE
 from core.plugins.state import enabled_names
@@ -87,12 +88,7 @@ def index():
 def history(job_id: str):
     """The runs of one job, newest first, paginated."""
     job = _job_or_404(job_id)
-    page = db.paginate(
-        select(JobRun).where(JobRun.job_id == job.id).order_by(JobRun.id.desc()),
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=200,
-        error_out=False,
-    )
+    page = page_of(select(JobRun).where(JobRun.job_id == job.id).order_by(JobRun.id.desc()))
     return render_template(
         "jobs_admin/history.html",
         job=job,

@@ -15,6 +15,7 @@ from core.forms import choices_of, optional_int, show_errors
 from core.forms.plans import PlanFilterForm, PlanForm
 from core.forms.visits import TeamChoiceForm, VisitForm, client_key
 from core.models import PlanStatus, Role, Team, VisitPlan
+from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_log_visits,
     can_write_team_records,
@@ -37,8 +38,6 @@ from core.services.visits import find_by_client_key
 from core.views.visits import confirm_saved, visit_input
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-PER_PAGE = 25
 
 
 def _input(form: PlanForm, plan: VisitPlan | None = None) -> PlanInput:
@@ -121,7 +120,7 @@ def index():
         VisitPlan.start_time.nulls_first(),
         VisitPlan.id,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query, DATED_PAGE_SIZE)
     return render_template(
         "plans/index.html",
         page=page,

@@ -19,6 +19,7 @@ from core.forms.inspections import (
     unit_choices,
 )
 from core.models import AssessmentResult, Inspection, Outcome, Rectification
+from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import get_readable_or_404, require
 from core.services import FieldErrors
 from core.services.inspections import (
@@ -42,8 +43,6 @@ from core.services.rectifications import (
 
 bp = Blueprint("rectifications", __name__, url_prefix="/rectifications")
 
-PER_PAGE = 25
-
 
 @bp.route("")
 @login_required
@@ -59,7 +58,7 @@ def index():
     query = query.options(
         joinedload(Rectification.team), joinedload(Rectification.village)
     ).order_by(Rectification.status.desc(), Rectification.deadline, Rectification.id)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query, DATED_PAGE_SIZE)
     return render_template(
         "rectifications/index.html",
         page=page,

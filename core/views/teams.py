@@ -1,7 +1,7 @@
 """Team pages: the list with rule flags, a team's page, and the admin's team, member and
 assignment forms. Everyone reads the teams in their scope; only administrators write."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from core.models import (
     event_teams,
 )
 from core.models.base import utcnow
+from core.pagination import page_of
 from core.permissions import get_readable_or_404, is_admin, require_admin, team_scope
 from core.services import FieldErrors
 from core.services import teams as service
@@ -93,9 +94,7 @@ def index():
     query = query.options(
         joinedload(Team.village).joinedload(Area.parent), joinedload(Team.leader)
     ).order_by(Team.name, Team.id)
-    page = db.paginate(
-        query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False
-    )
+    page = page_of(query)
     if flags is None:
         flags = rules.team_flags(t.id for t in page.items)
     return render_template(

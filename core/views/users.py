@@ -3,7 +3,7 @@
 Every page here is for administrators only; everyone else gets 403, on GET and POST alike.
 """
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -13,6 +13,7 @@ from core.extensions import db, login_manager
 from core.forms import show_errors
 from core.forms.users import PasswordForm, UserCreateForm, UserEditForm, UserFilterForm
 from core.models import Role, User
+from core.pagination import page_of
 from core.permissions import require_admin
 from core.services import FieldErrors
 from core.services import users as service
@@ -47,12 +48,7 @@ def index():
     if form.role.data in {role.value for role in Role}:
         filters["role"] = form.role.data
         query = query.where(User.role == Role(form.role.data))
-    page = db.paginate(
-        query.order_by(User.username),
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=200,
-        error_out=False,
-    )
+    page = page_of(query.order_by(User.username))
     return render_template("users/index.html", page=page, form=form, filters=filters)
 
 

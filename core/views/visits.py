@@ -13,6 +13,7 @@ from core.extensions import db
 from core.forms import choices_of, optional_int, show_errors
 from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
 from core.models import Farm, Role, Team, Visit
+from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_log_visits,
     can_write_team_records,
@@ -33,8 +34,6 @@ from core.services.visits import (
 )
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-
-PER_PAGE = 25
 
 
 def visit_input(form: VisitForm, key: str | None = None) -> VisitInput:
@@ -192,7 +191,7 @@ def index():
     query = query.options(joinedload(Visit.farm), joinedload(Visit.team)).order_by(
         Visit.visited_on.desc(), Visit.id.desc()
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query, DATED_PAGE_SIZE)
     return render_template(
         "visits/index.html",
         page=page,

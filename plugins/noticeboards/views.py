@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -24,6 +23,7 @@ from core.plugin_api import (
     db,
     get_readable_or_404,
     is_admin,
+    page_of,
     placeholder,
     require,
     require_admin,
@@ -125,9 +125,7 @@ def index():
     if stale_only:
         query = query.where(Board.id.in_(stale_ids))
         filters["stale"] = 1
-    page = db.paginate(
-        query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200, error_out=False
-    )
+    page = page_of(query)
     stations = db.session.scalar(
         select(func.count(Station.id)).where(svc.station_scope(current_user))
     )
