@@ -48,14 +48,9 @@ def day_bounds(first: date, last: date | None = None) -> tuple[datetime, datetim
     )
 
 
-def subtree(area: Area) -> Select:
-    """The ids of ``area`` and the areas below it."""
-    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
-
-
 def teams_of(area: Area) -> Select:
     """The ids of the teams whose village lies in ``area``."""
-    return select(Team.id).where(Team.village_id.in_(subtree(area)))
+    return select(Team.id).where(Team.village_id.in_(Area.subtree_ids(area)))
 
 
 def farms_assigned_to_teams(teams: Select) -> Select:
@@ -69,4 +64,4 @@ def farms_assigned_to_teams(teams: Select) -> Select:
 
 def farms_in(area: Area) -> Select:
     """The ids of the farms located in ``area``."""
-    return select(Farm.id).where(Farm.village_id.in_(subtree(area)))
+    return select(Farm.id).where(Farm.village_id.in_(Area.subtree_ids(area)))

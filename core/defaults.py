@@ -10,15 +10,14 @@ from flask_babel import lazy_gettext as _l
 from core.contracts import DigestSection, NavItem
 from core.hookspecs import hookimpl
 from core.models import Role, User
-from core.permissions import can_log_visits, is_admin
-from core.services.inspections import may_review
+from core.permissions import can_write_some_team_records, is_admin, may_review
 
 
 @hookimpl(trylast=True)
 def nav_items(user: User) -> list[NavItem]:
     """The core's menu: home, visits, teams, farms, events; users and plugins for admins."""
     items = [NavItem("home.index", _l("Home"), 10)]
-    if can_log_visits(user):
+    if can_write_some_team_records(user):
         items.append(NavItem("visits.new", _l("Log a visit"), 20))
         items.append(NavItem("plans.index", _l("Planned visits"), 25))
     items += [

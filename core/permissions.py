@@ -1,23 +1,45 @@
-"""Who may read and write what. Every view and API call goes through these functions.
+"""Who may read and write what: every scope and ``may_*`` / ``can_*`` check of the core.
+
+Views, the API, services and jobs all go through these functions.
 
 - admin: everything;
-- reviewer: reads everything inside one area subtree;
+- reviewer: reads everything inside one area subtree, and records inspections, assessments,
+  rectification items and bulletins there;
 - leader: reads their team, writes the visits and events of their own team;
 - member: reads their team and the public events.
+
+Inspections and rectification items are about a *unit*: a village, and maybe one of its teams.
+Besides reviewers, the leader and members of a team read their team's, and those of their
+team's village as a whole (an inspection is not secret from the unit inspected).
 """
 
 from flask import abort
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from core.extensions import db
-from core.models import Area, Assignment, Event, Farm, Member, Role, Team, User, Visit, VisitPlan
+from core.models import (
+    Area,
+    AreaKind,
+    Assignment,
+    Bulletin,
+    Event,
+    Farm,
+    Inspection,
+    Member,
+    Rectification,
+    Role,
+    Team,
+    User,
+    Visit,
+    VisitPlan,
+)
 
 
 def _subtree_ids(user: User):
     """A subquery of the ids of the areas inside a reviewer's area."""
     if user.area is None:
         return None
-    return select(Area.id).where(Area.path.startswith(user.area.path)).scalar_subquery()
+    return Area.subtree_ids(user.area).scalar_subquery()
 
 
 def team_scope(user: User) -> ColumnElement[bool]:
@@ -116,9 +138,85 @@ def can_edit_event(user: User, event: Event) -> bool:
     return any(can_write_team_records(user, team.id) for team in event.teams)
 
 
-def can_log_visits(user: User) -> bool:
-    """True for users who may log visits at all (admins, leaders of a team)."""
+def can_write_some_team_records(user: User) -> bool:
+    """True for admins and the leaders of a team: they log and plan visits and create events
+    (``can_write_team_records`` then decides for each team)."""
     return is_admin(user) or (user.role == Role.LEADER and user.team_id is not None)
+
+
+def may_open_module(user: User) -> bool:
+    """True when ``user`` may open a module (a plugin) at all: admins, reviewers with an area,
+    and the leaders and members of a team; the module's own scopes decide what they read."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.REVIEWER:
+        return user.area is not None
+    return user.team_id is not None
+
+
+# --- the review, inspections, assessments, rectifications and bulletins ----------------------
+
+
+def may_review(user: User) -> bool:
+    """True for admins and for reviewers who have an area: they open the review and record
+    inspections, assessments, rectification items and bulletins."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.REVIEWER and user.area is not None)
+
+
+def may_review_area(user: User, area: Area | None) -> bool:
+    """True when ``user`` reviews ``area``: admins anywhere, reviewers inside their subtree."""
+    if area is None or not may_review(user):
+        return False
+    return user.role == Role.ADMIN or user.area.contains(area)
+
+
+def may_assess(user: User, area: Area | None) -> bool:
+    """Admins assess any township or county; a reviewer those inside their area subtree."""
+    return (
+        area is not None
+        and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
+        and may_review_area(user, area)
+    )
+
+
+def unit_scope(user: User, village_column, team_column) -> ColumnElement[bool]:
+    """A WHERE clause keeping the records of units (a village and maybe a team) ``user`` reads."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.REVIEWER:
+        ids = _subtree_ids(user)
+        return false() if ids is None else village_column.in_(ids)
+    if user.team is None:
+        return false()
+    return or_(
+        team_column == user.team_id,
+        and_(team_column.is_(None), village_column == user.team.village_id),
+    )
+
+
+def inspection_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Inspection``: the inspections ``user`` may read."""
+    return unit_scope(user, Inspection.village_id, Inspection.team_id)
+
+
+def rectification_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Rectification``: the items ``user`` may read."""
+    return unit_scope(user, Rectification.village_id, Rectification.team_id)
+
+
+def bulletin_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Bulletin``: admins read all, reviewers those of their subtree."""
+    if user.role == Role.ADMIN:
+        return true()
+    ids = _subtree_ids(user) if user.role == Role.REVIEWER else None
+    return false() if ids is None else Bulletin.area_id.in_(ids)
+
+
+# --- answering 403 and 404 ----------------------------------------------------------------
 
 
 def require(condition: bool) -> None:

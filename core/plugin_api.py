@@ -10,7 +10,9 @@ plugin's hook implementations (the same marker as ``from core import hookimpl``)
 naming convention Alembic's batch mode needs), add ``TimestampMixin`` for ``created_at`` /
 ``updated_at``, store instants in ``UTCDateTime`` columns (``utcnow()`` gives one) and enums
 with ``db_enum``. The core's models a plugin may refer to: ``Area`` (``AreaKind``), ``Team``,
-``Member``, ``User`` (``Role``).
+``Member``, ``User`` (``Role``). ``Area.subtree_ids(area)`` selects the ids of an area and of
+every area below it (``column.in_(Area.subtree_ids(area))``); ``Area.in_subtree_of(area)`` is
+the same as a WHERE clause on ``Area``, or on an alias of it.
 
 **Rules and dates.** ``today()`` is the local date in ``TIMEZONE``; ``local_zone()`` that zone;
 ``to_local(instant)`` an aware datetime in it. Months: ``month_bounds(year, month)`` and
@@ -22,9 +24,10 @@ first days of the months inside a range. ``clean_text`` trims and normalises use
 them beside the fields, the API answers 422) and ``Conflict(message)`` for a write that clashes
 with the data (409).
 
-**Permissions.** ``is_admin(user)``; ``require(condition)`` answers 403 unless it holds;
-``require_admin()``; ``get_readable_or_404(model, id, scope)`` loads a row the current user may
-read.
+**Permissions.** ``is_admin(user)``; ``may_open_module(user)`` is true for the users a module
+shows itself to (menu item, pages): admins, reviewers with an area, and the leaders and members
+of a team; ``require(condition)`` answers 403 unless it holds; ``require_admin()``;
+``get_readable_or_404(model, id, scope)`` loads a row the current user may read.
 
 **Pages.** ``show_errors(form, errors)`` puts a service's ``FieldErrors`` on a WTForms form;
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
@@ -115,7 +118,13 @@ from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
 from core.notify.inbox import notify, path_for
 from core.pagination import page_of
-from core.permissions import get_readable_or_404, is_admin, require, require_admin
+from core.permissions import (
+    get_readable_or_404,
+    is_admin,
+    may_open_module,
+    require,
+    require_admin,
+)
 from core.plugins.state import plugin_of_module
 from core.plugins.state import setting as _plugin_setting
 from core.services import Conflict, FieldErrors, clean_text
@@ -163,6 +172,7 @@ __all__ = [
     "is_admin",
     "item_rule",
     "local_zone",
+    "may_open_module",
     "month_bounds",
     "month_starts",
     "notify",

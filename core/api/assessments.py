@@ -32,7 +32,7 @@ from core.api.review_schemas import (
 )
 from core.extensions import db
 from core.models import AnnualAssessment, Area, AreaKind, RubricCriterion
-from core.permissions import is_admin
+from core.permissions import is_admin, may_review, may_review_area
 from core.services.assessments import (
     YEARS,
     Decision,
@@ -43,7 +43,6 @@ from core.services.assessments import (
     save_manual_scores,
     save_settings,
 )
-from core.services.inspections import may_review, may_review_area
 from core.services.rubric import (
     CriterionInput,
     delete_criterion,
@@ -106,12 +105,7 @@ class Assessments(MethodView):
         """
         query = select(AnnualAssessment).order_by(AnnualAssessment.year.desc(), AnnualAssessment.id)
         if not is_admin(caller()):
-            user_area = caller().area
-            query = query.where(
-                AnnualAssessment.area_id.in_(
-                    select(Area.id).where(Area.path.startswith(user_area.path, autoescape=True))
-                )
-            )
+            query = query.where(AnnualAssessment.area_id.in_(Area.subtree_ids(caller().area)))
         return filter_args(query, args, year=AnnualAssessment.year, area=AnnualAssessment.area_id)
 
     @blp.arguments(AssessmentCreateSchema)

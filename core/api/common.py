@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.dates import local_zone
 from core.extensions import csrf, db
-from core.models import Area, Role, Team, User
+from core.models import Area, Team, User
 from core.pagination import API_PAGE_SIZE, MAX_PAGE_SIZE
 from core.permissions import can_write_team_records, get_readable_or_404, is_admin
 from core.security import bearer_token, user_for_token
@@ -49,11 +49,6 @@ def authenticate() -> None:
         abort(401, description=_("Authentication required: send 'Authorization: Bearer <token>'."))
     if request.method not in SAFE_METHODS:
         abort(401, description=_("Writes need 'Authorization: Bearer <token>'."))
-
-
-def may_log_team_records(user: User) -> bool:
-    """Admins and the leaders of a team write visits and events (per-record checks follow)."""
-    return is_admin(user) or (user.role == Role.LEADER and user.team_id is not None)
 
 
 def api_blueprint(
@@ -184,7 +179,7 @@ def area_subtree(area_id: int):
     area = db.session.get(Area, area_id)
     if area is None:
         smorest_abort(422, messages={"query": {"area": [_("Choose an existing area.")]}})
-    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True)).scalar_subquery()
+    return Area.subtree_ids(area).scalar_subquery()
 
 
 def local_day_range(

@@ -20,14 +20,13 @@ from core.api.common import (
     item_rule,
     live_rows,
     local_day_range,
-    may_log_team_records,
     paginate,
     patched,
     readable,
     save,
 )
 from core.models import Event, event_teams
-from core.permissions import can_edit_event, event_scope
+from core.permissions import can_edit_event, can_write_some_team_records, event_scope
 from core.services.events import (
     EventInput,
     cancel_event,
@@ -40,7 +39,7 @@ blp = api_blueprint(
     "api_events",
     __name__,
     "Outreach events. Admins write any; a leader writes the events their team organises.",
-    may_write=may_log_team_records,
+    may_write=can_write_some_team_records,
 )
 
 

@@ -29,14 +29,12 @@ from core.api.review_schemas import (
 )
 from core.extensions import db
 from core.models import Inspection, InspectionPhoto
+from core.permissions import inspection_scope, may_review, may_review_area
 from core.services.inspections import (
     InspectionInput,
     add_photos,
     delete_inspection,
     delete_photo,
-    inspection_scope,
-    may_review,
-    may_review_area,
     photo_response,
     record_inspection,
     unit_in_reach,

@@ -17,7 +17,6 @@ from core.api.common import (
     documents,
     filter_args,
     item_rule,
-    may_log_team_records,
     paginate,
     patched,
     readable,
@@ -34,7 +33,7 @@ from core.api.plan_schemas import (
     VisitPlanSchema,
 )
 from core.models import Role, VisitPlan
-from core.permissions import plan_scope
+from core.permissions import can_write_some_team_records, plan_scope
 from core.services.plans import (
     PlanInput,
     cancel_plan,
@@ -50,7 +49,7 @@ blp = api_blueprint(
     __name__,
     "Visits planned ahead. Admins write any; a leader writes their own team's. A plan is "
     "cancelled, never removed, and is done once its visit is logged.",
-    may_write=may_log_team_records,
+    may_write=can_write_some_team_records,
 )
 
 

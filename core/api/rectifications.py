@@ -28,14 +28,14 @@ from core.api.review_schemas import (
 )
 from core.extensions import db
 from core.models import Rectification, RectificationStatus
+from core.permissions import may_review, may_review_area, rectification_scope
 from core.services import FieldErrors
-from core.services.inspections import may_review, may_review_area, unit_in_reach
+from core.services.inspections import unit_in_reach
 from core.services.rectifications import (
     RectificationInput,
     create_rectification,
     delete_rectification,
     mark_done,
-    rectification_scope,
     reopen,
     status_clause,
     update_rectification,

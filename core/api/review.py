@@ -14,7 +14,8 @@ from marshmallow import Schema, fields
 from core.api.common import COLLECTION, api_blueprint, caller, documents, query_id
 from core.extensions import db
 from core.models import Area, VisitKind
-from core.review.access import default_area, may_review, may_see_area
+from core.permissions import may_review, may_review_area
+from core.review.access import default_area
 from core.review.periods import PeriodError, parse_period
 from core.review.report import Review, build
 
@@ -198,7 +199,7 @@ def _area(raw: int | None) -> Area:
     area = default_area(user) if raw is None else db.session.get(Area, raw)
     if area is None:
         smorest_abort(422, messages={"query": {"area": [_("Choose an existing area.")]}})
-    if not may_see_area(user, area):
+    if not may_review_area(user, area):
         abort(403)
     return area
 

@@ -19,7 +19,6 @@ from core.api.common import (
     field_errors,
     filter_args,
     item_rule,
-    may_log_team_records,
     paginate,
     patched,
     readable,
@@ -29,14 +28,14 @@ from core.api.common import (
     writable_team_record,
 )
 from core.models import Role, Visit
-from core.permissions import can_write_team_records, visit_scope
+from core.permissions import can_write_some_team_records, can_write_team_records, visit_scope
 from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
 
 blp = api_blueprint(
     "api_visits",
     __name__,
     "Visits of teams to farms. Admins write any; a leader writes their own team's.",
-    may_write=may_log_team_records,
+    may_write=can_write_some_team_records,
 )
 
 

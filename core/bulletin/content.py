@@ -76,10 +76,6 @@ class BulletinContent:
         ]
 
 
-def _subtree(area: Area):
-    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
-
-
 def figures_table(bulletin: Bulletin) -> ReviewTable:
     """One row per team of the area with the period's figures, then a total row."""
     figures = team_figures(bulletin.area, bulletin.starts_on, bulletin.ends_on)
@@ -112,7 +108,7 @@ def _decisions(bulletin: Bulletin, outcome: Outcome, title: str) -> ReviewTable:
         select(AnnualAssessment)
         .where(
             AnnualAssessment.status == AssessmentStatus.CONFIRMED,
-            AnnualAssessment.area_id.in_(_subtree(bulletin.area)),
+            AnnualAssessment.area_id.in_(Area.subtree_ids(bulletin.area)),
             AnnualAssessment.year >= bulletin.starts_on.year,
             AnnualAssessment.year <= bulletin.ends_on.year,
         )
@@ -134,7 +130,7 @@ def rectifications_table(bulletin: Bulletin) -> ReviewTable:
     items = db.session.scalars(
         select(Rectification)
         .where(
-            Rectification.village_id.in_(_subtree(bulletin.area)),
+            Rectification.village_id.in_(Area.subtree_ids(bulletin.area)),
             or_(
                 Rectification.status == RectificationStatus.OPEN,
                 Rectification.deadline.between(bulletin.starts_on, bulletin.ends_on),
@@ -164,7 +160,7 @@ def inspections_table(bulletin: Bulletin) -> ReviewTable:
     rows = db.session.scalars(
         select(Inspection)
         .where(
-            Inspection.village_id.in_(_subtree(bulletin.area)),
+            Inspection.village_id.in_(Area.subtree_ids(bulletin.area)),
             Inspection.inspected_on.between(bulletin.starts_on, bulletin.ends_on),
         )
         .options(joinedload(Inspection.team), joinedload(Inspection.village))

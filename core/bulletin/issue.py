@@ -3,29 +3,19 @@
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core import rules
 from core.extensions import db
-from core.models import Area, AreaKind, Bulletin, Role, User
+from core.models import Area, AreaKind, Bulletin, User
+from core.permissions import may_review_area
 from core.services import FieldErrors
-from core.services.inspections import may_review_area
 
 #: the days a bulletin's period may name
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 #: the longest period a bulletin covers
 MAX_DAYS = 3 * 366
-
-
-def bulletin_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on ``Bulletin``: admins read all, reviewers those of their subtree."""
-    if user.role == Role.ADMIN:
-        return true()
-    if user.role != Role.REVIEWER or user.area is None:
-        return false()
-    subtree = select(Area.id).where(Area.path.startswith(user.area.path, autoescape=True))
-    return Bulletin.area_id.in_(subtree.scalar_subquery())
 
 
 def issuing_areas(user: User) -> list[Area]:

@@ -89,8 +89,7 @@ class Filters:
         """The WHERE clauses of the filters."""
         where = []
         if self.area is not None:
-            subtree = select(Area.id).where(Area.path.startswith(self.area.path, autoescape=True))
-            where.append(Event.area_id.in_(subtree.scalar_subquery()))
+            where.append(Event.area_id.in_(Area.subtree_ids(self.area).scalar_subquery()))
         if self.team is not None:
             where.append(organised_by(self.team.id))
         if self.campaign is not None:

@@ -34,8 +34,9 @@ from core.models import (
     RectificationStatus,
     User,
 )
+from core.permissions import may_review_area
 from core.services.assessments import Decision, assessment_view, confirm, save_manual_scores
-from core.services.inspections import InspectionInput, may_review_area, record_inspection
+from core.services.inspections import InspectionInput, record_inspection
 from core.services.rectifications import (
     RectificationInput,
     create_rectification,

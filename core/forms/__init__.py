@@ -91,7 +91,7 @@ def scoped_areas(user: User) -> dict[int, Area]:
     if user.role == Role.REVIEWER:
         if user.area is None:
             return {}
-        query = query.where(Area.path.startswith(user.area.path))
+        query = query.where(Area.in_subtree_of(user.area))
     return {a.id: a for a in db.session.execute(query.order_by(Area.name, Area.id)).scalars()}
 
 

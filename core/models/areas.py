@@ -1,6 +1,6 @@
 """The administrative tree: county > township > village."""
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ColumnElement, ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, TimestampMixin
@@ -31,6 +31,19 @@ class Area(TimestampMixin, Base):
     def contains(self, other: "Area | None") -> bool:
         """True when ``other`` is this area or lies below it."""
         return other is not None and other.path.startswith(self.path)
+
+    @classmethod
+    def in_subtree_of(cls, area: "Area") -> ColumnElement[bool]:
+        """A WHERE clause keeping ``area`` and every area below it (``path LIKE '/1/4/%'``).
+
+        Called on an alias (``aliased(Area).in_subtree_of(area)``) it tests the alias's path.
+        """
+        return cls.path.startswith(area.path, autoescape=True)
+
+    @classmethod
+    def subtree_ids(cls, area: "Area") -> Select:
+        """A SELECT of the ids of ``area`` and every area below it, for ``column.in_(...)``."""
+        return select(cls.id).where(cls.in_subtree_of(area))
 
     @property
     def lineage(self) -> list["Area"]:

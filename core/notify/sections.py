@@ -145,11 +145,10 @@ def _event_in_area(user: User):
     area = user.area
     if area is None:
         return Event.id.is_(None)
-    subtree = select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
     teams = select(event_teams.c.event_id).where(
         event_teams.c.team_id.in_(select(Team.id).where(team_scope(user)))
     )
-    return or_(Event.area_id.in_(subtree), Event.id.in_(teams))
+    return or_(Event.area_id.in_(Area.subtree_ids(area)), Event.id.in_(teams))
 
 
 def overdue_items(user: User, start: date, end: date) -> DigestSection | None:

@@ -80,15 +80,10 @@ def stale_cutoff(end: date) -> date:
     return reference_day(end) - timedelta(days=rules.thresholds()["stale_farm_days"])
 
 
-def subtree_areas(area: Area) -> Select:
-    """The ids of ``area`` and every area below it."""
-    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
-
-
 def subtree_teams(area: Area) -> Select:
     """The ids of the live teams of ``area``'s subtree."""
     return select(Team.id).where(
-        Team.deleted_at.is_(None), Team.village_id.in_(subtree_areas(area))
+        Team.deleted_at.is_(None), Team.village_id.in_(Area.subtree_ids(area))
     )
 
 
@@ -171,7 +166,7 @@ def _teams(area: Area) -> list:
     return db.session.execute(
         select(Team.id, Team.name, Area.id, Area.name)
         .join(Area, Area.id == Team.village_id)
-        .where(Team.deleted_at.is_(None), Area.path.startswith(area.path, autoescape=True))
+        .where(Team.deleted_at.is_(None), Area.in_subtree_of(area))
         .order_by(Team.name, Team.id)
     ).all()
 

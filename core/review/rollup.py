@@ -21,7 +21,6 @@ from core.review.figures import (
     TeamFigures,
     assigned_pairs,
     held_events,
-    subtree_areas,
     subtree_teams,
     whole_tree,
 )
@@ -94,7 +93,7 @@ def _buckets(area: Area):
     The child's id is the first segment of the path after ``area``'s ("/1/4/27/" under "/1/"
     lies in 4): an equality the rows join on with a hash, where comparing each village path
     with each child path (``LIKE child.path || '%'``) would cost villages x children."""
-    below = Area.path.startswith(area.path, autoescape=True)
+    below = Area.in_subtree_of(area)
     rest = func.substr(Area.path, len(area.path) + 1)
     child = cast(func.substr(rest, 1, _position(rest, "/") - 1), Integer)
     return union_all(
@@ -176,7 +175,9 @@ def _visited_farms(area: Area, start: date, end: date) -> tuple[dict, dict]:
         pairs = pairs.where(
             or_(
                 Visit.team_id.in_(teams),
-                Visit.farm_id.in_(select(Farm.id).where(Farm.village_id.in_(subtree_areas(area)))),
+                Visit.farm_id.in_(
+                    select(Farm.id).where(Farm.village_id.in_(Area.subtree_ids(area)))
+                ),
             )
         )
     pairs = pairs.distinct().cte("visited")
@@ -202,7 +203,7 @@ def _visited_farms(area: Area, start: date, end: date) -> tuple[dict, dict]:
         .group_by(Farm.village_id)
     )
     if not whole_tree(area):
-        located = located.where(Farm.village_id.in_(subtree_areas(area)))
+        located = located.where(Farm.village_id.in_(Area.subtree_ids(area)))
     located = located.subquery("located")
     buckets = _buckets(area)
     by_farm = (

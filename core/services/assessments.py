@@ -46,9 +46,9 @@ from core.models import (
     User,
 )
 from core.models.base import utcnow
+from core.permissions import may_assess
 from core.review.figures import TeamFigures, team_figures
 from core.services import Conflict, FieldErrors, clean_text
-from core.services.inspections import may_review_area
 from core.services.rubric import MANUAL, ensure_rubric, metric_value
 
 #: the assessments Kepu accepts
@@ -56,15 +56,6 @@ YEARS = (2000, 2100)
 COMMEND_MODES = ("top_n", "top_percent")
 
 # --- who ------------------------------------------------------------------------------------
-
-
-def may_assess(user: User, area: Area | None) -> bool:
-    """Admins assess any township or county; a reviewer those inside their area subtree."""
-    return (
-        area is not None
-        and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
-        and may_review_area(user, area)
-    )
 
 
 def assessable_areas(user: User) -> list[Area]:

@@ -1,4 +1,4 @@
-"""Inspections (督查): who reads and writes them, their photos, and the writes.
+"""Inspections (督查): the unit a record is about, photos, and the writes.
 
 - admin: records and changes inspections anywhere;
 - reviewer: records and changes inspections of the teams and villages inside their area
@@ -6,7 +6,9 @@
 - leader and member: read the inspections of their own team, and those of their team's village
   as a whole (an inspection is not secret from the unit inspected), never write.
 
-The same scope serves rectification items (``core.services.rectifications``).
+Who reads which (``inspection_scope``, ``unit_scope``) and who writes where
+(``may_review_area``) is decided in ``core.permissions``; the same scope serves rectification
+items (``core.services.rectifications``).
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from datetime import date
 
 from flask import Response, current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import select
 
 from core import rules
 from core.extensions import db
@@ -25,10 +27,10 @@ from core.models import (
     InspectionKind,
     InspectionPhoto,
     Rectification,
-    Role,
     Team,
     User,
 )
+from core.permissions import may_review_area
 from core.services import FieldErrors, clean_text
 from core.services.uploads import Photo, clean_photos, drop_photo, send_photo, store_photo
 
@@ -38,43 +40,7 @@ PHOTO_FOLDER = "inspections"
 MAX_FINDINGS = 10_000
 
 
-# --- scope ---------------------------------------------------------------------------------
-
-
-def may_review(user: User) -> bool:
-    """True for admins and for reviewers who have an area: they record inspections."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.role == Role.ADMIN or (user.role == Role.REVIEWER and user.area is not None)
-
-
-def may_review_area(user: User, area: Area | None) -> bool:
-    """True when ``user`` reviews ``area``: admins anywhere, reviewers inside their subtree."""
-    if area is None or not may_review(user):
-        return False
-    return user.role == Role.ADMIN or user.area.contains(area)
-
-
-def unit_scope(user: User, village_column, team_column) -> ColumnElement[bool]:
-    """A WHERE clause keeping the records of units (a village and maybe a team) ``user`` reads."""
-    if user.role == Role.ADMIN:
-        return true()
-    if user.role == Role.REVIEWER:
-        if user.area is None:
-            return false()
-        subtree = select(Area.id).where(Area.path.startswith(user.area.path, autoescape=True))
-        return village_column.in_(subtree.scalar_subquery())
-    if user.team is None:
-        return false()
-    return or_(
-        team_column == user.team_id,
-        and_(team_column.is_(None), village_column == user.team.village_id),
-    )
-
-
-def inspection_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on ``Inspection``: the inspections ``user`` may read."""
-    return unit_scope(user, Inspection.village_id, Inspection.team_id)
+# --- units ---------------------------------------------------------------------------------
 
 
 def resolve_unit(

@@ -3,7 +3,7 @@
 An item is open or done (stored); it is *overdue* when it is open past its deadline, computed
 against ``rules.today()`` and never stored. Reviewers (inside their area) and admins create
 and follow up items; the leader and members of the team concerned read them (see
-``core.services.inspections.unit_scope``).
+``core.permissions.unit_scope``).
 """
 
 from dataclasses import dataclass
@@ -24,8 +24,9 @@ from core.models import (
     RectificationStatus,
     User,
 )
+from core.permissions import may_review_area, rectification_scope
 from core.services import FieldErrors, clean_text
-from core.services.inspections import may_review_area, resolve_unit, unit_scope
+from core.services.inspections import resolve_unit
 
 #: longest requirement and completion note
 MAX_TEXT = 5000
@@ -37,11 +38,6 @@ class StatusFilter(StrEnum):
     OPEN = "open"
     DONE = "done"
     OVERDUE = "overdue"
-
-
-def rectification_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on ``Rectification``: the items ``user`` may read."""
-    return unit_scope(user, Rectification.village_id, Rectification.team_id)
 
 
 def overdue_clause(on: date | None = None) -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from core.forms import show_errors
 from core.forms.assessments import AssessmentChoiceForm, ConfirmForm, CriterionForm, SettingsForm
 from core.models import Area, Outcome, RubricCriterion
 from core.models.enums import lazy_label
-from core.permissions import is_admin, require, require_admin
+from core.permissions import is_admin, may_assess, may_review, require, require_admin
 from core.services import Conflict, FieldErrors
 from core.services.assessments import (
     YEARS,
@@ -23,11 +23,9 @@ from core.services.assessments import (
     assessable_areas,
     assessment_view,
     confirm,
-    may_assess,
     save_manual_scores,
     save_settings,
 )
-from core.services.inspections import may_review
 from core.services.rubric import (
     METRICS,
     CriterionInput,

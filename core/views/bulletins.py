@@ -14,16 +14,15 @@ from wtforms.fields import SelectChoice
 
 from core import rules
 from core.bulletin.content import build
-from core.bulletin.issue import bulletin_scope, issue_bulletin, issuing_areas
+from core.bulletin.issue import issue_bulletin, issuing_areas
 from core.bulletin.workbook import workbook_bytes
 from core.exports import XLSX_MIME, download
 from core.extensions import db
 from core.forms import show_errors
 from core.forms.assessments import BulletinForm
 from core.models import Bulletin
-from core.permissions import get_readable_or_404, require
+from core.permissions import bulletin_scope, get_readable_or_404, may_review, require
 from core.services import FieldErrors
-from core.services.inspections import may_review
 
 bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
 

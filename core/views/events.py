@@ -13,11 +13,12 @@ from core.area_filters import area_arg, day_bounds, teams_of
 from core.extensions import db
 from core.forms import choices_of, show_errors
 from core.forms.events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
-from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Role, Team, utcnow
+from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Team, utcnow
 from core.models.enums import label
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_edit_event,
+    can_write_some_team_records,
     event_scope,
     get_readable_or_404,
     is_admin,
@@ -30,11 +31,6 @@ from core.services.events import EventInput, cancel_event, create_event, delete_
 bp = Blueprint("events", __name__)
 
 ONE_DAY = timedelta(days=1)
-
-
-def can_create_events(user) -> bool:
-    """Administrators and the leaders of a team create events."""
-    return is_admin(user) or (user.role == Role.LEADER and user.team_id is not None)
 
 
 def _campaigns() -> list[Campaign]:
@@ -168,7 +164,7 @@ def index():
         area=area,
         without_area={k: v for k, v in args.items() if k != "area"},
         upcoming_args={k: v for k, v in args.items() if k != "past"},
-        can_create=can_create_events(current_user),
+        can_create=can_write_some_team_records(current_user),
         can_edit_campaigns=is_admin(current_user),
     )
 
@@ -177,7 +173,7 @@ def index():
 @login_required
 def new():
     """Create an event; a leader's event is organised by their own team."""
-    require(can_create_events(current_user))
+    require(can_write_some_team_records(current_user))
     form = _event_form()
     if form.validate_on_submit():
         try:

@@ -59,9 +59,7 @@ def _filtered(form: FarmFilterForm, areas: dict[int, Area]):
     township = areas.get(form.township.data)
     if township is not None and township.kind == AreaKind.TOWNSHIP:
         filters["township"] = township.id
-        query = query.where(
-            Farm.village_id.in_(select(Area.id).where(Area.path.startswith(township.path)))
-        )
+        query = query.where(Farm.village_id.in_(Area.subtree_ids(township)))
     village = areas.get(form.village.data)
     if village is not None and village.kind == AreaKind.VILLAGE:
         filters["village"] = village.id

@@ -8,7 +8,7 @@ from core import rules
 from core.extensions import db
 from core.models import Event, EventStatus, PlanStatus, Team, Visit, VisitPlan
 from core.models.base import utcnow
-from core.permissions import can_log_visits, plan_scope, team_scope, visit_scope
+from core.permissions import can_write_some_team_records, plan_scope, team_scope, visit_scope
 from core.services.rectifications import overdue_rectifications
 
 bp = Blueprint("home", __name__)
@@ -63,7 +63,7 @@ def index():
         flagged=flagged,
         recent=recent,
         upcoming=upcoming,
-        can_log=can_log_visits(current_user),
+        can_log=can_write_some_team_records(current_user),
         thresholds=rules.thresholds(),
     )
 

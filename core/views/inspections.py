@@ -12,21 +12,25 @@ from core.forms import choices_of, show_errors
 from core.forms.inspections import InspectionFilterForm, InspectionForm, unit_choices
 from core.models import Inspection, InspectionPhoto, Rectification, Team
 from core.pagination import DATED_PAGE_SIZE, page_of
-from core.permissions import get_readable_or_404, require, team_scope
+from core.permissions import (
+    get_readable_or_404,
+    inspection_scope,
+    may_review,
+    may_review_area,
+    rectification_scope,
+    require,
+    team_scope,
+)
 from core.services import FieldErrors
 from core.services.inspections import (
     InspectionInput,
     delete_inspection,
     delete_photo,
-    inspection_scope,
-    may_review,
-    may_review_area,
     photo_response,
     record_inspection,
     unit_in_reach,
     update_inspection,
 )
-from core.services.rectifications import rectification_scope
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from core.permissions import can_log_visits
+from core.permissions import can_write_some_team_records
 
 bp = Blueprint("offline", __name__)
 
@@ -65,6 +65,6 @@ def page():
 @bp.app_template_global("offline_form_url")
 def offline_form_url() -> str | None:
     """The visit form's URL for a user who logs visits (the page keeps it for offline use)."""
-    if current_user.is_authenticated and can_log_visits(current_user):
+    if current_user.is_authenticated and can_write_some_team_records(current_user):
         return url_for("visits.new")
     return None

@@ -17,7 +17,7 @@ from core.forms.visits import TeamChoiceForm, VisitForm, client_key
 from core.models import PlanStatus, Role, Team, VisitPlan
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
-    can_log_visits,
+    can_write_some_team_records,
     can_write_team_records,
     get_readable_or_404,
     is_admin,
@@ -69,7 +69,7 @@ def _scoped_teams() -> list[Team]:
 
 def _team_for_new_plan() -> Team | None:
     """The team a new plan is for: the leader's own, or the one an admin chose."""
-    require(can_log_visits(current_user))
+    require(can_write_some_team_records(current_user))
     try:
         asked = optional_int(request.form.get("team_id") or request.args.get("team"))
     except ValueError:
@@ -127,7 +127,7 @@ def index():
         filters=filters,
         args=args,
         sees_teams=sees_teams,
-        can_plan=can_log_visits(current_user),
+        can_plan=can_write_some_team_records(current_user),
         today=rules.today(),
     )
 

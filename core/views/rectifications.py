@@ -20,14 +20,16 @@ from core.forms.inspections import (
 )
 from core.models import AssessmentResult, Inspection, Outcome, Rectification
 from core.pagination import DATED_PAGE_SIZE, page_of
-from core.permissions import get_readable_or_404, require
-from core.services import FieldErrors
-from core.services.inspections import (
+from core.permissions import (
+    get_readable_or_404,
     inspection_scope,
     may_review,
     may_review_area,
-    unit_in_reach,
+    rectification_scope,
+    require,
 )
+from core.services import FieldErrors
+from core.services.inspections import unit_in_reach
 from core.services.rectifications import (
     RectificationInput,
     StatusFilter,
@@ -35,7 +37,6 @@ from core.services.rectifications import (
     delete_rectification,
     is_overdue,
     mark_done,
-    rectification_scope,
     reopen,
     status_clause,
     update_rectification,

@@ -21,10 +21,10 @@ from core.area_filters import id_arg
 from core.exports import CSV_MIME, XLSX_MIME, download
 from core.extensions import db
 from core.models import Area, Role, User
-from core.permissions import require
+from core.permissions import may_review, may_review_area, require
 from core.plugins import record_failure
 from core.review import export
-from core.review.access import default_area, may_review, may_see_area
+from core.review.access import default_area
 from core.review.charts import stylesheet
 from core.review.periods import Period, PeriodError, parse_period, previous_and_next
 from core.review.report import PluginSection, Review, Table, build
@@ -43,7 +43,7 @@ def area_in_scope(user: User, raw: str | None) -> Area:
     area = db.session.get(Area, ident) if ident is not None else None
     if area is None:
         abort(404)
-    require(may_see_area(user, area))
+    require(may_review_area(user, area))
     return area
 
 

@@ -75,9 +75,7 @@ def index():
     township = areas.get(form.township.data)
     if township is not None and township.kind == AreaKind.TOWNSHIP:
         filters["township"] = township.id
-        query = query.where(
-            Team.village_id.in_(select(Area.id).where(Area.path.startswith(township.path)))
-        )
+        query = query.where(Team.village_id.in_(Area.subtree_ids(township)))
     if form.village.data in areas and areas[form.village.data].kind == AreaKind.VILLAGE:
         filters["village"] = form.village.data
         query = query.where(Team.village_id == form.village.data)
@@ -311,7 +309,7 @@ def assign(team_id: int):
         db.session.execute(
             select(Farm)
             .join(Farm.village)
-            .where(Farm.deleted_at.is_(None), Area.path.startswith(township.path))
+            .where(Farm.deleted_at.is_(None), Area.in_subtree_of(township))
             .options(joinedload(Farm.village))
         )
         .scalars()

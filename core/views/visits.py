@@ -15,7 +15,7 @@ from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client
 from core.models import Farm, Role, Team, Visit
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
-    can_log_visits,
+    can_write_some_team_records,
     can_write_team_records,
     farm_scope,
     get_readable_or_404,
@@ -72,7 +72,7 @@ def _live_team(team_id) -> Team | None:
 
 def _team_for_new_visit() -> Team | None:
     """The team a new visit is logged for: the leader's own, or the one an admin chose."""
-    require(can_log_visits(current_user))
+    require(can_write_some_team_records(current_user))
     try:
         asked = optional_int(request.form.get("team_id") or request.args.get("team"))
     except ValueError:
@@ -200,7 +200,7 @@ def index():
         sees_teams=sees_teams,
         area=area,
         without_area={k: v for k, v in args.items() if k != "area"},
-        can_log=can_log_visits(current_user),
+        can_log=can_write_some_team_records(current_user),
     )
 
 

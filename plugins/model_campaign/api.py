@@ -17,6 +17,7 @@ from core.plugin_api import (
     documents,
     filter_args,
     item_rule,
+    may_open_module,
     paginate,
     readable,
     require,
@@ -49,7 +50,7 @@ blp = api_blueprint(
 
 def _readable_api() -> None:
     """403 for users without access to the module."""
-    require(svc.may_read(caller()))
+    require(may_open_module(caller()))
 
 
 @blp.route("/criteria", strict_slashes=False)

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.plugin_api import NavItem, SettingSpec
+from core.plugin_api import NavItem, SettingSpec, may_open_module
 
 
 @hookimpl
@@ -25,9 +25,7 @@ def api_blueprints():
 @hookimpl
 def nav_items(user):
     """A menu item for admins, reviewers with an area, and leaders and members of a team."""
-    from plugins.model_campaign.services import may_read
-
-    if may_read(user):
+    if may_open_module(user):
         return [NavItem("model_campaign.index", _l("Model campaign"), 130)]
     return []
 

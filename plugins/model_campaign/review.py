@@ -26,7 +26,7 @@ def _counts():
 def progress(area: Area, round_id: int) -> tuple[dict, list]:
     """Counts per tier in ``area``'s subtree, and per child area and tier (two queries)."""
     nominee = aliased(Area)
-    in_subtree = nominee.path.startswith(area.path, autoescape=True)
+    in_subtree = nominee.in_subtree_of(area)
     per_tier = {
         tier: counts
         for tier, *counts in db.session.execute(
@@ -88,7 +88,7 @@ def review_section(area: Area, start: date, end: date) -> ReviewSection:
         .where(
             Nomination.round_id == round_.id,
             Nomination.status == Status.AWARDED,
-            nominee.path.startswith(area.path, autoescape=True),
+            nominee.in_subtree_of(area),
         )
         .order_by(Nomination.tier, nominee.name, Nomination.household_name)
     ).all()

@@ -84,28 +84,12 @@ def award_threshold() -> float:
 # --- who may do what -------------------------------------------------------------------------
 
 
-def _subtree(area: Area):
-    """A subquery of the ids of ``area`` and every area below it."""
-    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
-
-
-def may_read(user: User) -> bool:
-    """Admins, reviewers with an area, and the leaders and members of a team see the module."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.REVIEWER:
-        return user.area is not None
-    return user.team is not None
-
-
 def nomination_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause on ``Nomination``: a reviewer's subtree; a team's village and township."""
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.REVIEWER:
-        return false() if user.area is None else Nomination.area_id.in_(_subtree(user.area))
+        return false() if user.area is None else Nomination.area_id.in_(Area.subtree_ids(user.area))
     if user.team is None:
         return false()
     village = user.team.village

@@ -16,6 +16,7 @@ from core.plugin_api import (
     db,
     get_readable_or_404,
     is_admin,
+    may_open_module,
     placeholder,
     require,
     require_admin,
@@ -49,7 +50,7 @@ bp = Blueprint("model_campaign", __name__, template_folder="templates")
 @login_required
 def _signed_in():
     """Every page needs a signed-in user who may see the module."""
-    require(svc.may_read(current_user))
+    require(may_open_module(current_user))
 
 
 @bp.context_processor

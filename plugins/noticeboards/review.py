@@ -13,7 +13,7 @@ from plugins.noticeboards.services import is_stale, stale_days
 
 def review_section(area: Area, start: date, end: date) -> ReviewSection:
     """Boards, updates, stale boards and publicist training in ``area``'s subtree."""
-    subtree = select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
+    subtree = Area.subtree_ids(area)
     ref = min(end, today())
     days = stale_days()
     last = (

@@ -51,11 +51,6 @@ PLUGIN = "noticeboards"
 # --- scopes --------------------------------------------------------------------------------
 
 
-def _subtree(area: Area):
-    """A subquery of the ids of ``area`` and every area below it."""
-    return select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
-
-
 def _own_village_id(user: User) -> int | None:
     """The village of a leader's or member's team."""
     return user.team.village_id if user.team is not None else None
@@ -66,7 +61,7 @@ def village_scope(user: User, column) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.REVIEWER:
-        return false() if user.area is None else column.in_(_subtree(user.area))
+        return false() if user.area is None else column.in_(Area.subtree_ids(user.area))
     village_id = _own_village_id(user)
     return false() if village_id is None else column == village_id
 
@@ -93,15 +88,6 @@ def training_scope(user: User) -> ColumnElement[bool]:
             training_attendees.c.training_id == Training.id, village_scope(user, Team.village_id)
         )
     )
-
-
-def may_read(user: User) -> bool:
-    """True for users who see the module at all (the menu item)."""
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.REVIEWER:
-        return user.area is not None
-    return user.team_id is not None
 
 
 def may_write_some(user: User) -> bool:

@@ -23,6 +23,7 @@ from core.plugin_api import (
     db,
     get_readable_or_404,
     is_admin,
+    may_open_module,
     page_of,
     placeholder,
     require,
@@ -60,7 +61,7 @@ bp = Blueprint(
 @login_required
 def _signed_in():
     """Every page needs a signed-in user who may see the module."""
-    require(svc.may_read(current_user))
+    require(may_open_module(current_user))
 
 
 def kind_labels() -> dict[str, str]:

@@ -7,7 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.plugin_api import CalendarEntry, JobSpec, NavItem, SettingSpec, month_starts
+from core.plugin_api import (
+    CalendarEntry,
+    JobSpec,
+    NavItem,
+    SettingSpec,
+    may_open_module,
+    month_starts,
+)
 
 
 @hookimpl
@@ -29,9 +36,7 @@ def api_blueprints():
 @hookimpl
 def nav_items(user):
     """A menu item for admins, reviewers with an area, and leaders and members of a team."""
-    from plugins.reading_rooms.services import may_read
-
-    if may_read(user):
+    if may_open_module(user):
         return [NavItem("reading_rooms.index", _l("Reading rooms"), 120)]
     return []
 

@@ -58,26 +58,12 @@ def room_scope(user: User) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.REVIEWER:
-        if user.area is None:
-            return false()
-        subtree = select(Area.id).where(Area.path.startswith(user.area.path, autoescape=True))
-        return Room.area_id.in_(subtree.scalar_subquery())
+        return false() if user.area is None else area_subtree_clause(user.area)
     if user.team is None:
         return false()
     village = user.team.village
     ids = [village.id] + ([village.parent_id] if village.parent_id else [])
     return Room.area_id.in_(ids)
-
-
-def may_read(user: User) -> bool:
-    """True when the user may open the module at all (a menu item is shown)."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.REVIEWER:
-        return user.area is not None
-    return user.team_id is not None
 
 
 def may_enter_usage(user: User, room: Room) -> bool:
@@ -594,8 +580,7 @@ def ranked_usage(
 
 def area_subtree_clause(area: Area) -> ColumnElement[bool]:
     """A WHERE clause on ``Room`` for the rooms inside ``area``'s subtree."""
-    subtree = select(Area.id).where(Area.path.startswith(area.path, autoescape=True))
-    return Room.area_id.in_(subtree.scalar_subquery())
+    return Room.area_id.in_(Area.subtree_ids(area).scalar_subquery())
 
 
 def store_report(start: date, end: date) -> Report:

@@ -16,6 +16,7 @@ from core.plugin_api import (
     first_of_month,
     get_readable_or_404,
     is_admin,
+    may_open_module,
     placeholder,
     require,
     require_admin,
@@ -41,7 +42,7 @@ bp = Blueprint(
 @login_required
 def _signed_in():
     """Every page needs a signed-in user who may see the module."""
-    require(svc.may_read(current_user))
+    require(may_open_module(current_user))
 
 
 def _room(room_id: int) -> Room:
