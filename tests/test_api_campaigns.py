@@ -119,3 +119,19 @@ def test_each_role_against_each_write(client, world, bearer, role, action):
     method, path, body = _writes(world)[action]
     expected = {"create": 201, "update": 200, "delete": 204}[action] if role == "admin" else 403
     check_write(client, world, bearer, role, method, path, body, expected)
+
+
+def test_a_name_with_a_line_break_is_refused(client, world, bearer):
+    before = snapshot()
+    headers = bearer(world.admin)
+    body = {
+        "name": "科普日\nX-INJECTED:1",
+        "kind": "science_day",
+        "year": 2026,
+        "starts_on": "2026-09-15",
+        "ends_on": "2026-09-30",
+    }
+    assert list(field_errors(client.post(URL, json=body, headers=headers))) == ["name"]
+    response = client.patch(f"{URL}{world.campaign.id}", json={"name": "科\x1b日"}, headers=headers)
+    assert list(field_errors(response)) == ["name"]
+    assert snapshot() == before

@@ -185,3 +185,44 @@ def test_each_role_against_each_write(client, world, bearer, role, action):
     ok = {"create": 201, "update": 200, "cancel": 200, "delete": 204}[action]
     expected = ok if role in ALLOWED[action] else 403
     check_write(client, world, bearer, role, method, path, body, expected)
+
+
+@pytest.mark.parametrize("title", ["讲座\nX-INJECTED:1", "讲座\r后", "讲\x00座", "讲\t座"])
+def test_a_title_with_a_line_break_or_control_character_is_refused(client, world, bearer, title):
+    event = world.make_event()
+    before = snapshot()
+    headers = bearer(world.leader)
+    assert list(field_errors(client.post(URL, json=_body(world, title=title), headers=headers)))
+    response = client.patch(f"{URL}{event.id}", json={"title": title}, headers=headers)
+    refusals = ("请只写一行，不要换行或控制字符。", "请删除其中的 NUL 字符。")
+    assert field_errors(response)["title"][0] in refusals
+    assert snapshot() == before
+    ok = client.post(URL, json=_body(world, description="第一行\n第二行"), headers=headers)
+    assert ok.status_code == 201
+
+
+def test_a_leader_names_only_teams_of_their_own_township(client, world, bearer):
+    headers = bearer(world.leader)
+    before = snapshot()
+    body = _body(world, team_ids=[world.team.id, world.other_team.id])
+    assert field_errors(client.post(URL, json=body, headers=headers)) == {
+        "team_ids": ["请选择本乡镇的服务队。"]
+    }
+    event = world.make_event()
+    before = snapshot()
+    response = client.patch(
+        f"{URL}{event.id}", json={"team_ids": [world.team.id, world.other_team.id]}, headers=headers
+    )
+    assert list(field_errors(response)) == ["team_ids"]
+    assert snapshot() == before
+    neighbour = world.make_team(world.village, "戴家村二队", size=1)
+    body = _body(world, team_ids=[world.team.id, neighbour.id])
+    assert client.post(URL, json=body, headers=headers).status_code == 201
+    # an administrator names any team; a leader keeps a co-organiser already named
+    shared = world.make_event()
+    shared.teams = [world.team, world.other_team]
+    db.session.commit()
+    response = client.patch(f"{URL}{shared.id}", json={"title": "新题"}, headers=headers)
+    assert response.status_code == 200
+    body = _body(world, team_ids=[world.other_team.id])
+    assert client.post(URL, json=body, headers=bearer(world.admin)).status_code == 201

@@ -251,3 +251,13 @@ def test_urls_without_trailing_slash_and_huge_ids(client, world, bearer):
     assert client.get("/api/v1/teams", headers=headers).status_code == 200
     response = client.get(f"{URL}{2**63}", headers=headers)
     assert response.status_code == 404 and response.is_json
+
+
+def test_a_name_with_a_line_break_is_refused(client, world, bearer):
+    before = snapshot()
+    headers = bearer(world.admin)
+    body = {"name": "新队\nX-INJECTED:1", "village_id": world.village.id}
+    assert list(field_errors(client.post(URL, json=body, headers=headers))) == ["name"]
+    response = client.patch(f"{URL}{world.team.id}", json={"name": "戴\x7f家"}, headers=headers)
+    assert list(field_errors(response)) == ["name"]
+    assert snapshot() == before

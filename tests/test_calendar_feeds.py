@@ -305,3 +305,31 @@ def test_a_second_feed_renders_nothing(client, world):
         ).all()
     )
     assert again == rendered
+
+
+@pytest.mark.parametrize("broken", ["event", "team", "campaign", "area"])
+def test_line_breaks_stored_before_names_were_checked_still_make_valid_feeds(client, world, broken):
+    event = world.make_event(place="礼堂\r\n二楼", description="第一行\n第二行\x07")
+    if broken == "event":
+        event.title = "讲座\r\nX-INJECTED:1\x01"
+    elif broken == "team":
+        world.team.name = "服务队\nX-INJECTED:1"
+    elif broken == "campaign":
+        world.campaign.name = "科普日\rX-INJECTED:1"
+    else:
+        world.village.name = "戴家村\nX-INJECTED:1"
+    db.session.commit()
+    for url in (
+        f"/calendar/events/{event.id}.ics",
+        f"{FEED}?team={world.team.id}",
+        f"{FEED}?campaign={world.campaign.id}",
+        f"{FEED}?area={world.village.id}",
+        FEED,
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        parse_everywhere(response.data)
+        raw = response.data.decode()
+        assert "\nX-INJECTED" not in raw and "\x01" not in raw and "\x07" not in raw
+        assert "\n" not in raw.replace("\r\n", "")
+        assert vevents(response.data)[event.uid]["location"] == "礼堂\n二楼"

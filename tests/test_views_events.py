@@ -305,3 +305,33 @@ def test_list_costs_a_fixed_number_of_queries(client, login, world):
     for n in range(12):
         world.make_event(days_ahead=n - 6, team=world.other_team if n % 2 else world.team)
     assert queries() == few
+
+
+def test_a_title_or_campaign_name_with_a_line_break_is_refused(client, login, world):
+    login("admin")
+    _english(client)
+    response = client.post("/events/new", data=_form(world, title="讲座\nX-INJECTED:1"))
+    assert response.status_code == 200 and 'id="title-error"' in response.get_data(as_text=True)
+    assert _count() == 0
+    data = {
+        "name": "科技周\r\nX-INJECTED:1",
+        "kind": CampaignKind.ST_WEEK.value,
+        "year": "2026",
+        "starts_on": "2026-05-17",
+        "ends_on": "2026-05-23",
+        "description": "第一行\n第二行",
+    }
+    response = client.post("/campaigns/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="name-error"' in html
+    assert "Use one line without line breaks or control characters." in html
+    assert db.session.execute(select(func.count(Campaign.id))).scalar_one() == 1
+
+
+def test_a_leader_cannot_post_a_team_of_another_township(client, login, world):
+    login("leader")
+    _english(client)
+    data = _form(world, team_ids=[world.team.id, world.other_team.id])
+    response = client.post("/events/new", data=data)
+    assert "Choose teams of your own township." in response.get_data(as_text=True)
+    assert _count() == 0

@@ -25,10 +25,19 @@ from core.api.common import (
 from core.extensions import db
 from core.models import Campaign, Event
 from core.permissions import campaign_scope
+from core.services import check_one_line
 
 blp = api_blueprint(
     "api_campaigns", __name__, "Science Outreach Month, S&T Week, National Science Day."
 )
+
+
+def _check_name(data: dict) -> None:
+    """Answer 422 when the campaign's name holds a line break or control character."""
+    errors: dict[str, list[str]] = {}
+    check_one_line(errors, "name", data.get("name"))
+    if errors:
+        field_errors(errors)
 
 
 @blp.route(COLLECTION, strict_slashes=False)
@@ -56,6 +65,7 @@ class Campaigns(MethodView):
     @documents(blp, 401, 403)
     def post(self, data):
         """Create a campaign (admin)"""
+        _check_name(data)
         campaign = Campaign(**data)
         db.session.add(campaign)
         commit()
@@ -78,6 +88,7 @@ class CampaignById(MethodView):
     def patch(self, data, campaign_id):
         """Change a campaign (admin)"""
         campaign = readable(Campaign, campaign_id, campaign_scope)
+        _check_name(data)
         for name, value in data.items():
             setattr(campaign, name, value)
         if campaign.ends_on < campaign.starts_on:

@@ -7,6 +7,7 @@ and ``END:VEVENT``): :func:`event_tail` adds them when a feed is assembled.
 
 import functools
 import hashlib
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from core.models import Event, EventStatus
 from core.models.enums import label
 
 #: raise when the rendered text changes shape, so every cached VEVENT is rendered again
-WRITER_VERSION = "1"
+WRITER_VERSION = "2"
 
 PRODID = "-//Kepu//Kepu calendar feeds//ZH"
 CRLF = "\r\n"
@@ -36,6 +37,19 @@ def fingerprint(
     """A digest of everything an event's cached VEVENT depends on besides its language."""
     parts = (WRITER_VERSION, revision, updated_at, deleted_at, campaign_name, tzid)
     return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+#: what iCalendar TEXT may not hold: control characters other than tab and line breaks
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: what a URI value may not hold: every control character
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def text(value: str | None) -> icalendar.vText:
+    """``value`` as an iCalendar TEXT value whatever it holds: line breaks become ``\\n`` when
+    written, other control characters are dropped (rows stored before names were checked)."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return icalendar.vText(_CONTROL.sub("", value))
 
 
 def fold(line: str) -> str:
@@ -63,10 +77,10 @@ def _whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, d
 def _vevent(uid: str, stamp: datetime, sequence: int, summary: str) -> icalendar.Event:
     """A VEVENT with the properties every entry has."""
     vevent = icalendar.Event()
-    vevent.add("uid", uid)
+    vevent.add("uid", text(uid))
     vevent.add("dtstamp", stamp.astimezone(UTC))
     vevent.add("sequence", sequence)
-    vevent.add("summary", summary)
+    vevent.add("summary", text(summary))
     return vevent
 
 
@@ -96,22 +110,21 @@ def render_event(event: Event, locale: str, zone: ZoneInfo) -> str:
         vevent.add("created", event.created_at.astimezone(UTC))
     vevent.add("last-modified", changed.astimezone(UTC))
     if event.place:
-        vevent.add("location", event.place)
+        vevent.add("location", text(event.place))
     if event.description:
-        vevent.add("description", event.description)
+        vevent.add("description", text(event.description))
     cancelled = event.status == EventStatus.CANCELLED or event.deleted_at is not None
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     with force_locale(locale):
         venue = label(event.venue_kind)
     categories = [event.campaign.name] if event.campaign is not None else []
-    vevent.add("categories", [*categories, venue])
-    text = vevent.to_ical().decode()
-    return text[: -len(END_VEVENT)]
+    vevent.add("categories", [text(value) for value in [*categories, venue]])
+    return vevent.to_ical().decode()[: -len(END_VEVENT)]
 
 
 def event_tail(url: str) -> str:
     """The last lines of a cached event: the URL of its page and ``END:VEVENT``."""
-    return fold("URL:" + url) + END_VEVENT
+    return fold("URL:" + _ANY_CONTROL.sub("", url)) + END_VEVENT
 
 
 def render_entry(entry: CalendarEntry, stamp: datetime, zone: ZoneInfo) -> str:
@@ -119,14 +132,14 @@ def render_entry(entry: CalendarEntry, stamp: datetime, zone: ZoneInfo) -> str:
     vevent = _vevent(entry.uid, stamp, entry.sequence, entry.title)
     _add_times(vevent, entry.start, entry.end, zone)
     if entry.location:
-        vevent.add("location", entry.location)
+        vevent.add("location", text(entry.location))
     if entry.description:
-        vevent.add("description", entry.description)
+        vevent.add("description", text(entry.description))
     vevent.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
     if entry.categories:
-        vevent.add("categories", list(entry.categories))
+        vevent.add("categories", [text(value) for value in entry.categories])
     if entry.url:
-        vevent.add("url", entry.url)
+        vevent.add("url", _ANY_CONTROL.sub("", entry.url))
     return vevent.to_ical().decode()
 
 
@@ -137,7 +150,7 @@ def calendar_head(name: str, tzid: str, refresh_minutes: int) -> str:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", text(name))
     calendar.add("x-wr-timezone", tzid)
     every = timedelta(minutes=refresh_minutes)
     calendar.add("refresh-interval", every, parameters={"VALUE": "DURATION"})

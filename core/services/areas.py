@@ -43,7 +43,7 @@ def create_area(name: str, kind: AreaKind, parent_id: int | None) -> Area:
     """Create an area: a county has no parent, a township's is a county, a village's a
     township."""
     errors: dict[str, list[str]] = {}
-    name = clean_text(errors, "name", name, 120, required=True)
+    name = clean_text(errors, "name", name, 120, required=True, one_line=True)
     parent, problems = _parent_errors(AreaKind(kind), parent_id)
     if problems:
         errors["parent_id"] = problems
@@ -57,7 +57,7 @@ def create_area(name: str, kind: AreaKind, parent_id: int | None) -> Area:
 def rename_area(area: Area, name: str) -> Area:
     """Rename an area (its place in the tree does not change)."""
     errors: dict[str, list[str]] = {}
-    name = clean_text(errors, "name", name, 120, required=True)
+    name = clean_text(errors, "name", name, 120, required=True, one_line=True)
     if errors:
         raise FieldErrors(errors)
     area.name = name

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Area, Campaign, Event, EventStatus, Role, Team, User, VenueKind
 from core.permissions import can_edit_event, is_admin
-from core.services import FieldErrors
+from core.services import FieldErrors, check_one_line
 
 
 @dataclass
@@ -29,12 +29,31 @@ class EventInput:
     status: EventStatus | str = EventStatus.SCHEDULED
 
 
-def _check(user: User, data: EventInput) -> tuple[Campaign | None, Area | None, list[Team]]:
+def _foreign_teams(user: User, teams: list[Team], current: set[int]) -> bool:
+    """True when a leader names a team outside their township (neighbours co-organise) that
+    does not already organise the event (``current``: its organisers' ids)."""
+    if is_admin(user):
+        return False
+    own = user.team
+    township = own.village.parent_id if own is not None and own.village is not None else None
+    return any(
+        team.id not in current
+        and team.id != user.team_id
+        and (township is None or team.village is None or team.village.parent_id != township)
+        for team in teams
+    )
+
+
+def _check(
+    user: User, data: EventInput, current: set[int] | None = None
+) -> tuple[Campaign | None, Area | None, list[Team]]:
+    """Validate ``data`` for ``user``; ``current``: the ids of the event's present organisers."""
     errors: dict[str, list[str]] = {}
     if not (data.title or "").strip():
         errors["title"] = [_("Enter a title.")]
     elif len(data.title) > 200:
         errors["title"] = [_("Use at most %(n)s characters.", n=200)]
+    check_one_line(errors, "title", (data.title or "").strip())
     try:
         VenueKind(data.venue_kind)
     except ValueError:
@@ -73,6 +92,8 @@ def _check(user: User, data: EventInput) -> tuple[Campaign | None, Area | None, 
         errors["team_ids"] = [_("Choose existing teams.")]
     elif not is_admin(user) and not teams:
         errors["team_ids"] = [_("Choose the organising team.")]
+    elif _foreign_teams(user, teams, current or set()):
+        errors["team_ids"] = [_("Choose teams of your own township.")]
     if errors:
         raise FieldErrors(errors)
     return campaign, area, teams
@@ -105,7 +126,7 @@ def create_event(user: User, data: EventInput) -> Event:
 
 def update_event(user: User, event: Event, data: EventInput) -> Event:
     """Change an event (revision and calendar SEQUENCE rise)."""
-    campaign, area, teams = _check(user, data)
+    campaign, area, teams = _check(user, data, {team.id for team in event.teams})
     _apply(event, data, campaign, area, teams)
     if not can_edit_event(user, event):
         db.session.rollback()

@@ -43,7 +43,7 @@ class MemberInput:
 def _check_team(data: TeamInput, team: Team | None) -> tuple[Area, Member | None]:
     """Validate ``data``; the leader must be a live member of ``team`` (so none on creation)."""
     errors: dict[str, list[str]] = {}
-    clean_text(errors, "name", data.name, 120, required=True)
+    clean_text(errors, "name", data.name, 120, required=True, one_line=True)
     clean_text(errors, "notes", data.notes, 2000)
     village = db.session.get(Area, data.village_id) if data.village_id else None
     if village is None or village.kind != AreaKind.VILLAGE:

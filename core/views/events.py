@@ -25,7 +25,7 @@ from core.permissions import (
     require,
     require_admin,
 )
-from core.services import FieldErrors
+from core.services import FieldErrors, check_one_line
 from core.services.events import EventInput, cancel_event, create_event, delete_event, update_event
 
 bp = Blueprint("events", __name__)
@@ -268,7 +268,11 @@ def campaign_form(campaign_id=None):
     require_admin(current_user)
     campaign = db.get_or_404(Campaign, campaign_id) if campaign_id is not None else None
     form = CampaignForm(obj=campaign)
-    if form.validate_on_submit():
+    errors: dict[str, list[str]] = {}
+    if valid := form.validate_on_submit():
+        check_one_line(errors, "name", form.name.data.strip())
+        show_errors(form, errors)
+    if valid and not errors:
         campaign = campaign or Campaign()
         form.populate_obj(campaign)
         campaign.kind = CampaignKind(form.kind.data)
