@@ -19,6 +19,10 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Seconds a login lasts, with or without "keep me signed in" (30 days): the remember
+    # cookie's lifetime, also checked on the server against the login time in the session.
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # i18n
     "BABEL_DEFAULT_LOCALE": "zh_CN",

@@ -1,6 +1,8 @@
 """Authentication (sessions and bearer tokens), CSRF, rate limits, headers and error pages."""
 
+import time
 from contextlib import suppress
+from datetime import timedelta
 
 from flask import Flask, current_app, jsonify, render_template, request, session
 from flask_babel import force_locale
@@ -42,6 +44,31 @@ def user_for_token(raw: str) -> User | None:
     return token.user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The active user of a session or remember cookie id ``user id:generation:login time``.
+
+    None when the id is malformed (an id from before generations), the user's sessions were
+    ended since (logout, password change or reset, "log out everywhere"), or the login is older
+    than ``REMEMBER_COOKIE_DURATION`` seconds.
+    """
+    parts = str(session_id).split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    user_id, version, issued = (int(part) for part in parts)
+    if time.time() - issued > login_lifetime():
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or (user.session_version or 0) != version:
+        return None
+    return user
+
+
+def login_lifetime() -> float:
+    """Seconds a login lasts (``REMEMBER_COOKIE_DURATION``, a number or a timedelta)."""
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
+
+
 def bearer_token() -> str | None:
     """The token of an ``Authorization: Bearer <token>`` header, if any."""
     header = request.headers.get("Authorization", "")
@@ -68,10 +95,9 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        """The session's user, if still active."""
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    def _load_user(session_id: str) -> User | None:
+        """The session's user (see :func:`user_for_session`)."""
+        return user_for_session(session_id)
 
     @app.after_request
     def _security_headers(response):

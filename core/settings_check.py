@@ -46,6 +46,7 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "ASSESSMENT_COMMEND_VALUE": (0, None),
     "ASSESSMENT_CRITICISE_BOTTOM": (0, None),
     "RECTIFICATION_DAYS": (1, None),
+    "REMEMBER_COOKIE_DURATION": (60, None),
 }
 #: durations in seconds: any number above zero (a test or a quiet machine may poll every 0.3 s)
 SECONDS = ("SCHEDULER_LEASE_SECONDS", "SCHEDULER_POLL_SECONDS")
@@ -293,12 +294,14 @@ def _database(config: Mapping[str, Any]) -> Iterator[str]:
 
 def _cookies(config: Mapping[str, Any]) -> Iterator[str]:
     """SameSite is one of the values browsers know, or null."""
-    samesite = config.get("SESSION_COOKIE_SAMESITE")
-    if samesite is not None and not (isinstance(samesite, str) and samesite.title() in SAMESITE):
-        yield (
-            f"{env_name('SESSION_COOKIE_SAMESITE')}: {shown(samesite)} is not one of "
-            f"{', '.join(SAMESITE)} (or null)"
-        )
+    for name in ("SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SAMESITE"):
+        samesite = config.get(name)
+        if samesite is not None and not (
+            isinstance(samesite, str) and samesite.title() in SAMESITE
+        ):
+            yield (
+                f"{env_name(name)}: {shown(samesite)} is not one of {', '.join(SAMESITE)} (or null)"
+            )
 
 
 def _languages(config: Mapping[str, Any]) -> Iterator[str]:

@@ -2,6 +2,7 @@
 answered 503, caching headers, fingerprinted static files, and the trusted proxy's headers."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def down(request, app):
     )
     client = broken.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = f"1:0:{int(time.time())}"
         session["_fresh"] = True
     yield client
     with broken.app_context():

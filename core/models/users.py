@@ -2,10 +2,11 @@
 
 import hashlib
 import secrets
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +42,9 @@ class User(UserMixin, TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     #: false blocks login and tokens without deleting history
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the generation of the user's sessions: raised on logout, a password change or reset and
+    #: "log out everywhere", which ends every session and remember cookie made before
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     team: Mapped[Team | None] = relationship()
     area: Mapped[Area | None] = relationship()
@@ -56,6 +60,18 @@ class User(UserMixin, TimestampMixin, Base):
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches the stored hash."""
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login
+        """The session's alternative id: ``user id:session generation:login time`` (seconds).
+
+        It is what the session and the remember cookie hold, so raising ``session_version``
+        ends them all, and the login time lets them expire (``core.security``).
+        """
+        return f"{self.id}:{self.session_version or 0}:{int(time.time())}"
+
+    def end_sessions(self) -> None:
+        """End every session and remember cookie of the user (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login

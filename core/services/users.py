@@ -124,9 +124,10 @@ def set_active(actor: User, user: User, active: bool) -> User:
 
 
 def reset_password(user: User, password: str) -> User:
-    """Give an account a new password."""
+    """Give an account a new password; every session of the account ends."""
     if problems := password_errors(password):
         raise FieldErrors({"password": problems})
     user.set_password(password)
+    user.end_sessions()
     db.session.commit()
     return user

@@ -57,7 +57,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """End the session."""
+    """End the session: the user's session generation rises, so no copy of it (a saved
+    cookie, a remember cookie) works again."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

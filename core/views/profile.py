@@ -1,9 +1,19 @@
 """The signed-in user's profile: who they are, password, language and their own API tokens."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from core.extensions import db
@@ -63,11 +73,31 @@ def password():
     if form.validate_on_submit():
         if current_user.check_password(form.current_password.data):
             current_user.set_password(form.new_password.data)
+            current_user.end_sessions()  # every other session and remember cookie ends
             db.session.commit()
+            _keep_this_session()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("profile.index"))
         form.current_password.errors = [_("The current password is not right.")]
     return _page(password=form)
+
+
+def _keep_this_session() -> None:
+    """Log the current user in again under the new session generation (this device stays
+    signed in, remembered if it was)."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    login_user(current_user._get_current_object(), remember=remembered)
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the user, on every device, this one too."""
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])
