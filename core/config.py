@@ -42,7 +42,9 @@ DEFAULTS = {
     # Rate limits (Flask-Limiter); in-memory by default, KEPU_RATELIMIT_STORAGE_URI for Redis.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Failed logins only: per client address, and per account named (any address).
     "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "10 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # Plugins (see core/plugins/). Blocked names are never imported; entry points of the

@@ -58,6 +58,7 @@ TEST_CONFIG = {
     "REMEMBER_COOKIE_SECURE": False,
     "WTF_CSRF_ENABLED": False,
     "LOGIN_RATE_LIMIT": "10000 per minute",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "10000 per minute",
     "PLUGINS_AUTOLOAD": False,  # installed entry points stay out unless a test asks for them
 }
 

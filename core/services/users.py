@@ -7,9 +7,11 @@ tokens, so reactivating an account never revives an old token.
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
 from core.models import ApiToken, Area, AreaKind, Role, Team, User
@@ -22,6 +24,27 @@ USERNAME_PATTERN = re.compile(r"^[\w.@-]+$")
 #: roles that belong to a team, and roles that read an area
 TEAM_ROLES = {Role.LEADER, Role.MEMBER}
 AREA_ROLES = {Role.REVIEWER}
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made like every stored one (werkzeug's default method), of no one's password."""
+    return generate_password_hash("kepu-no-such-user")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user ``username`` if ``password`` is theirs, else None.
+
+    An unknown or inactive user costs the same as a wrong password: a hash of the same method
+    is checked either way, so the time of the answer does not tell which usernames exist.
+    """
+    user = db.session.execute(
+        select(User).where(User.username == (username or "").strip())
+    ).scalar_one_or_none()
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    return user if user.check_password(password or "") else None
 
 
 @dataclass

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -13,12 +14,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from core.extensions import db, limiter
 from core.forms.auth import LoginForm
-from core.models import User
+from core.services.users import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -35,21 +36,43 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _login_failed(response) -> bool:
+    """True when the request was a refused login (only those count against the limits)."""
+    return bool(g.get("login_failed"))
+
+
+def _submitted_username() -> str:
+    """The rate-limit key of the account a login names (case-insensitive)."""
+    return "account:" + request.form.get("username", "").strip().lower()[:64]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+# failed logins per client address (the real one behind KEPU_PROXY_FIX proxies) ...
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+# ... and per account named, whatever the address
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_submitted_username,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def login():
     """The login form."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.username == form.username.data.strip())
-        ).scalar_one_or_none()
-        if user is not None and user.active and user.check_password(form.password.data):
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
+        g.login_failed = True
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form)
 
