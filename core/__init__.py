@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         notify,
         plugins,
         proxies,
+        request_limits,
         security,
         static_files,
     )
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     database.init_app(app)
     i18n.init_app(app)
+    request_limits.init_app(app)  # a JSON body too big or too deep is refused before any view
     security.init_app(app)
     navigation.init_app(app)
     register_views(app)

@@ -47,6 +47,9 @@ DEFAULTS = {
     "LOGIN_ACCOUNT_RATE_LIMIT": "10 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # The largest JSON request body (the API's), refused with 413 before it is parsed;
+    # multipart uploads and CSV bodies keep MAX_CONTENT_LENGTH.
+    "MAX_JSON_BYTES": 1024 * 1024,
     # Plugins (see core/plugins/). Blocked names are never imported; entry points of the
     # group `kepu.plugins` load unless autoload is off; a plugin without a stored state is
     # disabled unless listed in PLUGINS_ENABLED_BY_DEFAULT.

@@ -50,11 +50,30 @@ def ref(description: str, **kwargs) -> fields.Integer:
     )
 
 
+#: most ids one list of references may hold (members present, organising teams)
+MAX_REFS = 300
+
+
+class ShortList(fields.List):
+    """A list refused as a whole when longer than ``max_items``, before any item is read
+    (a list of a hundred thousand ids would otherwise cost seconds before its 422)."""
+
+    def __init__(self, *args, max_items: int, **kwargs):
+        kwargs.setdefault("validate", validate.Length(max=max_items))
+        super().__init__(*args, **kwargs)
+        self.max_items = max_items
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list) and len(value) > self.max_items:
+            raise ValidationError(str(_l("Give at most %(n)s items.", n=self.max_items)))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def ref_list(description: str, **kwargs) -> fields.List:
-    """A list of ids of other records."""
-    return fields.List(
+    """A list of ids of other records (at most ``MAX_REFS``)."""
+    return ShortList(
         fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
-        validate=validate.Length(max=1000),
+        max_items=MAX_REFS,
         metadata={"description": description},
         **kwargs,
     )

@@ -328,7 +328,11 @@ def import_csv(text: str, user: User | None = None) -> ImportResult:
         return ImportResult(((1, _("Only administrators import usage.")),))
     text = text.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        return ImportResult(((reader.reader.line_num or 1, _csv_error(exc)),))
+    header = [(name or "").strip().lower() for name in fieldnames]
     reader.fieldnames = header
     missing = [name for name in CSV_COLUMNS if name not in header]
     if "room_id" not in header and "area" not in header:
@@ -354,8 +358,7 @@ def import_csv(text: str, user: User | None = None) -> ImportResult:
     good: list[tuple[int, UsageInput]] = []
     seen: dict[tuple[int, date, date], int] = {}
     in_file: dict[int, list[tuple[int, date, date]]] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in _rows(reader, errors):
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # a blank line
         if None in row:
@@ -389,6 +392,27 @@ def import_csv(text: str, user: User | None = None) -> ImportResult:
             )
         )
     return _save_rows([data for _line, data in good], user)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """Why a line cannot be read as CSV, translated."""
+    if "field larger than field limit" in str(exc):
+        return _("A cell is longer than %(n)s KB.", n=csv.field_size_limit() // 1024)
+    return _("The line cannot be read as CSV (check its quotes).")
+
+
+def _rows(reader: csv.DictReader, errors: list[tuple[int, str]]):
+    """``(line, row)`` of each row; a line the CSV reader refuses is noted in ``errors`` and
+    ends the reading (what follows it cannot be trusted)."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append((reader.reader.line_num, _csv_error(exc)))
+            return
+        yield reader.line_num, row
 
 
 def _read_row(cells, room_ids, room_by_area, areas) -> tuple[str | None, Any]:

@@ -139,3 +139,18 @@ def test_import_is_documented(client, rooms):
     assert {"multipart/form-data", "text/csv"} <= set(operation["requestBody"]["content"])
     assert {"200", "401", "403", "415", "422"} <= set(operation["responses"])
     assert "line" in operation["description"]
+
+
+@pytest.mark.parametrize("send", [_multipart, _csv_body])
+def test_a_cell_over_128_kb_answers_422_naming_its_line(client, bearer, world, rooms, send):
+    text = (
+        "room_id,period_start,period_end,reads,downloads,active_readers\n"
+        f"{rooms.village.id},2026-02-01,2026-02-28,100,20,10\n"
+        f'{rooms.village.id},2026-03-01,2026-03-31,"{"9" * 140_000}",20,10\n'
+    )
+    response = send(client, bearer(world.admin), text)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["csv"] == {"3": ["A cell is longer than 128 KB."]}
+    header = _csv_body(client, bearer(world.admin), "room_id," + "x" * 140_000 + "\n1\n")
+    assert header.get_json()["errors"]["csv"] == {"1": ["A cell is longer than 128 KB."]}
+    assert count_records() == 3
