@@ -6,6 +6,7 @@ import click
 import flask_migrate
 from flask import Flask, current_app, g
 from flask.cli import FlaskGroup, ScriptInfo
+from flask_babel import force_locale
 from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
@@ -13,6 +14,8 @@ from core.extensions import db
 from core.models import ApiToken, Area, Role, Team, User
 from core.plugins import PluginConflictError, call_each, mark_failed
 from core.plugins import state as plugin_state
+from core.services import FieldErrors
+from core.services import users as user_service
 
 
 def _create_app():
@@ -57,18 +60,24 @@ def create_user(username, role, team_id, area_id, display_name):
         raise click.ClickException(f"no team with id {team_id}")
     if area_id is not None and db.session.get(Area, area_id) is None:
         raise click.ClickException(f"no area with id {area_id}")
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
-    user = User(
-        username=username,
-        role=Role(role),
-        team_id=team_id,
-        area_id=area_id,
-        display_name=display_name,
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    try:
+        with force_locale("en"):  # the command speaks English, as its other messages
+            user = user_service.create_user(
+                None,
+                user_service.UserInput(
+                    role=role,
+                    display_name=display_name,
+                    team_id=team_id,
+                    area_id=area_id,
+                    username=username,
+                ),
+                password,
+            )
+    except FieldErrors as exc:
+        messages = [
+            f"{field}: {message}" for field, items in exc.errors.items() for message in items
+        ]
+        raise click.ClickException("; ".join(messages)) from None
     click.echo(f"created {role} {username} (id {user.id})")
 
 

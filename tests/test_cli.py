@@ -34,7 +34,7 @@ def test_create_user_refuses_bad_input(runner, world):
         (["users", "create", "x", "--role", "leader"], "--team is required"),
         (["users", "create", "x", "--role", "reviewer"], "--area is required"),
         (["users", "create", "x", "--role", "leader", "--team", "999"], "no team"),
-        (["users", "create", "x", "--role", "admin"], "at least 8"),
+        (["users", "create", "x", "--role", "admin"], "at least 10"),
     ]
     for args, message in cases:
         result = runner.invoke(args=args, input="short\n")

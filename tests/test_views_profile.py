@@ -57,7 +57,7 @@ def test_new_password_rules(client, login, world):
     client.post("/lang/en", data={"next": "/"})
     short = client.post("/profile/password", data=_password(new="short"))
     assert short.status_code == 200
-    assert "Use at least 8 characters." in short.get_data(as_text=True)
+    assert "Use at least 10 characters." in short.get_data(as_text=True)
     assert 'id="pw-new_password-error"' in short.get_data(as_text=True)
     differ = client.post("/profile/password", data=_password(confirm="something-else"))
     assert differ.status_code == 200

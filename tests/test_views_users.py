@@ -191,7 +191,7 @@ def test_admin_creates_a_reviewer_with_an_area_and_an_admin_without_one(client, 
         ({"username": "LEADER"}, "username", "This username is taken."),
         ({"username": "wang fang"}, "username", "without spaces"),
         ({"username": ""}, "username", "Enter a username."),
-        ({"password": "short", "confirm": "short"}, "password", "Use at least 8 characters."),
+        ({"password": "short", "confirm": "short"}, "password", "Use at least 10 characters."),
         ({"confirm": "something-else"}, "confirm", "The two passwords differ."),
         ({"role": ""}, "role", "Choose a role."),
         ({"role": "emperor"}, "role", "Choose a role."),
@@ -353,7 +353,7 @@ def test_admin_resets_a_password(client, login, as_user, world):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"password": "1234567", "confirm": "1234567"}, "Use at least 8 characters."),
+        ({"password": "1234567", "confirm": "1234567"}, "Use at least 10 characters."),
         ({"password": NEW_PASSWORD, "confirm": "other-password"}, "The two passwords differ."),
         ({"password": "", "confirm": ""}, "Enter a password."),
     ],

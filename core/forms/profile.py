@@ -6,12 +6,13 @@ from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from core.services.users import MIN_PASSWORD_LENGTH as MIN_PASSWORD
+
 #: UI languages, each named in its own language
 LANGUAGE_CHOICES = [
     SelectChoice("zh_CN", "中文（简体）", render_kw={"lang": "zh-CN"}),
     SelectChoice("en", "English", render_kw={"lang": "en"}),
 ]
-MIN_PASSWORD = 8
 
 
 class PasswordForm(FlaskForm):

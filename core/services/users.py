@@ -8,6 +8,7 @@ tokens, so reactivating an account never revives an old token.
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -17,8 +18,10 @@ from core.extensions import db
 from core.models import ApiToken, Area, AreaKind, Role, Team, User
 from core.services import FieldErrors, clean_text
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
+#: the common passwords refused, one a line (shipped with Kepu; see the file's header)
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "common_passwords.txt"
 USERNAME_PATTERN = re.compile(r"^[\w.@-]+$")
 
 #: roles that belong to a team, and roles that read an area
@@ -58,21 +61,40 @@ class UserInput:
     username: str = ""
 
 
-def password_errors(password: str | None) -> list[str]:
-    """Messages about a new password (empty when it is acceptable)."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower-cased."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def password_errors(password: str | None, username: str = "") -> list[str]:
+    """Messages about a new password for ``username`` (empty when it is acceptable).
+
+    The one rule of Kepu's passwords, for the pages and ``kepu users create``: at least
+    ``MIN_PASSWORD_LENGTH`` characters, not containing the username (whatever the case), not
+    on the shipped list of common passwords.
+    """
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         return [_("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]
     if len(password) > MAX_PASSWORD_LENGTH:
         return [_("Use at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)]
+    name = (username or "").strip().lower()
+    if name and name in password.lower():
+        return [_("The password may not contain the username.")]
+    if password.lower() in common_passwords():
+        return [_("This password is too common. Choose another one.")]
     return []
 
 
 def _check(
-    actor: User, data: UserInput, user: User | None, password: str | None = None
+    actor: User | None, data: UserInput, user: User | None, password: str | None = None
 ) -> tuple[Role, Team | None, Area | None]:
     """Validate ``data`` (and a new account's ``password``) for a new or existing ``user``."""
     errors: dict[str, list[str]] = {}
-    if user is None and (problems := password_errors(password)):
+    if user is None and (problems := password_errors(password, data.username)):
         errors["password"] = problems
     clean_text(errors, "display_name", data.display_name, 80)
     if user is None:
@@ -91,7 +113,13 @@ def _check(
     except ValueError:
         errors["role"] = [_("Choose a role.")]
         role = None
-    if user is not None and user.id == actor.id and role is not None and role != Role.ADMIN:
+    if (
+        user is not None
+        and actor is not None
+        and user.id == actor.id
+        and role is not None
+        and role != Role.ADMIN
+    ):
         errors["role"] = [_("You cannot remove your own administrator role.")]
     team = area = None
     if role in TEAM_ROLES:
@@ -107,8 +135,8 @@ def _check(
     return role, team, area
 
 
-def create_user(actor: User, data: UserInput, password: str) -> User:
-    """Create an account with an initial password."""
+def create_user(actor: User | None, data: UserInput, password: str) -> User:
+    """Create an account with an initial password (``actor`` None: from the command line)."""
     role, team, area = _check(actor, data, None, password)
     user = User(
         username=data.username.strip(),
@@ -148,7 +176,7 @@ def set_active(actor: User, user: User, active: bool) -> User:
 
 def reset_password(user: User, password: str) -> User:
     """Give an account a new password; every session of the account ends."""
-    if problems := password_errors(password):
+    if problems := password_errors(password, user.username):
         raise FieldErrors({"password": problems})
     user.set_password(password)
     user.end_sessions()

@@ -20,6 +20,7 @@ from core.extensions import db
 from core.forms.profile import LanguageForm, PasswordForm, TokenForm
 from core.i18n import select_locale
 from core.models import ApiToken
+from core.services.users import password_errors
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -71,14 +72,18 @@ def password():
     """Change the password; the current one is required."""
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
-        if current_user.check_password(form.current_password.data):
+        problems = password_errors(form.new_password.data, current_user.username)
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors = [_("The current password is not right.")]
+        elif problems:
+            form.new_password.errors = problems
+        else:
             current_user.set_password(form.new_password.data)
             current_user.end_sessions()  # every other session and remember cookie ends
             db.session.commit()
             _keep_this_session()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("profile.index"))
-        form.current_password.errors = [_("The current password is not right.")]
     return _page(password=form)
 
 
