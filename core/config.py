@@ -68,6 +68,8 @@ DEFAULTS = {
     # `kepu calendar import URL`: seconds to wait for the server; largest file accepted.
     "CALENDAR_IMPORT_TIMEOUT": 20,
     "CALENDAR_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    # Events one import may create or update; a file with more is refused whole.
+    "CALENDAR_IMPORT_MAX_EVENTS": 2000,
     # Township review (core/review): the longest period accepted (pages and API answer with
     # a clear error beyond it), and how many teams the "people reached" chart names.
     "REVIEW_MAX_DAYS": 3 * 366,

@@ -32,6 +32,7 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "CALENDAR_HOOK_WINDOW_DAYS": (1, None),
     "CALENDAR_IMPORT_TIMEOUT": (1, None),
     "CALENDAR_IMPORT_MAX_BYTES": (1, None),
+    "CALENDAR_IMPORT_MAX_EVENTS": (1, None),
     "MAX_JSON_BYTES": (1, None),
     "REVIEW_MAX_DAYS": (1, None),
     "REVIEW_CHART_TOP": (1, None),

@@ -1,5 +1,8 @@
 """Importing .ics files: by UID, idempotent, skipped components reported, malformed refused."""
 
+import http.server
+import socket
+import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -232,3 +235,137 @@ def test_reimport_without_campaign_keeps_it(world):
     report = import_calendar(PROGRAMME.encode())
     assert report.updated == [] and len(report.unchanged) == 2
     assert _events()["day-1@science-day"].campaign_id == world.campaign.id
+
+
+def _many(count: int) -> bytes:
+    """A calendar of ``count`` one-hour events."""
+    event = (
+        "BEGIN:VEVENT\r\nUID:e{n}@many\r\nDTSTAMP:20260901T000000Z\r\nSUMMARY:讲座 {n}\r\n"
+        "DTSTART:20260920T010000Z\r\nDTEND:20260920T020000Z\r\nEND:VEVENT\r\n"
+    )
+    body = "".join(event.format(n=n) for n in range(count))
+    return (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
+    )
+
+
+def test_a_file_with_too_many_events_is_refused_whole(app, client, world, login, invoke, tmp_path):
+    with pytest.raises(ImportRefused) as refused:
+        import_calendar(_many(2001))
+    assert "holds 2001 events; at most 2000" in str(refused.value)
+    assert _events() == {}
+    path = tmp_path / "many.ics"
+    path.write_bytes(_many(4))
+    app.config["CALENDAR_IMPORT_MAX_EVENTS"] = 3
+    try:
+        result = invoke(app, "calendar", "import", str(path))
+        assert result.exit_code == 1 and "nothing imported" in result.output
+        assert "at most 3 can be imported" in result.output
+        login("admin")
+        client.post("/lang/en", data={"next": "/"})
+        from io import BytesIO
+
+        page = client.post(
+            "/calendar/import",
+            data={"file": (BytesIO(_many(4)), "many.ics"), "campaign_id": ""},
+            content_type="multipart/form-data",
+        )
+        assert "at most 3 can be imported" in page.get_data(as_text=True)
+        assert _events() == {}
+        assert import_calendar(_many(3)).created == ["e0@many", "e1@many", "e2@many"]
+    finally:
+        app.config["CALENDAR_IMPORT_MAX_EVENTS"] = 2000
+
+
+def test_an_imported_title_keeps_one_line(world):
+    text = PROGRAMME.replace("SUMMARY:科普日主题展", "SUMMARY:科普日\\n主题展")
+    import_calendar(text.encode())
+    assert _events()["day-2@science-day"].title == "科普日 主题展"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """Serves the programme at /x.ics and redirects /start there (to 127.0.0.1)."""
+
+    paths: list[str] = []
+
+    def do_GET(self):
+        type(self).paths.append(self.path)
+        if self.path == "/start":
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/x.ics")
+            self.end_headers()
+            return
+        body = PROGRAMME.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    _Handler.paths = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def public_name(monkeypatch, local_server):
+    """``calendar.example.org`` resolves to a public address whose connections reach the local
+    server (so a redirect from a "public" host can be followed)."""
+    public = "93.184.216.34"
+    resolve, connect = socket.getaddrinfo, socket.create_connection
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "calendar.example.org":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (public, port))]
+        if host == "mixed.example.org":
+            return [
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", (public, port)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port)),
+            ]
+        return resolve(host, port, *args, **kwargs)
+
+    def create_connection(address, *args, **kwargs):
+        if address[0] == public:
+            address = ("127.0.0.1", local_server.server_port)
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return f"http://calendar.example.org:{local_server.server_port}"
+
+
+def test_import_by_url_refuses_local_and_private_addresses(app, world, invoke, local_server):
+    port = local_server.server_port
+    for url in (
+        f"http://127.0.0.1:{port}/x.ics",
+        f"http://localhost:{port}/x.ics",
+        f"http://[::1]:{port}/x.ics",
+        "http://10.0.0.7/x.ics",
+        "http://169.254.169.254/latest/meta-data",
+        "http://224.0.0.1/x.ics",
+        "http://0.0.0.0/x.ics",
+    ):
+        result = invoke(app, "calendar", "import", url)
+        assert result.exit_code == 1, url
+        assert "local or private address" in result.output and "nothing imported" in result.output
+    assert _Handler.paths == [] and _events() == {}
+
+
+def test_import_by_url_checks_every_redirect(app, world, invoke, public_name):
+    result = invoke(app, "calendar", "import", f"{public_name}/start")
+    assert result.exit_code == 1 and "127.0.0.1 is a local or private address" in result.output
+    assert _Handler.paths == ["/start"] and _events() == {}
+    mixed = public_name.replace("calendar.example.org", "mixed.example.org")
+    assert invoke(app, "calendar", "import", f"{mixed}/x.ics").exit_code == 1
+    assert _Handler.paths == ["/start"]
+    result = invoke(app, "calendar", "import", f"{public_name}/x.ics")
+    assert result.exit_code == 0 and "2 created" in result.output

@@ -14,10 +14,17 @@ the one given, else the campaign whose name is among CATEGORIES, else none (an e
 event then keeps its campaign).
 """
 
+import http.client
+import ipaddress
+import re
+import socket
+import ssl
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urljoin, urlsplit
 
 import icalendar
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +40,12 @@ DEFAULT_VENUE = VenueKind.VILLAGE
 DEFAULT_LENGTH = timedelta(hours=1)
 #: what events may hold (see core.models.events)
 LIMITS = {"title": 200, "place": 200, "uid": 255}
+#: redirects followed when downloading an .ics (each checked like the first address)
+MAX_REDIRECTS = 5
+#: line breaks and control characters, made one space in an imported title
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: where a VEVENT begins, counted before the file is parsed
+_BEGIN_VEVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 
 
 class ImportRefused(ValueError):
@@ -85,8 +98,6 @@ def parse(data: bytes | str) -> icalendar.Calendar:
 
 def _venue_names() -> dict[str, VenueKind]:
     """Every way CATEGORIES may name a venue: values, and labels in each language."""
-    from flask import current_app
-
     names = {kind.value.lower(): kind for kind in VenueKind}
     for locale in current_app.config["LANGUAGES"]:
         with force_locale(locale):
@@ -145,7 +156,7 @@ def _values(
             raise _Skip(_("repeating events (%(prop)s) are not supported", prop=prop.upper()))
     if component.get("recurrence-id") is not None:
         raise _Skip(_("changes to one occurrence (RECURRENCE-ID) are not supported"))
-    title = str(component.get("summary", "")).strip()
+    title = _CONTROL.sub(" ", str(component.get("summary", ""))).strip()
     if not title:
         raise _Skip(_("missing SUMMARY"))
     if len(title) > LIMITS["title"]:
@@ -179,9 +190,14 @@ def import_calendar(
 ) -> ImportReport:
     """Create or update events from iCalendar ``data``; commits once, at the end.
 
-    :class:`ImportRefused` (nothing changed) when the parser refuses the file.
+    :class:`ImportRefused` (nothing changed) when the parser refuses the file, or when it holds
+    more than ``CALENDAR_IMPORT_MAX_EVENTS`` events (counted before it is parsed, and again after).
     """
+    limit = current_app.config["CALENDAR_IMPORT_MAX_EVENTS"]
+    raw = data.encode() if isinstance(data, str) else data
+    _refuse_over(len(_BEGIN_VEVENT.findall(raw)), limit)
     calendar = parse(data)
+    _refuse_over(sum(1 for c in calendar.subcomponents if c.name == "VEVENT"), limit)
     report = ImportReport()
     venues = _venue_names()
     campaigns = {
@@ -214,6 +230,18 @@ def import_calendar(
     return report
 
 
+def _refuse_over(count: int, limit: int) -> None:
+    """:class:`ImportRefused` when a file holds more than ``limit`` events."""
+    if count > limit:
+        raise ImportRefused(
+            _(
+                "The file holds %(count)s events; at most %(limit)s can be imported at once.",
+                count=count,
+                limit=limit,
+            )
+        )
+
+
 def _save(uid: str, values: dict, user: User | None, report: ImportReport, where: str) -> None:
     """Create the event ``uid`` or update it when its values differ."""
     event = db.session.execute(select(Event).where(Event.uid == uid)).scalar_one_or_none()
@@ -232,19 +260,92 @@ def _save(uid: str, values: dict, user: User | None, report: ImportReport, where
         report.unchanged.append(uid)
 
 
-def fetch(url: str, timeout: float, max_bytes: int) -> bytes:
-    """The body at an http(s) ``url``; :class:`ImportRefused` for other schemes or failures."""
-    import urllib.error
-    import urllib.request
-    from urllib.parse import urlsplit
-
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise ImportRefused(_("Only http and https addresses can be imported."))
-    request = urllib.request.Request(url, headers={"User-Agent": "Kepu calendar import"})
+def _public_address(host: str, port: int) -> str:
+    """An address of ``host`` to connect to; :class:`ImportRefused` when any address it
+    resolves to is loopback, private, link-local, multicast, reserved or unspecified."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data = response.read(max_bytes + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ImportRefused(
+            _("Could not download %(url)s: %(error)s", url=host, error=exc)
+        ) from None
+    addresses = []
+    for *_rest, sockaddr in found:
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast or address.is_reserved:
+            raise ImportRefused(
+                _("%(host)s is a local or private address: it cannot be imported.", host=host)
+            )
+        addresses.append(str(address))
+    if not addresses:
+        raise ImportRefused(_("Could not download %(url)s: %(error)s", url=host, error="-"))
+    return addresses[0]
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to the checked address, whatever the name resolves to later."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """An HTTPS connection to the checked address, its certificate checked for the name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _get(url: str, timeout: float, max_bytes: int) -> tuple[int, str | None, bytes]:
+    """One GET of ``url`` (not following redirects): status, Location and body."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImportRefused(_("Only http and https addresses can be imported."))
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = _public_address(parts.hostname, port)
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = kind(parts.hostname, port, address, timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("GET", path, headers={"User-Agent": "Kepu calendar import"})
+        response = connection.getresponse()
+        if response.status in (301, 302, 303, 307, 308):
+            return response.status, response.getheader("Location"), b""
+        if response.status != 200:
+            raise ImportRefused(
+                _("Could not download %(url)s: %(error)s", url=url, error=response.status)
+            )
+        return response.status, None, response.read(max_bytes + 1)
+    finally:
+        connection.close()
+
+
+def fetch(url: str, timeout: float, max_bytes: int) -> bytes:
+    """The body at an http(s) ``url``; :class:`ImportRefused` for other schemes, failures and
+    local or private addresses (checked again at every redirect, which is followed here)."""
+    current = url
+    try:
+        for _hop in range(MAX_REDIRECTS + 1):
+            _status, location, data = _get(current, timeout, max_bytes)
+            if location is None:
+                break
+            current = urljoin(current, location)
+        else:
+            raise ImportRefused(_("Too many redirects from %(url)s.", url=url))
+    except ImportRefused:
+        raise
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise ImportRefused(
             _("Could not download %(url)s: %(error)s", url=url, error=exc)
         ) from None
