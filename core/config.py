@@ -45,6 +45,8 @@ DEFAULTS = {
     # Failed logins only: per client address, and per account named (any address).
     "LOGIN_RATE_LIMIT": "10 per minute",
     "LOGIN_ACCOUNT_RATE_LIMIT": "10 per minute",
+    # Hours a password reset link works (once), emailed or made by an admin.
+    "PASSWORD_RESET_HOURS": 24,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # The largest JSON request body (the API's), refused with 413 before it is parsed;

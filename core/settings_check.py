@@ -49,6 +49,7 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "ASSESSMENT_CRITICISE_BOTTOM": (0, None),
     "RECTIFICATION_DAYS": (1, None),
     "REMEMBER_COOKIE_DURATION": (60, None),
+    "PASSWORD_RESET_HOURS": (1, None),
 }
 #: durations in seconds: any number above zero (a test or a quiet machine may poll every 0.3 s)
 SECONDS = ("SCHEDULER_LEASE_SECONDS", "SCHEDULER_POLL_SECONDS")

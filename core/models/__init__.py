@@ -32,7 +32,7 @@ from core.models.plans import VisitPlan, visit_plan_members
 from core.models.plugin_state import PluginState
 from core.models.rectifications import Rectification, RectificationStatus
 from core.models.teams import Member, Team
-from core.models.users import ApiToken, User
+from core.models.users import ApiToken, PasswordReset, User
 from core.models.visits import Visit, visit_members
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "JobOutcome",
     "JobRun",
     "Notification",
+    "PasswordReset",
     "RunSource",
     "SchedulerLease",
     "PlanStatus",

@@ -117,3 +117,29 @@ class ApiToken(TimestampMixin, Base):
     def revoke(self) -> None:
         """Stop the token from authenticating."""
         self.revoked_at = utcnow()
+
+
+class PasswordReset(Base):
+    """A one-time link to set a new password: emailed on request, or made by an admin.
+
+    Only the token's SHA-256 is stored. It works once (``used_at``), until ``expires_at``, and
+    a newer link of the same user replaces it.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: whose password it resets
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: SHA-256 of the token in the link
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the admin who made it; NULL when the user asked for it by email
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: when it was made
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the link stops working then
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: set when used (or replaced by a newer link); it never works again
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -14,11 +14,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core.extensions import db, limiter
-from core.forms.auth import LoginForm
+from core.forms import show_errors
+from core.forms.auth import ForgotForm, LoginForm
+from core.forms.users import PasswordForm
+from core.notify.inbox import notify
+from core.services import FieldErrors, password_resets
 from core.services.users import authenticate
 
 bp = Blueprint("auth", __name__)
@@ -75,6 +80,79 @@ def login():
         g.login_failed = True
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def forgot():
+    """Ask for a reset link by email; the answer is the same whether the account exists."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        if made := password_resets.request_link(form.username.data):
+            _send_reset_link(*made)
+        flash(
+            _(
+                "If this account has an email address, a link to set a new password is on its "
+                "way. No email? Ask an administrator for a reset link."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+def _send_reset_link(user, raw: str) -> None:
+    """Put the link in the user's inbox; the ``core.send_emails`` job emails it."""
+    address = password_resets.link(raw)
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+
+    def body(recipient) -> str:
+        return "\n\n".join(
+            [
+                _(
+                    "Someone, probably you, asked to set a new password for %(name)s. "
+                    "Open this link within %(hours)s hours to choose it (it works once):",
+                    name=recipient.username,
+                    hours=hours,
+                ),
+                address,
+                _("If you did not ask, ignore this message: your password stays."),
+            ]
+        )
+
+    notify([user], _l("Set a new Kepu password"), body)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def reset(token: str):
+    """Set a new password through a one-time link; then log in with it."""
+    link = password_resets.valid(token)
+    if link is None:
+        response = current_app.make_response(
+            (render_template("auth/reset.html", form=None, user=None), 404)
+        )
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = password_resets.complete(link, form.password.data)
+        except FieldErrors as exc:
+            show_errors(form, exc.errors)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(
+                _("The password of %(name)s is set. Log in with it.", name=user.username),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    response = current_app.make_response(
+        render_template("auth/reset.html", form=form, user=link.user)
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

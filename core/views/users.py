@@ -3,7 +3,16 @@
 Every page here is for administrators only; everyone else gets 403, on GET and POST alike.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -15,7 +24,7 @@ from core.forms.users import PasswordForm, UserCreateForm, UserEditForm, UserFil
 from core.models import Role, User
 from core.pagination import page_of
 from core.permissions import require_admin
-from core.services import FieldErrors
+from core.services import FieldErrors, password_resets
 from core.services import users as service
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -134,3 +143,22 @@ def password(user_id: int):
             flash(_("The password of %(name)s was changed.", name=user.username), "success")
             return redirect(url_for(".edit", user_id=user.id))
     return render_template("users/password.html", form=form, user=user)
+
+
+@bp.route("/<int:user_id>/reset-link", methods=["POST"])
+def reset_link(user_id: int):
+    """Make a one-time link for the user to set a new password (shown once, to hand over)."""
+    user = _user_or_404(user_id)
+    if not user.active:
+        abort(409)
+    address = password_resets.link(password_resets.issue(user, by=current_user))
+    response = current_app.make_response(
+        render_template(
+            "users/reset_link.html",
+            user=user,
+            address=address,
+            hours=current_app.config["PASSWORD_RESET_HOURS"],
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
