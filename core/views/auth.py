@@ -30,15 +30,23 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local redirect targets, so a login link cannot send users elsewhere."""
-    if (
-        target
-        and not urlsplit(target).netloc
-        and target.startswith("/")
-        and not target.startswith("//")
-    ):
-        return target
-    return url_for("home.index")
+    """``target`` when it is a page of this site, else the home page: a login or language
+    link can never send users elsewhere, nor break the answer's headers."""
+    return target if target and _is_local(target) else url_for("home.index")
+
+
+def _is_local(target: str) -> bool:
+    """True for a path on this site: ``/...``, not ``//host`` nor ``/\\host`` (browsers read a
+    backslash as a slash), no scheme or host, no control characters (CR/LF), not too long."""
+    if len(target) > 2000 or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    return not parts.scheme and not parts.netloc
 
 
 def _login_failed(response) -> bool:
