@@ -216,6 +216,7 @@ def test_a_leader_names_only_teams_of_their_own_township(client, world, bearer):
     assert list(field_errors(response)) == ["team_ids"]
     assert snapshot() == before
     neighbour = world.make_team(world.village, "戴家村二队", size=1)
+    db.session.commit()
     body = _body(world, team_ids=[world.team.id, neighbour.id])
     assert client.post(URL, json=body, headers=headers).status_code == 201
     # an administrator names any team; a leader keeps a co-organiser already named

@@ -260,7 +260,7 @@ def test_a_file_with_too_many_events_is_refused_whole(app, client, world, login,
     try:
         result = invoke(app, "calendar", "import", str(path))
         assert result.exit_code == 1 and "nothing imported" in result.output
-        assert "at most 3 can be imported" in result.output
+        assert "一次最多导入 3 个" in result.output  # the CLI speaks the default language
         login("admin")
         client.post("/lang/en", data={"next": "/"})
         from io import BytesIO
@@ -356,13 +356,13 @@ def test_import_by_url_refuses_local_and_private_addresses(app, world, invoke, l
     ):
         result = invoke(app, "calendar", "import", url)
         assert result.exit_code == 1, url
-        assert "local or private address" in result.output and "nothing imported" in result.output
+        assert "本机或内网地址" in result.output and "nothing imported" in result.output
     assert _Handler.paths == [] and _events() == {}
 
 
 def test_import_by_url_checks_every_redirect(app, world, invoke, public_name):
     result = invoke(app, "calendar", "import", f"{public_name}/start")
-    assert result.exit_code == 1 and "127.0.0.1 is a local or private address" in result.output
+    assert result.exit_code == 1 and "127.0.0.1 是本机或内网地址" in result.output
     assert _Handler.paths == ["/start"] and _events() == {}
     mixed = public_name.replace("calendar.example.org", "mixed.example.org")
     assert invoke(app, "calendar", "import", f"{mixed}/x.ics").exit_code == 1
