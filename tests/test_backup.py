@@ -330,7 +330,15 @@ def test_restore_refuses_an_archive_it_cannot_take_and_changes_nothing(kepu, tmp
 
 def test_an_archive_of_an_older_kepu_is_migrated_on_restore(kepu, tmp_path):
     source = kepu("old", revision=OLDER_REVISION)  # before the review tables existed
+    # the models know columns added since (users.session_version): the older database holds
+    # them only while it is filled
+    with source.app_context(), db.engine.begin() as conn:
+        conn.execute(
+            text("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+        )
     fill(source, photos=False)
+    with source.app_context(), db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE users DROP COLUMN session_version"))
     archive = tmp_path / "old.tar.gz"
     run(source, "backup", archive)
     manifest = manifest_of(archive)
@@ -348,7 +356,10 @@ def test_an_archive_of_an_older_kepu_is_migrated_on_restore(kepu, tmp_path):
     old_rows = table_rows(source)
     for name, count in manifest["tables"].items():
         if name != "alembic_version":
-            assert len(rows[name]) == count and rows[name] == old_rows[name], name
+            # columns added since come last: the older columns hold the same values
+            width = len(old_rows[name][0]) if old_rows[name] else 0
+            assert len(rows[name]) == count, name
+            assert [row[:width] for row in rows[name]] == old_rows[name], name
     with target.app_context():
         assert db.session.scalar(select(db.func.count(Visit.id))) == 5
 

@@ -11,6 +11,7 @@ from werkzeug.serving import WSGIRequestHandler
 from core import logs
 from core.extensions import db
 from core.models import CalendarFeed
+from core.models.users import hash_token
 
 FEED = "s3cr3t-feed-token"
 GENERATED = re.compile(r"[0-9a-f]{32}")
@@ -31,7 +32,7 @@ def _kaboom(*args, **kwargs):
 
 
 def test_the_request_line_has_its_fields_and_no_secret(client, world, caplog, capsys):
-    db.session.add(CalendarFeed(user_id=world.leader.id, token=FEED))
+    db.session.add(CalendarFeed(user_id=world.leader.id, token_hash=hash_token(FEED)))
     db.session.commit()
     response = client.get(f"/calendar/feed/{FEED}.ics?lang=en&token=t0k&api_key=k3y&x=1")
     assert response.status_code == 200

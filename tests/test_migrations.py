@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from core import create_app
 from core.database import script_directory
 from core.extensions import db
+from core.models.users import hash_token
 from core.plugins import host_of
 
 
@@ -268,3 +269,32 @@ def test_sqlite_migrations_roll_back_when_a_row_refers_to_a_missing_one(
     _assert_sqlite_connections_as_before(app)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_calendar_addresses_keep_working_once_hashed(tmp_path, plugin_dists):
+    """The revision that stores feed secrets hashed hashes the existing ones."""
+    with _new_database(tmp_path) as uri:
+        app = _app_with_sample(uri, plugin_dists)
+        _invoke(app, "db", "upgrade", "42681372195b")
+        with app.app_context(), db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (username, display_name, password_hash, role, locale, "
+                    "email, active, created_at, updated_at) VALUES ('wu', '', '', 'member', '', "
+                    "'', :yes, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                ),
+                {"yes": True},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO calendar_feeds (user_id, token, include_plans, created_at, "
+                    "updated_at) SELECT id, 'old-secret', :no, created_at, updated_at FROM users"
+                ),
+                {"no": False},
+            )
+        _invoke(app, "db", "upgrade")
+        with app.app_context(), db.engine.connect() as conn:
+            stored = conn.execute(text("SELECT token_hash FROM calendar_feeds")).scalar_one()
+        assert stored == hash_token("old-secret")
+        with app.app_context():
+            db.engine.dispose()

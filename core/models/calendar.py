@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
-from core.models.users import User
+from core.models.users import User, hash_token
 
 
 class CalendarCache(Base):
@@ -39,24 +39,33 @@ def new_feed_token() -> str:
 
 
 class CalendarFeed(TimestampMixin, Base):
-    """A user's personal calendar feed: the secret in its address, and what it includes."""
+    """A user's personal calendar feed: the hash of the secret in its address, and what it
+    includes. The address is shown once, when it is made; only its SHA-256 is stored."""
 
     __tablename__ = "calendar_feeds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the owner
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    #: the secret of the feed's address; NULL once revoked (the address answers 404)
-    token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
+    #: SHA-256 of the secret of the feed's address; NULL once revoked (the address answers 404)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: true when the feed also lists the user's own planned visits
     include_plans: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
 
-    def regenerate(self) -> None:
-        """Give the feed a new address; the old one stops working."""
-        self.token = new_feed_token()
+    @property
+    def has_address(self) -> bool:
+        """True while the feed has a working address."""
+        return self.token_hash is not None
+
+    def regenerate(self) -> str:
+        """Give the feed a new address (the old one stops working); returns its secret, to
+        show once."""
+        raw = new_feed_token()
+        self.token_hash = hash_token(raw)
+        return raw
 
     def revoke(self) -> None:
         """Switch the feed's address off until a new one is made."""
-        self.token = None
+        self.token_hash = None

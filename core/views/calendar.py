@@ -18,7 +18,9 @@ from core.extensions import db, limiter
 from core.forms import choices_of
 from core.forms.calendar import FeedOptionsForm, ImportForm
 from core.models import Area, CalendarFeed, Campaign, Event, Team, VenueKind
+from core.models.users import hash_token
 from core.permissions import require_admin
+from core.views.profile import page as profile_page
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -114,7 +116,7 @@ def event_ics(event_id: int):
 def personal(token: str):
     """A user's personal feed; 404 once its address was revoked or regenerated."""
     feed = db.session.execute(
-        select(CalendarFeed).where(CalendarFeed.token == token)
+        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token))
     ).scalar_one_or_none()
     if feed is None or not feed.user.active:
         abort(404)
@@ -127,7 +129,7 @@ def _own_feed() -> CalendarFeed:
         select(CalendarFeed).where(CalendarFeed.user_id == current_user.id)
     ).scalar_one_or_none()
     if feed is None:
-        feed = CalendarFeed(user_id=current_user.id, token=None)
+        feed = CalendarFeed(user_id=current_user.id, token_hash=None)
         db.session.add(feed)
     return feed
 
@@ -135,10 +137,11 @@ def _own_feed() -> CalendarFeed:
 @bp.route("/feed/new", methods=["POST"])
 @login_required
 def regenerate():
-    """Make a personal feed address, or a new one (the old address stops working)."""
+    """Make a personal feed address, or a new one (the old address stops working); the
+    address is on this answer only (stored hashed), like an API token."""
     feed = _own_feed()
-    had_address = feed.token is not None
-    feed.regenerate()
+    had_address = feed.has_address
+    raw = feed.regenerate()
     db.session.commit()
     flash(
         _("Your calendar has a new address; update your calendar app.")
@@ -146,7 +149,7 @@ def regenerate():
         else _("Your personal calendar is ready."),
         "success",
     )
-    return redirect(url_for("profile.index", _anchor="calendar-h"))
+    return profile_page(new_feed_address=url_for("calendar.personal", token=raw, _external=True))
 
 
 @bp.route("/feed/revoke", methods=["POST"])
@@ -154,7 +157,7 @@ def regenerate():
 def revoke():
     """Switch the personal feed's address off."""
     feed = _own_feed()
-    if feed.token is not None:
+    if feed.has_address:
         feed.revoke()
         db.session.commit()
         flash(_("Your calendar address no longer works."), "success")

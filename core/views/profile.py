@@ -25,8 +25,14 @@ from core.services.users import password_errors
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
-def _page(status: int = 200, new_token: str | None = None, **forms):
-    """Render the profile page with its three forms and the user's tokens."""
+def page(
+    status: int = 200,
+    new_token: str | None = None,
+    new_feed_address: str | None = None,
+    **forms,
+):
+    """Render the profile page with its forms and the user's tokens; a token or calendar
+    address just made is shown on this answer only."""
     tokens = (
         db.session.execute(
             select(ApiToken)
@@ -50,11 +56,12 @@ def _page(status: int = 200, new_token: str | None = None, **forms):
                 token_form=forms.get("token") or TokenForm(prefix="token"),
                 tokens=tokens,
                 new_token=new_token,
+                new_feed_address=new_feed_address,
             ),
             status,
         )
     )
-    if new_token:
+    if new_token or new_feed_address:
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -63,7 +70,7 @@ def _page(status: int = 200, new_token: str | None = None, **forms):
 @login_required
 def index():
     """Who the user is, and the forms to change password, language and tokens."""
-    return _page()
+    return page()
 
 
 @bp.route("/password", methods=["POST"])
@@ -84,7 +91,7 @@ def password():
             _keep_this_session()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("profile.index"))
-    return _page(password=form)
+    return page(password=form)
 
 
 def _keep_this_session() -> None:
@@ -111,7 +118,7 @@ def language():
     """Save the UI language on the account."""
     form = LanguageForm(prefix="lang")
     if not form.validate_on_submit() or form.locale.data not in current_app.config["LANGUAGES"]:
-        return _page(language=form)
+        return page(language=form)
     current_user.locale = session["lang"] = form.locale.data
     db.session.commit()
     refresh()  # the confirmation in the language just chosen
@@ -125,11 +132,11 @@ def create_token():
     """Create an API token; the raw token is shown on this response only, never again."""
     form = TokenForm(prefix="token")
     if not form.validate_on_submit():
-        return _page(token=form)
+        return page(token=form)
     token, raw = ApiToken.issue(current_user, label=form.label.data.strip())
     db.session.add(token)
     db.session.commit()
-    return _page(new_token=raw, token=TokenForm(prefix="token", formdata=None))
+    return page(new_token=raw, token=TokenForm(prefix="token", formdata=None))
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

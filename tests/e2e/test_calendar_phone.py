@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import CalendarFeed
+from core.models.users import hash_token
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,10 @@ def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, a
     page.goto(page.base + "/profile")
     page.click("#calendar-h ~ form button[type=submit]")
     page.wait_for_selector(".flash-success")
-    token = db.session.execute(select(CalendarFeed.token)).scalar_one()
     field = page.locator("#personal-feed-url")
+    token = field.input_value().rsplit("/", 1)[1].removesuffix(".ics")
+    stored = db.session.execute(select(CalendarFeed.token_hash)).scalar_one()
+    assert stored == hash_token(token)
     assert field.input_value() == f"{page.base}/calendar/feed/{token}.ics"
     assert field.get_attribute("readonly") is not None
     link = page.locator("#calendar-h ~ p.actions a").first
