@@ -53,9 +53,11 @@ def create_app(config: dict | None = None) -> Flask:
         static_files,
     )
     from core.api import register_api
+    from core.audit import record
     from core.views import register_views
 
     database.init_app(app)
+    record.init_app(app)  # every flush of the ORM writes its audit trail
     i18n.init_app(app)
     request_limits.init_app(app)  # a JSON body too big or too deep is refused before any view
     security.init_app(app)

@@ -4,7 +4,7 @@ import time
 from contextlib import suppress
 from datetime import timedelta
 
-from flask import Flask, current_app, jsonify, render_template, request, session
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,6 +39,7 @@ def user_for_token(raw: str) -> User | None:
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    g.api_token_id = token.id  # the audit trail names the token of an API call
     token.last_used_at = utcnow()
     db.session.commit()
     return token.user

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from core import create_app
 from core.database import script_directory
 from core.extensions import db
-from core.models import Visit, VisitKind
+from core.models import AuditEvent, Visit, VisitKind
 from core.rules import today
 from core.services.inspections import InspectionInput, record_inspection
 
@@ -140,8 +140,13 @@ def upload_files(app) -> dict[str, bytes]:
     }
 
 
+#: tables whose rows are compared in the order of their ids (rows written while backing up)
+BY_ID = ("visits", "audit_events")
+
+
 def table_rows(app) -> dict[str, list[tuple]]:
-    """Every row of every table of ``app``'s database (visits by id, others in a fixed order)."""
+    """Every row of every table of ``app``'s database (``BY_ID`` by id, others in a fixed
+    order)."""
     with app.app_context(), db.engine.connect() as conn:
         names = inspect(conn).get_table_names()
         rows = {
@@ -149,7 +154,7 @@ def table_rows(app) -> dict[str, list[tuple]]:
             for name in names
         }
     return {
-        name: sorted(found, key=(lambda row: row[0]) if name == "visits" else repr)
+        name: sorted(found, key=(lambda row: row[0]) if name in BY_ID else repr)
         for name, found in rows.items()
     }
 
@@ -245,8 +250,9 @@ def test_backup_while_visits_are_logged_then_restore_gives_every_row_and_file(ke
 
     restored, original = table_rows(target), table_rows(source)
     assert {name: len(rows) for name, rows in restored.items()} == manifest["tables"]
-    visits = restored.pop("visits")
-    assert visits == original.pop("visits")[: len(visits)]  # the visits of one moment
+    for growing in ("visits", "audit_events"):  # the visits of one moment, and their trail
+        rows = restored.pop(growing)
+        assert rows == original.pop(growing)[: len(rows)]
     assert restored == original
     assert upload_files(target) == upload_files(source)
     assert len(upload_files(target)) == 5  # two photos, their thumbnails, the board's file
@@ -330,15 +336,17 @@ def test_restore_refuses_an_archive_it_cannot_take_and_changes_nothing(kepu, tmp
 
 def test_an_archive_of_an_older_kepu_is_migrated_on_restore(kepu, tmp_path):
     source = kepu("old", revision=OLDER_REVISION)  # before the review tables existed
-    # the models know columns added since (users.session_version): the older database holds
-    # them only while it is filled
+    # the models know columns and tables added since (users.session_version, the audit
+    # trail every write records to): the older database holds them only while it is filled
     with source.app_context(), db.engine.begin() as conn:
         conn.execute(
             text("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
         )
+        AuditEvent.__table__.create(conn)
     fill(source, photos=False)
     with source.app_context(), db.engine.begin() as conn:
         conn.execute(text("ALTER TABLE users DROP COLUMN session_version"))
+        AuditEvent.__table__.drop(conn)
     archive = tmp_path / "old.tar.gz"
     run(source, "backup", archive)
     manifest = manifest_of(archive)

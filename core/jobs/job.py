@@ -15,6 +15,7 @@ from datetime import datetime
 import click
 from flask import Flask, current_app
 
+from core.audit.context import acting_as
 from core.contracts import JobSpec
 from core.errors import describe_error
 from core.extensions import db
@@ -74,7 +75,8 @@ def run_job(
         started = time.monotonic()
         logger.info("job %s started (run %s, %s)", job.id, run_id, source.value)
         try:
-            job.spec.func()
+            with acting_as(f"job: {job.id}"):
+                job.spec.func()
         except Exception as exc:
             db.session.rollback()
             record_failure(app, job.plugin, f"job {job.id}", exc)

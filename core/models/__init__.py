@@ -10,6 +10,7 @@ from core.models.assessments import (
     Outcome,
     RubricCriterion,
 )
+from core.models.audit import AuditEvent
 from core.models.base import Base, utcnow
 from core.models.bulletins import Bulletin
 from core.models.calendar import CalendarCache, CalendarFeed
@@ -37,6 +38,7 @@ from core.models.visits import Visit, visit_members
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Area",
     "AreaKind",
     "Assignment",

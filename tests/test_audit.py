@@ -1,0 +1,150 @@
+"""The audit trail (留痕): recorded automatically by every write, read by scope."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Area, AreaKind, AuditEvent, Visit
+from core.services import visits as visits_service
+
+VISITS = "/api/v1/visits/"
+
+
+def _trail(**where) -> list[AuditEvent]:
+    """The audit rows matching ``where`` (column = value), oldest first."""
+    db.session.expire_all()
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    for name, value in where.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    return list(db.session.scalars(query))
+
+
+def _visit_body(world, **change):
+    members = world.team_members(world.team)
+    body = {
+        "farm_id": world.farm.id,
+        "visited_on": (date.today() - timedelta(days=1)).isoformat(),
+        "kind": "technical_training",
+        "people_reached": 40,
+        "households_reached": 12,
+        "member_ids": [members[0].id, members[1].id],
+        "topics": "梅子修剪",
+    }
+    return body | change
+
+
+def _visit_through_the_api(client, world, bearer) -> int:
+    """A leader creates a visit, changes it (40 -> 400 people) and deletes it; its id."""
+    headers = bearer(world.leader)
+    response = client.post(VISITS, json=_visit_body(world), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    visit_id = response.get_json()["id"]
+    response = client.patch(f"{VISITS}{visit_id}", json={"people_reached": 400}, headers=headers)
+    assert response.status_code == 200
+    assert client.delete(f"{VISITS}{visit_id}", headers=headers).status_code == 204
+    return visit_id
+
+
+def test_a_visit_made_changed_and_deleted_through_the_api_leaves_three_rows(client, world, bearer):
+    visit_id = _visit_through_the_api(client, world, bearer)
+    rows = _trail(object_type="visits", object_id=str(visit_id))
+    assert [row.action for row in rows] == ["create", "update", "delete"]
+    created, changed, deleted = rows
+    assert all(row.user_id == world.leader.id for row in rows)
+    assert all(row.token_id is not None and row.actor == "" for row in rows)
+    assert all(row.remote_addr == "127.0.0.1" and row.request_id for row in rows)
+    assert all(row.team_id == world.team.id and row.area_id == world.village.id for row in rows)
+    assert created.changes["people_reached"] == [None, 40]
+    assert created.changes["kind"] == [None, "technical_training"]
+    assert created.changes["visited_on"][1] == (date.today() - timedelta(days=1)).isoformat()
+    assert sorted(created.changes["members_present"][1]) == sorted(
+        m.id for m in world.team_members(world.team)[:2]
+    )
+    assert changed.changes == {"people_reached": [40, 400]}
+    assert deleted.changes["people_reached"] == [400, None]
+    assert created.at <= changed.at <= deleted.at
+
+
+def test_the_same_through_the_pages(client, login, world):
+    login("leader")
+    members = world.team_members(world.team)
+    form = {
+        "team_id": world.team.id,
+        "farm_id": world.farm.id,
+        "visited_on": date.today().isoformat(),
+        "kind": "technical_training",
+        "people_reached": "40",
+        "households_reached": "12",
+        "member_ids": [members[0].id],
+        "topics": "梅子修剪",
+        "client_key": "3f0c2a1e-0000-4000-8000-0000000000a1",
+    }
+    assert client.post("/visits/new", data=form).status_code == 302
+    visit_id = db.session.scalar(select(Visit.id))
+    form["people_reached"] = "400"
+    assert client.post(f"/visits/{visit_id}/edit", data=form).status_code == 302
+    assert client.post(f"/visits/{visit_id}/delete").status_code == 302
+    rows = _trail(object_type="visits", object_id=str(visit_id))
+    assert [row.action for row in rows] == ["create", "update", "delete"]
+    assert all(row.user_id == world.leader.id and row.token_id is None for row in rows)
+    assert rows[1].changes["people_reached"] == [40, 400]
+
+
+def test_a_rolled_back_write_leaves_no_trace(app, world):
+    before = len(_trail())
+    db.session.add(Area(name="撤销村", kind=AreaKind.VILLAGE, parent=world.township))
+    db.session.flush()
+    assert len(_trail_in_session()) == before + 1  # written in the change's transaction
+    db.session.rollback()
+    assert len(_trail()) == before
+
+
+def _trail_in_session() -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent)))
+
+
+def test_a_command_is_labelled(runner, world):
+    result = runner.invoke(
+        args=["users", "create", "wang", "--role", "leader", "--team", str(world.team.id)],
+        input="a-long-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = _trail(object_type="users", action="create", actor="command: kepu users create")
+    assert row.user_id is None and row.team_id == world.team.id
+    assert row.changes["username"] == [None, "wang"]
+    assert row.changes["password_hash"] == [None, "***"]  # never the hash itself
+
+
+def test_secrets_are_masked_and_a_tokens_use_is_not_recorded(client, world, bearer):
+    headers = bearer(world.leader)
+    (token,) = _trail(object_type="api_tokens")
+    assert token.changes["token_hash"] == [None, "***"]
+    assert client.get(VISITS, headers=headers).status_code == 200  # sets last_used_at
+    assert len(_trail(object_type="api_tokens")) == 1
+    world.leader.set_password("another-long-password")
+    db.session.commit()
+    (changed,) = _trail(object_type="users", action="update")
+    assert changed.changes == {"password_hash": ["***", "***"]}
+    assert "pbkdf2" not in str([row.changes for row in _trail()])
+
+
+def test_a_job_and_a_plugins_records_are_labelled(make_app, sample, invoke, world):
+    from core.jobs.job import collect_jobs, run_job
+
+    app = make_app()
+    assert invoke(app, "plugins", "enable", "kepu_sample").exit_code == 0
+    (switch,) = _trail(object_type="plugin_states")
+    assert switch.actor == "command: kepu plugins enable"
+    assert run_job(app, collect_jobs(app)["kepu_sample.note"]) is True
+    (note,) = _trail(object_type="kepu_sample_notes")
+    assert note.action == "create" and note.actor == "job: kepu_sample.note"
+    assert note.changes["body"] == [None, "job ran"]
+    assert _trail(object_type="job_runs") == []  # technical tables are left out
+
+
+def test_a_service_write_outside_requests_records_no_user(app, world):
+    visit = world.make_visit(people_reached=5)
+    visits_service.delete_visit(visit)
+    row = _trail(object_type="visits")[-1]
+    assert row.action == "delete" and row.user_id is None and row.actor == ""
