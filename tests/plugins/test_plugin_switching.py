@@ -92,7 +92,7 @@ def test_switching_needs_the_csrf_token(make_app, sample, world):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with client.session_transaction() as session:  # a signed-in admin (a forged cross-site post)
-        session["_user_id"] = str(world.admin.id)
+        session["_user_id"] = world.admin.get_id()
     response = client.post(f"{ADMIN}/kepu_sample/enable")
     assert response.status_code == 400
     # without a session, the post leads to the login page
