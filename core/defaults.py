@@ -33,6 +33,7 @@ def nav_items(user: User) -> list[NavItem]:
             NavItem("inspections.index", _l("Inspections"), 66),
             NavItem("assessments.index", _l("Assessment"), 67),
             NavItem("rectifications.index", _l("Rectifications"), 68),
+            NavItem("audit.index", _l("Audit trail"), 69),
         ]
     if is_admin(user):
         items += [

@@ -148,3 +148,102 @@ def test_a_service_write_outside_requests_records_no_user(app, world):
     visits_service.delete_visit(visit)
     row = _trail(object_type="visits")[-1]
     assert row.action == "delete" and row.user_id is None and row.actor == ""
+
+
+# --- reading the trail -----------------------------------------------------------------------
+
+
+def _other_townships_visit(world):
+    """A visit of the other township's team (recorded, outside the reviewer's area)."""
+    return world.make_visit(team=world.other_team, farm=world.other_farm, people_reached=7)
+
+
+def _as(client, login, username):
+    """Log the client out, then in as ``username``."""
+    client.post("/logout")
+    assert login(username).status_code == 302
+
+
+def _page(client, query=""):
+    response = client.get(f"/audit{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_page_shows_each_change_with_before_and_after(client, login, world, bearer):
+    visit_id = _visit_through_the_api(client, world, bearer)
+    login("admin")
+    html = _page(client, f"?object_type=visits&object_id={visit_id}")
+    assert "3 条变更" in html and "留痕记录" in html  # in the admin's menu
+    assert "people_reached" in html and "40 → 400" in html
+    assert "leader" in html and "style=" not in html and "<script>" not in html
+    assert (
+        client.get("/admin/audit?object_type=visits")
+        .headers["Location"]
+        .endswith("/audit?object_type=visits")
+    )
+
+
+def test_scope_admin_all_reviewer_area_leader_team_member_none(client, login, world, bearer):
+    other = _other_townships_visit(world)  # first: a deleted visit's id may be taken again
+    visit_id = _visit_through_the_api(client, world, bearer)
+    _as(client, login, "admin")
+    html = _page(client, "?object_type=visits")
+    assert f"visits #{visit_id}" in html and f"visits #{other.id}" in html
+    _as(client, login, "reviewer")  # 永阳镇: this township's visit, not the other's
+    html = _page(client, "?object_type=visits")
+    assert f"visits #{visit_id}" in html and f"visits #{other.id}" not in html
+    _as(client, login, "leader2")  # the other team's leader
+    html = _page(client, "?object_type=visits")
+    assert f"visits #{visit_id}" not in html and f"visits #{other.id}" in html
+    _as(client, login, "leader")
+    html = _page(client)
+    assert f"visits #{visit_id}" in html and f"visits #{other.id}" not in html
+    assert "users #" in html  # the team's users are the team's records
+    _as(client, login, "member")
+    assert client.get("/audit").status_code == 403
+    assert "/audit" not in client.get("/").get_data(as_text=True)  # not in the member's menu
+    assert client.get("/audit/export.csv").status_code == 403
+    assert client.get("/admin/audit").status_code == 403
+
+
+def test_a_reviewer_of_another_township_sees_none_of_this_ones(client, login, world, bearer):
+    from core.models import Role, User
+
+    _visit_through_the_api(client, world, bearer)
+    world.make_user("reviewer2", Role.REVIEWER, area=world.other_township)
+    db.session.commit()
+    _as(client, login, "reviewer2")
+    html = _page(client, "?object_type=visits")
+    assert "visits #" not in html
+    assert db.session.scalar(select(User.id).where(User.username == "reviewer2"))
+
+
+def test_filters(client, login, world, bearer):
+    other = _other_townships_visit(world)  # first: a deleted visit's id may be taken again
+    visit_id = _visit_through_the_api(client, world, bearer)
+    login("admin")
+    html = _page(client, "?user=leader&object_type=visits")
+    assert f"visits #{visit_id}" in html and f"visits #{other.id}" not in html
+    html = _page(client, f"?area={world.other_township.id}&object_type=visits")
+    assert f"visits #{visit_id}" not in html and f"visits #{other.id}" in html
+    html = _page(client, f"?object_type=visits&object_id={other.id}")
+    assert f"visits #{other.id}" in html and f"visits #{visit_id}" not in html
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    assert "visits #" not in _page(client, f"?object_type=visits&date_to={yesterday}")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    assert "visits #" in _page(client, f"?object_type=visits&date_to={tomorrow}")
+    assert "visits #" not in _page(client, "?user=nobody&object_type=visits")
+
+
+def test_csv_export_of_the_filtered_trail(client, login, world, bearer):
+    visit_id = _visit_through_the_api(client, world, bearer)
+    login("reviewer")
+    response = client.get(f"/audit/export.csv?object_type=visits&object_id={visit_id}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith("\ufeff".encode())
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 4  # the header and three changes, newest first
+    assert ",delete,visits," in lines[1] and ",create,visits," in lines[3]
+    assert "people_reached: 40 → 400" in lines[2] and ",leader," in lines[2]

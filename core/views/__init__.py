@@ -24,6 +24,7 @@ PAGES = [
     "assessments",
     "rectifications",
     "bulletins",
+    "audit",
     "offline",
     "health",
 ]

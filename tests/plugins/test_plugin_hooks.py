@@ -92,6 +92,7 @@ def test_hook_nav_items_of_the_core_keep_their_order(app, world):
         "inspections.index",
         "assessments.index",
         "rectifications.index",
+        "audit.index",
         "users.index",
         "plugins_admin.index",
         "jobs_admin.index",
