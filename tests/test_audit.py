@@ -1,5 +1,6 @@
 """The audit trail (留痕): recorded automatically by every write, read by scope."""
 
+import json
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -247,3 +248,43 @@ def test_csv_export_of_the_filtered_trail(client, login, world, bearer):
     assert len(lines) == 4  # the header and three changes, newest first
     assert ",delete,visits," in lines[1] and ",create,visits," in lines[3]
     assert "people_reached: 40 → 400" in lines[2] and ",leader," in lines[2]
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+AUDIT = "/api/v1/audit"
+
+
+def test_the_api_lists_the_trail_in_scope_with_filters(client, world, bearer):
+    other = _other_townships_visit(world)
+    visit_id = _visit_through_the_api(client, world, bearer)
+    query = f"?object_type=visits&object_id={visit_id}"
+    response = client.get(AUDIT + query, headers=bearer(world.reviewer))
+    assert response.status_code == 200
+    assert json.loads(response.headers["X-Pagination"])["total"] == 3
+    newest = response.get_json()[0]
+    assert newest["action"] == "delete" and newest["user_id"] == world.leader.id
+    assert newest["team_id"] == world.team.id and newest["at"].endswith("+08:00")
+    changed = response.get_json()[1]
+    assert changed["changes"] == {"people_reached": [40, 400]}
+    mine = client.get(f"{AUDIT}?object_type=visits", headers=bearer(world.other_leader))
+    assert {row["object_id"] for row in mine.get_json()} == {str(other.id)}
+    admin = bearer(world.admin)
+    by_user = client.get(f"{AUDIT}/?user={world.leader.id}&page_size=1", headers=admin)
+    assert len(by_user.get_json()) == 1
+    assert json.loads(by_user.headers["X-Pagination"])["total"] >= 3
+    area = client.get(f"{AUDIT}?object_type=visits&area={world.other_township.id}", headers=admin)
+    assert {row["object_id"] for row in area.get_json()} == {str(other.id)}
+    future = (date.today() + timedelta(days=1)).isoformat()
+    assert client.get(f"{AUDIT}?from={future}", headers=admin).get_json() == []
+    assert client.get(f"{AUDIT}?area=999999", headers=admin).status_code == 422
+    assert client.get(AUDIT, headers=bearer(world.member)).status_code == 403
+    assert client.get(AUDIT).status_code == 401
+
+
+def test_the_api_is_in_the_openapi_document(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/audit/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"user", "object_type", "object_id", "area", "from", "to", "page"} <= names
+    assert "403" in operation["responses"] and "401" in operation["responses"]

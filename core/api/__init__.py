@@ -26,7 +26,7 @@ RESOURCES = [
 #: the caller's own things, not collections of records (each exposing ``blp``, same prefix)
 PERSONAL = ["inbox"]
 #: read-only reports computed from the records (each exposing ``blp``, same prefix)
-REPORTS = ["review"]
+REPORTS = ["review", "audit"]
 
 
 def register_api(app: Flask) -> None:
