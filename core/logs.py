@@ -250,15 +250,23 @@ def _masked_query(query: str) -> str:
     return "&".join(parts)
 
 
-def _user_id() -> str:
-    """The signed-in user's id, or ``-``.
+def request_user_id() -> int | None:
+    """The id of the request's signed-in user, or None; never loads anything.
 
     Bearer-token and session users alike end up in Flask-Login's ``g._login_user``; the id
     is read from the ORM identity, never from the row (it may be expired by a rollback). A
-    request that never looked at its user gives the id its session names.
+    request that never looked at its user gives the id its session names
+    (``user id:generation:login time``).
     """
     user = g.get("_login_user")
     if user is None:
-        return str(session.get("_user_id") or "-")
+        head = str(session.get("_user_id") or "").split(":")[0]
+        return int(head) if head.isdigit() else None
     state = sa_inspect(user, raiseerr=False)
-    return str(state.identity[0]) if state is not None and state.identity else "-"
+    return state.identity[0] if state is not None and state.identity else None
+
+
+def _user_id() -> str:
+    """The request line's user: :func:`request_user_id`, or ``-``."""
+    user_id = request_user_id()
+    return "-" if user_id is None else str(user_id)

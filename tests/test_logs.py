@@ -207,3 +207,14 @@ def test_json_mode_writes_one_object_per_line(fresh_handler, make_app, capsys):
     assert failure["level"] == "ERROR" and failure["request_id"] == "json-2"
     assert "RuntimeError: kaboom" in failure["exc"]
     assert datetime.fromisoformat(failure["time"]).utcoffset() is not None
+
+
+def test_a_request_that_never_loads_its_user_is_named_by_the_sessions_user_id(
+    client, world, login, caplog
+):
+    """A signed-in request whose view never reads the user (a static file) names the user id,
+    not the whole session id ``user:generation:login time``."""
+    login("leader")
+    client.get("/static/kepu.css").close()
+    (line,) = [line for line in request_lines(caplog) if line.path == "/static/kepu.css"]
+    assert line.user_id == str(world.leader.id)

@@ -16,13 +16,12 @@ from enum import Enum
 
 import click
 from flask import g, has_request_context, request
-from flask import session as web_session
 from sqlalchemy import Integer, bindparam, event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from core.audit.context import current_actor
-from core.logs import request_id
+from core.logs import request_id, request_user_id
 from core.models import AuditEvent, Member, Team, utcnow
 
 #: tables never recorded: the trail itself, and technical state that changes by itself and
@@ -203,25 +202,13 @@ def _who() -> dict:
     label = current_actor.get()
     who = {"user_id": None, "token_id": None, "actor": label, "remote_addr": "", "request_id": ""}
     if has_request_context():
-        who["user_id"] = _request_user_id()
+        who["user_id"] = request_user_id()
         who["token_id"] = g.get("api_token_id")
         who["remote_addr"] = (request.remote_addr or "")[:64]
         who["request_id"] = (request_id() or "")[:64]
     elif not label:
         who["actor"] = command_label()
     return who
-
-
-def _request_user_id() -> int | None:
-    """The signed-in user's id, read from the ORM identity (never loading anything)."""
-    user = g.get("_login_user")
-    state = sa_inspect(user, raiseerr=False) if user is not None else None
-    if state is not None and state.identity:
-        return state.identity[0]
-    if user is None:
-        head = str(web_session.get("_user_id") or "").split(":")[0]
-        return int(head) if head.isdigit() else None
-    return None
 
 
 def command_label() -> str:
