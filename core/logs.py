@@ -38,8 +38,10 @@ request_logger = logging.getLogger("core.requests")
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 #: route variables and query parameters whose values are logged as ``***``
 SECRET_NAME = re.compile(r"(?:^|[_-])(?:token|secret|key|password)$", re.IGNORECASE)
-#: paths that carry a secret even when no route matched them (a mistyped feed address)
-SECRET_PATHS = [re.compile(r"^(/calendar/feed/)[^/]+(\.ics)")]
+#: a personal feed's address carries its secret, even when no route matched it (mistyped)
+FEED_SECRET = re.compile(r"(/calendar/feed/)[^/?#\s\"]+?(\.ics)")
+#: one ``name=value`` pair of a query string (alone, or after ``?`` in a URL)
+QUERY_PAIR = re.compile(r"(^|[?&])([^=&?#\s]+)=([^&#\s\"]*)")
 #: the fields of a request line: attributes of its record, keys of its JSON object
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "remote_addr")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -226,10 +228,7 @@ def _masked_path() -> str:
     """The path; route variables named like secrets (``<token>``) shown as ``***``."""
     rule = request.url_rule
     if rule is None or not any(SECRET_NAME.search(name) for name in rule.arguments):
-        path = request.path
-        for pattern in SECRET_PATHS:
-            path = pattern.sub(r"\1***\2", path)
-        return path
+        return FEED_SECRET.sub(r"\1***\2", request.path)
     values = request.view_args or {}
 
     def variable(match: re.Match) -> str:
@@ -241,13 +240,19 @@ def _masked_path() -> str:
 
 def _masked_query(query: str) -> str:
     """``query`` with the values of parameters named like secrets replaced by ``***``."""
-    parts = []
-    for part in query.split("&") if query else []:
-        name, sep, value = part.partition("=")
-        if sep and SECRET_NAME.search(unquote_plus(name)):
-            value = "***"
-        parts.append(f"{name}{sep}{value}")
-    return "&".join(parts)
+
+    def pair(match: re.Match) -> str:
+        start, name, value = match.groups()
+        return f"{start}{name}={'***' if SECRET_NAME.search(unquote_plus(name)) else value}"
+
+    return QUERY_PAIR.sub(pair, query)
+
+
+def mask_url(text: str) -> str:
+    """A path, URL, query string or request line with its secrets as ``***`` (no request
+    needed: gunicorn's access log uses it): a feed's secret and the values of parameters named
+    like secrets."""
+    return _masked_query(FEED_SECRET.sub(r"\1***\2", text)) if text else text
 
 
 def request_user_id() -> int | None:

@@ -7,20 +7,15 @@ before any worker forks, and uses :class:`AccessLogger`, which never writes a se
 
 import logging
 import os
-import re
 from collections.abc import Iterable
 
 from flask import Flask
 from gunicorn.glogging import Logger
 
+from core.logs import mask_url
+
 logger = logging.getLogger(__name__)
 
-#: a personal calendar feed's address holds its secret: /calendar/feed/<secret>.ics
-FEED_SECRET = re.compile(r"(/calendar/feed/)[^/?#\s\"]+?(\.ics)")
-#: query parameters whose values are secrets
-SECRET_PARAMETER = re.compile(
-    r"((?:^|[?&])(?:token|access_token|secret|key|password|api_key)=)[^&#\s\"]*", re.IGNORECASE
-)
 #: request headers never written to the access log
 SECRET_HEADERS = ("authorization", "cookie", "x-csrftoken", "x-csrf-token")
 MASK = "***"
@@ -28,14 +23,6 @@ MASK = "***"
 
 class ServingError(RuntimeError):
     """A layout that cannot serve safely (the message says what to change)."""
-
-
-def mask_secrets(text: str) -> str:
-    """``text`` (a path, a URL, a request line) with feed secrets and secret parameters masked."""
-    if not text:
-        return text
-    text = FEED_SECRET.sub(rf"\g<1>{MASK}\g<2>", text)
-    return SECRET_PARAMETER.sub(rf"\g<1>{MASK}", text)
 
 
 class AccessLogger(Logger):
@@ -46,7 +33,7 @@ class AccessLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         for key, value in atoms.items():
             if isinstance(value, str):
-                atoms[key] = mask_secrets(value)
+                atoms[key] = mask_url(value)
         for header in SECRET_HEADERS:
             if f"{{{header}}}i" in atoms:
                 atoms[f"{{{header}}}i"] = MASK

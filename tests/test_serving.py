@@ -12,7 +12,8 @@ import pytest
 from gunicorn.config import Config
 
 from core import default_instance_path
-from core.serving import AccessLogger, mask_secrets, serving_problems, serving_warnings
+from core.logs import mask_url as mask_secrets
+from core.serving import AccessLogger, serving_problems, serving_warnings
 
 
 @pytest.mark.parametrize(
