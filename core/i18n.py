@@ -16,8 +16,14 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
+    return session_locale()
+
+
+def session_locale() -> str:
+    """The language chosen in the session, else the default: what is known without the
+    database (the 503 page for a database out of reach uses it)."""
     chosen = session.get("lang") if request else None
-    if chosen in languages:
+    if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

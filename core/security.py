@@ -4,7 +4,7 @@ import time
 from contextlib import suppress
 from datetime import timedelta
 
-from flask import Flask, current_app, g, jsonify, render_template, request, session
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +15,7 @@ from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
 
 from core.errors import is_unreachable
 from core.extensions import csrf, db, limiter, login_manager
+from core.i18n import session_locale
 from core.models import ApiToken, User, utcnow
 from core.models.users import hash_token
 
@@ -188,9 +189,7 @@ def database_unavailable(error: DBAPIError):
         "Kepu cannot reach its database at the moment. Nothing was saved; please try "
         "again in a few minutes."
     )
-    language = session.get("lang")
-    if language not in current_app.config["LANGUAGES"]:
-        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = session_locale()
     with force_locale(language):
         if is_api_request():
             response = _api_error(ServiceUnavailable(description=str(message)))
