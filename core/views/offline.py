@@ -7,8 +7,6 @@ user signed in, so it is dropped when anyone logs in or out or switches the lang
 """
 
 import hashlib
-from functools import cache
-from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
@@ -24,26 +22,20 @@ KEPT_PAGES = ("offline.page", "visits.new")
 STATIC_FILES = ("kepu.css", "outbox.js", "nav.js", "favicon.svg")
 
 
-@cache
-def _static_digest(folder: str) -> str:
-    """A digest of the static files: a new release gets a new cache and the old one goes."""
-    digest = hashlib.sha256()
-    for name in STATIC_FILES:
-        digest.update((Path(folder) / name).read_bytes())
-    return digest.hexdigest()[:12]
-
-
 @bp.route("/sw.js")
 def service_worker():
     """The service worker script (no login needed: it holds no data, only paths)."""
+    static_files = [url_for("static", filename=name) for name in STATIC_FILES]
     body = render_template(
         "offline/sw.js",
-        version=_static_digest(current_app.static_folder),
+        # the files' names carry their content's digest (core.static_files): a release that
+        # changes one gets a new cache, and the old one goes
+        version=hashlib.sha256("".join(static_files).encode()).hexdigest()[:12],
         pages=[url_for(endpoint) for endpoint in KEPT_PAGES],
         fallback=url_for("offline.page"),
         slow_ms=int(current_app.config["OFFLINE_SLOW_MS"]),
         static_prefix=url_for("static", filename=""),
-        static_files=[url_for("static", filename=name) for name in STATIC_FILES],
+        static_files=static_files,
         forget=[
             url_for("auth.login"),
             url_for("auth.logout"),
