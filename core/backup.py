@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 import click
@@ -37,6 +36,7 @@ from sqlalchemy.engine import URL
 
 from core.database import FOREIGN_TABLES, script_directory
 from core.extensions import db
+from core.version import kepu_version
 
 FORMAT = "kepu-backup"
 #: the archive layout this code writes and reads; a newer one is refused
@@ -124,14 +124,6 @@ class RestoreResult:
     heads: list[str] = field(default_factory=list)
     #: tables whose row count the migrations changed: name -> (archive, now; None if dropped)
     changed: dict[str, tuple[int, int | None]] = field(default_factory=dict)
-
-
-def kepu_version() -> str:
-    """The installed Kepu's version (``unknown`` when running from an uninstalled tree)."""
-    try:
-        return metadata.version("kepu")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def engine_name() -> str:

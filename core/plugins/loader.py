@@ -37,6 +37,7 @@ from core.plugins.host import (
     config_names,
     host_of,
 )
+from core.version import kepu_version
 
 logger = logging.getLogger("core.plugins")  # one logger for all plugin messages
 
@@ -103,7 +104,7 @@ def _load(host: PluginHost, info: PluginInfo, loader) -> None:
         info.title, info.description = _describe_module(module)
         info.version = info.version or getattr(module, "__version__", "")
         if not info.version and info.source == "first-party":
-            info.version = _kepu_version()
+            info.version = kepu_version(default="")
         host.pm.register(hooks, name=info.name)
         _check_registration(host.pm, hooks, info.name)
     except Exception as exc:  # any failure of a plugin must not stop the app
@@ -141,14 +142,6 @@ def _describe_module(module: Any) -> tuple[str, str]:
     doc = inspect.getdoc(module) or ""
     title, _, rest = doc.partition("\n")
     return title.strip(), rest.strip()
-
-
-def _kepu_version() -> str:
-    """The version of the installed Kepu distribution (first-party plugins ship with it)."""
-    try:
-        return importlib.metadata.version("kepu")
-    except importlib.metadata.PackageNotFoundError:
-        return ""
 
 
 def plugin_package_dirs(app: Flask) -> dict[str, Path]:
