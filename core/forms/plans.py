@@ -7,28 +7,19 @@ user may use, a day not in the past, members of the team) live in ``core.service
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, Form, IntegerField, SelectField, TextAreaField, TimeField
+from wtforms import DateField, Form, SelectField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from core.forms import MultiCheckboxField, enum_choices, optional_int, placeholder
-from core.forms.visits import farm_choices
+from core.forms.visits import TeamFarmForm, farm_choices
 from core.models import PlanStatus, Team, VisitKind
 from core.services.plans import MAX_TOPIC
 
 
-class PlanForm(FlaskForm):
+class PlanForm(TeamFarmForm):
     """Plan or change a visit. ``team_id`` is fixed by the page (hidden)."""
 
-    team_id = IntegerField(_l("Team"), widget=HiddenInput(), validators=[InputRequired()])
-    farm_id = SelectField(
-        _l("Farm"),
-        coerce=optional_int,
-        validate_choice=False,  # the service checks the farm against the user's scope
-        validators=[InputRequired(message=_l("Choose a farm from the list."))],
-    )
     planned_on = DateField(
         _l("Day"), validators=[InputRequired(message=_l("Enter the day of the visit."))]
     )

@@ -41,8 +41,8 @@ def client_key(form: "VisitForm") -> str:
     return key
 
 
-class VisitForm(FlaskForm):
-    """Log or change a visit. ``team_id`` is fixed by the page (hidden)."""
+class TeamFarmForm(FlaskForm):
+    """The team (fixed by the page, hidden) and the farm of a visit or a planned visit."""
 
     team_id = IntegerField(_l("Team"), widget=HiddenInput(), validators=[InputRequired()])
     farm_id = SelectField(
@@ -51,6 +51,11 @@ class VisitForm(FlaskForm):
         validate_choice=False,  # the service checks the farm against the user's scope
         validators=[InputRequired(message=_l("Choose a farm from the list."))],
     )
+
+
+class VisitForm(TeamFarmForm):
+    """Log or change a visit. ``team_id`` is fixed by the page (hidden)."""
+
     visited_on = DateField(
         _l("Date"), validators=[InputRequired(message=_l("Enter the date of the visit."))]
     )
