@@ -14,6 +14,15 @@ with ``db_enum``. The core's models a plugin may refer to: ``Area`` (``AreaKind`
 every area below it (``column.in_(Area.subtree_ids(area))``); ``Area.in_subtree_of(area)`` is
 the same as a WHERE clause on ``Area``, or on an alias of it.
 
+**Soft deletion and the audit trail.** Every create, change and delete of a plugin's records
+is recorded in the audit trail without code of its own. A record that feeds the review is
+never removed: its model derives from ``HiddenWhenDeleted`` too (``deleted_at``,
+``deleted_by_id``), ``record.soft_delete(user)`` hides it from every query, an admin restores
+it on the deleted-records page; a query that must see deleted rows asks with
+``.execution_options(include_deleted=True)`` (``INCLUDE_DELETED``). A result that is confirmed
+(an award, a commendation) stores ``current_position()``, the trail's position, and shows
+``changes_since(position, area)``: how many records of the area changed after it.
+
 **Rules and dates.** ``today()`` is the local date in ``TIMEZONE``; ``local_zone()`` that zone;
 ``to_local(instant)`` an aware datetime in it. Months: ``month_bounds(year, month)`` and
 ``previous_month(day)`` are a month's first and last day; ``first_of_month(day, shift=0)`` the
@@ -92,6 +101,7 @@ from core.api.common import (
 )
 from core.api.fieldtypes import LocalDateTime, ref, ref_list, text
 from core.api.schemas import RecordSchema
+from core.audit.position import changes_since, current_position
 from core.contracts import (
     CalendarEntry,
     DigestSection,
@@ -116,6 +126,7 @@ from core.hookspecs import hookimpl
 from core.models import Area, AreaKind, Member, Role, Team, User
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
+from core.models.soft_delete import INCLUDE_DELETED, HiddenWhenDeleted
 from core.notify.inbox import notify, path_for
 from core.pagination import page_of
 from core.permissions import (
@@ -141,6 +152,8 @@ __all__ = [
     "DateRangeSchema",
     "DigestSection",
     "FieldErrors",
+    "HiddenWhenDeleted",
+    "INCLUDE_DELETED",
     "JobSpec",
     "LocalDateTime",
     "Member",
@@ -158,8 +171,10 @@ __all__ = [
     "User",
     "api_blueprint",
     "caller",
+    "changes_since",
     "clean_photo",
     "clean_text",
+    "current_position",
     "db",
     "db_enum",
     "documents",

@@ -63,7 +63,8 @@ def test_a_visit_made_changed_and_deleted_through_the_api_leaves_three_rows(clie
         m.id for m in world.team_members(world.team)[:2]
     )
     assert changed.changes == {"people_reached": [40, 400]}
-    assert deleted.changes["people_reached"] == [400, None]
+    assert set(deleted.changes) == {"deleted_at", "deleted_by_id"}  # soft: the row stays
+    assert deleted.changes["deleted_by_id"] == [None, world.leader.id]
     assert created.at <= changed.at <= deleted.at
 
 
@@ -146,7 +147,7 @@ def test_a_job_and_a_plugins_records_are_labelled(make_app, sample, invoke, worl
 
 def test_a_service_write_outside_requests_records_no_user(app, world):
     visit = world.make_visit(people_reached=5)
-    visits_service.delete_visit(visit)
+    visits_service.delete_visit(visit, None)
     row = _trail(object_type="visits")[-1]
     assert row.action == "delete" and row.user_id is None and row.actor == ""
 

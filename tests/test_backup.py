@@ -336,16 +336,16 @@ def test_restore_refuses_an_archive_it_cannot_take_and_changes_nothing(kepu, tmp
 
 def test_an_archive_of_an_older_kepu_is_migrated_on_restore(kepu, tmp_path):
     source = kepu("old", revision=OLDER_REVISION)  # before the review tables existed
-    # the models know columns and tables added since (users.session_version, the audit
-    # trail every write records to): the older database holds them only while it is filled
+    # the models know columns and tables added since (users.session_version, soft deletion,
+    # the audit trail every write records to): the older database holds them only while it
+    # is filled
     with source.app_context(), db.engine.begin() as conn:
-        conn.execute(
-            text("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
-        )
+        added = _add_newer_columns(conn)
         AuditEvent.__table__.create(conn)
     fill(source, photos=False)
     with source.app_context(), db.engine.begin() as conn:
-        conn.execute(text("ALTER TABLE users DROP COLUMN session_version"))
+        for table, column in added:
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
         AuditEvent.__table__.drop(conn)
     archive = tmp_path / "old.tar.gz"
     run(source, "backup", archive)
@@ -370,6 +370,26 @@ def test_an_archive_of_an_older_kepu_is_migrated_on_restore(kepu, tmp_path):
             assert [row[:width] for row in rows[name]] == old_rows[name], name
     with target.app_context():
         assert db.session.scalar(select(db.func.count(Visit.id))) == 5
+
+
+def _add_newer_columns(conn) -> list[tuple[str, str]]:
+    """Add the models' columns an older database lacks (to tables it has); return them."""
+    have = inspect(conn)
+    added = []
+    for table in db.metadata.sorted_tables:
+        if not have.has_table(table.name):
+            continue
+        present = {column["name"] for column in have.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            required = "" if column.nullable else " NOT NULL DEFAULT 0"
+            conn.execute(
+                text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{required}")
+            )
+            added.append((table.name, column.name))
+    return added
 
 
 def test_a_failed_backup_leaves_no_file(kepu, tmp_path, monkeypatch):

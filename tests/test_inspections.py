@@ -5,9 +5,11 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Inspection, InspectionKind, InspectionPhoto
+from core.models.soft_delete import INCLUDE_DELETED
 from core.services import FieldErrors
 from core.services.inspections import InspectionInput, record_inspection
 from tests.assessment_support import TODAY
@@ -183,7 +185,7 @@ def test_leader_reads_own_team_but_cannot_write(world, client, login):
     assert "/edit" not in html
 
 
-def test_edit_adds_photos_and_delete_removes_files(world, client, login, app):
+def test_edit_adds_photos_and_delete_keeps_them_for_a_restore(world, client, login, app):
     inspection = _inspection(world, photos=[PNG])
     path = Path(app.instance_path) / "uploads" / "inspections" / inspection.photos[0].filename
     login("reviewer")
@@ -199,7 +201,10 @@ def test_edit_adds_photos_and_delete_removes_files(world, client, login, app):
     assert db.session.get(InspectionPhoto, photo_id) is None
     inspection_id = inspection.id
     assert client.post(f"/inspections/{inspection_id}/delete").status_code == 302
-    assert db.session.get(Inspection, inspection_id) is None and not path.exists()
+    hidden = db.session.scalar(select(Inspection).where(Inspection.id == inspection_id))
+    assert hidden is None and path.exists()
+    kept = db.session.get(Inspection, inspection_id, execution_options={INCLUDE_DELETED: True})
+    assert kept.deleted_by_id == world.reviewer.id and len(kept.photos) == 1
 
 
 # --- API ------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ class EventById(MethodView):
 
         Soft delete: the event leaves lists and feeds but is kept for history.
         """
-        save(delete_event, _editable(event_id))
+        save(delete_event, _editable(event_id), caller())
 
 
 @blp.route(item_rule("event_id", "/cancel"))

@@ -138,7 +138,7 @@ class InspectionById(MethodView):
 
         Its photos are removed; rectification items made from it stay.
         """
-        save(delete_inspection, _writable(inspection_id))
+        save(delete_inspection, _writable(inspection_id), caller())
 
 
 def _photo_of(inspection: Inspection, photo_id: int) -> InspectionPhoto:

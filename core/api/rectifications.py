@@ -162,4 +162,4 @@ class RectificationById(MethodView):
     @documents(blp, 401, 403, 404)
     def delete(self, item_id):
         """Delete a rectification item created by mistake"""
-        save(delete_rectification, _writable(item_id))
+        save(delete_rectification, _writable(item_id), caller())

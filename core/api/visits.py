@@ -127,6 +127,7 @@ class VisitById(MethodView):
     def delete(self, visit_id):
         """Delete a visit logged by mistake (admin, or the team's leader)
 
-        The visit is removed for real.
+        Soft: gone from every list and figure, kept with who deleted it and when; an admin
+        can restore it (``POST /api/v1/deleted/visits/{id}/restore``).
         """
-        save(delete_visit, _writable(visit_id))
+        save(delete_visit, _writable(visit_id), caller())

@@ -103,6 +103,9 @@ class AnnualAssessment(TimestampMixin, Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: who confirmed it
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the audit trail's position (the last ``audit_events.id``) when it was confirmed: the
+    #: state of the data it was computed from; later changes have higher ids
+    audit_position: Mapped[int | None] = mapped_column(Integer, default=None)
 
     area: Mapped[Area] = relationship()
     confirmed_by: Mapped[User | None] = relationship()

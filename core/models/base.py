@@ -56,19 +56,3 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: when the row last changed
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class SoftDeleteMixin:
-    """Rows that history refers to are hidden, never removed."""
-
-    #: when the row was deleted; NULL while it is live
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-
-    @property
-    def is_deleted(self) -> bool:
-        """True once the row has been soft-deleted."""
-        return self.deleted_at is not None
-
-    def soft_delete(self) -> None:
-        """Hide the row from lists while keeping it for history."""
-        self.deleted_at = utcnow()

@@ -31,6 +31,9 @@ class Bulletin(TimestampMixin, Base):
     number: Mapped[int] = mapped_column(Integer)
     #: who issued it
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the audit trail's position (the last ``audit_events.id``) when it was issued: the
+    #: state of the data it was computed from; later changes have higher ids
+    audit_position: Mapped[int | None] = mapped_column(Integer, default=None)
 
     area: Mapped[Area] = relationship()
     issued_by: Mapped[User | None] = relationship()

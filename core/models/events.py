@@ -6,9 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models.base import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime
+from core.models.base import Base, TimestampMixin, UTCDateTime
 from core.models.enums import CampaignKind, EventStatus, VenueKind, db_enum
 from core.models.revisions import RevisionMixin
+from core.models.soft_delete import SoftDeleteMixin
 from core.models.teams import Team
 
 event_teams = Table(

@@ -6,8 +6,9 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.areas import Area
-from core.models.base import Base, SoftDeleteMixin, TimestampMixin
+from core.models.base import Base, TimestampMixin
 from core.models.enums import FarmKind, db_enum
+from core.models.soft_delete import SoftDeleteMixin
 from core.models.teams import Member
 
 

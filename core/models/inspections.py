@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.models.areas import Area
 from core.models.base import Base, TimestampMixin
 from core.models.enums import LABELS, db_enum
+from core.models.soft_delete import HiddenWhenDeleted
 from core.models.teams import Team
 from core.models.users import User
 
@@ -29,7 +30,7 @@ LABELS.update(
 )
 
 
-class Inspection(TimestampMixin, Base):
+class Inspection(HiddenWhenDeleted, TimestampMixin, Base):
     """A reviewer's check of one team, or of a village as a whole."""
 
     __tablename__ = "inspections"

@@ -5,6 +5,7 @@ from datetime import date, time
 
 from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, Time
 from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from core.models.base import Base, TimestampMixin
@@ -77,7 +78,14 @@ class VisitPlan(RevisionMixin, TimestampMixin, Base):
 @sa_event.listens_for(Session, "before_flush")
 def _reopen_plans_of_deleted_visits(session, flush_context, instances) -> None:
     """A visit deleted as logged by mistake gives its plan back: planned again, no visit."""
-    for obj in session.deleted:
+    soft_deleted = [
+        obj
+        for obj in session.dirty
+        if isinstance(obj, Visit)
+        and obj.deleted_at is not None
+        and sa_inspect(obj).attrs.deleted_at.history.added
+    ]
+    for obj in [*session.deleted, *soft_deleted]:
         if isinstance(obj, Visit) and obj.plan is not None:
             plan = obj.plan
             plan.visit = None

@@ -12,6 +12,7 @@ from core.models.assessments import AssessmentResult
 from core.models.base import Base, TimestampMixin
 from core.models.enums import LABELS, db_enum
 from core.models.inspections import Inspection
+from core.models.soft_delete import HiddenWhenDeleted
 from core.models.teams import Team
 from core.models.users import User
 
@@ -31,7 +32,7 @@ LABELS.update(
 )
 
 
-class Rectification(TimestampMixin, Base):
+class Rectification(HiddenWhenDeleted, TimestampMixin, Base):
     """One thing a unit must put right by a deadline, followed up to done."""
 
     __tablename__ = "rectifications"

@@ -4,7 +4,8 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.areas import Area
-from core.models.base import Base, SoftDeleteMixin, TimestampMixin
+from core.models.base import Base, TimestampMixin
+from core.models.soft_delete import SoftDeleteMixin
 
 
 class Team(SoftDeleteMixin, TimestampMixin, Base):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.models.base import Base, TimestampMixin
 from core.models.enums import VisitKind, db_enum
 from core.models.farms import Farm
+from core.models.soft_delete import LIVE_ONLY, HiddenWhenDeleted
 from core.models.teams import Member, Team
 
 visit_members = Table(
@@ -18,7 +19,7 @@ visit_members = Table(
 )
 
 
-class Visit(TimestampMixin, Base):
+class Visit(HiddenWhenDeleted, TimestampMixin, Base):
     """One logged activity of a team at a farm."""
 
     __tablename__ = "visits"
@@ -26,6 +27,8 @@ class Visit(TimestampMixin, Base):
         # The review sums visits of a period per team and kind and counts the farms each team
         # visited: every column those queries read, so that they scan only the period's part of
         # this index (an index-only scan, never the table). Staleness needs the visits per farm.
+        # Partial indexes of the live visits: every query of visits reads only those (see
+        # core.models.soft_delete), so deleted ones cost nothing and the scans stay index-only.
         Index(
             "ix_visits_period_team",
             "visited_on",
@@ -34,10 +37,11 @@ class Visit(TimestampMixin, Base):
             "kind",
             "people_reached",
             "households_reached",
+            **LIVE_ONLY,
         ),
-        Index("ix_visits_farm_date", "farm_id", "visited_on"),
+        Index("ix_visits_farm_date", "farm_id", "visited_on", **LIVE_ONLY),
         # The review's last visit per team: one index probe per team, not the whole history.
-        Index("ix_visits_team_date", "team_id", "visited_on"),
+        Index("ix_visits_team_date", "team_id", "visited_on", **LIVE_ONLY),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

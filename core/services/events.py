@@ -142,7 +142,7 @@ def cancel_event(event: Event) -> Event:
     return event
 
 
-def delete_event(event: Event) -> None:
-    """Soft-delete an event: gone from lists, kept for history."""
-    event.soft_delete()
+def delete_event(event: Event, user: User | None) -> None:
+    """Soft-delete an event: gone from lists, kept for history with who deleted it."""
+    event.soft_delete(user)
     db.session.commit()

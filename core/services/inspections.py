@@ -16,7 +16,6 @@ from datetime import date
 
 from flask import Response, current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core import rules
 from core.extensions import db
@@ -26,7 +25,6 @@ from core.models import (
     Inspection,
     InspectionKind,
     InspectionPhoto,
-    Rectification,
     Team,
     User,
 )
@@ -211,17 +209,9 @@ def update_inspection(user: User, inspection: Inspection, data: InspectionInput)
     return inspection
 
 
-def delete_inspection(inspection: Inspection) -> None:
-    """Remove an inspection recorded by mistake, with its photos (caller checked). Commits.
-
-    Rectification items made from it stay, without the link.
-    """
-    names = [p.filename for p in inspection.photos]
-    for item in db.session.scalars(
-        select(Rectification).where(Rectification.inspection_id == inspection.id)
-    ):
-        item.inspection_id = None
-    db.session.delete(inspection)
+def delete_inspection(inspection: Inspection, user: User | None) -> None:
+    """Delete an inspection recorded by mistake (caller checked): soft, with who and when, so
+    an admin can restore it with its photos. Rectification items made from it stay; their
+    link shows nothing while it is deleted. Commits."""
+    inspection.soft_delete(user)
     db.session.commit()
-    for name in names:
-        drop_photo(PHOTO_FOLDER, name)

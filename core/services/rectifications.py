@@ -196,7 +196,8 @@ def reopen(item: Rectification) -> Rectification:
     return item
 
 
-def delete_rectification(item: Rectification) -> None:
-    """Remove an item created by mistake (caller checked permission). Commits."""
-    db.session.delete(item)
+def delete_rectification(item: Rectification, user: User | None) -> None:
+    """Delete an item created by mistake (caller checked permission): soft, with who and when,
+    so an admin can restore it. Commits."""
+    item.soft_delete(user)
     db.session.commit()

@@ -156,9 +156,10 @@ def update_visit(user: User, visit: Visit, data: VisitInput) -> Visit:
     return visit
 
 
-def delete_visit(visit: Visit) -> None:
-    """Remove a visit logged by mistake (the caller has checked permission)."""
-    db.session.delete(visit)
+def delete_visit(visit: Visit, user: User | None) -> None:
+    """Delete a visit logged by mistake (the caller has checked permission): soft, with who
+    and when, so an admin can restore it; its plan, if any, is planned again. Commits."""
+    visit.soft_delete(user)
     db.session.commit()
 
 

@@ -242,7 +242,7 @@ def delete(event_id):
     """Delete an event entered by mistake (kept for history, gone from lists)."""
     event = get_readable_or_404(Event, event_id, event_scope(current_user))
     require(can_edit_event(current_user, event))
-    delete_event(event)
+    delete_event(event, current_user)
     flash(_("Event deleted."), "success")
     return redirect(url_for("events.index"))
 

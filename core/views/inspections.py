@@ -174,7 +174,7 @@ def edit(inspection_id):
 @login_required
 def delete(inspection_id):
     """Delete an inspection recorded by mistake."""
-    delete_inspection(_writable(inspection_id))
+    delete_inspection(_writable(inspection_id), current_user)
     flash(_("Inspection deleted."), "success")
     return redirect(url_for("inspections.index"))
 

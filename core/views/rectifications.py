@@ -216,6 +216,6 @@ def edit(item_id):
 @login_required
 def delete(item_id):
     """Delete an item created by mistake."""
-    delete_rectification(_writable(item_id))
+    delete_rectification(_writable(item_id), current_user)
     flash(_("Rectification item deleted."), "success")
     return redirect(url_for("rectifications.index"))

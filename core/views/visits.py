@@ -245,6 +245,6 @@ def delete(visit_id):
     """Delete a visit logged by mistake."""
     visit = get_readable_or_404(Visit, visit_id, visit_scope(current_user))
     require(can_write_team_records(current_user, visit.team_id))
-    delete_visit(visit)
+    delete_visit(visit, current_user)
     flash(_("Visit deleted."), "success")
     return redirect(url_for("visits.index"))

@@ -208,6 +208,9 @@ class Transition(Base):
     to_status: Mapped[Status] = mapped_column(db_enum(Status))
     #: the reason given
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: the audit trail's position (the last ``audit_events.id``) when it was made: the
+    #: state of the data it was computed from; later changes have higher ids
+    audit_position: Mapped[int | None] = mapped_column(Integer, default=None)
 
     nomination: Mapped[Nomination] = relationship(back_populates="transitions")
     user: Mapped["User | None"] = relationship()

@@ -220,7 +220,7 @@ class UpdateById(MethodView):
 
         The update and its photo are removed for good.
         """
-        save(svc.delete_update, _writable_update(update_id))
+        save(svc.delete_update, _writable_update(update_id), caller())
 
 
 @blp.route("/updates" + item_rule("update_id", "/photo"))
@@ -315,7 +315,7 @@ class TrainingById(MethodView):
     @documents(blp, 401, 403, 404)
     def delete(self, training_id):
         """Delete a training recorded by mistake (same rule as correcting it)"""
-        save(svc.delete_training, _writable_training(training_id))
+        save(svc.delete_training, _writable_training(training_id), caller())
 
 
 @blp.route("/reminders", strict_slashes=False)

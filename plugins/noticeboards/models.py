@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Base, TimestampMixin, UTCDateTime, utcnow
+from core.plugin_api import Base, HiddenWhenDeleted, TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:  # core classes stay out of this module's namespace (only plugin tables here)
     from core.plugin_api import Area, Member, User
@@ -56,7 +56,7 @@ class Board(TimestampMixin, Base):
     publicist: Mapped["Member | None"] = relationship()
 
 
-class BoardUpdate(TimestampMixin, Base):
+class BoardUpdate(HiddenWhenDeleted, TimestampMixin, Base):
     """One update of a board's content."""
 
     __tablename__ = "noticeboards_updates"
@@ -117,7 +117,7 @@ training_attendees = Table(
 )
 
 
-class Training(TimestampMixin, Base):
+class Training(HiddenWhenDeleted, TimestampMixin, Base):
     """A training session for science publicists."""
 
     __tablename__ = "noticeboards_trainings"

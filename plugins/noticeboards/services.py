@@ -420,12 +420,11 @@ def remove_photo(update: BoardUpdate) -> BoardUpdate:
     return update
 
 
-def delete_update(update: BoardUpdate) -> None:
-    """Delete an update recorded by mistake, and its photo. Commits."""
-    photo = update.photo
-    db.session.delete(update)
+def delete_update(update: BoardUpdate, user: User | None) -> None:
+    """Delete an update recorded by mistake: soft, with who and when, so an admin can restore
+    it with its photo. Commits."""
+    update.soft_delete(user)
     db.session.commit()
-    _drop_file(photo)
 
 
 @dataclass
@@ -531,7 +530,8 @@ def change_training(user: User, training: Training, data: TrainingInput) -> Trai
     return training
 
 
-def delete_training(training: Training) -> None:
-    """Delete a training recorded by mistake (its attendance goes with it). Commits."""
-    db.session.delete(training)
+def delete_training(training: Training, user: User | None) -> None:
+    """Delete a training recorded by mistake: soft, with who and when and its attendance
+    kept, so an admin can restore it. Commits."""
+    training.soft_delete(user)
     db.session.commit()

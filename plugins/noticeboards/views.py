@@ -386,7 +386,7 @@ def delete_update(update_id):
     update = _writable_update(update_id)
     back = url_for("noticeboards.board", board_id=update.board_id)
     if request.method == "POST":
-        svc.delete_update(update)
+        svc.delete_update(update, current_user)
         flash(_("Update deleted."), "success")
         return redirect(back)
     return render_template(
@@ -507,7 +507,7 @@ def delete_training(training_id):
     training = _writable_training(training_id)
     back = url_for("noticeboards.trainings")
     if request.method == "POST":
-        svc.delete_training(training)
+        svc.delete_training(training, current_user)
         flash(_("Training deleted."), "success")
         return redirect(back)
     return render_template(

@@ -111,5 +111,8 @@ class Commendation(Base):
     confirmed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
+    #: the audit trail's position (the last ``audit_events.id``) when it was confirmed: the
+    #: state of the usage figures it was computed from; later changes have higher ids
+    audit_position: Mapped[int | None] = mapped_column(Integer, default=None)
 
     room: Mapped[Room] = relationship()

@@ -12,6 +12,7 @@ from noticeboards_support import API, JPEG, PAGES, PNG, Boards
 from sqlalchemy import func, select
 
 from core.extensions import db
+from core.models.soft_delete import INCLUDE_DELETED
 from core.plugins.state import save_settings
 from plugins.noticeboards.models import Board, BoardUpdate, Training
 
@@ -163,7 +164,7 @@ def test_photo_size_limit_applies_to_a_replacement(nb, app, client, login):
     assert update.photo_type == "image/png"
 
 
-def test_deleting_an_update_asks_first_and_removes_its_photo(nb, app, client, login):
+def test_deleting_an_update_asks_first_and_keeps_it_for_a_restore(nb, app, client, login):
     update = _photo_update(nb, client, login)
     photo, update_id = update.photo, update.id
     _as(client, login, "leader")
@@ -173,8 +174,10 @@ def test_deleting_an_update_asks_first_and_removes_its_photo(nb, app, client, lo
     assert 'name="csrf_token"' in page and _count(BoardUpdate) == 1
     response = client.post(url)
     assert response.status_code == 302 and response.location.endswith(f"/boards/{nb.board.id}")
-    assert _count(BoardUpdate) == 0 and not _stored(app, photo).exists()
-    assert client.get(url).status_code == 404
+    assert _count(BoardUpdate) == 0 and client.get(url).status_code == 404
+    kept = db.session.get(BoardUpdate, update_id, execution_options={INCLUDE_DELETED: True})
+    assert kept.deleted_at is not None and kept.deleted_by_id == nb.world.leader.id
+    assert _stored(app, photo).exists()  # an admin may restore it, photo included
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,47 @@
+"""The trail's position: what a confirmed result cites as the state of its data.
+
+A confirmed assessment, an issued bulletin or an award keeps the id of the last audit event
+when it was made (:func:`current_position`). Every later change has a higher id, so
+:func:`changes_since` counts the changes to the records of an area made after it.
+"""
+
+from sqlalchemy import func, select
+
+from core.audit.record import SKIPPED_TABLES
+from core.extensions import db
+from core.models import Area, AuditEvent
+
+#: the records whose changes alter what a result was computed from (a plugin's records are
+#: counted too: every table not listed here as a result itself or skipped by the trail)
+RESULT_TABLES = frozenset(
+    {
+        "assessments",
+        "assessment_results",
+        "manual_scores",
+        "bulletins",
+        "users",
+        "api_tokens",
+        "password_resets",
+        "calendar_feeds",
+        "plugin_states",
+    }
+)
+
+
+def current_position() -> int:
+    """The id of the newest audit event (0 while the trail is empty)."""
+    return db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0))) or 0
+
+
+def changes_since(position: int | None, area: Area | None) -> int | None:
+    """How many changes to the records of ``area``'s subtree (all areas for None) came after
+    ``position``; None when no position was kept (a result older than the trail)."""
+    if position is None:
+        return None
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.id > position,
+        AuditEvent.object_type.not_in(RESULT_TABLES | SKIPPED_TABLES),
+    )
+    if area is not None:
+        query = query.where(AuditEvent.area_id.in_(Area.subtree_ids(area).scalar_subquery()))
+    return db.session.scalar(query)

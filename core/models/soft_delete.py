@@ -1,0 +1,73 @@
+"""Soft deletion: rows that history or the review refers to are hidden, never removed.
+
+Two mixins. :class:`SoftDeleteMixin` marks a row deleted (when and by whom) and leaves the
+filtering to the queries that read it (teams, members, farms and events, whose lists and
+history decide for themselves whether a deleted row still counts). :class:`HiddenWhenDeleted`
+rows (visits, inspections, rectification items, plugin records such as noticeboard updates)
+vanish from every ORM query once deleted, as they did when they were removed: a listener on
+the session adds ``deleted_at IS NULL`` to every SELECT of them, joins, subqueries and
+relationship loads included. A query that must see them (the admin's restore page) asks with
+``.execution_options(include_deleted=True)``.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Integer, event, text
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
+
+from core.models.base import UTCDateTime, utcnow
+
+#: the execution option that lets a query see hidden deleted rows
+INCLUDE_DELETED = "include_deleted"
+#: the keywords of a partial index of the live rows (both engines), e.g.
+#: ``Index("ix_visits_farm_date", "farm_id", "visited_on", **LIVE_ONLY)``
+LIVE_ONLY = {
+    "sqlite_where": text("deleted_at IS NULL"),
+    "postgresql_where": text("deleted_at IS NULL"),
+}
+
+
+class SoftDeleteMixin:
+    """Rows that history refers to are hidden, never removed; who deleted them is kept."""
+
+    #: when the row was deleted; NULL while it is live
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: the user who deleted it (no foreign key, like the trail's user ids: users are never
+    #: removed, and the key would tie every table to ``users`` in a cycle)
+    deleted_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    @property
+    def is_deleted(self) -> bool:
+        """True once the row has been soft-deleted."""
+        return self.deleted_at is not None
+
+    def soft_delete(self, by=None) -> None:
+        """Hide the row from lists while keeping it for history; ``by`` is the user (or None
+        for a command or job, which the audit trail names)."""
+        self.deleted_at = utcnow()
+        self.deleted_by_id = getattr(by, "id", None)
+
+    def restore(self) -> None:
+        """Bring a soft-deleted row back."""
+        self.deleted_at = None
+        self.deleted_by_id = None
+
+
+class HiddenWhenDeleted(SoftDeleteMixin):
+    """A soft-deletable row that no ORM query sees once deleted, unless it asks with
+    ``include_deleted=True``."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_deleted_rows(state: ORMExecuteState) -> None:
+    """Add ``deleted_at IS NULL`` for every :class:`HiddenWhenDeleted` entity of a SELECT."""
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.execution_options.get(INCLUDE_DELETED, False)
+    ):
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                HiddenWhenDeleted, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+            )
+        )
