@@ -45,6 +45,13 @@ class AuditArgsSchema(DateRangeSchema):
         validate=validate.Length(max=64), metadata={"description": "Only this record (its id)"}
     )
     area = query_id("Only records inside this area's subtree (the area and everything below)")
+    after = fields.Integer(
+        validate=validate.Range(min=0, max=2**62),
+        metadata={
+            "description": "Only changes after this position of the trail (the audit_position "
+            "a confirmed assessment, bulletin or award cites)"
+        },
+    )
 
 
 class AuditEventSchema(Schema):
@@ -59,7 +66,10 @@ class AuditEventSchema(Schema):
     )
     remote_addr = fields.String(metadata={"description": "The client's address"})
     request_id = fields.String(metadata={"description": "The request's X-Request-ID"})
-    action = fields.String(validate=validate.OneOf(["create", "update", "delete"]))
+    action = fields.String(
+        validate=validate.OneOf(["create", "update", "delete", "restore"]),
+        metadata={"description": "delete: removed or soft-deleted; restore: undeleted"},
+    )
     object_type = fields.String(metadata={"description": "The record's table"})
     object_id = fields.String()
     area_id = fields.Integer(allow_none=True)
@@ -100,5 +110,6 @@ class AuditTrail(MethodView):
             area=area,
             date_from=args.get("date_from"),
             date_to=args.get("date_to"),
+            after=args.get("after"),
         )
         return audit_query(user, filters)

@@ -44,6 +44,8 @@ class AuditFilters:
     area: Area | None = None
     date_from: date | None = None
     date_to: date | None = None
+    #: only changes after this position of the trail (what a confirmed result cites)
+    after: int | None = None
 
 
 def audit_query(user: User, filters: AuditFilters) -> Select:
@@ -59,6 +61,8 @@ def audit_query(user: User, filters: AuditFilters) -> Select:
         query = query.where(
             AuditEvent.area_id.in_(Area.subtree_ids(filters.area).scalar_subquery())
         )
+    if filters.after is not None:
+        query = query.where(AuditEvent.id > filters.after)
     zone = local_zone()
     if filters.date_from is not None:
         query = query.where(AuditEvent.at >= datetime.combine(filters.date_from, time.min, zone))

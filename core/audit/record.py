@@ -46,7 +46,7 @@ NOISE_TABLE_FIELDS = {"api_tokens": frozenset({"last_used_at"})}
 #: fields whose values are secrets: recorded as changed, with the value ``***``
 SECRET_FIELD = re.compile(r"(?:^|_)(?:password|secret|token|hash)(?:_|$)", re.IGNORECASE)
 MASK = "***"
-CREATE, UPDATE, DELETE = "create", "update", "delete"
+CREATE, UPDATE, DELETE, RESTORE = "create", "update", "delete", "restore"
 
 
 def init_app(app) -> None:
@@ -105,6 +105,8 @@ def _row(obj, action: str) -> dict | None:
         deleted_at = changes.get("deleted_at")
         if deleted_at and deleted_at[0] is None and deleted_at[1] is not None:
             action = DELETE  # a soft delete
+        elif deleted_at and deleted_at[0] is not None and deleted_at[1] is None:
+            action = RESTORE
     identity = state.identity or mapper.primary_key_from_instance(obj)
     values = state.dict
     given_team = values.get("team_id") if "team_id" in table.c else None

@@ -1,8 +1,8 @@
 """The filters of the audit trail page (choices filled by the view)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, Form, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
 
 from core.forms import optional_int
 
@@ -16,3 +16,5 @@ class AuditFilterForm(Form):
     area = SelectField(_l("Area"), coerce=optional_int, validate_choice=False)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+    #: only changes after a position of the trail (set by the links of confirmed results)
+    after = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**62)])

@@ -28,7 +28,9 @@ class Visit(HiddenWhenDeleted, TimestampMixin, Base):
         # visited: every column those queries read, so that they scan only the period's part of
         # this index (an index-only scan, never the table). Staleness needs the visits per farm.
         # Partial indexes of the live visits: every query of visits reads only those (see
-        # core.models.soft_delete), so deleted ones cost nothing and the scans stay index-only.
+        # core.models.soft_delete), so deleted ones cost nothing. deleted_at is in the columns
+        # although always NULL there: SQLite reads the table to check it otherwise, and the
+        # scans would no longer be index-only.
         Index(
             "ix_visits_period_team",
             "visited_on",
@@ -37,11 +39,12 @@ class Visit(HiddenWhenDeleted, TimestampMixin, Base):
             "kind",
             "people_reached",
             "households_reached",
+            "deleted_at",
             **LIVE_ONLY,
         ),
-        Index("ix_visits_farm_date", "farm_id", "visited_on", **LIVE_ONLY),
+        Index("ix_visits_farm_date", "farm_id", "visited_on", "deleted_at", **LIVE_ONLY),
         # The review's last visit per team: one index probe per team, not the whole history.
-        Index("ix_visits_team_date", "team_id", "visited_on", **LIVE_ONLY),
+        Index("ix_visits_team_date", "team_id", "visited_on", "deleted_at", **LIVE_ONLY),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -65,6 +65,8 @@ def _filters() -> tuple[AuditFilterForm, AuditFilters, dict]:
         if field.data and not field.errors:
             values[name] = field.data
             args[name] = field.data.isoformat()
+    if form.after.data is not None and not form.after.errors:
+        values["after"] = args["after"] = form.after.data
     return form, AuditFilters(**values), args
 
 

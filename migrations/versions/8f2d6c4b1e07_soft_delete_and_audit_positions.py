@@ -53,7 +53,11 @@ def upgrade():
         for name, columns in VISIT_INDEXES.items():
             batch_op.drop_index(name)
             batch_op.create_index(
-                name, columns, unique=False, sqlite_where=LIVE, postgresql_where=LIVE
+                name,
+                [*columns, "deleted_at"],
+                unique=False,
+                sqlite_where=LIVE,
+                postgresql_where=LIVE,
             )
 
 
