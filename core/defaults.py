@@ -40,6 +40,7 @@ def nav_items(user: User) -> list[NavItem]:
             NavItem("users.index", _l("Users"), 70),
             NavItem("plugins_admin.index", _l("Plugins"), 80),
             NavItem("jobs_admin.index", _l("Jobs"), 85),
+            NavItem("deleted.index", _l("Deleted records"), 86),
         ]
     return items
 

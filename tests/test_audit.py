@@ -191,17 +191,17 @@ def test_scope_admin_all_reviewer_area_leader_team_member_none(client, login, wo
     visit_id = _visit_through_the_api(client, world, bearer)
     _as(client, login, "admin")
     html = _page(client, "?object_type=visits")
-    assert f"visits #{visit_id}" in html and f"visits #{other.id}" in html
+    assert f"走访 #{visit_id}" in html and f"走访 #{other.id}" in html
     _as(client, login, "reviewer")  # 永阳镇: this township's visit, not the other's
     html = _page(client, "?object_type=visits")
-    assert f"visits #{visit_id}" in html and f"visits #{other.id}" not in html
+    assert f"走访 #{visit_id}" in html and f"走访 #{other.id}" not in html
     _as(client, login, "leader2")  # the other team's leader
     html = _page(client, "?object_type=visits")
-    assert f"visits #{visit_id}" not in html and f"visits #{other.id}" in html
+    assert f"走访 #{visit_id}" not in html and f"走访 #{other.id}" in html
     _as(client, login, "leader")
     html = _page(client)
-    assert f"visits #{visit_id}" in html and f"visits #{other.id}" not in html
-    assert "users #" in html  # the team's users are the team's records
+    assert f"走访 #{visit_id}" in html and f"走访 #{other.id}" not in html
+    assert "用户 #" in html  # the team's users are the team's records
     _as(client, login, "member")
     assert client.get("/audit").status_code == 403
     assert "/audit" not in client.get("/").get_data(as_text=True)  # not in the member's menu
@@ -217,7 +217,7 @@ def test_a_reviewer_of_another_township_sees_none_of_this_ones(client, login, wo
     db.session.commit()
     _as(client, login, "reviewer2")
     html = _page(client, "?object_type=visits")
-    assert "visits #" not in html
+    assert "走访 #" not in html
     assert db.session.scalar(select(User.id).where(User.username == "reviewer2"))
 
 
@@ -226,16 +226,16 @@ def test_filters(client, login, world, bearer):
     visit_id = _visit_through_the_api(client, world, bearer)
     login("admin")
     html = _page(client, "?user=leader&object_type=visits")
-    assert f"visits #{visit_id}" in html and f"visits #{other.id}" not in html
+    assert f"走访 #{visit_id}" in html and f"走访 #{other.id}" not in html
     html = _page(client, f"?area={world.other_township.id}&object_type=visits")
-    assert f"visits #{visit_id}" not in html and f"visits #{other.id}" in html
+    assert f"走访 #{visit_id}" not in html and f"走访 #{other.id}" in html
     html = _page(client, f"?object_type=visits&object_id={other.id}")
-    assert f"visits #{other.id}" in html and f"visits #{visit_id}" not in html
+    assert f"走访 #{other.id}" in html and f"走访 #{visit_id}" not in html
     yesterday = (date.today() - timedelta(days=2)).isoformat()
-    assert "visits #" not in _page(client, f"?object_type=visits&date_to={yesterday}")
+    assert "走访 #" not in _page(client, f"?object_type=visits&date_to={yesterday}")
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
-    assert "visits #" in _page(client, f"?object_type=visits&date_to={tomorrow}")
-    assert "visits #" not in _page(client, "?user=nobody&object_type=visits")
+    assert "走访 #" in _page(client, f"?object_type=visits&date_to={tomorrow}")
+    assert "走访 #" not in _page(client, "?user=nobody&object_type=visits")
 
 
 def test_csv_export_of_the_filtered_trail(client, login, world, bearer):
@@ -247,7 +247,7 @@ def test_csv_export_of_the_filtered_trail(client, login, world, bearer):
     assert response.data.startswith("\ufeff".encode())
     lines = response.data.decode("utf-8-sig").splitlines()
     assert len(lines) == 4  # the header and three changes, newest first
-    assert ",delete,visits," in lines[1] and ",create,visits," in lines[3]
+    assert ",delete,走访,visits," in lines[1] and ",create,走访,visits," in lines[3]
     assert "people_reached: 40 → 400" in lines[2] and ",leader," in lines[2]
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 
+from core.audit.labels import record_label
 from core.audit.record import SKIPPED_TABLES
 from core.dates import local_zone
 from core.extensions import db
@@ -105,6 +106,7 @@ def csv_rows(events: list[AuditEvent], names: dict[int, str], header: list[str])
                 event.remote_addr,
                 event.request_id,
                 event.action,
+                record_label(event.object_type),
                 event.object_type,
                 event.object_id,
                 event.area_id,

@@ -1,5 +1,6 @@
 """The administrative tree: county > township > village."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,6 +10,9 @@ from core.models.enums import AreaKind, db_enum
 
 class Area(TimestampMixin, Base):
     """A county, township or village."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Area")
 
     __tablename__ = "areas"
 

@@ -57,6 +57,9 @@ LABELS.update(
 class RubricCriterion(TimestampMixin, Base):
     """A criterion of the rubric: computed from a team figure, or scored by hand."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Rubric criterion")
+
     __tablename__ = "assessment_criteria"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +79,9 @@ class RubricCriterion(TimestampMixin, Base):
 
 class AnnualAssessment(TimestampMixin, Base):
     """The assessment of one year for one area (a township or the county)."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Year-end assessment")
 
     __tablename__ = "assessments"
     __table_args__ = (UniqueConstraint("year", "area_id"),)
@@ -127,6 +133,9 @@ class AnnualAssessment(TimestampMixin, Base):
 class ManualScore(Base):
     """A hand-entered score (0-100) of a team on a manual criterion."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Hand score")
+
     __tablename__ = "assessment_manual_scores"
     __table_args__ = (UniqueConstraint("assessment_id", "team_id", "criterion_id"),)
 
@@ -149,6 +158,9 @@ class ManualScore(Base):
 
 class AssessmentResult(Base):
     """A team's frozen result in a confirmed assessment."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Assessment result")
 
     __tablename__ = "assessment_results"
     __table_args__ = (UniqueConstraint("assessment_id", "team_id"),)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,9 @@ from core.models.users import User
 
 class Bulletin(TimestampMixin, Base):
     """A bulletin: its content is built from the records of its area and period."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Bulletin")
 
     __tablename__ = "bulletins"
     __table_args__ = (UniqueConstraint("area_id", "year", "number"),)

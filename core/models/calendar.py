@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +42,9 @@ def new_feed_token() -> str:
 class CalendarFeed(TimestampMixin, Base):
     """A user's personal calendar feed: the hash of the secret in its address, and what it
     includes. The address is shown once, when it is made; only its SHA-256 is stored."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Personal calendar address")
 
     __tablename__ = "calendar_feeds"
 

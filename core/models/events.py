@@ -3,6 +3,7 @@
 import uuid
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +27,9 @@ CAMPAIGN_YEARS = (2000, 2100)
 
 class Campaign(TimestampMixin, Base):
     """A yearly outreach period: Science Outreach Month, S&T Week, National Science Day."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Campaign")
 
     __tablename__ = "campaigns"
 
@@ -51,6 +55,9 @@ def new_uid() -> str:
 
 class Event(RevisionMixin, SoftDeleteMixin, TimestampMixin, Base):
     """A scheduled outreach event, published in calendar feeds (its revision: ``RevisionMixin``)."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Event")
 
     __tablename__ = "events"
 

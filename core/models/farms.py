@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +15,9 @@ from core.models.teams import Member
 
 class Farm(SoftDeleteMixin, TimestampMixin, Base):
     """An industry base, large grower/breeder or leading agricultural enterprise."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Farm")
 
     __tablename__ = "farms"
 
@@ -44,6 +48,9 @@ class Farm(SoftDeleteMixin, TimestampMixin, Base):
 
 class Assignment(TimestampMixin, Base):
     """A member's standing link to a farm; each member should have 1 or 2."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Farm assignment")
 
     __tablename__ = "assignments"
     __table_args__ = (UniqueConstraint("member_id", "farm_id"),)

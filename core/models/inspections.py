@@ -33,6 +33,9 @@ LABELS.update(
 class Inspection(HiddenWhenDeleted, TimestampMixin, Base):
     """A reviewer's check of one team, or of a village as a whole."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Inspection")
+
     __tablename__ = "inspections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +67,9 @@ class Inspection(HiddenWhenDeleted, TimestampMixin, Base):
 
 class InspectionPhoto(TimestampMixin, Base):
     """A photo taken during an inspection, stored under instance/uploads/inspections/."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Inspection photo")
 
     __tablename__ = "inspection_photos"
 

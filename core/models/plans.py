@@ -3,6 +3,7 @@
 import uuid
 from datetime import date, time
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, Time
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect as sa_inspect
@@ -30,6 +31,9 @@ def new_plan_uid() -> str:
 
 class VisitPlan(RevisionMixin, TimestampMixin, Base):
     """A visit of a team to a farm, scheduled ahead and published in the members' calendars."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Planned visit")
 
     __tablename__ = "visit_plans"
     __table_args__ = (

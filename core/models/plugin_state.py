@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -11,6 +12,9 @@ from core.models.base import Base, UTCDateTime, utcnow
 
 class PluginState(Base):
     """One installed plugin's switch and settings; a plugin without a row is new."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Plugin setting")
 
     __tablename__ = "plugin_states"
 

@@ -35,6 +35,9 @@ LABELS.update(
 class Rectification(HiddenWhenDeleted, TimestampMixin, Base):
     """One thing a unit must put right by a deadline, followed up to done."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Rectification item")
+
     __tablename__ = "rectifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)

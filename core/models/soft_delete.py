@@ -6,10 +6,13 @@ history decide for themselves whether a deleted row still counts). :class:`Hidde
 rows (visits, inspections, rectification items, plugin records such as noticeboard updates)
 vanish from every ORM query once deleted, as they did when they were removed: a listener on
 the session adds ``deleted_at IS NULL`` to every SELECT of them, joins, subqueries and
-relationship loads included. A query that must see them (the admin's restore page) asks with
-``.execution_options(include_deleted=True)``.
+relationship loads included. A query that must see them asks with
+``.execution_options(include_deleted=True)``; code that runs queries it does not write itself
+(a paginator counting over a subquery) runs inside ``with including_deleted(session):``.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Integer, event, text
@@ -53,6 +56,17 @@ class SoftDeleteMixin:
         self.deleted_by_id = None
 
 
+@contextmanager
+def including_deleted(session) -> Iterator[None]:
+    """Let every query of ``session`` inside the block see deleted rows."""
+    before = session.info.get(INCLUDE_DELETED, False)
+    session.info[INCLUDE_DELETED] = True
+    try:
+        yield
+    finally:
+        session.info[INCLUDE_DELETED] = before
+
+
 class HiddenWhenDeleted(SoftDeleteMixin):
     """A soft-deletable row that no ORM query sees once deleted, unless it asks with
     ``include_deleted=True``."""
@@ -65,6 +79,7 @@ def _hide_deleted_rows(state: ORMExecuteState) -> None:
         state.is_select
         and not state.is_column_load
         and not state.execution_options.get(INCLUDE_DELETED, False)
+        and not state.session.info.get(INCLUDE_DELETED, False)
     ):
         state.statement = state.statement.options(
             with_loader_criteria(

@@ -1,5 +1,6 @@
 """Outreach teams (党员科普服务队) and their members (队员)."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +11,9 @@ from core.models.soft_delete import SoftDeleteMixin
 
 class Team(SoftDeleteMixin, TimestampMixin, Base):
     """A village's volunteer science-outreach service team."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Team")
 
     __tablename__ = "teams"
 
@@ -40,6 +44,9 @@ class Team(SoftDeleteMixin, TimestampMixin, Base):
 
 class Member(SoftDeleteMixin, TimestampMixin, Base):
     """A volunteer; may belong to a team."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Member")
 
     __tablename__ = "members"
 

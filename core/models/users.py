@@ -5,6 +5,7 @@ import secrets
 import time
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +19,9 @@ from core.models.teams import Member, Team
 
 class User(UserMixin, TimestampMixin, Base):
     """Someone who logs in: an admin, reviewer, team leader or member."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("User")
 
     __tablename__ = "users"
 
@@ -92,6 +96,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(TimestampMixin, Base):
     """A revocable bearer token; only its hash is stored."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("API token")
+
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +132,9 @@ class PasswordReset(Base):
     Only the token's SHA-256 is stored. It works once (``used_at``), until ``expires_at``, and
     a newer link of the same user replaces it.
     """
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Password reset link")
 
     __tablename__ = "password_resets"
 

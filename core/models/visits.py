@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +22,9 @@ visit_members = Table(
 
 class Visit(HiddenWhenDeleted, TimestampMixin, Base):
     """One logged activity of a team at a farm."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Visit")
 
     __tablename__ = "visits"
     __table_args__ = (

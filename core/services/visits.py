@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core import rules
 from core.extensions import db
 from core.models import Farm, Member, Team, User, Visit, VisitKind
+from core.models.soft_delete import INCLUDE_DELETED
 from core.permissions import can_write_team_records, farm_scope
 from core.services import FieldErrors
 
@@ -35,11 +36,15 @@ class VisitInput:
 
 
 def find_by_client_key(client_key: str | None) -> Visit | None:
-    """The visit already logged with ``client_key`` (a resubmitted form), if any."""
+    """The visit already logged with ``client_key`` (a resubmitted form), if any, deleted
+    ones included: a retry of a visit deleted since must not log it again (nor meet the
+    unique key unprepared)."""
     if not client_key:
         return None
     return db.session.execute(
-        select(Visit).where(Visit.client_key == client_key)
+        select(Visit)
+        .where(Visit.client_key == client_key)
+        .execution_options(**{INCLUDE_DELETED: True})
     ).scalar_one_or_none()
 
 
@@ -113,7 +118,8 @@ def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
 def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
     """Log a visit; returns (visit, created). A repeated ``client_key`` returns the first visit,
     also when the first and its retry arrive at the same moment (the second loses the unique
-    key's race and answers with the visit the first one logged)."""
+    key's race and answers with the visit the first one logged), and also when that visit has
+    been deleted since (``visit.is_deleted``): it was received, and stays deleted."""
     existing = find_by_client_key(data.client_key)
     if existing is not None:
         return existing, False

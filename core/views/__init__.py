@@ -25,6 +25,7 @@ PAGES = [
     "rectifications",
     "bulletins",
     "audit",
+    "deleted",
     "offline",
     "health",
 ]

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
+from core.audit.labels import record_label
 from core.audit.query import (
     AuditFilters,
     audit_query,
@@ -33,8 +34,9 @@ CSV_MAX_ROWS = 50_000
 def _filters() -> tuple[AuditFilterForm, AuditFilters, dict]:
     """The filter form, the filters it gives and the query arguments to keep across pages."""
     form = AuditFilterForm(request.args)
+    kinds = sorted((record_label(name), name) for name in object_types())
     form.object_type.choices = [placeholder(_("All kinds"))] + [
-        SelectChoice(name, name) for name in object_types()
+        SelectChoice(name, label) for label, name in kinds
     ]
     areas = scoped_areas(current_user)
     form.area.choices = (
@@ -78,7 +80,7 @@ def index():
     form, filters, args = _filters()
     page = page_of(audit_query(current_user, filters), DATED_PAGE_SIZE)
     names = usernames(page.items)
-    rows = [(event, who(event, names)) for event in page.items]
+    rows = [(event, who(event, names), record_label(event.object_type)) for event in page.items]
     return render_template("audit/index.html", page=page, rows=rows, filters=form, args=args)
 
 
@@ -97,6 +99,7 @@ def export():
         _("Request id"),
         _("Action"),
         _("Kind of record"),
+        _("Table"),
         _("Record id"),
         _("Area"),
         _("Team"),

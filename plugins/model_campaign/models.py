@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,6 +38,9 @@ class Status(StrEnum):
 class Criterion(TimestampMixin, Base):
     """A criterion a tier's nominations are scored on; deactivated, never deleted, once used."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Model campaign criterion")
+
     __tablename__ = "model_campaign_criteria"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +63,9 @@ class Criterion(TimestampMixin, Base):
 class Round(TimestampMixin, Base):
     """A yearly round of the campaign, e.g. 2026年度三级联创."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Model campaign round")
+
     __tablename__ = "model_campaign_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +77,9 @@ class Round(TimestampMixin, Base):
 
 class Nomination(TimestampMixin, Base):
     """A township, village or household nominated as a model in a round."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Nomination")
 
     __tablename__ = "model_campaign_nominations"
 
@@ -121,6 +131,9 @@ class Nomination(TimestampMixin, Base):
 class Assessment(TimestampMixin, Base):
     """One assessor's scores of a nomination (an assessor re-scoring replaces their scores)."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Nomination scores")
+
     __tablename__ = "model_campaign_assessments"
     __table_args__ = (UniqueConstraint("nomination_id", "assessor_id"),)
 
@@ -166,6 +179,9 @@ class Assessment(TimestampMixin, Base):
 class Score(Base):
     """The score of one criterion in an assessment."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Nomination score")
+
     __tablename__ = "model_campaign_scores"
     __table_args__ = (UniqueConstraint("assessment_id", "criterion_id"),)
 
@@ -190,6 +206,9 @@ class Score(Base):
 
 class Transition(Base):
     """A change of a nomination's status: who, when, from, to and why."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Nomination decision")
 
     __tablename__ = "model_campaign_transitions"
 

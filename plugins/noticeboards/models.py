@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +19,9 @@ TRAINING_KINDS = ("on_site", "remote")
 
 class Station(TimestampMixin, Base):
     """A science service station (科普服务站) at a village's activity venue."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Science station")
 
     __tablename__ = "noticeboards_stations"
 
@@ -34,6 +38,9 @@ class Station(TimestampMixin, Base):
 
 class Board(TimestampMixin, Base):
     """A science noticeboard (科普宣传栏), usually combined with the party-affairs board."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Noticeboard")
 
     __tablename__ = "noticeboards_boards"
 
@@ -59,6 +66,9 @@ class Board(TimestampMixin, Base):
 class BoardUpdate(HiddenWhenDeleted, TimestampMixin, Base):
     """One update of a board's content."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Noticeboard update")
+
     __tablename__ = "noticeboards_updates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +93,9 @@ class BoardUpdate(HiddenWhenDeleted, TimestampMixin, Base):
 
 class Reminder(Base):
     """A reminder sent to a stale board's publicist (kept until the in-app inbox exists)."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Noticeboard reminder")
 
     __tablename__ = "noticeboards_reminders"
 
@@ -119,6 +132,9 @@ training_attendees = Table(
 
 class Training(HiddenWhenDeleted, TimestampMixin, Base):
     """A training session for science publicists."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Training")
 
     __tablename__ = "noticeboards_trainings"
 

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
 
 class Room(TimestampMixin, Base):
     """A reading room (书屋): at most one per township or village."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Reading room")
 
     __tablename__ = "reading_rooms_rooms"
 
@@ -39,6 +43,9 @@ class Room(TimestampMixin, Base):
 
 class UsageRecord(TimestampMixin, Base):
     """The usage of one room over one period (usually a month)."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Reading-room usage")
 
     __tablename__ = "reading_rooms_usage"
     __table_args__ = (UniqueConstraint("room_id", "period_start", "period_end"),)
@@ -74,6 +81,9 @@ class UsageRecord(TimestampMixin, Base):
 class Report(Base):
     """A stored inspection report (督查通报): the ranked rooms of one period, frozen."""
 
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Reading-room report")
+
     __tablename__ = "reading_rooms_reports"
     __table_args__ = (UniqueConstraint("period_start", "period_end"),)
 
@@ -92,6 +102,9 @@ class Report(Base):
 
 class Commendation(Base):
     """A room commended at year end (年终表彰), confirmed by an admin from the ranking."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Reading-room commendation")
 
     __tablename__ = "reading_rooms_commendations"
     __table_args__ = (UniqueConstraint("year", "room_id"),)
