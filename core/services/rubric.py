@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Direction, ManualScore, RubricCriterion
@@ -163,12 +163,16 @@ def save_criterion(
 def delete_criterion(criterion: RubricCriterion) -> None:
     """Remove a criterion; hand scores of drafts go with it. Commits.
 
-    The last criterion cannot go: an empty rubric would be seeded again at once.
+    The last criterion cannot go: an empty rubric would be seeded again at once. The scores
+    are deleted one by one through the session, so the audit trail records each of them.
     """
     count = db.session.scalar(select(func.count(RubricCriterion.id)))
     if count <= 1:
         raise Conflict(_("The rubric needs at least one criterion."))
-    db.session.execute(delete(ManualScore).where(ManualScore.criterion_id == criterion.id))
+    scores = db.session.scalars(select(ManualScore).where(ManualScore.criterion_id == criterion.id))
+    for score in scores:
+        db.session.delete(score)
+    db.session.flush()  # the scores go before the criterion they refer to
     db.session.delete(criterion)
     db.session.commit()
 
