@@ -49,7 +49,14 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def wipe_database() -> None:
-    """Delete every row of every table, children first (portable SQL, no TRUNCATE)."""
+    """Delete every row of every table, children first (portable SQL, no TRUNCATE).
+
+    The audit trail is one of those tables, so the wipe keeps no trail of the old data and
+    records none of its deletes: a row saying "N teams deleted" would be the only survivor of
+    a trail that no longer shows what those teams were, and the demo is never production
+    data. The trail starts again with the rows the demo build records (one per bulk INSERT,
+    :func:`core.audit.bulk.record_bulk`, plus the ORM's rows for what the services write).
+    """
     db.session.execute(update(Team).values(leader_id=None))  # teams and members refer to each other
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())

@@ -2,12 +2,9 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import insert
-
 from core.dates import first_of_month, month_starts
 from core.demo import names as N
-from core.demo.common import VillageInfo, bulk_insert, local_time, nth_weekday
-from core.extensions import db
+from core.demo.common import VillageInfo, bulk_insert, bulk_link, local_time, nth_weekday
 from core.models import (
     Campaign,
     CampaignKind,
@@ -93,7 +90,7 @@ class ActivityMixin:
             for visit_id, members in zip(ids, present, strict=True)
             for member_id in members
         ]
-        db.session.execute(insert(visit_members), links)
+        bulk_link(visit_members, links)
         self.counts.update(visits=len(ids), visit_members=len(links))
         return len(ids)
 
@@ -243,8 +240,8 @@ class ActivityMixin:
                 description=event["description"] + rng.choice(N.CANCEL_REASONS),
             )
         ids = bulk_insert(Event, events)
-        db.session.execute(
-            insert(event_teams),
+        bulk_link(
+            event_teams,
             [
                 {"event_id": event_id, "team_id": team_id}
                 for event_id, teams in zip(ids, organisers, strict=True)

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
+from core.audit.bulk import record_bulk
+from core.audit.record import UPDATE
 from core.demo import names as N
 from core.demo.activity import ActivityMixin
 from core.demo.common import HOME_TOWN, HOME_VILLAGE, VillageInfo, bulk_insert, local_time
@@ -163,6 +165,7 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         db.session.execute(
             update(Team), [{"id": v.team_id, "leader_id": v.members[0]["id"]} for v in staffed]
         )
+        record_bulk(Team.__table__.name, team_ids, UPDATE, fields=["leader_id"])
         self.counts.update(teams=len(team_ids), members=len(ids))
         return len(ids)
 

@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
+from core.audit.bulk import record_bulk
 from core.extensions import db
 
 #: the village of the demo leader and member (永阳镇戴家村 in the sources)
@@ -38,8 +39,24 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 
 
 def bulk_insert(model, rows: list[dict]) -> list[int]:
-    """Bulk-insert ``rows`` and return their new ids in the same order (portable RETURNING)."""
+    """Bulk-insert ``rows`` and return their new ids in the same order (portable RETURNING).
+
+    The statement bypasses the ORM's flush, so the audit trail gets one row for it
+    (:func:`core.audit.bulk.record_bulk`: the table, the id range, how many rows).
+    """
     if not rows:
         return []
     stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(db.session.execute(stmt, rows).scalars())
+    ids = list(db.session.execute(stmt, rows).scalars())
+    record_bulk(model.__table__.name, ids)
+    return ids
+
+
+def bulk_link(table: Table, links: list[dict]) -> int:
+    """Bulk-insert the rows of a many-to-many ``table``; how many. One audit row records the
+    statement (the table and the number of links)."""
+    if not links:
+        return 0
+    db.session.execute(insert(table), links)
+    record_bulk(table.name, count=len(links))
+    return len(links)

@@ -7,10 +7,10 @@ turned into its visit (its latest one); a dozen other teams get one or two upcom
 import uuid
 from datetime import time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from core.demo import names as N
-from core.demo.common import VillageInfo, bulk_insert
+from core.demo.common import VillageInfo, bulk_insert, bulk_link
 from core.extensions import db
 from core.models import PlanStatus, Visit, VisitKind, VisitPlan, visit_members, visit_plan_members
 
@@ -46,8 +46,7 @@ class PlanMixin:
             for plan_id, members in zip(ids, expected, strict=True)
             for member_id in members
         ]
-        if links:
-            db.session.execute(insert(visit_plan_members), links)
+        bulk_link(visit_plan_members, links)
         self.counts.update(visit_plans=len(ids))
         return len(ids)
 
