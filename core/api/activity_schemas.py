@@ -1,12 +1,15 @@
 """Schemas of the outreach work: campaigns, visits and events."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
+from sqlalchemy import select
 
 from core.api.common import FIRST_DAY, DateRangeSchema, ListFilterSchema, query_id
 from core.api.fieldtypes import LocalDateTime, count, ref, ref_list, text
 from core.api.schemas import RecordSchema
-from core.models import CampaignKind, EventStatus, VenueKind, VisitKind
+from core.audit.history import HistoryEntry, last_changes
+from core.extensions import db
+from core.models import CampaignKind, EventStatus, User, VenueKind, Visit, VisitKind
 from core.models.events import CAMPAIGN_YEARS
 
 NAIVE_NOTE = (
@@ -88,6 +91,81 @@ class VisitSchema(RecordSchema):
     questions = fields.String()
     notes = fields.String()
     logged_by_id = fields.Integer(allow_none=True)
+    logged_by = fields.String(
+        allow_none=True, metadata={"description": "The username of the user who logged it"}
+    )
+    changed_by = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Who changed it last (after logging it): a username, or the command "
+            "or job that did; null if never changed"
+        },
+    )
+    changed_at = LocalDateTime(
+        allow_none=True, metadata={"description": "When it was changed last; null if never"}
+    )
+
+    @pre_dump(pass_collection=True)
+    def _with_who(self, data, many, **kwargs):
+        """The visits with who logged them and who changed them last: two queries for a whole
+        page, whatever its length."""
+        visits = list(data) if many else [data]
+        loggers = {visit.logged_by_id for visit in visits if visit.logged_by_id is not None}
+        names = (
+            dict(
+                db.session.execute(select(User.id, User.username).where(User.id.in_(loggers))).all()
+            )
+            if loggers
+            else {}
+        )
+        changes = last_changes(Visit.__tablename__, [visit.id for visit in visits])
+        shown = [
+            VisitWithWho(visit, names.get(visit.logged_by_id), changes.get(str(visit.id)))
+            for visit in visits
+        ]
+        return shown if many else shown[0]
+
+
+class VisitWithWho:
+    """A visit as the API shows it: its attributes, with who logged it and who changed it."""
+
+    def __init__(self, visit, logged_by: str | None, last: HistoryEntry | None):
+        self._visit = visit
+        self.logged_by = logged_by
+        changed = last is not None and last.action != "create"
+        self.changed_by = last.by if changed else None
+        self.changed_at = last.at if changed else None
+
+    def __getattr__(self, name):
+        """Every other attribute is the visit's."""
+        return getattr(self._visit, name)
+
+
+class VisitHistoryEntrySchema(Schema):
+    """One change of a visit, oldest first."""
+
+    id = fields.Integer(metadata={"description": "The change's position on the audit trail"})
+    at = LocalDateTime(metadata={"description": "When the change was saved"})
+    user_id = fields.Integer(allow_none=True, metadata={"description": "Who made it"})
+    user = fields.String(
+        attribute="username",
+        allow_none=True,
+        metadata={"description": "Who made it: the username (null for a command or job)"},
+    )
+    actor = fields.String(
+        metadata={"description": "Outside requests: the command or job, e.g. job: core.x"}
+    )
+    action = fields.String(
+        validate=validate.OneOf(["create", "update", "delete", "restore"]),
+        metadata={"description": "delete: soft-deleted; restore: undeleted"},
+    )
+    changes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Raw(allow_none=True)),
+        metadata={
+            "description": "{field: [before, after]}; members_present as lists of member ids"
+        },
+    )
 
 
 class VisitInputSchema(Schema):

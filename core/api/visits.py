@@ -1,11 +1,13 @@
 """/api/v1/visits: what a team did at a farm on a day. Admins and the team's leader write."""
 
+from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.api.activity_schemas import (
+    VisitHistoryEntrySchema,
     VisitInputSchema,
     VisitListArgsSchema,
     VisitPatchSchema,
@@ -27,6 +29,8 @@ from core.api.common import (
     teams_in_area,
     writable_team_record,
 )
+from core.audit.history import record_history
+from core.extensions import db
 from core.models import Role, Visit
 from core.permissions import can_write_some_team_records, can_write_team_records, visit_scope
 from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
@@ -131,3 +135,26 @@ class VisitById(MethodView):
         can restore it (``POST /api/v1/deleted/visits/{id}/restore``).
         """
         save(delete_visit, _writable(visit_id), caller())
+
+
+@blp.route(item_rule("visit_id", "/history"))
+class VisitHistory(MethodView):
+    """Who logged, changed, deleted and restored one visit."""
+
+    @blp.response(200, VisitHistoryEntrySchema(many=True))
+    @documents(blp, 401, 404)
+    def get(self, visit_id):
+        """Get a visit's history
+
+        Every change of the visit, oldest first: when, who (a username, or the command or job
+        that made it), what (create, update, delete, restore) and each field before and after.
+        404 for a visit the caller may not read, as for one that does not exist.
+        """
+        visible = db.session.execute(
+            select(Visit.id).where(
+                Visit.id == visit_id, Visit.deleted_at.is_(None), visit_scope(caller())
+            )
+        ).first()
+        if visible is None:
+            abort(404)
+        return record_history(Visit.__tablename__, visit_id)

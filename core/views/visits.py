@@ -1,7 +1,11 @@
 """Visits: the log form a leader fills in on a phone, the list, the detail, edit and delete."""
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -9,10 +13,12 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.area_filters import area_arg, teams_of
+from core.audit.history import HistoryEntry, record_history
 from core.extensions import db
 from core.forms import choices_of, optional_int, show_errors
 from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
-from core.models import Farm, Role, Team, Visit
+from core.models import Farm, Role, Team, Visit, VisitKind
+from core.models.enums import label
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_write_some_team_records,
@@ -204,14 +210,96 @@ def index():
     )
 
 
+#: the fields of a visit its history shows, labelled as on the visit form, in the form's order
+#: (the others, such as the client's key or who deleted it, say nothing to a reader)
+HISTORY_FIELDS = {
+    "visited_on": _l("Date"),
+    "team_id": _l("Team"),
+    "farm_id": _l("Farm"),
+    "kind": _l("Kind of visit"),
+    "people_reached": _l("People reached"),
+    "households_reached": _l("Households reached"),
+    "members_present": _l("Members present"),
+    "topics": _l("Topics"),
+    "material": _l("Material handed out"),
+    "questions": _l("Questions raised"),
+    "notes": _l("Notes"),
+}
+#: what happened, by the trail's action
+HISTORY_ACTIONS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "restore": _l("Restored"),
+}
+#: an empty value in the history
+NONE_SHOWN = "–"
+
+
+def _history_value(name: str, value) -> str:
+    """A recorded value of a visit's field as a reader sees it: names of members, the kind's
+    label, the date in the reader's language."""
+    if value is None or value == "" or value == []:
+        return NONE_SHOWN
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if name == "kind":
+        try:
+            return label(VisitKind(value))
+        except ValueError:
+            return str(value)
+    if name == "visited_on":
+        try:
+            return format_date(date.fromisoformat(value), "medium")
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+def history_rows(entries: list[HistoryEntry]) -> list[dict]:
+    """The history of a visit as the page shows it: each entry with who, what happened and
+    ``(label, before, after)`` of the form's fields it touched (only ``after`` on creation)."""
+    rows = []
+    for entry in entries:
+        fields = []
+        if entry.action in ("create", "update"):
+            for name, title in HISTORY_FIELDS.items():
+                if name not in entry.shown:
+                    continue
+                before, after = (_history_value(name, value) for value in entry.shown[name])
+                if entry.action == "create" and after == NONE_SHOWN:
+                    continue  # left empty when logged
+                fields.append((title, before, after))
+        rows.append(
+            {
+                "entry": entry,
+                "who": entry.who,
+                "what": HISTORY_ACTIONS.get(entry.action, entry.action),
+                "fields": fields,
+            }
+        )
+    return rows
+
+
 @bp.route("/<int:visit_id>")
 @login_required
 def detail(visit_id):
-    """Every field of one visit, with edit and delete for those allowed."""
+    """Every field of one visit, who logged it and who changed it last, its history, with edit
+    and delete for those allowed."""
     visit = get_readable_or_404(Visit, visit_id, visit_scope(current_user))
+    history = record_history(Visit.__tablename__, visit.id)
+    created = next((entry for entry in history if entry.action == "create"), None)
+    if visit.logged_by is not None:
+        logged_by = visit.logged_by.name
+    else:  # logged by a command or an import: the trail names it
+        logged_by = (created.who if created is not None else "") or _("unknown")
+    last = history[-1] if history and history[-1].action != "create" else None
     return render_template(
         "visits/detail.html",
         visit=visit,
+        logged_by=logged_by,
+        last_change=last,
+        history=history_rows(history),
         can_write=can_write_team_records(current_user, visit.team_id),
         team_link="teams.detail" in current_app.view_functions,
         farm_link="farms.detail" in current_app.view_functions,
