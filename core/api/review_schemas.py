@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from core.api.common import FIRST_DAY, LAST_DAY, DateRangeSchema, TeamFilterSchema, query_id
 from core.api.fieldtypes import LocalDateTime, ref, text
 from core.api.schemas import RecordSchema
+from core.audit.position import changes_since
 from core.dates import to_local
 from core.models import Direction, InspectionKind, Outcome, RectificationStatus
 from core.services.assessments import (
@@ -274,6 +275,26 @@ class AssessmentSchema(Schema):
     remarks = fields.Function(
         lambda v: v.assessment.remarks if v.assessment else "", metadata={"type": "string"}
     )
+    audit_position = fields.Function(
+        lambda v: v.assessment.audit_position if v.confirmed else None,
+        allow_none=True,
+        metadata={
+            "type": "integer",
+            "description": "The audit trail's position when it was confirmed (the id of the "
+            "last audit event): the state of the data it was computed from. Null for a draft "
+            "and for an assessment confirmed before the trail existed",
+        },
+    )
+    changes_since = fields.Function(
+        lambda v: changes_since(v.assessment.audit_position, v.area) if v.confirmed else None,
+        allow_none=True,
+        metadata={
+            "type": "integer",
+            "description": "How many changes to the records of the area (and the areas below "
+            "it) were made after audit_position: GET /api/v1/audit?after=<audit_position>"
+            "&area=<area_id> lists them. Null when audit_position is null",
+        },
+    )
     settings = fields.Nested(AssessmentSettingsSchema)
     criteria = fields.List(fields.Nested(AssessmentRubricItemSchema))
     results = fields.List(fields.Nested(AssessmentResultSchema))
@@ -290,6 +311,14 @@ class AssessmentSummarySchema(RecordSchema):
     area_id = fields.Integer()
     status = fields.String()
     confirmed_at = LocalDateTime(allow_none=True)
+    audit_position = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The audit trail's position when it was confirmed (null for a draft "
+            "or one confirmed before the trail existed); the single assessment adds "
+            "changes_since"
+        },
+    )
 
 
 class AssessmentArgsSchema(Schema):

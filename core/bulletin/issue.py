@@ -11,6 +11,7 @@ from core.extensions import db
 from core.models import Area, AreaKind, Bulletin, User
 from core.permissions import may_review_area
 from core.services import FieldErrors
+from core.services.assessments import Provenance, provenance, stamp_position
 
 #: the days a bulletin's period may name
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
@@ -33,7 +34,8 @@ def issue_bulletin(
 ) -> Bulletin:
     """Issue the next bulletin of the area's year for the period ``start``..``end``. Commits.
 
-    The number counts the bulletins of the area issued in the same year, from 1.
+    The number counts the bulletins of the area issued in the same year, from 1. The bulletin
+    keeps the trail's position (``audit_position``) at its issue.
     """
     errors: dict[str, list[str]] = {}
     area = db.session.get(Area, area_id) if area_id else None
@@ -75,10 +77,12 @@ def issue_bulletin(
         )
         db.session.add(bulletin)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:
             db.session.rollback()
             continue
+        stamp_position(bulletin)
+        db.session.commit()
         return bulletin
     raise FieldErrors(
         {"area_id": [_("Another bulletin was issued at the same time. Please try again.")]}
@@ -93,3 +97,9 @@ def number_text(bulletin: Bulletin) -> str:
         year=bulletin.year,
         number=bulletin.number,
     )
+
+
+def bulletin_provenance(bulletin: Bulletin) -> Provenance:
+    """The trail's position at the bulletin's issue and the changes to its area's records
+    made since (one query)."""
+    return provenance(bulletin.audit_position, bulletin.area, bulletin.issued_on)

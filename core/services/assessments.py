@@ -25,13 +25,15 @@ reason. Each criticised team gets a rectification item with the deadline given.
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import rules
+from core.audit.position import changes_since, current_position
 from core.extensions import db
 from core.models import (
     AnnualAssessment,
@@ -548,4 +550,60 @@ def _freeze(
                 created_by=user,
             )
         )
+    stamp_position(assessment)
     db.session.commit()
+
+
+# --- the state of the data a result was computed from ----------------------------------------
+
+
+def stamp_position(*records) -> int | None:
+    """Flush, then store the trail's position on ``records`` (rows with an ``audit_position``
+    column, all of one model): the id of the newest audit event, the result's own included.
+
+    The stamp is written with a Core UPDATE, which the trail does not record: the result's own
+    changes stay at or before the position it names, so ``changes_since`` and the audit page's
+    ``?after=`` show only what changed later. Not committed; None when there is no record.
+    """
+    if not records:
+        return None
+    db.session.flush()
+    position = current_position()
+    table = type(records[0]).__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id.in_([record.id for record in records]))
+        .values(audit_position=position)
+    )
+    for record in records:
+        set_committed_value(record, "audit_position", position)
+    return position
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a confirmed result cites: the trail's position and the changes made after it."""
+
+    #: the audit position kept (None: made before the trail existed)
+    position: int | None
+    #: how many changes to the area's records came after it (None with no position)
+    changes: int | None
+    #: when the result was made (confirmed, issued)
+    when: datetime | date | None
+    #: the area whose records are counted (the audit page's ``area`` filter)
+    area_id: int | None
+
+
+def provenance(position: int | None, area: Area | None, when) -> Provenance:
+    """The provenance of a result kept at ``position`` for ``area`` (one query)."""
+    return Provenance(
+        position, changes_since(position, area), when, area.id if area is not None else None
+    )
+
+
+def assessment_provenance(view: AssessmentView) -> Provenance | None:
+    """The provenance of a confirmed assessment; None for a draft."""
+    if not view.confirmed:
+        return None
+    a = view.assessment
+    return provenance(a.audit_position, view.area, a.confirmed_at)

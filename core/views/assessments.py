@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
 from core import rules
+from core.audit.query import may_read_audit
 from core.extensions import db
 from core.forms import show_errors
 from core.forms.assessments import AssessmentChoiceForm, ConfirmForm, CriterionForm, SettingsForm
@@ -21,6 +22,7 @@ from core.services.assessments import (
     YEARS,
     Decision,
     assessable_areas,
+    assessment_provenance,
     assessment_view,
     confirm,
     save_manual_scores,
@@ -82,6 +84,8 @@ def _page(area: Area, year: int, settings_form=None, confirm_form=None, errors=N
         outcomes=list(Outcome),
         form_values=request.form if request.method == "POST" else {},
         metrics=METRICS,
+        provenance=assessment_provenance(view),
+        audit_link=may_read_audit(current_user),
     )
 
 

@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields import SelectChoice
 
 from core import rules
+from core.audit.query import may_read_audit
 from core.bulletin.content import build
-from core.bulletin.issue import issue_bulletin, issuing_areas
+from core.bulletin.issue import bulletin_provenance, issue_bulletin, issuing_areas
 from core.bulletin.workbook import workbook_bytes
 from core.exports import XLSX_MIME, download
 from core.extensions import db
@@ -80,7 +81,8 @@ def _language() -> str:
 
 
 def _render(bulletin: Bulletin, standalone: bool) -> str:
-    """The bulletin as an HTML document in its language."""
+    """The bulletin as an HTML document in its language, with the trail's position at its issue
+    (the link to the later changes only on the page, for users who may read the trail)."""
     lang = _language()
     with force_locale(lang):
         content = build(bulletin)
@@ -90,6 +92,8 @@ def _render(bulletin: Bulletin, standalone: bool) -> str:
             b=bulletin,
             lang=lang,
             standalone=standalone,
+            provenance=bulletin_provenance(bulletin),
+            audit_link=not standalone and may_read_audit(current_user),
             inline_css=STYLESHEET.read_text(encoding="utf-8") if standalone else None,
         )
 

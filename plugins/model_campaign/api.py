@@ -115,10 +115,14 @@ class Rounds(MethodView):
 
 
 def _dump(nomination: Nomination) -> Nomination:
-    """Attach the computed values the schemas show."""
+    """Attach the computed values the detail schema shows (single nominations only: the
+    changes since each transition cost one query each)."""
     nomination.mean_percent = svc.mean_percent(nomination)
     nomination.proposes_award = svc.proposes_award(nomination)
     nomination.decisions = [s.value for s in svc.next_decisions(caller(), nomination)]
+    changes = svc.transition_changes(nomination)
+    for transition in nomination.transitions:
+        transition.changes_since = changes[transition.id]
     return nomination
 
 

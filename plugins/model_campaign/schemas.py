@@ -119,6 +119,22 @@ class ModelCampaignTransitionSchema(Schema):
     from_status = fields.String(allow_none=True, metadata={"enum": STATUSES})
     to_status = fields.String(metadata={"enum": STATUSES})
     reason = fields.String()
+    audit_position = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The audit trail's position when the status changed (the id of the "
+            "last audit event): the state of the data the decision was made on. Null for a "
+            "change older than the trail"
+        },
+    )
+    changes_since = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "How many changes to the records of the nomination's area were made "
+            "after audit_position (GET /api/v1/audit?after=<audit_position>&area=<area_id> "
+            "lists them, for admins). Null when audit_position is null"
+        },
+    )
 
 
 class ModelCampaignDecisionSchema(Schema):

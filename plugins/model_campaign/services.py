@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.plugin_api import (
     Area,
@@ -21,7 +22,9 @@ from core.plugin_api import (
     Role,
     Team,
     User,
+    changes_since,
     clean_text,
+    current_position,
     db,
     setting,
 )
@@ -350,28 +353,62 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
         nominated_by_id=user.id,
     )
     db.session.add(nomination)
-    db.session.add(
-        Transition(
-            nomination=nomination, user_id=user.id, from_status=None, to_status=Status.NOMINATED
-        )
+    first = Transition(
+        nomination=nomination, user_id=user.id, from_status=None, to_status=Status.NOMINATED
     )
+    db.session.add(first)
+    _stamp(first)
     db.session.commit()
     return nomination
 
 
-def _move(nomination: Nomination, to: Status, user: User, reason: str = "") -> None:
-    """Record a transition and set the new status (not committed)."""
-    db.session.add(
-        Transition(
-            nomination=nomination,
-            user_id=user.id,
-            from_status=nomination.status,
-            to_status=to,
-            reason=reason,
-        )
+def _stamp(transition: Transition) -> None:
+    """Flush, then keep the trail's position on ``transition`` (not committed).
+
+    The position is the id of the newest audit event, the transition's own included; it is
+    written with a Core UPDATE, which the trail does not record, so the changes counted after
+    it (``changes_since``, the audit page's ``?after=``) are only the later ones.
+    """
+    db.session.flush()
+    position = current_position()
+    table = Transition.__table__
+    db.session.execute(
+        update(table).where(table.c.id == transition.id).values(audit_position=position)
     )
+    set_committed_value(transition, "audit_position", position)
+
+
+def transition_changes(nomination: Nomination) -> dict[int, int | None]:
+    """The changes to the records of the nomination's area made after each of its
+    transitions, by transition id (None for one older than the trail). One query per
+    transition: for a single nomination only, never for a list."""
+    return {t.id: changes_since(t.audit_position, nomination.area) for t in nomination.transitions}
+
+
+def decision_provenance(nomination: Nomination) -> list[tuple[Transition, int | None]]:
+    """The award decisions (awarded, not awarded) of the nomination with the changes to its
+    area's records made since each."""
+    return [
+        (t, changes_since(t.audit_position, nomination.area))
+        for t in nomination.transitions
+        if t.to_status in (Status.AWARDED, Status.NOT_AWARDED)
+    ]
+
+
+def _move(nomination: Nomination, to: Status, user: User, reason: str = "") -> None:
+    """Record a transition and set the new status (flushed, not committed); the transition
+    keeps the trail's position."""
+    transition = Transition(
+        nomination=nomination,
+        user_id=user.id,
+        from_status=nomination.status,
+        to_status=to,
+        reason=reason,
+    )
+    db.session.add(transition)
     nomination.status = to
     nomination.status_reason = reason
+    _stamp(transition)
 
 
 def decide(nomination: Nomination, to: str, reason: str | None, user: User) -> Nomination:

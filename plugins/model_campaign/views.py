@@ -354,6 +354,8 @@ def _nomination_page(
         proposal=svc.proposes_award(nomination),
         threshold=svc.award_threshold(),
         links=[line for line in nomination.links.splitlines() if line],
+        decided=svc.decision_provenance(nomination),
+        audit_link=is_admin(current_user),
     )
 
 

@@ -270,11 +270,13 @@ class Ranking(MethodView):
         """
         require_admin(caller())
         year = args.get("year") or today().year
+        confirmed = svc.commendations(year)
+        svc.attach_changes(confirmed)
         return {
             "year": year,
             "rows": [r.as_json() for r in svc.year_ranking(year)],
             "proposal": [r.as_json() for r in svc.proposal(year)],
-            "confirmed": svc.commendations(year),
+            "confirmed": confirmed,
         }
 
 
@@ -287,4 +289,6 @@ class Confirm(MethodView):
     def post(self, year):
         """Confirm the commendations of a year (admin)"""
         require_admin(caller())
-        return save(svc.confirm_commendations, year, caller())
+        made = save(svc.confirm_commendations, year, caller())
+        svc.attach_changes(made)
+        return made

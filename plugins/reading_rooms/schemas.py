@@ -133,6 +133,22 @@ class ReadingRoomCommendationSchema(Schema):
     rank = fields.Integer()
     usage = fields.Integer()
     confirmed_at = fields.DateTime()
+    audit_position = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The audit trail's position when it was confirmed (the id of the "
+            "last audit event): the state of the usage figures it was computed from. Null for "
+            "one confirmed before the trail existed"
+        },
+    )
+    changes_since = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "How many changes to any record were made after audit_position "
+            "(GET /api/v1/audit?after=<audit_position> lists them). Null when audit_position "
+            "is null"
+        },
+    )
 
 
 class ReadingRoomRankingSchema(Schema):

@@ -22,8 +22,9 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, false, func, select, true, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.plugin_api import (
     Area,
@@ -31,7 +32,9 @@ from core.plugin_api import (
     FieldErrors,
     Role,
     User,
+    changes_since,
     clean_text,
+    current_position,
     db,
     is_admin,
     month_bounds,
@@ -677,8 +680,41 @@ def confirm_commendations(year: int, user: User | None) -> list[Commendation]:
         for r in rows
     ]
     db.session.add_all(made)
+    _stamp(made)
     db.session.commit()
     return made
+
+
+def _stamp(rows: list[Commendation]) -> None:
+    """Flush, then keep the trail's position on ``rows`` (not committed).
+
+    The position is the id of the newest audit event, the confirmation's own included; it is
+    written with a Core UPDATE, which the trail does not record, so the changes counted after
+    it (``changes_since``, the audit page's ``?after=``) are only the later ones.
+    """
+    db.session.flush()
+    position = current_position()
+    table = Commendation.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id.in_([row.id for row in rows]))
+        .values(audit_position=position)
+    )
+    for row in rows:
+        set_committed_value(row, "audit_position", position)
+
+
+def attach_changes(rows: list[Commendation]) -> int | None:
+    """Set ``changes_since`` on each of a year's commendations and return it: the changes to
+    any record (every area: the ranking spans the county, and usage records have no area)
+    made after the confirmation. One query for the year (its rows share one position)."""
+    if not rows:
+        return None
+    positions = {row.audit_position for row in rows}
+    counts = {position: changes_since(position, None) for position in positions}
+    for row in rows:
+        row.changes_since = counts[row.audit_position]
+    return counts[rows[0].audit_position]
 
 
 def readable_rooms(user: User, area_id: int | None = None):

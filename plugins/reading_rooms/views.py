@@ -335,11 +335,14 @@ def ranking():
         else:
             flash(_("The commendations of %(year)s are confirmed.", year=year), "success")
         return redirect(url_for(".ranking", year=year))
+    confirmed = svc.commendations(year)
     return render_template(
         "reading_rooms/ranking.html",
         year=year,
         rows=svc.year_ranking(year),
         proposal=svc.proposal(year),
-        confirmed=svc.commendations(year),
+        confirmed=confirmed,
+        changes=svc.attach_changes(confirmed),
+        audit_link=is_admin(current_user),
         form=form,
     )
