@@ -289,3 +289,11 @@ def test_the_api_is_in_the_openapi_document(client):
     names = {p["name"] for p in operation["parameters"]}
     assert {"user", "object_type", "object_id", "area", "from", "to", "page"} <= names
     assert "403" in operation["responses"] and "401" in operation["responses"]
+
+
+def test_a_change_made_right_after_a_commit_keeps_the_value_before(app, world):
+    visit = world.make_visit(people_reached=40)  # committed: its values are expired
+    visit.people_reached = 400
+    db.session.commit()
+    row = _trail(object_type="visits")[-1]
+    assert row.action == "update" and row.changes == {"people_reached": [40, 400]}

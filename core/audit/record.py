@@ -18,11 +18,11 @@ import click
 from flask import g, has_request_context, request
 from sqlalchemy import Integer, bindparam, event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from core.audit.context import current_actor
 from core.logs import request_id, request_user_id
-from core.models import AuditEvent, Member, Team, utcnow
+from core.models import AuditEvent, Base, Member, Team, utcnow
 
 #: tables never recorded: the trail itself, and technical state that changes by itself and
 #: says nothing about who did what (scheduler runs, lease and job store, the calendar render
@@ -50,9 +50,28 @@ CREATE, UPDATE, DELETE, RESTORE = "create", "update", "delete", "restore"
 
 
 def init_app(app) -> None:
-    """Listen to every ORM session's flushes (once per process, whatever the number of apps)."""
+    """Listen to every ORM session's flushes (once per process, whatever the number of apps),
+    and make every column keep its value from before a change."""
     if not event.contains(Session, "after_flush", record_flush):
         event.listen(Session, "after_flush", record_flush)
+    if not event.contains(Mapper, "mapper_configured", keep_previous_values):
+        event.listen(Mapper, "mapper_configured", keep_previous_values)
+    for mapper in Base.registry.mappers:
+        keep_previous_values(mapper, mapper.class_)
+
+
+def keep_previous_values(mapper: Mapper, cls) -> None:
+    """Load a column's stored value before it is replaced when it was not loaded (expired
+    after a commit): without it the change would record ``before`` as unknown (None)."""
+    for prop in mapper.column_attrs:
+        attribute = getattr(cls, prop.key)
+        if not event.contains(attribute, "set", _keep):
+            event.listen(attribute, "set", _keep, active_history=True)
+
+
+def _keep(target, value, oldvalue, initiator):
+    """No-op ``set`` listener: registering it with ``active_history`` is what loads the value."""
+    return value
 
 
 def record_flush(session: Session, flush_context) -> None:

@@ -218,7 +218,8 @@ class UpdateById(MethodView):
     def delete(self, update_id):
         """Delete an update recorded by mistake (admin, or a leader of the board's village)
 
-        The update and its photo are removed for good.
+        The update and its photo disappear from every list and figure; an admin can restore
+        them (``POST /api/v1/deleted/noticeboards_updates/{id}/restore``).
         """
         save(svc.delete_update, _writable_update(update_id), caller())
 

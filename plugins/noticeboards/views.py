@@ -393,8 +393,8 @@ def delete_update(update_id):
         "confirm.html",
         title=_("Delete the update %(name)s?", name=update.title),
         text=_(
-            "The update and its photo are removed for good; the board's last update is "
-            "worked out again from the others."
+            "The update and its photo disappear from every list (an admin can restore "
+            "them); the board's last update is worked out again from the others."
         ),
         back=back,
     )
@@ -513,6 +513,9 @@ def delete_training(training_id):
     return render_template(
         "confirm.html",
         title=_("Delete the training %(name)s?", name=training.topic),
-        text=_("The training and its list of attendees are removed for good."),
+        text=_(
+            "The training and its list of attendees disappear from every list; an admin can "
+            "restore them."
+        ),
         back=back,
     )
