@@ -10,7 +10,8 @@ The archive is a gzip-compressed tar file holding:
   database is at, creation time, the row count of every table and the uploads' totals.
 
 A restore checks the archive before touching anything, replaces the database and the uploads,
-runs the migrations when the archive is older than the code, and checks the row counts.
+runs the migrations when the archive is older than the code, checks the row counts, then
+appends one ``restore`` row to the (restored) audit trail.
 """
 
 import io
@@ -33,7 +34,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
+from core.audit.bulk import record_event
+from core.audit.record import RESTORE
 from core.database import FOREIGN_TABLES, script_directory
 from core.extensions import db
 from core.version import kepu_version
@@ -375,7 +379,8 @@ def restore_backup(path: Path, force: bool = False) -> RestoreResult:
 
     Refuses (``BackupError``, nothing changed) an unreadable archive, another engine's,
     one from a newer Kepu, or a target holding data unless ``force``. Runs the migrations
-    when the archive is older than the code, and checks the row counts.
+    when the archive is older than the code, checks the row counts, and records the restore
+    in the audit trail.
     """
     with _open_archive(path) as tar:
         manifest = _read_manifest(tar)
@@ -392,7 +397,38 @@ def restore_backup(path: Path, force: bool = False) -> RestoreResult:
         _migrate(manifest)
         result.migrated_from = manifest.revisions
         result.changed = _changed_by_migrations(manifest)
+    _record_restore(path, result)
     return result
+
+
+def _record_restore(path: Path, result: RestoreResult) -> None:
+    """Append the restore to the restored trail: one audit row (action ``restore``, object
+    ``backup``, the archive's file name as the id), after the data and the migrations.
+
+    The restore itself is one step of the database engine that cannot hold this row, so it is
+    written in its own transaction right after; the row counts were checked before it.
+    """
+    manifest = result.manifest
+    try:
+        record_event(
+            RESTORE,
+            "backup",
+            path.name,
+            {
+                "archive": [None, path.name],
+                "created_at": [None, manifest.created_at],
+                "kepu_version": [None, manifest.kepu_version],
+                "revisions": [manifest.revisions, result.heads],
+            },
+        )
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        raise BackupError(
+            f"the archive was restored, but recording the restore in the audit trail failed: {exc}"
+        ) from None
+    finally:
+        db.session.remove()
 
 
 def _open_archive(path: Path) -> tarfile.TarFile:

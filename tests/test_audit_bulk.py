@@ -1,8 +1,17 @@
 """The writes that bypass the ORM's flush are on the audit trail too: the hand scores a deleted
-criterion takes with it (one row each) and the demo's bulk INSERTs (one row per statement)."""
+criterion takes with it (one row each), the demo's bulk INSERTs (one row per statement) and a
+restore (one row)."""
 
-from sqlalchemy import func, select, text
+import os
+import uuid
+from pathlib import Path
 
+import pytest
+from conftest import TEST_CONFIG
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from core import create_app
 from core.audit.bulk import record_bulk, record_event
 from core.audit.context import acting_as
 from core.extensions import db
@@ -153,3 +162,77 @@ def test_the_demo_build_records_each_bulk_insert_once(runner):
     run_demo(runner, "--reset")  # the wipe takes the old trail with it: the new one starts anew
     check_demo_trail()
     assert len(events()) == first_run
+
+
+# --- a restore --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def migrated_app(tmp_path):
+    """Make apps on new migrated databases (SQLite files, or PostgreSQL databases dropped
+    after the test), each with its own instance folder."""
+    base = os.environ.get("KEPU_TEST_DATABASE_URI")
+    admin = None
+    if base:
+        admin = create_engine(
+            make_url(base).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        )
+    made, apps = [], []
+
+    def _make(name: str):
+        database = f"kepu_audit_{uuid.uuid4().hex[:8]}"
+        if admin is None:
+            uri = f"sqlite:///{tmp_path}/{database}.sqlite3"
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
+            made.append(database)
+            uri = admin.url.set(database=database).render_as_string(hide_password=False)
+        new = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
+        new.instance_path = str(tmp_path / name)
+        Path(new.instance_path).mkdir()
+        apps.append(new)
+        run(new, "db", "upgrade", "heads")
+        return new
+
+    yield _make
+    for made_app in apps:
+        with made_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            for database in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run(app, *args):
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=[str(arg) for arg in args])
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result
+
+
+def test_a_restore_records_itself_after_the_restored_trail(migrated_app, tmp_path):
+    source = migrated_app("source")
+    with source.app_context():
+        record_event("create", "areas", "1", {"name": [None, "溧水县"]})
+        db.session.commit()
+        revisions = sorted(db.session.scalars(text("SELECT version_num FROM alembic_version")))
+    archive = tmp_path / "kepu-backup-test.tar.gz"
+    run(source, "backup", archive)
+
+    target = migrated_app("target")
+    run(target, "restore", archive)
+    with target.app_context():
+        trail = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        assert [(e.action, e.object_type, e.object_id) for e in trail] == [
+            ("create", "areas", "1"),  # the archive's trail
+            ("restore", "backup", archive.name),
+        ]
+        restore = trail[-1]
+        assert restore.actor == "command: kepu restore"
+        assert restore.changes["archive"] == [None, archive.name]
+        assert restore.changes["revisions"] == [revisions, revisions]
+        assert restore.changes["created_at"][1]

@@ -96,6 +96,7 @@ def test_hook_nav_items_of_the_core_keep_their_order(app, world):
         "users.index",
         "plugins_admin.index",
         "jobs_admin.index",
+        "deleted.index",
     ]
     member = [item.endpoint for item in call(app, "nav_items", user=world.member)]
     assert "visits.new" not in member and "users.index" not in member
