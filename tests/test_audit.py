@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import Area, AreaKind, AuditEvent, Visit
+from core.models import Area, AreaKind, AuditEvent, Visit, VisitKind, VisitPlan
+from core.services import password_resets
+from core.services import plans as plans_service
 from core.services import visits as visits_service
 
 VISITS = "/api/v1/visits/"
@@ -297,3 +299,33 @@ def test_a_change_made_right_after_a_commit_keeps_the_value_before(app, world):
     db.session.commit()
     row = _trail(object_type="visits")[-1]
     assert row.action == "update" and row.changes == {"people_reached": [40, 400]}
+
+
+def test_guarded_updates_are_recorded_too(app, world):
+    """Completing a plan and using a reset link run conditional UPDATEs (race guards) that
+    the ORM's flush never sees: each leaves its row all the same."""
+    plan = VisitPlan(
+        team=world.team, farm=world.farm, planned_on=date.today(), kind=VisitKind.LECTURE
+    )
+    db.session.add(plan)
+    db.session.commit()
+    data = visits_service.VisitInput(
+        team_id=world.team.id,
+        farm_id=world.farm.id,
+        visited_on=date.today(),
+        kind="lecture",
+        people_reached=5,
+    )
+    visit, created = plans_service.log_planned_visit(world.leader, plan, data)
+    assert created
+    row = _trail(object_type="visit_plans", object_id=str(plan.id))[-1]
+    assert row.changes == {"status": ["planned", "done"], "visit_id": [None, visit.id]}
+    assert row.team_id == world.team.id and row.area_id == world.village.id
+
+    first = password_resets.issue(world.member, world.admin)
+    second = password_resets.issue(world.member, world.admin)  # ends the first link
+    assert password_resets.valid(first) is None
+    password_resets.complete(password_resets.valid(second), "a-long-new-passphrase")
+    rows = _trail(object_type="password_resets")
+    assert [row.action for row in rows] == ["create", "update", "create", "update"]
+    assert all(row.changes["used_at"][0] is None for row in rows if row.action == "update")

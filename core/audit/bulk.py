@@ -11,7 +11,7 @@ the whole database. They record one row per statement or event here instead:
 - :func:`record_event`: one row for an event that names no single record, e.g. a restore
   (``object_type`` ``backup``, the archive's name as the id).
 
-Who and when are found as :mod:`core.audit.record` finds them: the signed-in user, API
+Who and when are found by :func:`core.audit.record.who_acts`, as for every row: the user, API
 token, address and request id of a request; else the label of a job
 (:data:`core.audit.context.current_actor`) or of the ``kepu`` command
 (:func:`core.audit.record.command_label`). The row is written on the session's connection,
@@ -22,13 +22,10 @@ so it commits and rolls back with the statement it records. These rows name no t
 from collections.abc import Sequence
 from typing import Any
 
-from flask import g, has_request_context, request
 from sqlalchemy import insert
 
-from core.audit.context import current_actor
-from core.audit.record import CREATE, DELETE, SKIPPED_TABLES, UPDATE, command_label
+from core.audit.record import CREATE, DELETE, SKIPPED_TABLES, UPDATE, who_acts
 from core.extensions import db
-from core.logs import request_id, request_user_id
 from core.models import AuditEvent, utcnow
 
 #: the width of ``audit_events.object_id``
@@ -60,22 +57,30 @@ def record_bulk(
     record_event(action, table_name, _id_range(ids), changes)
 
 
-def record_event(action: str, object_type: str, object_id: str, changes: dict[str, list]) -> None:
-    """Write one audit row (no team, no area) in the session's transaction; the caller
-    commits.
+def record_event(
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, list],
+    *,
+    team_id: int | None = None,
+    area_id: int | None = None,
+) -> None:
+    """Write one audit row in the session's transaction; the caller commits.
 
     ``changes`` is ``{name: [before, after]}`` of JSON values, as in every audit row;
-    ``object_id`` is cut to the column's 64 characters.
+    ``object_id`` is cut to the column's 64 characters; ``team_id`` and ``area_id`` scope
+    the row (none: only admins read it).
     """
     row = {
-        **_who(),
+        **who_acts(),
         "at": utcnow(),
         "action": action,
         "object_type": object_type[:ID_WIDTH],
         "object_id": (object_id or "")[:ID_WIDTH],
         "changes": changes,
-        "team_id": None,
-        "area_id": None,
+        "team_id": team_id,
+        "area_id": area_id,
     }
     db.session.execute(insert(AuditEvent.__table__), [row])
 
@@ -87,18 +92,3 @@ def _id_range(ids: Sequence[Any]) -> str:
     first, last = min(ids), max(ids)
     text = str(first) if first == last else f"{first}-{last}"
     return text if len(text) <= ID_WIDTH else ""
-
-
-def _who() -> dict[str, Any]:
-    """Who acts and from where, as :mod:`core.audit.record` finds it: a request's user,
-    token, address and id; outside requests a job's label, else the command's."""
-    label = current_actor.get()
-    who = {"user_id": None, "token_id": None, "actor": label, "remote_addr": "", "request_id": ""}
-    if has_request_context():
-        who["user_id"] = request_user_id()
-        who["token_id"] = g.get("api_token_id")
-        who["remote_addr"] = (request.remote_addr or "")[:64]
-        who["request_id"] = (request_id() or "")[:64]
-    elif not label:
-        who["actor"] = command_label()
-    return who

@@ -87,7 +87,7 @@ def record_flush(session: Session, flush_context) -> None:
     rows = [row for row in rows if row is not None]
     if not rows:
         return
-    who = _who()
+    who = who_acts()
     now = utcnow()
     for row in rows:
         row.update(who, at=now)
@@ -217,7 +217,7 @@ def _json(value):
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def _who() -> dict:
+def who_acts() -> dict:
     """Who makes the change and from where: the user, token, address and request id of a
     request; a job's or command's label outside."""
     label = current_actor.get()

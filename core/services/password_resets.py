@@ -15,6 +15,8 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from core.audit.bulk import record_event
+from core.audit.record import UPDATE
 from core.extensions import db
 from core.models import PasswordReset, User, utcnow
 from core.models.users import hash_token
@@ -30,11 +32,12 @@ def email_enabled() -> bool:
 def issue(user: User, by: User | None = None) -> str:
     """A new reset link's token for ``user`` (shown or sent once; older links stop working)."""
     now = utcnow()
-    db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
+    for older in db.session.scalars(
+        select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
+        )
+    ):
+        older.used_at = now  # through the session: the trail records each link ended
     raw = secrets.token_urlsafe(32)
     hours = int(current_app.config["PASSWORD_RESET_HOURS"])
     db.session.add(
@@ -87,14 +90,18 @@ def complete(reset: PasswordReset, password: str) -> User:
     user = reset.user
     if problems := password_errors(password, user.username):
         raise FieldErrors({"password": problems})
+    used_at = utcnow()
     used = db.session.execute(
         update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=used_at)
     )
     if used.rowcount != 1:  # the same link used at the same moment elsewhere
         db.session.rollback()
         raise FieldErrors({"password": [str(_l("This link has already been used."))]})
+    # the guarded UPDATE bypasses the ORM's flush: its change is recorded here
+    changes = {"used_at": [None, used_at.isoformat()]}
+    record_event(UPDATE, PasswordReset.__tablename__, str(reset.id), changes)
     user.set_password(password)
     user.end_sessions()
     db.session.commit()

@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import rules
+from core.audit.bulk import record_event
+from core.audit.record import UPDATE
 from core.contracts import CalendarEntry
 from core.dates import local_zone
 from core.extensions import db
@@ -209,6 +211,15 @@ def log_planned_visit(user: User, plan: VisitPlan, data: VisitInput) -> tuple[Vi
     if done.rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The visit of this plan has already been logged."))
+    # the guarded UPDATE bypasses the ORM's flush: its change is recorded here
+    record_event(
+        UPDATE,
+        VisitPlan.__tablename__,
+        str(plan.id),
+        {"status": [PlanStatus.PLANNED.value, PlanStatus.DONE.value], "visit_id": [None, visit.id]},
+        team_id=plan.team_id,
+        area_id=plan.team.village_id,
+    )
     db.session.commit()
     return visit, True
 
