@@ -79,9 +79,11 @@ def fingerprint() -> str:
     Ranks keep the comparison valid where ids do not restart (PostgreSQL sequences after
     DELETE), so references, the areas' materialized paths and the criterion ids inside the
     assessments' JSON are ranked too; timestamps of the run and salted password hashes are
-    left out, and so is the audit trail (it records the run: when, which command).
+    left out, and so is the audit trail (it records the run: when, which command) with the
+    positions in it that confirmed results cite. Who deleted a row is a user id (no foreign
+    key): ranked too.
     """
-    skip = {"created_at", "updated_at", "password_hash"}
+    skip = {"created_at", "updated_at", "password_hash", "audit_position"}
     tables = [t for t in db.metadata.sorted_tables if t.name != "audit_events"]
     rank = {}
     for table in tables:
@@ -98,6 +100,8 @@ def fingerprint() -> str:
                 if column.foreign_keys and value is not None:
                     target = next(iter(column.foreign_keys)).column.table.name
                     value = ("ref", target, rank[target][value])
+                elif column.name == "deleted_by_id" and value is not None:
+                    value = ("ref", "users", rank["users"][value])
                 elif column.name == "id" and table.name in rank:
                     value = ("id", rank[table.name][value])
                 elif table.name == "areas" and column.name == "path":  # "/1/4/27/" holds ids
