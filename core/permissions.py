@@ -14,7 +14,7 @@ team's village as a whole (an inspection is not secret from the unit inspected).
 """
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, or_, select, true
 
 from core.extensions import db
 from core.models import (
@@ -236,10 +236,12 @@ def get_readable_or_404(model, ident, scope: ColumnElement[bool]):
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
-    obj = db.session.get(model, ident)
-    if obj is None or getattr(obj, "deleted_at", None) is not None:
+    # one query: the row, and whether the scope selects it
+    row = db.session.execute(
+        select(model, case((scope, True), else_=False)).where(model.id == ident)
+    ).first()
+    if row is None or getattr(row[0], "deleted_at", None) is not None:
         abort(404)
-    visible = db.session.execute(select(model.id).where(model.id == obj.id, scope)).first()
-    if visible is None:
+    if not row[1]:
         abort(403)
-    return obj
+    return row[0]

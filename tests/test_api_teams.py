@@ -234,6 +234,7 @@ def _queries_for_the_list(client, headers, expected_rows) -> int:
 def test_the_list_costs_a_fixed_number_of_queries(client, world, bearer):
     headers = bearer(world.admin)
     world.make_visit(team=world.team, farm=world.farm)
+    client.get(URL, headers=headers)  # the token's first use is written once, not per request
     two = _queries_for_the_list(client, headers, 2)
     _grow(world, 18)
     assert db.session.query(Farm).count() == 20

@@ -81,8 +81,10 @@ def _hide_deleted_rows(state: ORMExecuteState) -> None:
         and not state.execution_options.get(INCLUDE_DELETED, False)
         and not state.session.info.get(INCLUDE_DELETED, False)
     ):
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                HiddenWhenDeleted, lambda cls: cls.deleted_at.is_(None), include_aliases=True
-            )
-        )
+        state.statement = state.statement.options(_LIVE_ONLY_CRITERIA)
+
+
+#: the criteria, built once (an option built per query costs as much as a small query)
+_LIVE_ONLY_CRITERIA = with_loader_criteria(
+    HiddenWhenDeleted, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+)
