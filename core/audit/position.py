@@ -5,6 +5,8 @@ when it was made (:func:`current_position`). Every later change has a higher id,
 :func:`changes_since` counts the changes to the records of an area made after it.
 """
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from core.audit.record import SKIPPED_TABLES
@@ -26,6 +28,15 @@ RESULT_TABLES = frozenset(
         "plugin_states",
     }
 )
+
+
+def latest_change() -> tuple[int, datetime | None]:
+    """The newest audit event's id and time ((0, None) while the trail is empty): what every
+    recorded write moves, read with one indexed query (a feed's validators)."""
+    row = db.session.execute(
+        select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (row.id, row.at) if row is not None else (0, None)
 
 
 def current_position() -> int:

@@ -1,10 +1,14 @@
 """Building the feeds: the public one (with filters), a user's personal one, a single event.
 
-A feed costs a fixed number of queries whatever the number of events. First one small query
-(ids, revisions, change times, cached fingerprints) gives the ETag and Last-Modified, enough
-to answer a poll with 304. Only when the text is needed does a second query read the cached
-VEVENT texts (:mod:`core.calendar.cache`), and the stale ones are rendered in bulk. Plugin
-entries (``calendar_events``) and planned visits are few and rendered on the fly.
+A feed costs a fixed number of queries whatever the number of events. Its validators come
+from the audit trail's newest entry (one indexed read): every recorded write, core or plugin,
+moves it, so the ETag digests that entry, the day (feeds change on their own at midnight),
+the language, the feed's name and address, and the versions of Kepu and of the writer. A poll
+answered 304 therefore reads no event, calls no plugin and renders nothing. The validator is
+conservative: any recorded change, even one that no feed shows, makes the next poll download
+the feed again, which then reads the cached VEVENT texts (:mod:`core.calendar.cache`) in one
+query and renders the stale ones in bulk. Plugin entries (``calendar_events``) and planned
+visits are few and rendered on the fly, only for a full answer.
 
 Which events a feed lists: every live event, scheduled or cancelled; cancelled and deleted
 ones only while their last change is less than ``CALENDAR_KEEP_CANCELLED_DAYS`` old (counted
@@ -22,12 +26,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from core import rules
+from core.audit.position import latest_change
 from core.calendar import cache
 from core.calendar.writer import (
     END_VCALENDAR,
+    WRITER_VERSION,
     calendar_head,
     event_tail,
     render_entry,
@@ -42,25 +48,20 @@ from core.models import (
     Campaign,
     Event,
     EventStatus,
-    PluginState,
     Role,
     Team,
     User,
     VenueKind,
     event_teams,
-    utcnow,
 )
 from core.models.enums import label
 from core.plugins import call
+from core.version import kepu_version
 
 
 @dataclass(frozen=True)
 class Feed:
-    """A feed's validators, known from one small query, and a way to make its text.
-
-    The ETag digests the calendar's head, every listed event's id and fingerprint, and the
-    entries' texts, so a poll answered 304 never reads or joins the cached VEVENT texts.
-    """
+    """A feed's validators, known from the trail's newest entry, and a way to make its text."""
 
     etag: str
     last_modified: datetime
@@ -115,10 +116,11 @@ def organised_by(team_id: int):
 
 @dataclass
 class _Parts:
-    """What a feed is made of besides its events: entries' texts and known change times."""
+    """What a feed is made of besides its events: a way to get its entries (called only for a
+    full answer), and what its validators must also depend on."""
 
-    texts: list[str] = field(default_factory=list)
-    changed: list[datetime] = field(default_factory=list)
+    entries: Callable[[], list[CalendarEntry]] = list
+    keys: list[str] = field(default_factory=list)
 
 
 #: before any event: no cut-off
@@ -178,14 +180,15 @@ def hook_window() -> tuple[date, date]:
     return today - days, today + days
 
 
-def _add_entries(parts: _Parts, entries: list[CalendarEntry]) -> None:
+def _entry_texts(entries: list[CalendarEntry]) -> list[str]:
     """Entries as VEVENTs, stamped with the start of the day (their change time is unknown)."""
-    stamp, zone, seen = day_start(), local_zone(), set()
+    stamp, zone, seen, texts = day_start(), local_zone(), set(), []
     for entry in entries:
         if entry.uid in seen:
             continue
         seen.add(entry.uid)
-        parts.texts.append(render_entry(entry, stamp, zone))
+        texts.append(render_entry(entry, stamp, zone))
+    return texts
 
 
 def plugin_entries() -> list[CalendarEntry]:
@@ -209,30 +212,34 @@ def _feed(
     of days before today) are left out.
     """
     config = current_app.config
-    cutoff, prefix = cutoff or _cutoff(), _page_prefix()
+    cutoff, prefix, today_start = cutoff or _cutoff(), _page_prefix(), day_start()
     with force_locale(locale):
         head = calendar_head(name, config["TIMEZONE"], config["CALENDAR_REFRESH_MINUTES"])
-    digest = hashlib.blake2b((head + prefix).encode(), digest_size=16)
-    changed = [day_start(), *parts.changed]
-    wanted: dict[int, str] = {}
-    for row in event_rows(locale, where, cutoff):
-        wanted[row.id] = cache.row_fingerprint(row)
-        digest.update(f"{row.id}:{wanted[row.id]};".encode())
-        changed.append(row.updated_at)
-        if row.campaign_updated_at is not None:
-            changed.append(row.campaign_updated_at)
-    for text in parts.texts:
-        digest.update(text.encode())
+    position, changed_at = latest_change()
+    validator = [
+        head,
+        prefix,
+        locale,
+        str(position),
+        changed_at.isoformat() if changed_at else "",
+        today_start.isoformat(),
+        cutoff.isoformat(),
+        WRITER_VERSION,
+        kepu_version(),
+        *parts.keys,
+    ]
+    digest = hashlib.blake2b("\x1f".join(validator).encode(), digest_size=16)
 
     def make_body() -> str:
         rows = event_rows(locale, where, cutoff, texts=True)
-        texts = cache.texts(rows, locale, wanted)
-        events = [
-            texts[row.id] + event_tail(f"{prefix}{row.id}") for row in rows if row.id in texts
-        ]  # (gone since the first query)
-        return head + "".join(events) + "".join(parts.texts) + END_VCALENDAR
+        texts = cache.texts(rows, locale)
+        events = [texts[row.id] + event_tail(f"{prefix}{row.id}") for row in rows]
+        with force_locale(locale):
+            entries = _entry_texts(parts.entries())
+        return head + "".join(events) + "".join(entries) + END_VCALENDAR
 
-    return Feed(digest.hexdigest(), max(changed), make_body)
+    last_modified = max(today_start, changed_at) if changed_at else today_start
+    return Feed(digest.hexdigest(), last_modified, make_body)
 
 
 def _cutoff() -> datetime:
@@ -243,11 +250,7 @@ def public_feed(filters: Filters, locale: str) -> Feed:
     """Every public event matching ``filters``; plugin entries when no filter excludes them."""
     parts = _Parts()
     if filters.keeps_plugin_entries:
-        with force_locale(locale):
-            _add_entries(parts, plugin_entries())
-        plugins_changed = db.session.scalar(select(func.max(PluginState.updated_at)))
-        if plugins_changed is not None:
-            parts.changed.append(plugins_changed)
+        parts.entries = plugin_entries
     with force_locale(locale):
         name = " · ".join([_("Kepu events"), *filters.names()])
     return _feed(name, locale, filters.clauses(), parts)
@@ -284,13 +287,11 @@ def plans_provider() -> Callable | None:
 def personal_feed(feed: CalendarFeed, locale: str) -> Feed:
     """A user's personal feed: their teams' events and, if they opted in, their planned visits."""
     user = feed.user
-    parts = _Parts(changed=[feed.updated_at, user.updated_at])
+    parts = _Parts(keys=[f"feed:{feed.id}:{int(feed.include_plans)}"])
     provider = plans_provider()
     if feed.include_plans and provider is not None:
         start, end = hook_window()
-        with force_locale(locale):
-            _add_entries(parts, list(provider(user, start, end)))
-        parts.changed.append(utcnow())  # plans carry no change time: never "not modified since"
+        parts.entries = lambda: list(provider(user, start, end))
     with force_locale(locale):
         name = _("Kepu: %(name)s", name=user.name)
     return _feed(name, locale, personal_scope(user), parts)

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
@@ -33,6 +34,7 @@ def index():
         db.session.execute(
             select(Visit)
             .where(visit_scope(current_user))
+            .options(joinedload(Visit.farm))  # each line names its farm
             .order_by(Visit.visited_on.desc(), Visit.id.desc())
             .limit(5)
         )
@@ -81,6 +83,7 @@ def _team_plans() -> list[VisitPlan] | None:
                 VisitPlan.status == PlanStatus.PLANNED,
                 VisitPlan.planned_on >= rules.today(),
             )
+            .options(joinedload(VisitPlan.farm))  # each line names its farm
             .order_by(VisitPlan.planned_on, VisitPlan.start_time.nulls_first(), VisitPlan.id)
             .limit(5)
         )
