@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # `make serve` starts `kepu scheduler` beside the web server unless SCHEDULER=false.
 SCHEDULER ?= true
 
-.PHONY: run serve test lint format install lock translations messages bench clean
+.PHONY: run serve test lint format install lock translations messages bench bench-quick wrk clean
 
 ## The virtualenv: exact versions with hashes from requirements/dev.txt, then Kepu itself
 ## (editable, no dependencies of its own: the lock has them all).
@@ -74,9 +74,22 @@ format: install
 	$(BIN)/ruff format .
 
 ## Benchmarks (bench/README.md): the province-scale review on the local PostgreSQL server
-## (database kepu_bench, recreated and loaded first).
-bench: install
+## (database kepu_bench, recreated and loaded first), then Kepu over HTTP under gunicorn against
+## a bare Flask app, with wrk (6 s runs, 3 repeats; SQLite, then PostgreSQL database
+## kepu_bench_http). Results in bench/results/latest.json.
+bench: install wrk
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/http.py --duration 6 --repeats 3 --engine sqlite --engine postgresql
+
+## The HTTP benchmark in short (SQLite, 2 s runs, once): a few minutes at most.
+bench-quick: install wrk
+	$(BIN)/python bench/http.py --quick
+
+## wrk, the HTTP load generator of the benchmarks (the Debian package), installed when missing.
+wrk:
+	@command -v wrk >/dev/null || { \
+		apt=apt-get; [ "$$(id -u)" = 0 ] || apt="sudo -n apt-get"; \
+		$$apt install -y wrk || { $$apt update -q && $$apt install -y wrk; }; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
