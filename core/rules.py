@@ -124,6 +124,21 @@ class TeamFlags:
         )
 
 
+def flags_of(farms_per_member: dict[int, int], stale_farms: Iterable[int]) -> TeamFlags:
+    """One team's flags from what a page has loaded already: each live member's number of
+    live farms, and the team's stale farms (the same rules as :func:`team_flags`)."""
+    t = thresholds()
+    flags = TeamFlags(size=len(farms_per_member), stale_farms=sorted(stale_farms))
+    flags.undersized = flags.size < t["min_team_size"]
+    for member_id, farms in sorted(farms_per_member.items()):
+        flag = farm_count_flag(farms, t)
+        if flag == "none":
+            flags.members_without_farms.append(member_id)
+        elif flag == "too_many":
+            flags.members_over_limit.append(member_id)
+    return flags
+
+
 def team_flags(team_ids: Iterable[int]) -> dict[int, TeamFlags]:
     """Flags of every team in ``team_ids``, in two queries whatever their number: the live
     members with their live farms counted, and the teams' farms with their last visit."""

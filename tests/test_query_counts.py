@@ -69,7 +69,7 @@ def test_signed_in_pages_cost_the_same_whatever_the_data(client, world, login):
     # each includes the session's user, the plugin flags and the inbox count (3)
     assert small == {
         "/": (200, 10),
-        f"/teams/{world.team.id}": (200, 14),
+        f"/teams/{world.team.id}": (200, 11),
         "/visits/new": (200, 7),
         "/visits": (200, 7),
     }

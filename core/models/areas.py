@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, ForeignKey, Select, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.util import identity_key
 
 from core.models.base import Base, TimestampMixin
 from core.models.enums import AreaKind, db_enum
@@ -51,11 +52,23 @@ class Area(TimestampMixin, Base):
 
     @property
     def lineage(self) -> list["Area"]:
-        """This area's ancestors from the root, itself included."""
+        """This area's ancestors from the root, itself included.
+
+        The ancestors not loaded yet are read in one query by the ids of the materialized
+        path, not one query per level.
+        """
+        session = object_session(self)
+        ids = [int(part) for part in self.path.strip("/").split("/") if part.isdigit()]
+        loaded = []  # held while the chain is walked: the session keeps rows only weakly
+        if session is not None and ids:
+            missing = [i for i in ids if session.identity_map.get(identity_key(Area, i)) is None]
+            if missing:
+                loaded = session.execute(select(Area).where(Area.id.in_(missing))).scalars().all()
         chain, node = [], self
         while node is not None:
             chain.append(node)
             node = node.parent
+        del loaded
         return list(reversed(chain))
 
     @property

@@ -158,6 +158,7 @@ def detail(team_id: int):
         .scalars()
         .all()
     )
+    stale = {farm_id for farm_id, day in last.items() if rules.is_stale(day)}
     return render_template(
         "teams/detail.html",
         team=team,
@@ -166,8 +167,9 @@ def detail(team_id: int):
         farms=sorted(farms.values(), key=lambda f: (f.name, f.id)),
         assigned=assigned,
         last=last,
-        stale={farm_id for farm_id, day in last.items() if rules.is_stale(day)},
-        flags=rules.team_flags([team.id])[team.id],
+        stale=stale,
+        # from the rows loaded above: no query of its own
+        flags=rules.flags_of({m.id: len(farms_of[m.id]) for m in members}, stale),
         farm_flag=rules.farm_count_flag,
         visits=visits,
         events=events,
