@@ -58,6 +58,10 @@ DEFAULTS = {
     "PLUGINS_BLOCKED": [],
     "PLUGINS_AUTOLOAD": True,
     "PLUGINS_ENABLED_BY_DEFAULT": [],
+    # Seconds a process keeps the plugins' flags and settings before reading them again (a
+    # change made in another process is seen within them; in this process at once). 0: read
+    # them once per request.
+    "PLUGIN_STATES_CACHE_SECONDS": 5,
     # Calendar feeds (core/calendar). Cancelled and deleted events stay in feeds, marked
     # STATUS:CANCELLED, this many days after the change, so subscribers' calendars drop them.
     "CALENDAR_KEEP_CANCELLED_DAYS": 90,

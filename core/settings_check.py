@@ -27,6 +27,7 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "FARMS_PER_MEMBER_MAX": (1, None),
     "STALE_FARM_DAYS": (1, None),
     "PAGE_SIZE": (1, None),
+    "PLUGIN_STATES_CACHE_SECONDS": (0, 3600),
     "CALENDAR_KEEP_CANCELLED_DAYS": (0, None),
     "CALENDAR_REFRESH_MINUTES": (1, None),
     "CALENDAR_HOOK_WINDOW_DAYS": (1, None),

@@ -37,6 +37,7 @@ from core.models import (
     Visit,
     VisitKind,
 )
+from core.plugins.state import forget_everywhere
 from core.services.areas import add_area
 
 PASSWORD = "correct-horse-42"
@@ -60,6 +61,7 @@ TEST_CONFIG = {
     "LOGIN_RATE_LIMIT": "10000 per minute",
     "LOGIN_ACCOUNT_RATE_LIMIT": "10000 per minute",
     "PLUGINS_AUTOLOAD": False,  # installed entry points stay out unless a test asks for them
+    "PLUGIN_STATES_CACHE_SECONDS": 0,  # tests switch plugins and empty tables behind its back
 }
 
 
@@ -108,6 +110,7 @@ def _reset_database() -> None:
 
 
 def _empty_tables() -> None:
+    forget_everywhere()  # plugin flags an app with a cache kept from the previous test
     db.session.remove()
     with db.engine.begin() as conn:
         # a plugin's table is on the metadata once any test imported the plugin

@@ -1,19 +1,25 @@
 """Which plugins are enabled, and their settings: kept in the database, changed by admins.
 
-The flags live in the ``plugin_states`` table, so every process serving the database agrees:
-a request reads them once (one query, kept in ``g`` for that request); commands and jobs read
-them on every call. A plugin without a row is disabled unless it is listed in
+The flags live in the ``plugin_states`` table, so every process serving the database agrees.
+A process keeps what it read for ``PLUGIN_STATES_CACHE_SECONDS`` (5 by default; 0: read on
+every call, once per request): a change made in this process is seen at once (any commit
+that writes ``plugin_states`` drops the kept copy), one made by another process within those
+seconds. A request never sees two versions (the flags are kept in ``g`` for its length).
+A plugin without a row is disabled unless it is listed in
 ``PLUGINS_ENABLED_BY_DEFAULT``. Disabling never touches a plugin's own tables.
 """
 
 import logging
+import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from core.contracts import SettingSpec
 from core.errors import describe_error, is_unreachable
@@ -41,9 +47,34 @@ class StoredState:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: the flags kept by this process, per app: app -> (monotonic expiry, states)
+_KEPT: "weakref.WeakKeyDictionary[Flask, tuple[float, dict[str, StoredState]]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def init_app(app: Flask) -> None:
     """Make each request read the flags afresh, even when it shares an app context."""
     app.before_request(forget)
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_kept_after_a_change(session: Session) -> None:
+    """A commit that wrote ``plugin_states`` in this process: every app reads them again."""
+    if session.info.pop(_WROTE_STATES, False):
+        _KEPT.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_state_writes(session: Session, flush_context) -> None:
+    """Note a flush that wrote ``plugin_states`` (dropped from the kept copy at commit)."""
+    if any(
+        isinstance(obj, PluginState) for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info[_WROTE_STATES] = True
+
+
+_WROTE_STATES = "kepu_wrote_plugin_states"
 
 
 def forget() -> None:
@@ -52,11 +83,22 @@ def forget() -> None:
         g.pop(_CACHE, None)
 
 
+def forget_everywhere() -> None:
+    """Drop every copy of the flags this process keeps (the request's and the apps')."""
+    forget()
+    _KEPT.clear()
+
+
 def stored_states(app: Flask) -> dict[str, StoredState]:
     """Every plugin's stored flag and settings: once per request, else on every call."""
     cache = has_request_context()
     if cache and _CACHE in g:
         return g.get(_CACHE)
+    kept = _KEPT.get(app)
+    if kept is not None and kept[0] > time.monotonic():
+        if cache:
+            setattr(g, _CACHE, kept[1])
+        return kept[1]
     try:
         rows = db.session.execute(
             select(PluginState.name, PluginState.enabled, PluginState.settings)
@@ -73,6 +115,9 @@ def stored_states(app: Flask) -> dict[str, StoredState]:
     states = {row.name: StoredState(row.enabled, row.settings or {}) for row in rows}
     if cache:
         setattr(g, _CACHE, states)
+    seconds = float(app.config.get("PLUGIN_STATES_CACHE_SECONDS", 0))
+    if seconds > 0 and rows:
+        _KEPT[app] = (time.monotonic() + seconds, states)
     return states
 
 
