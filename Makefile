@@ -79,11 +79,11 @@ format: install
 ## kepu_bench_http). Results in bench/results/latest.json.
 bench: install wrk
 	$(BIN)/python bench/review.py
-	$(BIN)/python bench/http.py --duration 6 --repeats 3 --engine sqlite --engine postgresql
+	$(BIN)/python bench/http_paths.py --duration 6 --repeats 3 --engine sqlite --engine postgresql
 
 ## The HTTP benchmark in short (SQLite, 2 s runs, once): a few minutes at most.
 bench-quick: install wrk
-	$(BIN)/python bench/http.py --quick
+	$(BIN)/python bench/http_paths.py --quick
 
 ## wrk, the HTTP load generator of the benchmarks (the Debian package), installed when missing.
 wrk:

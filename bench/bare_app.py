@@ -1,6 +1,6 @@
 """The HTTP benchmark's baseline: a bare Flask + Flask-SQLAlchemy app over Kepu's own database.
 
-``bench/http.py`` serves it with gunicorn, with the same settings as Kepu (two sync workers),
+``bench/http_paths.py`` serves it with gunicorn, with the same settings as Kepu (two sync workers),
 beside Kepu, and compares their requests per second. Each endpoint does the least database
 work a Kepu endpoint could do, in one statement, and answers JSON:
 
@@ -12,8 +12,7 @@ work a Kepu endpoint could do, in one statement, and answers JSON:
 The database is ``BENCH_BARE_DATABASE_URI`` (the same URI Kepu uses: a SQLite file, put in
 WAL mode as Kepu does, or PostgreSQL). From the project's root, create the table once before
 serving with ``python -c 'from bench.bare_app import init; init()'`` and serve with
-``gunicorn 'bench.bare_app:create_app()'`` (not from inside bench/, whose http.py would hide
-the standard library's ``http``).
+``gunicorn 'bench.bare_app:create_app()'``.
 """
 
 import os

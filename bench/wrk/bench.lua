@@ -1,4 +1,4 @@
--- wrk script of bench/http.py: counts the answers by status code and, for POST runs, sends a
+-- wrk script of bench/http_paths.py: counts the answers by status code and, for POST runs, sends a
 -- body with a client key no other request used.
 --
 --   wrk -t1 -c8 -d6s -s bench/wrk/bench.lua URL -- get

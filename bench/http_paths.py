@@ -1,6 +1,6 @@
 """Benchmark: Kepu over HTTP under its production server, against a bare Flask app.
 
-Run with ``.venv/bin/python bench/http.py [--quick] [--engine sqlite|postgresql]
+Run with ``.venv/bin/python bench/http_paths.py [--quick] [--engine sqlite|postgresql]
 [--duration 6] [--repeats 3]`` (``--engine`` may be given twice; ``make bench`` runs SQLite,
 then PostgreSQL; ``make bench-quick`` runs ``--quick``). It needs ``wrk`` (``make wrk``).
 
@@ -27,9 +27,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# This file is named http.py: with its folder first on sys.path (as ``python bench/http.py``
-# puts it) it would stand in for the standard library's http package. Drop that folder.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
@@ -754,9 +751,9 @@ def main() -> None:
         for engine in args.engine:
             results["engines"].append(run_engine(engine, args, wrk_path))
     except BenchError as exc:
-        sys.exit(f"bench/http.py: {exc}")
+        sys.exit(f"bench/http_paths.py: {exc}")
     except KeyboardInterrupt:
-        print("bench/http.py: interrupted; the servers it started are stopped.", file=sys.stderr)
+        print("bench/http_paths.py: interrupted; its servers are stopped.", file=sys.stderr)
         sys.exit(130)
     results["machine"]["load_average_after"] = os.getloadavg()
     results["wall_seconds"] = round(time.perf_counter() - started, 1)
