@@ -143,8 +143,10 @@ def render_entry(entry: CalendarEntry, stamp: datetime, zone: ZoneInfo) -> str:
     return vevent.to_ical().decode()
 
 
+@functools.lru_cache(maxsize=256)
 def calendar_head(name: str, tzid: str, refresh_minutes: int) -> str:
-    """``BEGIN:VCALENDAR``, the calendar's properties and the VTIMEZONE of ``tzid``."""
+    """``BEGIN:VCALENDAR``, the calendar's properties and the VTIMEZONE of ``tzid`` (kept per
+    name: a feed asks for its head on every poll)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
