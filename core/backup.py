@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import click
-import flask_migrate
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import text
@@ -650,6 +649,8 @@ def _swap_uploads(staged: Path, work: Path) -> None:
 
 def _migrate(manifest: Manifest) -> None:
     """Upgrade the restored database to the code's heads."""
+    import flask_migrate  # with Alembic: imported when a restore runs, not at start-up
+
     try:
         flask_migrate.upgrade(revision="heads")
     except SystemExit:  # Flask-Migrate logs the error and exits

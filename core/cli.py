@@ -3,11 +3,9 @@
 import sys
 
 import click
-import flask_migrate
 from flask import Flask, current_app, g
 from flask.cli import FlaskGroup, ScriptInfo
 from flask_babel import force_locale
-from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
 from core.extensions import db
@@ -179,18 +177,49 @@ def _add_plugin_commands(app: Flask) -> None:
 @click.argument("revision", default="heads")
 def upgrade(directory, sql, tag, x_arg, revision):
     """Upgrade the core and every installed plugin's branch (REVISION: heads by default)."""
+    import flask_migrate
+
     flask_migrate.upgrade(directory or g.directory, revision, sql, tag, x_arg or g.x_arg)
+
+
+class _DbGroup(click.Group):
+    """Flask-Migrate's ``db`` group, with an ``upgrade`` that goes to every head.
+
+    Flask-Migrate (and Alembic with it) is imported when the group is used, not for every
+    ``kepu`` command: ``kepu --help`` lists the group by its help text alone.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("db", help="Perform database migrations.")
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        from flask_migrate.cli import db as migrate_db
+
+        self.commands = {**migrate_db.commands, "upgrade": upgrade}
+        self.callback = migrate_db.callback
+        self.params = migrate_db.params
+        self.help = migrate_db.help
+        self._loaded = True
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        self._load()
+        return super().make_context(*args, **kwargs)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
 
 
 def _db_group() -> click.Group:
     """Flask-Migrate's ``db`` group, with an ``upgrade`` that goes to every head."""
-    return click.Group(
-        "db",
-        commands={**migrate_db.commands, "upgrade": upgrade},
-        callback=migrate_db.callback,
-        params=migrate_db.params,
-        help=migrate_db.help,
-    )
+    return _DbGroup()
 
 
 def register_commands(app: Flask) -> None:

@@ -1,13 +1,17 @@
 """Database binding: SQLAlchemy, Alembic (with the plugins' branches), and SQLite pragmas."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import TypeDecorator, event
 from sqlalchemy.engine import Engine
 
 from core.extensions import db, migrate
+
+if TYPE_CHECKING:
+    # Alembic is imported when the scripts are read, not at start-up
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -33,8 +37,10 @@ def init_app(app: Flask) -> None:
     )
 
 
-def script_directory(app: Flask) -> ScriptDirectory:
+def script_directory(app: Flask) -> "ScriptDirectory":
     """The Alembic scripts of ``app``: the core's and every installed plugin's branch."""
+    from alembic.script import ScriptDirectory
+
     with app.app_context():
         return ScriptDirectory.from_config(migrate.get_config())
 

@@ -4,8 +4,6 @@ from io import BytesIO
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.bulletin.content import BulletinContent
 from core.exports import safe_cell
@@ -27,6 +25,9 @@ def _sheet_title(text: str) -> str:
 
 def workbook_bytes(content: BulletinContent) -> bytes:
     """The workbook of ``content`` (numbers stay numbers, so sums can be checked)."""
+    from openpyxl import Workbook  # only an export needs it: kept out of start-up
+    from openpyxl.styles import Font
+
     book = Workbook()
     cover = book.active
     cover.title = _sheet_title(_("Bulletin"))

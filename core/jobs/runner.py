@@ -17,10 +17,17 @@ time twice.
 
 ``kepu scheduler`` runs the loop in the foreground (stopping cleanly on SIGTERM and SIGINT);
 with ``SCHEDULER_EMBEDDED`` the development server runs it in a thread.
+
+APScheduler's schedulers, job stores, executors and triggers are imported where they are used,
+not at start-up: most processes (web workers, other ``kepu`` commands) never schedule.
 """
+
+from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
+import importlib
 import logging
 import os
 import queue
@@ -29,15 +36,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor as Pool
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
-from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
@@ -52,12 +54,19 @@ from core.jobs.job import Job, collect_jobs, run_job
 from core.jobs.lease import make_lease
 from core.models import JobOutcome, RunSource, utcnow
 
+if TYPE_CHECKING:
+    from apscheduler.events import JobSubmissionEvent
+    from apscheduler.schedulers.background import BackgroundScheduler
+
 logger = logging.getLogger(__name__)
 
 #: the APScheduler job store's table (not one of Kepu's models)
 JOBSTORE_TABLE = "apscheduler_jobs"
-#: the triggers a JobSpec may name
-TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
+#: the triggers a JobSpec may name: APScheduler's module and class of each
+TRIGGERS = {
+    "cron": ("apscheduler.triggers.cron", "CronTrigger"),
+    "interval": ("apscheduler.triggers.interval", "IntervalTrigger"),
+}
 #: how long a run waits for its fire time; the scheduler thread hands it over right after
 #: submitting the run, so only a stalled job store makes a run wait at all
 HANDOFF_SECONDS = 60.0
@@ -65,10 +74,11 @@ HANDOFF_SECONDS = 60.0
 
 def build_trigger(spec: JobSpec, zone: ZoneInfo):
     """The APScheduler trigger of ``spec``, in the configured time zone (ValueError if bad)."""
-    cls = TRIGGERS.get(spec.trigger)
-    if cls is None:
+    name = TRIGGERS.get(spec.trigger)
+    if name is None:
         raise ValueError(f"unknown trigger {spec.trigger!r} (use cron or interval)")
-    return cls(timezone=zone, **dict(spec.trigger_args))
+    module, cls = name
+    return getattr(importlib.import_module(module), cls)(timezone=zone, **dict(spec.trigger_args))
 
 
 def describe_trigger(spec: JobSpec) -> str:
@@ -193,17 +203,24 @@ def run_scheduled(job_id: str) -> None:
         fire(job_id, scheduled_for, enforce_grace=True)
 
 
-class AppEngineJobStore(SQLAlchemyJobStore):
-    """APScheduler's SQLAlchemy job store on the app's own engine, which it must not dispose.
+@functools.cache
+def app_engine_job_store() -> type:
+    """The class ``AppEngineJobStore`` (made on first use, with APScheduler's job store)."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-    The stock store disposes its engine at shutdown; this one shares the app's engine (the
-    lease's connection and the web requests use it), so the app keeps it open. (``shutdown``
-    is a public method of APScheduler's ``BaseJobStore``, whose subclasses are a documented
-    extension point.)
-    """
+    class AppEngineJobStore(SQLAlchemyJobStore):
+        """APScheduler's SQLAlchemy job store on the app's own engine, which it must not dispose.
 
-    def shutdown(self):
-        """Leave the shared engine alone."""
+        The stock store disposes its engine at shutdown; this one shares the app's engine (the
+        lease's connection and the web requests use it), so the app keeps it open.
+        (``shutdown`` is a public method of APScheduler's ``BaseJobStore``, whose subclasses
+        are a documented extension point.)
+        """
+
+        def shutdown(self):
+            """Leave the shared engine alone."""
+
+    return AppEngineJobStore
 
 
 class SchedulerService:
@@ -315,6 +332,10 @@ def make_scheduler(app: Flask, zone: ZoneInfo) -> BackgroundScheduler:
     times (:func:`enter_pool`, as the pool's initializer); the fire times of each submission
     reach them through the ``EVENT_JOB_SUBMITTED`` listener.
     """
+    from apscheduler.events import EVENT_JOB_SUBMITTED
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     with app.app_context():
         engine = db.engine
     fire_times = FireTimes()
@@ -328,7 +349,7 @@ def make_scheduler(app: Flask, zone: ZoneInfo) -> BackgroundScheduler:
     )
     scheduler = BackgroundScheduler(
         timezone=zone,
-        jobstores={"default": AppEngineJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
+        jobstores={"default": app_engine_job_store()(engine=engine, tablename=JOBSTORE_TABLE)},
         executors={"default": pool},
         job_defaults={"max_instances": 1},
     )

@@ -5,17 +5,20 @@ A plugin package's ``migrations/`` folder is one more entry of Alembic's ``versi
 """
 
 import os
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
 from flask import current_app
 
 from core.database import MIGRATIONS_DIR
 from core.extensions import migrate
 from core.plugins.loader import migration_dirs
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 @migrate.configure
-def _plugin_branches(config: Config) -> Config:
+def _plugin_branches(config: "Config") -> "Config":
     """Alembic's ``version_locations``: the core's versions and each installed plugin's branch."""
     locations = [str(MIGRATIONS_DIR / "versions"), *migration_dirs(current_app)]
     config.set_main_option("path_separator", "os")

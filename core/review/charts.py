@@ -13,11 +13,10 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pygal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from pygal.style import Style
 
 from core.dates import months_between
 from core.models import VisitKind
@@ -25,34 +24,58 @@ from core.models.enums import label
 from core.review.figures import TeamFigures
 from core.review.rollup import AreaFigures
 
-# pygal appends a legacy import hook for its map plugins (pygal.maps.*) that has no
-# find_spec, so every later failed import warns (ImportWarning). Kepu draws no maps: drop it.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+if TYPE_CHECKING:
+    from pygal.graph.graph import Graph
+    from pygal.style import Style
+
+
+@functools.cache
+def _pygal():
+    """pygal, imported on the first chart drawn (not at start-up: most processes draw none)."""
+    import pygal
+
+    # pygal appends a legacy import hook for its map plugins (pygal.maps.*) that has no
+    # find_spec, so every later failed import warns (ImportWarning). Kepu draws no maps: drop it.
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
 
 #: system fonts only: Chinese text falls back to the reader's CJK sans-serif font
 FONTS = 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-STYLE = Style(
-    font_family=FONTS,
-    label_font_family=FONTS,
-    major_label_font_family=FONTS,
-    value_font_family=FONTS,
-    value_label_font_family=FONTS,
-    tooltip_font_family=FONTS,
-    title_font_family=FONTS,
-    legend_font_family=FONTS,
-    no_data_font_family=FONTS,
-    background="white",
-    plot_background="white",
-    foreground="#222",
-    foreground_strong="#111",
-    foreground_subtle="#666",
-    colors=("#1f6f50", "#c0392b", "#2e5e9e", "#d68910", "#6c3483", "#7f8c8d"),
-    title_font_size=17,
-    label_font_size=14,
-    major_label_font_size=14,
-    legend_font_size=14,
-    value_font_size=13,
-)
+#: the font size of bar labels (see :func:`_label_margin`)
+LABEL_FONT_SIZE = 14
+
+
+@functools.cache
+def style() -> "Style":
+    """The style of every chart."""
+    _pygal()
+    from pygal.style import Style
+
+    return Style(
+        font_family=FONTS,
+        label_font_family=FONTS,
+        major_label_font_family=FONTS,
+        value_font_family=FONTS,
+        value_label_font_family=FONTS,
+        tooltip_font_family=FONTS,
+        title_font_family=FONTS,
+        legend_font_family=FONTS,
+        no_data_font_family=FONTS,
+        background="white",
+        plot_background="white",
+        foreground="#222",
+        foreground_strong="#111",
+        foreground_subtle="#666",
+        colors=("#1f6f50", "#c0392b", "#2e5e9e", "#d68910", "#6c3483", "#7f8c8d"),
+        title_font_size=17,
+        label_font_size=LABEL_FONT_SIZE,
+        major_label_font_size=14,
+        legend_font_size=14,
+        value_font_size=13,
+    )
+
+
 #: drawing width: about a phone's and half a desktop's, so text is drawn near its own size
 WIDTH = 440
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
@@ -79,7 +102,7 @@ class Chart:
     rows: tuple[tuple, ...]
 
 
-def _render(chart: pygal.graph.graph.Graph, key: str, title: str, description: str) -> Markup:
+def _render(chart: "Graph", key: str, title: str, description: str) -> Markup:
     """The chart as clean inline SVG with an accessible name and description."""
     svg = chart.render(is_unicode=True)
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg)).replace(' xmlns="http://www.w3.org/2000/svg"', "")
@@ -99,10 +122,10 @@ def _render(chart: pygal.graph.graph.Graph, key: str, title: str, description: s
 def stylesheet() -> str:
     """The CSS of every chart (pygal's, scoped to :data:`CHART_CLASS`), served as a file.
 
-    pygal writes the same rules for every chart drawn with :data:`STYLE`, prefixed with the
+    pygal writes the same rules for every chart drawn with :func:`style`, prefixed with the
     chart's random id; rendering one sample chart and rescoping them gives the shared sheet.
     """
-    sample = pygal.Bar(**_config())
+    sample = _pygal().Bar(**_config())
     for _series in range(12):  # pygal writes a colour rule per series the chart has
         sample.add("", [1])
     # unescaped: inside the SVG's <style> pygal writes ">" as "&gt;"
@@ -114,7 +137,7 @@ def _config(**extra) -> dict:
     """Options shared by every chart."""
     return {
         "js": [],
-        "style": STYLE,
+        "style": style(),
         "disable_xml_declaration": True,
         "width": WIDTH,
         "height": 400,
@@ -132,7 +155,7 @@ def _label_margin(labels: Iterable[str]) -> int:
     """Extra left margin for bar labels: pygal measures every character as narrow, but
     Chinese characters are about twice as wide."""
     wide = max((sum(1 for ch in text if ord(ch) > 0x2E80) for text in labels), default=0)
-    return 20 + wide * STYLE.label_font_size // 2
+    return 20 + wide * LABEL_FONT_SIZE // 2
 
 
 def _integer_ticks(top: int) -> list[int] | None:
@@ -155,7 +178,7 @@ def visits_by_month(
         )
         for name, k in zip(names, keys, strict=True)
     )
-    chart = pygal.StackedBar(
+    chart = _pygal().StackedBar(
         **_config(
             x_label_rotation=-45 if len(keys) > 6 else 0,
             y_labels=_integer_ticks(max(r[-1] for r in rows)),
@@ -194,7 +217,7 @@ def people_by_team(teams: Sequence[TeamFigures], top: int) -> Chart:
     """Horizontal bars: people reached per team, the ``top`` teams and the others together."""
     title = _("People reached per team")
     rows = top_teams(teams, top)
-    chart = pygal.HorizontalBar(
+    chart = _pygal().HorizontalBar(
         **_config(
             show_legend=False,
             height=max(220, 80 + 36 * len(rows)),
@@ -227,7 +250,7 @@ def coverage(areas: Sequence[AreaFigures]) -> Chart:
     """Bars: the share of farms visited in the period, per child area (or the area alone)."""
     title = _("Share of farms covered")
     shown = [a for a in areas if not a.total] or list(areas)
-    chart = pygal.HorizontalBar(
+    chart = _pygal().HorizontalBar(
         **_config(
             show_legend=False,
             height=max(220, 80 + 36 * len(shown)),

@@ -10,8 +10,6 @@ import re
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.exports import csv_bytes, safe_cell
 from core.review.report import Review, Table
@@ -37,6 +35,9 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def to_xlsx(review: Review, tables: list[Table]) -> bytes:
     """Every table in one workbook, one sheet each."""
+    from openpyxl import Workbook  # only an export needs it: kept out of start-up
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()

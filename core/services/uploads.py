@@ -11,17 +11,24 @@ Files live in ``<instance>/uploads/<folder>/`` and are only sent by a view that 
 reader, never cached by shared caches.
 """
 
+from __future__ import annotations
+
+import functools
 import io
 import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
-from PIL import Image, ImageCms, ImageOps
 
 from core.services import FieldErrors
+
+if TYPE_CHECKING:
+    # Pillow is imported where a photo is decoded, not at start-up
+    from PIL import Image
 
 #: accepted photo types: media type -> (file extension, Pillow format, test on the first bytes)
 PHOTO_TYPES = {
@@ -36,7 +43,13 @@ THUMBNAIL_WIDTH = 320
 #: what Pillow is given when saving: lossy formats at a quality fit for photos
 SAVE_OPTIONS = {"JPEG": {"quality": 85}, "PNG": {}, "WEBP": {"quality": 85}}
 
-_SRGB = ImageCms.createProfile("sRGB")
+
+@functools.cache
+def _srgb_profile():
+    """The sRGB colour profile photos are converted to (made once, on first use)."""
+    from PIL import ImageCms
+
+    return ImageCms.createProfile("sRGB")
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,8 @@ def _decode(data: bytes, fmt: str) -> Image.Image | None:
     Raises ``OverflowError`` when it has more than ``MAX_PIXELS`` (checked from the header,
     before the pixels are decoded).
     """
+    from PIL import Image
+
     with warnings.catch_warnings():
         # Pillow warns, then refuses, past its own bomb limit: both mean too many pixels here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -103,13 +118,15 @@ def _decode(data: bytes, fmt: str) -> Image.Image | None:
 
 def _srgb(image: Image.Image) -> Image.Image:
     """``image`` in sRGB when it carries another colour profile (dropped on saving)."""
+    from PIL import ImageCms
+
     profile = image.info.get("icc_profile")
     if not profile:
         return image
     mode = "RGBA" if "A" in image.getbands() else "RGB"
     try:
         return ImageCms.profileToProfile(
-            image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), _SRGB, outputMode=mode
+            image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), _srgb_profile(), outputMode=mode
         )
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image
@@ -117,6 +134,8 @@ def _srgb(image: Image.Image) -> Image.Image:
 
 def _pixels(image: Image.Image, fmt: str) -> Image.Image:
     """A copy of the pixels alone, upright and in sRGB, that ``fmt`` can save."""
+    from PIL import ImageOps
+
     image = _srgb(ImageOps.exif_transpose(image))
     if "transparency" in image.info:  # a palette or keyed transparency lives in ``info``
         image = image.convert("RGBA")
@@ -136,6 +155,8 @@ def _save(image: Image.Image, fmt: str) -> bytes:
 
 def _thumbnail(image: Image.Image) -> Image.Image:
     """A copy at most ``THUMBNAIL_WIDTH`` wide (and three times as tall), proportions kept."""
+    from PIL import Image
+
     small = image.copy()
     small.thumbnail((THUMBNAIL_WIDTH, 3 * THUMBNAIL_WIDTH), Image.Resampling.LANCZOS)
     return small
