@@ -57,7 +57,8 @@ def init_app(app) -> None:
     if not event.contains(Mapper, "mapper_configured", keep_previous_values):
         event.listen(Mapper, "mapper_configured", keep_previous_values)
     for mapper in Base.registry.mappers:
-        keep_previous_values(mapper, mapper.class_)
+        if mapper.configured:  # the others get it when configured, at their first use:
+            keep_previous_values(mapper, mapper.class_)  # start-up need not configure them
 
 
 def keep_previous_values(mapper: Mapper, cls) -> None:
