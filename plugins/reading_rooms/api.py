@@ -128,13 +128,15 @@ class Usage(MethodView):
     def post(self, data):
         """Enter usage (admin, or the leader of the room's village)
 
-        A record of the same room and period is replaced; a period overlapping another of the
-        room answers 422.
+        A room and period recorded already answers 409 (with the recorded figures) unless
+        ``replace`` is true; a period not begun yet, or overlapping another of the room,
+        answers 422.
         """
         room = db.session.get(Room, data["room_id"])
         if room is not None and not svc.may_enter_usage(caller(), room):
             abort(403)
-        return save(svc.save_usage, svc.UsageInput(**data), caller())
+        replace = data.pop("replace", False)
+        return save(svc.save_usage, svc.UsageInput(**data), caller(), None, replace)
 
 
 def _uploaded_csv() -> str:

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.plugin_api import optional_int
@@ -57,6 +57,10 @@ class UsageForm(FlaskForm):
     reads = _count(_l("Reads"))
     downloads = _count(_l("Downloads"))
     active_readers = _count(_l("Active readers"))
+    replace = BooleanField(
+        _l("Replace the figures already recorded for this period"),
+        description=_l("Only needed when the room's usage of this period was entered before."),
+    )
 
 
 class ModelForm(FlaskForm):

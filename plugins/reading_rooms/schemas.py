@@ -59,6 +59,14 @@ class ReadingRoomUsageSchema(Schema):
     reads = fields.Integer(required=True, validate=_COUNT)
     downloads = fields.Integer(required=True, validate=_COUNT)
     active_readers = fields.Integer(required=True, validate=_COUNT)
+    replace = fields.Boolean(
+        load_default=False,
+        load_only=True,
+        metadata={
+            "description": "Overwrite the figures of a room and period recorded already "
+            "(without it such an entry answers 409 with the recorded figures)"
+        },
+    )
 
     @validates_schema
     def _in_order(self, data, **kwargs):

@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.plugin_api import (
     Area,
     AreaKind,
+    Conflict,
     FieldErrors,
     Role,
     User,
@@ -40,6 +41,7 @@ from core.plugin_api import (
     month_bounds,
     previous_month,  # noqa: F401  (kept here: pages, API, jobs and demo read svc.previous_month)
     setting,
+    today,
     utcnow,
 )
 from plugins.reading_rooms.models import Commendation, Report, Room, UsageRecord
@@ -177,10 +179,36 @@ class UsageInput:
     active_readers: int | None
 
 
+class AlreadyRecorded(Conflict):
+    """Usage of the room and period is recorded already: replacing it must be asked for."""
+
+    def __init__(self, record: UsageRecord):
+        super().__init__(
+            _(
+                "Usage of this room from %(start)s to %(end)s is already recorded: %(reads)s "
+                "reads, %(downloads)s downloads, %(readers)s active readers. Replace it "
+                "explicitly to overwrite these figures.",
+                start=record.period_start.isoformat(),
+                end=record.period_end.isoformat(),
+                reads=record.reads,
+                downloads=record.downloads,
+                readers=record.active_readers,
+            )
+        )
+        self.record = record
+
+
 def _check_usage(data: UsageInput, errors: dict[str, list[str]]) -> None:
     """Note what is wrong with the values of ``data`` (not the database checks)."""
     if data.period_start is None:
         errors["period_start"] = [_("Enter the first day of the period.")]
+    elif data.period_start > today():
+        errors["period_start"] = [
+            _(
+                "Usage cannot be entered for a period that has not begun (today is %(day)s).",
+                day=today().isoformat(),
+            )
+        ]
     if data.period_end is None:
         errors["period_end"] = [_("Enter the last day of the period.")]
     if data.period_start and data.period_end and data.period_end < data.period_start:
@@ -203,12 +231,17 @@ def _overlap(data: UsageInput, records: list[tuple[int, date, date]]) -> tuple[d
 
 
 def save_usage(
-    data: UsageInput, user: User | None, record: UsageRecord | None = None
+    data: UsageInput,
+    user: User | None,
+    record: UsageRecord | None = None,
+    replace: bool = False,
 ) -> UsageRecord:
-    """Enter (or correct) a usage record; a record of the same room and period is updated.
+    """Enter (or correct) a usage record.
 
     Raises ``FieldErrors`` (nothing changed) for bad values, an unknown room, a room the user
-    may not enter usage for, or a period overlapping another period of the room.
+    may not enter usage for, a period not begun yet, or a period overlapping another period of
+    the room; :class:`AlreadyRecorded` when a new entry names a room and period recorded
+    already, unless ``replace`` asks to overwrite its figures.
     """
     errors: dict[str, list[str]] = {}
     room = db.session.get(Room, data.room_id) if data.room_id else None
@@ -242,6 +275,8 @@ def save_usage(
                 UsageRecord.period_end == data.period_end,
             )
         )
+        if record is not None and not replace:
+            raise AlreadyRecorded(record)
     if record is None:
         record = UsageRecord()
         db.session.add(record)

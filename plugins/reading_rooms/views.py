@@ -212,7 +212,10 @@ def usage_form(record_id):
                 form.active_readers.data,
             )
             try:
-                record = svc.save_usage(data, current_user, record)
+                record = svc.save_usage(data, current_user, record, form.replace.data)
+            except svc.AlreadyRecorded as exc:
+                db.session.rollback()
+                form.replace.errors = [str(exc)]
             except FieldErrors as exc:
                 db.session.rollback()
                 if "period_start" in exc.errors and form.month.data:

@@ -112,13 +112,28 @@ def test_bad_usage_is_shown_next_to_the_field(client, login, rooms, extra, field
     assert count_records() == 3
 
 
-def test_same_room_and_month_updates_the_record(client, login, rooms):
+def test_same_room_and_month_shows_the_record_and_replaces_it_only_when_asked(
+    client, login, rooms
+):
     c = _as(client, login, "admin")
-    data = _usage(rooms.village, month="2026-01", reads="999")
-    assert c.post(f"{BASE}/usage/new", data=data).status_code == 302
-    assert count_records() == 3
     record = db.session.query(UsageRecord).filter_by(room_id=rooms.village.id).one()
-    assert record.reads == 999
+    before = record.reads
+    data = _usage(rooms.village, month="2026-01", reads="999")
+    again = c.post(f"{BASE}/usage/new", data=data)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "already recorded" in page and f"{before} reads" in page
+    db.session.refresh(record)
+    assert record.reads == before and count_records() == 3  # nothing changed
+    assert c.post(f"{BASE}/usage/new", data={**data, "replace": "y"}).status_code == 302
+    db.session.refresh(record)
+    assert record.reads == 999 and count_records() == 3
+
+
+def test_usage_of_a_month_not_begun_is_refused(client, login, rooms):
+    c = _as(client, login, "admin")
+    response = c.post(f"{BASE}/usage/new", data=_usage(rooms.village, month="2099-02"))
+    assert response.status_code == 200 and "has not begun" in response.get_data(as_text=True)
+    assert count_records() == 3
 
 
 def test_admin_creates_edits_and_marks_a_model_room(client, login, world, rooms):
