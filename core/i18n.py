@@ -12,8 +12,13 @@ from core.models.enums import label
 
 
 def select_locale() -> str:
-    """The UI language: the user's choice, then the session's, then the default (zh_CN)."""
+    """The UI language: for the API, the request's ``Accept-Language`` when it names one of
+    ours; then the user's choice, the session's, and the default (zh_CN)."""
     languages = current_app.config["LANGUAGES"]
+    if request and request.path.startswith("/api/") and request.accept_languages:
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return session_locale()

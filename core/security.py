@@ -234,14 +234,34 @@ def handle_http_error(error: HTTPException):
     return render_template("error.html", error=error), error.code
 
 
+#: the API's message for an error raised without one of Kepu's own (Werkzeug's is English)
+API_ERROR_MESSAGES = {
+    400: _l("The request is not valid."),
+    403: _l("Your account may not see or change this."),
+    405: _l("This method is not allowed here."),
+    406: _l("The answer cannot be given in the format asked for."),
+    409: _l("The change conflicts with existing data."),
+    413: _l("The request is too large."),
+    415: _l("Send the body as JSON (Content-Type: application/json)."),
+    429: _l("Too many requests: please wait a minute and try again."),
+    500: _l("Something went wrong. Nothing you sent was half-saved; please try again."),
+    503: _l("The service is busy; please try again in a moment."),
+}
+
+
 def _api_error(error: HTTPException):
-    """The JSON body of an API error, in flask-smorest's shape."""
+    """The JSON body of an API error, in flask-smorest's shape and the caller's language."""
     body = {"code": error.code, "status": error.name}
     data = getattr(error, "data", None)
     if data and "messages" in data:
         body["errors"] = data["messages"]
-    if getattr(error, "description", None) and error.code not in (404, 422):
-        body["message"] = str(error.description)
+    description = getattr(error, "description", None)
+    if error.code == 429 or (
+        description == type(error).description and error.code in API_ERROR_MESSAGES
+    ):
+        description = API_ERROR_MESSAGES[error.code]  # Werkzeug's default, in English
+    if description and error.code not in (404, 422):
+        body["message"] = str(description)
     response = jsonify(body)
     response.status_code = error.code or 500
     if error.code == 401:
