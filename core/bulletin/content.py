@@ -5,7 +5,9 @@ assessments, rectification items), in the language active at the time: the views
 Chinese unless English is asked for. Every table is a ``ReviewTable``, so the page, the
 standalone document and the workbook show the same numbers.
 
-- figures: ``team_figures`` of the area for the period, one row per team and a total row;
+- figures: ``team_figures`` of the area for the period, one row per team, and the total row
+  of the review (``area_rollup``): an event several teams organise, or a farm linked to
+  several teams, is counted once in the total, as in the review, not once per team;
 - commendations and criticisms: the decisions of the *confirmed* assessments of the area and
   the areas below it, for the years the period touches;
 - rectification items: those of the area's units that are open, or whose deadline falls in
@@ -35,6 +37,7 @@ from core.models import (
 )
 from core.models.enums import label
 from core.review.figures import team_figures
+from core.review.rollup import area_rollup
 from core.services.rectifications import is_overdue
 
 #: TeamFigures fields of the figures table, in order, after the team and village
@@ -77,8 +80,14 @@ class BulletinContent:
 
 
 def figures_table(bulletin: Bulletin) -> ReviewTable:
-    """One row per team of the area with the period's figures, then a total row."""
-    figures = team_figures(bulletin.area, bulletin.starts_on, bulletin.ends_on)
+    """One row per team of the area with the period's figures, then a total row.
+
+    The total row is the review's total of the area for the period (the last row of
+    :func:`~core.review.rollup.area_rollup`), never the sum of the team rows: events held and
+    farms are counted distinct there, so an event of two teams shows in both teams' rows and
+    once in the total."""
+    start, end = bulletin.starts_on, bulletin.ends_on
+    figures = team_figures(bulletin.area, start, end)
     columns = (
         _("Team"),
         _("Village"),
@@ -97,8 +106,10 @@ def figures_table(bulletin: Bulletin) -> ReviewTable:
         for f in figures.values()
     ]
     if rows:
-        totals = tuple(sum(getattr(f, name) for f in figures.values()) for name in FIGURE_FIELDS)
-        rows.append((_("Total"), "", *totals))
+        total = area_rollup(bulletin.area, start, end, figures)[-1]
+        name = _("Total: %(area)s", area=bulletin.area.name)  # as the review's total row
+        # counts as int: on PostgreSQL some come back as Decimal, which a workbook writes as text
+        rows.append((name, "", *(int(getattr(total, f)) for f in FIGURE_FIELDS)))
     return ReviewTable(_("Figures per team"), columns, tuple(rows))
 
 
