@@ -1,12 +1,14 @@
 """/api/v1/plugins/model_campaign: criteria, rounds, nominations, assessments and decisions.
 
 Admins write criteria and rounds; admins, reviewers (their subtree) and leaders (their village
-and its households) nominate; admins and reviewers assess and decide; whoever nominated may
-withdraw. Everyone reads what their scope allows.
+and its households) nominate; admins and reviewers assess; admins, and reviewers of an area
+strictly above the nominee's, decide; whoever nominated may withdraw. Decisions are confirmed
+(``"confirm": true``). Everyone reads what their scope allows.
 """
 
 from flask import abort
 from flask.views import MethodView
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +17,7 @@ from core.plugin_api import (
     caller,
     db,
     documents,
+    field_errors,
     filter_args,
     item_rule,
     may_open_module,
@@ -202,13 +205,30 @@ class Transitions(MethodView):
     @blp.response(201, ModelCampaignNominationDetailSchema)
     @documents(blp, 401, 403, 404, 409, 422)
     def post(self, data, nomination_id):
-        """Award, refuse (reason required) or withdraw; refused transitions answer 409
+        """Award, refuse (reason required) or withdraw, confirmed; refused transitions answer 409
 
         Only the decisions valid from the present status are accepted (the nomination's
         ``decisions``): awarded and not awarded from assessed, withdrawn from nominated or
-        assessed. Awarded, not awarded and withdrawn are final.
+        assessed. Awarded, not awarded and withdrawn are final. Awarding a nomination whose
+        mean score is below the award threshold needs a ``reason`` too. Admins decide
+        anywhere, reviewers only on nominations whose area lies strictly below their own (a
+        township's at county level); whoever nominated may withdraw. The body must carry
+        ``"confirm": true``: without it a decision that would be accepted answers 422 on
+        ``confirm`` and nothing changes.
         """
         nomination = readable(Nomination, nomination_id, svc.nomination_scope)
         if not svc.may_decide(caller(), nomination, svc.Status(data["to"])):
             abort(403)
+        save(svc.check_decision, nomination, data["to"], data["reason"], caller())
+        if data["confirm"] is not True:
+            field_errors(
+                {
+                    "confirm": [
+                        _(
+                            'Confirm the decision: send "confirm": true with it. '
+                            "Nothing has been changed."
+                        )
+                    ]
+                }
+            )
         return _dump(save(svc.decide, nomination, data["to"], data["reason"], caller()))

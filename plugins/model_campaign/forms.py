@@ -63,7 +63,10 @@ class DecisionForm(FlaskForm):
     """Award, refuse or withdraw a nomination."""
 
     to = SelectField(_l("Decision"), validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason (required when not awarded)"), validators=[Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason (required when not awarded, and when awarding below the threshold)"),
+        validators=[Length(max=2000)],
+    )
 
 
 class AssessmentForm(FlaskForm):

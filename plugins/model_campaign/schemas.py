@@ -143,7 +143,23 @@ class ModelCampaignDecisionSchema(Schema):
     to = fields.String(
         required=True, validate=validate.OneOf(["awarded", "not_awarded", "withdrawn"])
     )
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = fields.String(
+        load_default="",
+        validate=validate.Length(max=2000),
+        metadata={
+            "description": "Required when not awarded, and when awarding a nomination whose "
+            "mean score is below the award threshold (the setting award_threshold, 80 by "
+            "default)"
+        },
+    )
+    confirm = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Must be true: the caller confirms the decision, which is final. "
+            "Without it a decision that would be accepted answers 422 on confirm and nothing "
+            "changes (a dry run)"
+        },
+    )
 
 
 class ModelCampaignNominationSchema(Schema):

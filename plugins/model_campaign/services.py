@@ -132,9 +132,22 @@ def may_assess(user: User, nomination: Nomination) -> bool:
     )
 
 
+def may_award(user: User, nomination: Nomination) -> bool:
+    """Whether ``user`` may award or refuse ``nomination``: admins, and reviewers whose area lies
+    strictly above the nominee's area. Nobody decides on their own area's nomination: a
+    township's is decided at county level, a village's (or one of its households') by a
+    reviewer of its township or above."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    area = user.area if user.role == Role.REVIEWER else None
+    return area is not None and area.id != nomination.area_id and area.contains(nomination.area)
+
+
 def may_withdraw(user: User, nomination: Nomination) -> bool:
-    """Assessors, and the user who nominated it."""
-    return may_assess(user, nomination) or (
+    """Those who may award it, and the user who nominated it."""
+    return may_award(user, nomination) or (
         user.is_authenticated and nomination.nominated_by_id == user.id
     )
 
@@ -143,7 +156,7 @@ def may_decide(user: User, nomination: Nomination, to: Status) -> bool:
     """Whether ``user`` may move ``nomination`` to ``to`` (whatever its present status)."""
     if to == Status.WITHDRAWN:
         return may_withdraw(user, nomination)
-    return may_assess(user, nomination)
+    return may_award(user, nomination)
 
 
 def next_decisions(user: User, nomination: Nomination) -> list[Status]:
@@ -411,21 +424,48 @@ def _move(nomination: Nomination, to: Status, user: User, reason: str = "") -> N
     _stamp(transition)
 
 
-def decide(nomination: Nomination, to: str, reason: str | None, user: User) -> Nomination:
-    """Award, refuse (a reason is required) or withdraw a nomination.
+def check_decision(
+    nomination: Nomination, to: str, reason: str | None, user: User
+) -> tuple[Status, str]:
+    """The decision ``to`` with its cleaned reason when ``user`` may take it now; changes
+    nothing (pages show it for confirmation before ``decide``).
 
-    Raises ``FieldErrors`` for bad input and ``Conflict`` for a transition the present status
-    forbids, e.g. awarding a nomination nobody has assessed.
+    Raises, in this order: ``FieldErrors`` on ``to`` for an unknown decision;
+    ``PermissionError`` when ``user`` may not take the decision on this nomination (see
+    ``may_award``); ``Conflict`` for a transition the present status forbids, e.g. awarding a
+    nomination nobody has assessed; ``FieldErrors`` on ``reason`` when it is missing for not
+    awarded, or for awarding a nomination whose mean score is below ``award_threshold``.
     """
     errors: dict = {}
     target = Status(to) if to in {s.value for s in DECISIONS} else None
     if target is None:
-        errors["to"] = [_("Choose awarded, not awarded or withdrawn.")]
-    reason = clean_text(errors, "reason", reason, 2000, required=target == Status.NOT_AWARDED)
-    if errors:
-        raise FieldErrors(errors)
+        raise FieldErrors({"to": [_("Choose awarded, not awarded or withdrawn.")]})
+    if not may_decide(user, nomination, target):
+        raise PermissionError(nomination.id)
     if nomination.status not in DECISIONS[target]:
         raise Conflict(transition_refusal(nomination.status, target))
+    below = target == Status.AWARDED and below_threshold(nomination)
+    reason = clean_text(
+        errors, "reason", reason, 2000, required=target == Status.NOT_AWARDED or below
+    )
+    if below and not reason:
+        errors["reason"] = [
+            _(
+                "The mean score %(score)s%% is below the award threshold of %(threshold)s%%: "
+                "give the reason for awarding it.",
+                score=mean_percent(nomination),
+                threshold=award_threshold(),
+            )
+        ]
+    if errors:
+        raise FieldErrors(errors)
+    return target, reason
+
+
+def decide(nomination: Nomination, to: str, reason: str | None, user: User) -> Nomination:
+    """Award, refuse (a reason is required) or withdraw a nomination, once ``check_decision``
+    accepts it (it raises what that raises). Pages and API ask for a confirmation first."""
+    target, reason = check_decision(nomination, to, reason, user)
     _move(nomination, target, user, reason)
     db.session.commit()
     return nomination
@@ -524,6 +564,13 @@ def mean_percent(nomination: Nomination) -> float | None:
     if not nomination.assessments:
         return None
     return round(sum(a.percent for a in nomination.assessments) / len(nomination.assessments), 1)
+
+
+def below_threshold(nomination: Nomination) -> bool:
+    """True when the nomination has been scored and its mean score is below
+    ``award_threshold`` (awarding it then needs a reason)."""
+    percent = mean_percent(nomination)
+    return percent is not None and percent < award_threshold()
 
 
 def proposes_award(nomination: Nomination) -> bool | None:

@@ -368,11 +368,13 @@ def nomination(nomination_id):
 
 @bp.route("/nominations/<int:nomination_id>/decide", methods=["POST"])
 def decide(nomination_id):
-    """Award, refuse (with a reason) or withdraw a nomination.
+    """Award, refuse (with a reason) or withdraw a nomination, in two steps.
 
-    Any decision the user has the right to take is accepted here, so the service explains a
-    transition the present status forbids (e.g. from a page left open); the page then offers
-    only the decisions valid now, or none once the status is final.
+    The decision form leads to a confirmation page showing the nomination, its score against
+    the threshold, the decision and its reason; only that page's confirm button (``confirm``)
+    takes the decision. Any decision the user has the right to take is accepted here, so the
+    service explains a transition the present status forbids (e.g. from a page left open); the
+    page then offers only the decisions valid now, or none once the status is final.
     """
     item = _readable(nomination_id)
     wanted = request.form.get("to", "")
@@ -384,7 +386,13 @@ def decide(nomination_id):
     form.to.choices = [placeholder()] + [SelectChoice(s.value, svc.status_label(s)) for s in rights]
     refusal = None
     if form.validate_on_submit():
+        confirmed = request.form.get("confirm") == "1"
         try:
+            if not confirmed:
+                target, reason = svc.check_decision(
+                    item, form.to.data, form.reason.data, current_user
+                )
+                return _confirm_page(item, target, reason)
             svc.decide(item, form.to.data, form.reason.data, current_user)
         except FieldErrors as exc:
             db.session.rollback()
@@ -392,6 +400,9 @@ def decide(nomination_id):
         except Conflict as exc:
             db.session.rollback()
             refusal = str(exc)
+        except PermissionError:
+            db.session.rollback()
+            abort(403)
         else:
             flash(
                 _("Status changed to %(status)s.", status=svc.status_label(item.status)), "success"
@@ -404,6 +415,19 @@ def decide(nomination_id):
         SelectChoice(s.value, svc.status_label(s)) for s in options
     ]
     return _nomination_page(item, form, refusal)
+
+
+def _confirm_page(nomination: Nomination, target: Status, reason: str):
+    """The confirmation step of a decision: nothing is changed until it is confirmed."""
+    return render_template(
+        "model_campaign/confirm_decision.html",
+        n=nomination,
+        target=target,
+        reason=reason,
+        mean=svc.mean_percent(nomination),
+        threshold=svc.award_threshold(),
+        below=svc.below_threshold(nomination),
+    )
 
 
 @bp.route("/nominations/<int:nomination_id>/assess", methods=["GET", "POST"])

@@ -164,7 +164,7 @@ def test_pages_for_each_role(mc, client, login):
     assert (
         client.post(
             f"{PAGES}/nominations/{nomination.id}/decide",
-            data={"to": "not_awarded", "reason": "材料不足"},
+            data={"to": "not_awarded", "reason": "材料不足", "confirm": "1"},
         ).status_code
         == 302
     )
@@ -208,7 +208,7 @@ def test_leader_nominates_from_the_page(mc, client, login):
     assert nomination.household_name == "李家" and nomination.nominated_by_id == mc.leader.id
     response = client.post(
         f"{PAGES}/nominations/{nomination.id}/decide",
-        data={"to": "withdrawn", "reason": "户主撤回"},
+        data={"to": "withdrawn", "reason": "户主撤回", "confirm": "1"},
     )
     assert response.status_code == 302
     db.session.refresh(nomination)
@@ -275,7 +275,7 @@ def test_api_end_to_end(mc, client, bearer):
     )
     response = client.post(
         f"{API}/nominations/{nid}/transitions",
-        json={"to": "not_awarded", "reason": "分数不足"},
+        json={"to": "not_awarded", "reason": "分数不足", "confirm": True},
         headers=admin,
     )
     assert response.status_code == 201 and response.get_json()["status"] == "not_awarded"

@@ -206,7 +206,9 @@ def test_offered_decisions_follow_the_status(mc, client, login):
         "not_awarded",
         "withdrawn",
     }
-    response = client.post(f"{url}/decide", data={"to": "not_awarded", "reason": "材料不足"})
+    response = client.post(
+        f"{url}/decide", data={"to": "not_awarded", "reason": "材料不足", "confirm": "1"}
+    )
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert _decisions(page) == set() and 'id="mc-final"' in page
@@ -270,7 +272,7 @@ def test_api_lists_the_decisions_valid_now(mc, client, bearer):
     response = client.post(
         f"{url}/transitions",
         headers=bearer(mc.admin),
-        json={"to": "not_awarded", "reason": "分数不足"},
+        json={"to": "not_awarded", "reason": "分数不足", "confirm": True},
     )
     assert response.status_code == 201 and response.get_json()["decisions"] == []
     again = client.post(f"{url}/transitions", headers=bearer(mc.admin), json={"to": "awarded"})
