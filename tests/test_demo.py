@@ -334,6 +334,8 @@ def test_second_run_changes_nothing(runner):
     result = run_demo(runner)
     assert "already present" in result.output
     assert table_counts() == before
+    # the logins are named, but the password is printed only when the users are created
+    assert "Demo logins: admin" in result.output and DEMO_PASSWORD not in result.output
 
 
 def test_same_seed_same_data_other_seed_other_data_and_reset_rebuilds(runner):

@@ -132,7 +132,9 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
             f"Demo data already present ({areas} areas); nothing to do. "
             "Use `kepu demo --reset` to rebuild (deletes everything)."
         )
-        _print_logins(_demo_usernames())
+        existing = [name for name, _, _ in demo_logins() if name in _demo_usernames()]
+        if existing:  # their passwords may have changed since: never printed again
+            click.echo(f"Demo logins: {', '.join(existing)} (their passwords are not shown).")
         return
     if reset:
         if not yes and sys.stdin.isatty():
