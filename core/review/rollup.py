@@ -215,7 +215,7 @@ def _visited_farms(area: Area, start: date, end: date) -> tuple[dict, dict]:
     visited, located = {}, {}
     for what, bucket_id, a, b in db.session.execute(union_all(by_team, by_farm)):
         if what == "teams":
-            visited[bucket_id] = a
+            visited[bucket_id] = int(a)  # a Decimal on PostgreSQL (a union with sums)
         else:
             located[bucket_id] = (int(a), int(b))
     return visited, located
