@@ -26,13 +26,16 @@ from core.api.common import (
     save,
 )
 from core.models import Event, event_teams
+from core.notify.events import tell_organisers
 from core.permissions import can_edit_event, can_write_some_team_records, event_scope
 from core.services.events import (
     EventInput,
     cancel_event,
     create_event,
     delete_event,
+    schedule_of,
     update_event,
+    what_changed,
 )
 
 blp = api_blueprint(
@@ -111,11 +114,15 @@ class EventById(MethodView):
     def patch(self, data, event_id):
         """Change an event (admin, or an organising team's leader)
 
-        Fields left out keep their value; the revision rises.
+        Fields left out keep their value; the revision rises. Cancelling it or moving it
+        (another time or place) tells its organising teams in their inbox.
         """
         event = _editable(event_id)
         values = patched(EventInput, event, data, team_ids=[team.id for team in event.teams])
-        return save(update_event, caller(), event, values)
+        before = schedule_of(event)
+        save(update_event, caller(), event, values)
+        tell_organisers(event, what_changed(before, event), caller())
+        return event
 
     @blp.response(204)
     @documents(blp, 401, 403, 404)
@@ -136,6 +143,11 @@ class EventCancel(MethodView):
     def post(self, event_id):
         """Cancel an event (admin, or an organising team's leader)
 
-        The event stays listed with status ``cancelled`` so calendars drop it.
+        The event stays listed with status ``cancelled`` so calendars drop it; its
+        organising teams are told in their inbox.
         """
-        return save(cancel_event, _editable(event_id))
+        event = _editable(event_id)
+        before = schedule_of(event)
+        save(cancel_event, event)
+        tell_organisers(event, what_changed(before, event), caller())
+        return event

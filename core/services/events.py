@@ -142,6 +142,23 @@ def cancel_event(event: Event) -> Event:
     return event
 
 
+#: what an organising team is told about: the event was cancelled, or moved
+CANCELLED, MOVED = "cancelled", "moved"
+
+
+def schedule_of(event: Event) -> tuple:
+    """What a change of the event is compared on: status, times and place."""
+    return (event.status, event.starts_at, event.ends_at, event.place)
+
+
+def what_changed(before: tuple, event: Event) -> str | None:
+    """``CANCELLED``, ``MOVED`` (another time or place) or None, from :func:`schedule_of`
+    taken before the change."""
+    if event.status == EventStatus.CANCELLED:
+        return CANCELLED if before[0] != EventStatus.CANCELLED else None
+    return MOVED if before[1:] != schedule_of(event)[1:] else None
+
+
 def delete_event(event: Event, user: User | None) -> None:
     """Soft-delete an event: gone from lists, kept for history with who deleted it."""
     event.soft_delete(user)

@@ -15,6 +15,7 @@ from core.forms import choices_of, show_errors
 from core.forms.events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
 from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Team, utcnow
 from core.models.enums import label
+from core.notify.events import tell_organisers
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_edit_event,
@@ -26,7 +27,16 @@ from core.permissions import (
     require_admin,
 )
 from core.services import FieldErrors, check_one_line
-from core.services.events import EventInput, cancel_event, create_event, delete_event, update_event
+from core.services.events import (
+    CANCELLED,
+    EventInput,
+    cancel_event,
+    create_event,
+    delete_event,
+    schedule_of,
+    update_event,
+    what_changed,
+)
 
 bp = Blueprint("events", __name__)
 
@@ -211,12 +221,14 @@ def edit(event_id):
     require(can_edit_event(current_user, event))
     form = _event_form(event)
     if form.validate_on_submit():
+        before = schedule_of(event)
         try:
             update_event(current_user, event, _input(form, event))
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors, EVENT_FIELDS)
         else:
+            tell_organisers(event, what_changed(before, event), current_user)
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
@@ -232,6 +244,7 @@ def cancel(event_id):
     require(can_edit_event(current_user, event))
     if event.status != EventStatus.CANCELLED:
         cancel_event(event)
+        tell_organisers(event, CANCELLED, current_user)
         flash(_("Event cancelled."), "success")
     return redirect(url_for("events.detail", event_id=event.id))
 
