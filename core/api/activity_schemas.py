@@ -4,13 +4,25 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 from sqlalchemy import select
 
-from core.api.common import FIRST_DAY, DateRangeSchema, ListFilterSchema, query_id
-from core.api.fieldtypes import LocalDateTime, count, ref, ref_list, text
+from core import rules
+from core.api.common import DateRangeSchema, ListFilterSchema, query_id
+from core.api.fieldtypes import CleanString, LocalDateTime, count, ref, ref_list, text
 from core.api.schemas import RecordSchema
 from core.audit.history import HistoryEntry, last_changes
 from core.extensions import db
 from core.models import CampaignKind, EventStatus, User, VenueKind, Visit, VisitKind
 from core.models.events import CAMPAIGN_YEARS
+from core.services.visit_rules import (
+    EARLIEST_VISIT_DAY,
+    MAX_MATERIAL,
+    MAX_REACHED,
+    MAX_VISIT_TEXT,
+    future_message,
+    households_exceed_people,
+    reached_message,
+    too_early_message,
+    too_long_message,
+)
 
 NAIVE_NOTE = (
     "ISO 8601 date and time. A value with an offset is taken as given; a value without one "
@@ -90,6 +102,12 @@ class VisitSchema(RecordSchema):
     material = fields.String()
     questions = fields.String()
     notes = fields.String()
+    households_exceed_people = fields.Boolean(
+        metadata={
+            "description": "A flag of the sources' rules: more households than people reached "
+            "(shown, never refused)"
+        }
+    )
     logged_by_id = fields.Integer(allow_none=True)
     logged_by = fields.String(
         allow_none=True, metadata={"description": "The username of the user who logged it"}
@@ -135,6 +153,7 @@ class VisitWithWho:
         changed = last is not None and last.action != "create"
         self.changed_by = last.by if changed else None
         self.changed_at = last.at if changed else None
+        self.households_exceed_people = households_exceed_people(visit)
 
     def __getattr__(self, name):
         """Every other attribute is the visit's."""
@@ -168,6 +187,28 @@ class VisitHistoryEntrySchema(Schema):
     )
 
 
+def _not_in_the_future(day) -> None:
+    """The service's rule and message for a day after today (named with the other fields)."""
+    if day > rules.today():
+        raise ValidationError(future_message())
+
+
+def visit_text(limit: int, **kwargs) -> CleanString:
+    """A free-text field of a visit: at most ``limit`` characters, with the service's message."""
+    return CleanString(
+        validate=validate.Length(max=limit, error=too_long_message(limit, lazy=True)), **kwargs
+    )
+
+
+def reached(description: str, **kwargs):
+    """People or households reached: 0..MAX_REACHED, with the service's message."""
+    return count(
+        description,
+        validate=validate.Range(min=0, max=MAX_REACHED, error=reached_message(lazy=True)),
+        **kwargs,
+    )
+
+
 class VisitInputSchema(Schema):
     """A visit to log. A leader may leave out ``team_id``: it is their own team."""
 
@@ -175,17 +216,25 @@ class VisitInputSchema(Schema):
     farm_id = ref("The farm visited", required=True)
     visited_on = fields.Date(
         required=True,
-        validate=validate.Range(min=FIRST_DAY),
-        metadata={"description": "The local day of the visit, not in the future"},
+        validate=[
+            validate.Range(min=EARLIEST_VISIT_DAY, error=too_early_message(lazy=True)),
+            _not_in_the_future,
+        ],
+        metadata={
+            "description": f"The local day of the visit, from {EARLIEST_VISIT_DAY.isoformat()}, "
+            "not in the future"
+        },
     )
     kind = fields.Enum(VisitKind, by_value=True, required=True)
-    people_reached = count("Farmers and others reached", load_default=0)
-    households_reached = count("Households reached", load_default=0)
+    people_reached = reached("Farmers and others reached", load_default=0)
+    households_reached = reached(
+        "Households reached (more than people reached is flagged)", load_default=0
+    )
     member_ids = ref_list("Members of the team present", load_default=list)
-    topics = text()
-    material = text(200)
-    questions = text()
-    notes = text()
+    topics = visit_text(MAX_VISIT_TEXT)
+    material = visit_text(MAX_MATERIAL)
+    questions = visit_text(MAX_VISIT_TEXT)
+    notes = visit_text(MAX_VISIT_TEXT)
     client_key = fields.String(
         validate=validate.Length(min=1, max=64),
         load_only=True,

@@ -2,12 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
-from core.api.activity_schemas import IdSchema, VisitInputSchema
+from core.api.activity_schemas import IdSchema, VisitInputSchema, visit_text
 from core.api.common import FIRST_DAY, LAST_DAY, ListFilterSchema, query_id
 from core.api.fieldtypes import ref, ref_list, text
 from core.api.schemas import RecordSchema
 from core.models import PlanStatus, VisitKind
 from core.services.plans import MAX_TOPIC
+from core.services.visit_rules import MAX_VISIT_TEXT
 
 TIME_NOTE = "Local time of day (HH:MM or HH:MM:SS); null for a whole-day plan"
 
@@ -74,7 +75,7 @@ class PlanVisitInputSchema(VisitInputSchema):
     farm_id = ref("The farm visited (default: the plan's)")
     kind = fields.Enum(VisitKind, by_value=True, metadata={"description": "Default: the plan's"})
     member_ids = ref_list("Members of the team present (default: the members expected)")
-    topics = text(metadata={"description": "Default: the plan's purpose"})
+    topics = visit_text(MAX_VISIT_TEXT, metadata={"description": "Default: the plan's purpose"})
 
     class Meta:
         exclude = ("team_id",)

@@ -1,7 +1,8 @@
 """Forms of the visit pages: logging a visit (on a phone, in a field) and filtering the list.
 
-WTForms checks types and required fields only; the rules that need the database (a farm the
-user may use, a date not in the future, numbers in range) live in ``core.services.visits``.
+WTForms checks types, required fields and the limits of ``core.services.visit_rules`` (the
+day, the numbers, the lengths: the same as the service's and the API's); the rules that need
+the database (a farm the user may use, members of the team) live in ``core.services.visits``.
 """
 
 import re
@@ -22,15 +23,35 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from core import rules
 from core.extensions import db
 from core.forms import NUMBER, MultiCheckboxField, enum_choices, optional_int, placeholder
 from core.models import Assignment, Farm, Member, Team, VisitKind
 from core.permissions import farm_scope
+from core.services.visit_rules import (
+    EARLIEST_VISIT_DAY,
+    MAX_MATERIAL,
+    MAX_REACHED,
+    MAX_VISIT_TEXT,
+    reached_message,
+    too_long_message,
+    visit_day_error,
+)
 
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+#: what a number of people or households may be (the service's range and message)
+REACHED = NumberRange(min=0, max=MAX_REACHED, message=reached_message(lazy=True))
+REACHED_INPUT = NUMBER | {"max": MAX_REACHED}
+
+
+def longest(limit: int) -> Length:
+    """At most ``limit`` characters, with the service's message."""
+    return Length(max=limit, message=too_long_message(limit, lazy=True))
 
 
 def client_key(form: "VisitForm") -> str:
@@ -66,25 +87,45 @@ class VisitForm(TeamFarmForm):
     )
     people_reached = IntegerField(
         _l("People reached"),
-        validators=[InputRequired(message=_l("Enter how many people were reached."))],
-        render_kw=NUMBER,
+        validators=[InputRequired(message=_l("Enter how many people were reached.")), REACHED],
+        render_kw=REACHED_INPUT,
     )
     households_reached = IntegerField(
-        _l("Households reached"), validators=[Optional()], default=0, render_kw=NUMBER
+        _l("Households reached"),
+        validators=[Optional(), REACHED],
+        default=0,
+        render_kw=REACHED_INPUT,
     )
     member_ids = MultiCheckboxField(_l("Members present"), coerce=int, choices=[])
-    topics = TextAreaField(_l("Topics"), validators=[Length(max=5000)], render_kw={"rows": 2})
-    material = StringField(_l("Material handed out"), validators=[Length(max=200)])
-    questions = TextAreaField(
-        _l("Questions raised"), validators=[Length(max=5000)], render_kw={"rows": 2}
+    topics = TextAreaField(
+        _l("Topics"), validators=[longest(MAX_VISIT_TEXT)], render_kw={"rows": 2}
     )
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    material = StringField(
+        _l("Material handed out"),
+        validators=[longest(MAX_MATERIAL)],
+        render_kw={"maxlength": MAX_MATERIAL},
+    )
+    questions = TextAreaField(
+        _l("Questions raised"), validators=[longest(MAX_VISIT_TEXT)], render_kw={"rows": 2}
+    )
+    notes = TextAreaField(_l("Notes"), validators=[longest(MAX_VISIT_TEXT)], render_kw={"rows": 2})
     #: chosen when the form is first rendered and kept across re-renders (see ``client_key``)
     client_key = HiddenField()
 
+    def validate_visited_on(self, field) -> None:
+        """The service's rule and message: from ``EARLIEST_VISIT_DAY`` to today."""
+        if field.data is not None:
+            error = visit_day_error(field.data, rules.today())
+            if error:
+                raise ValidationError(error)
+
     def set_choices(self, user, team: Team, today: date) -> None:
-        """Fill the farm and member lists for ``team`` as seen by ``user``; no date after today."""
-        self.visited_on.render_kw = {"max": today.isoformat()}
+        """Fill the farm and member lists for ``team`` as seen by ``user``; the date picker
+        offers the days from ``EARLIEST_VISIT_DAY`` to today."""
+        self.visited_on.render_kw = {
+            "min": EARLIEST_VISIT_DAY.isoformat(),
+            "max": today.isoformat(),
+        }
         self.farm_id.choices = [placeholder(_l("Choose a farm"))] + farm_choices(user, team)
         self.member_ids.choices = [SelectChoice(m.id, m.name) for m in team.members]
 

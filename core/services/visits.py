@@ -12,9 +12,8 @@ from core.extensions import db
 from core.models import Farm, Member, Team, User, Visit, VisitKind
 from core.models.soft_delete import INCLUDE_DELETED
 from core.permissions import can_write_team_records, farm_scope
-from core.services import FieldErrors
-
-MAX_REACHED = 100_000
+from core.services import FieldErrors, clean_text
+from core.services.visit_rules import MAX_REACHED, TEXT_LIMITS, reached_message, visit_day_error
 
 
 @dataclass
@@ -95,10 +94,9 @@ def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
     team, farm = team_and_farm(
         errors, user, data.team_id, data.farm_id, _("You may only log visits for your own team.")
     )
-    if data.visited_on is None:
-        errors["visited_on"] = [_("Enter the date of the visit.")]
-    elif data.visited_on > rules.today():
-        errors["visited_on"] = [_("The date of a visit cannot be in the future.")]
+    day_error = visit_day_error(data.visited_on, rules.today())
+    if day_error:
+        errors["visited_on"] = [day_error]
     try:
         VisitKind(data.kind)
     except ValueError:
@@ -106,7 +104,9 @@ def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
     for name in ("people_reached", "households_reached"):
         value = getattr(data, name)
         if value is None or not 0 <= value <= MAX_REACHED:
-            errors[name] = [_("Enter a whole number from 0 to %(max)s.", max=MAX_REACHED)]
+            errors[name] = [reached_message()]
+    for name, limit in TEXT_LIMITS.items():
+        clean_text(errors, name, getattr(data, name), limit)
     members = team_members(team, data.member_ids) if team is not None else []
     if members is None:
         errors["member_ids"] = [_("Only members of the team can be present.")]
