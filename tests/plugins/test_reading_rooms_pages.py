@@ -112,9 +112,7 @@ def test_bad_usage_is_shown_next_to_the_field(client, login, rooms, extra, field
     assert count_records() == 3
 
 
-def test_same_room_and_month_shows_the_record_and_replaces_it_only_when_asked(
-    client, login, rooms
-):
+def test_same_room_and_month_shows_the_record_and_replaces_it_only_when_asked(client, login, rooms):
     c = _as(client, login, "admin")
     record = db.session.query(UsageRecord).filter_by(room_id=rooms.village.id).one()
     before = record.reads
