@@ -29,7 +29,11 @@ def test_leader_makes_and_copies_the_calendar_address_on_a_phone(phone, world, a
     copy = page.locator("button.copy-button[data-copy=personal-feed-url]")
     assert copy.is_visible()  # shown by calendar.js
     copy.click()
-    assert page.evaluate("document.activeElement.id") == "personal-feed-url"
+    # the click handler focuses the field; wait for it rather than read it at once (a loaded
+    # machine may deliver the click a moment later)
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'personal-feed-url'"
+    )
     assert page.console_errors == [] and page.foreign_requests == []
 
 
