@@ -123,8 +123,8 @@ class JobSpec:
     trigger: str
     #: trigger arguments, e.g. ``{"hour": 7}`` or ``{"hours": 6}``, in the configured time zone
     trigger_args: Mapping[str, Any] = field(default_factory=dict)
-    #: one line saying what the job does
-    description: str = ""
+    #: one line saying what the job does (a lazy string is shown in the reader's language)
+    description: Any = ""
     #: seconds a late run may still start (APScheduler ``misfire_grace_time``)
     misfire_grace_time: int = 3600
     #: run once, not once per missed fire time, after the scheduler was down (``coalesce``)

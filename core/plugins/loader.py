@@ -137,11 +137,16 @@ def _check_registration(pm: pluggy.PluginManager, hooks: Any, name: str) -> None
                 )
 
 
-def _describe_module(module: Any) -> tuple[str, str]:
-    """Title (first docstring line) and description (the rest) of a plugin."""
+def _describe_module(module: Any) -> tuple[Any, Any]:
+    """Title and description of a plugin: its ``TITLE`` and ``DESCRIPTION`` (lazy strings, so
+    the admin page shows them in the reader's language) when it declares them, else the first
+    line of its docstring and the rest."""
     doc = inspect.getdoc(module) or ""
     title, _, rest = doc.partition("\n")
-    return title.strip(), rest.strip()
+    return (
+        getattr(module, "TITLE", None) or title.strip(),
+        getattr(module, "DESCRIPTION", None) or rest.strip(),
+    )
 
 
 def plugin_package_dirs(app: Flask) -> dict[str, Path]:

@@ -54,7 +54,7 @@ def scheduled_jobs():
             remind_job,
             "cron",
             {"hour": 8, "minute": 30},
-            "Remind the publicists of boards not updated for stale_board_days",
+            _l("Remind the publicists of boards not updated for stale_board_days"),
         )
     ]
 

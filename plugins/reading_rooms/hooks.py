@@ -85,7 +85,7 @@ def scheduled_jobs():
             store_previous_month,
             "cron",
             {"day": 1, "hour": 8, "minute": 0},
-            "Store the reading rooms inspection report of the previous month",
+            _l("Store the reading rooms inspection report of the previous month"),
         )
     ]
 
