@@ -123,6 +123,7 @@ def test_malformed_file_is_refused_and_changes_nothing(world):
     with pytest.raises(ImportRefused) as refused:
         import_calendar(broken.encode(), world.campaign)
     assert "not a valid iCalendar file" in str(refused.value)
+    assert "BEGIN:VEVENT" not in str(refused.value)  # the parser's English quoting the file: logged
     assert _events() == {}
     with pytest.raises(ImportRefused):
         import_calendar(b"hello, not a calendar", world.campaign)

@@ -16,6 +16,7 @@ event then keeps its campaign).
 
 import http.client
 import ipaddress
+import logging
 import re
 import socket
 import ssl
@@ -46,6 +47,8 @@ MAX_REDIRECTS = 5
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 #: where a VEVENT begins, counted before the file is parsed
 _BEGIN_VEVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ValueError):
@@ -79,14 +82,19 @@ class _Skip(Exception):
 
 
 def parse(data: bytes | str) -> icalendar.Calendar:
-    """The calendar in ``data``; :class:`ImportRefused` with the parser's message if malformed."""
+    """The calendar in ``data``; :class:`ImportRefused` if malformed, in the user's language
+    (the parser's own message, English and quoting the file, goes to the log only)."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
+        logger.info("calendar file refused by the parser: %s", str(exc)[:300])
         raise ImportRefused(
             _(
                 "This is not a valid iCalendar file: %(error)s",
-                error=str(exc) or exc.__class__.__name__,
+                error=_(
+                    "a line is malformed, or BEGIN and END do not match; export it again "
+                    "from the calendar program"
+                ),
             )
         ) from None
     if isinstance(calendar, list) or calendar.name != "VCALENDAR":
