@@ -166,6 +166,12 @@
     say(fill(box.dataset.saved, load().length), false);
     form.reset();
     renewKey(form);
+    /* The leader sits at the bottom of a cleared form: bring the confirmation into view and
+     * give it the focus, so a screen reader reads it out (a live region shown only now may
+     * be missed). */
+    box.setAttribute("tabindex", "-1");
+    box.focus();
+    box.scrollIntoView({ block: "center" });
   });
 
   /* The server saved these (this page is its answer): drop their copies. A form the server

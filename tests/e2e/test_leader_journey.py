@@ -293,3 +293,12 @@ def test_on_a_slow_connection_the_kept_form_shows(phone, world, app, monkeypatch
     db.session.expire_all()
     assert [v.people_reached for v in db.session.execute(select(Visit)).scalars()] == [19]
     assert _kept(page, f"kepu-outbox-{world.leader.id}") == []
+
+
+def test_the_offline_confirmation_comes_into_view_and_takes_the_focus(phone, world):
+    page = phone
+    _keep_a_visit_offline(page, world, 12)
+    assert page.evaluate("document.activeElement.id") == "outbox"
+    top = page.evaluate("document.getElementById('outbox').getBoundingClientRect().top")
+    height = page.evaluate("window.innerHeight")
+    assert 0 <= top < height  # visible where the leader is, not above the screen
