@@ -29,6 +29,7 @@ from core.plugin_api import (
     require,
     require_admin,
     show_errors,
+    today,
     village_choices,
 )
 from plugins.noticeboards import services as svc
@@ -314,7 +315,8 @@ def new_update(board_id):
     """Record an update of a board (admins; leaders of the board's village)."""
     board = get_readable_or_404(Board, board_id, svc.board_scope(current_user))
     require(svc.may_write_village(current_user, board.village_id))
-    form = UpdateForm()
+    form = UpdateForm(data={"updated_on": today()})  # as a visit's: today unless changed
+    form.updated_on.render_kw = {"max": today().isoformat()}
     if form.validate_on_submit():
         data = svc.UpdateInput(
             form.updated_on.data, form.title.data, form.summary.data or "", _photo_bytes(form.photo)
@@ -431,7 +433,7 @@ def trainings():
 
 def _training_form(training: Training | None) -> TrainingForm:
     """The training form with its choices: the publicists the user may train."""
-    form = TrainingForm(obj=training)
+    form = TrainingForm(obj=training, data=None if training else {"held_on": today()})
     form.kind.choices = [placeholder()] + [SelectChoice(k, v) for k, v in kind_labels().items()]
     people = db.session.execute(
         svc.publicists_for(current_user)
