@@ -235,8 +235,14 @@ def test_chart_styles_come_from_a_stylesheet_the_csp_allows(as_reviewer):
 
 def test_people_chart_names_the_top_teams_and_groups_the_others(as_reviewer, app, monkeypatch):
     monkeypatch.setitem(app.config, "REVIEW_CHART_TOP", 1)
-    rows = page_table(_page(as_reviewer, **YEAR), "chart-people")
-    assert rows[1:] == [["戴家村服务队", "59"], ["Other teams (1)", "7"]]
+    page = _page(as_reviewer, **YEAR)
+    rows = page_table(page, "chart-people")
+    assert rows[1:] == [["戴家村服务队", "59"], ["Other teams (1)", "7"]]  # the data table
+    # the chart draws the top team only; the others are a number in its description
+    assert "The other 1 teams reached 7 people together." in page
+    chart = page[page.index('id="chart-people"') :]
+    chart = chart[: chart.index("</figure>")] if "</figure>" in chart else chart
+    assert "戴家村服务队</text>" in chart and "Other teams (1)</text>" not in chart
 
 
 def test_print_view_has_area_period_and_time(as_reviewer, rw, app):

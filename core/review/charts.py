@@ -214,28 +214,36 @@ def top_teams(teams: Iterable[TeamFigures], top: int) -> list[tuple[str, int]]:
 
 
 def people_by_team(teams: Sequence[TeamFigures], top: int) -> Chart:
-    """Horizontal bars: people reached per team, the ``top`` teams and the others together."""
+    """Horizontal bars: people reached by the ``top`` teams; the others are a number in the
+    description and a row of the table, never a bar (theirs would dwarf every other)."""
     title = _("People reached per team")
     rows = top_teams(teams, top)
+    bars = rows[: min(top, len(teams))]
     chart = _pygal().HorizontalBar(
         **_config(
             show_legend=False,
-            height=max(220, 80 + 36 * len(rows)),
+            height=max(220, 80 + 36 * len(bars)),
             print_values=True,
-            margin_left=_label_margin(name for name, _n in rows),
+            margin_left=_label_margin(name for name, _n in bars),
         )
     )
     chart.title = title
     # pygal draws the first label at the bottom: reverse so the largest is on top
-    chart.x_labels = [name for name, _n in reversed(rows)]
-    chart.add(_("People reached"), [n for _name, n in reversed(rows)])
+    chart.x_labels = [name for name, _n in reversed(bars)]
+    chart.add(_("People reached"), [n for _name, n in reversed(bars)])
     description = _(
         "%(people)s people reached by %(teams)s teams; the %(top)s teams that "
-        "reached most are named.",
+        "reached most are shown.",
         people=sum(n for _name, n in rows),
         teams=len(teams),
-        top=min(top, len(teams)),
+        top=len(bars),
     )
+    if len(rows) > len(bars):
+        description += " " + _(
+            "The other %(n)s teams reached %(people)s people together.",
+            n=len(teams) - len(bars),
+            people=rows[-1][1],
+        )
     return Chart(
         "chart-people",
         title,
