@@ -1,5 +1,5 @@
-/* Kepu menu: on a phone the menu is one row scrolled sideways; bring the current page's entry
- * into view so the reader sees where they are. Without JavaScript the row simply starts at Home. */
+/* Kepu menu: should the row of entries overflow (a narrow screen, long labels), bring the
+ * current page's entry into view so the reader sees where they are. */
 (function () {
   "use strict";
   var nav = document.querySelector("header.site nav");
