@@ -20,8 +20,10 @@ never removed: its model derives from ``HiddenWhenDeleted`` too (``deleted_at``,
 ``deleted_by_id``), ``record.soft_delete(user)`` hides it from every query, an admin restores
 it on the deleted-records page; a query that must see deleted rows asks with
 ``.execution_options(include_deleted=True)`` (``INCLUDE_DELETED``). A result that is confirmed
-(an award, a commendation) stores ``current_position()``, the trail's position, and shows
-``changes_since(position, area)``: how many records of the area changed after it.
+(an award, a commendation) stores the trail's position with ``stamp_position(*rows)`` (flushes,
+then writes ``current_position()`` into their ``audit_position`` without itself counting as a
+later change) and shows ``changes_since(position, area)``: how many records of the area
+changed after it.
 
 **Rules and dates.** ``today()`` is the local date in ``TIMEZONE``; ``local_zone()`` that zone;
 ``to_local(instant)`` an aware datetime in it. Months: ``month_bounds(year, month)`` and
@@ -101,7 +103,7 @@ from core.api.common import (
 )
 from core.api.fieldtypes import LocalDateTime, ref, ref_list, text
 from core.api.schemas import RecordSchema
-from core.audit.position import changes_since, current_position
+from core.audit.position import changes_since, current_position, stamp_position
 from core.contracts import (
     CalendarEntry,
     DigestSection,
@@ -210,6 +212,7 @@ __all__ = [
     "send_photo",
     "setting",
     "show_errors",
+    "stamp_position",
     "store_photo",
     "text",
     "to_local",

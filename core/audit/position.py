@@ -7,7 +7,8 @@ when it was made (:func:`current_position`). Every later change has a higher id,
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit.record import SKIPPED_TABLES
 from core.extensions import db
@@ -56,3 +57,26 @@ def changes_since(position: int | None, area: Area | None) -> int | None:
     if area is not None:
         query = query.where(AuditEvent.area_id.in_(Area.subtree_ids(area).scalar_subquery()))
     return db.session.scalar(query)
+
+
+def stamp_position(*records) -> int | None:
+    """Flush, then store the trail's position on ``records`` (rows with an ``audit_position``
+    column, all of one model): the id of the newest audit event, the result's own included.
+
+    The stamp is written with a Core UPDATE, which the trail does not record: the result's own
+    changes stay at or before the position it names, so ``changes_since`` and the audit page's
+    ``?after=`` show only what changed later. Not committed; None when there is no record.
+    """
+    if not records:
+        return None
+    db.session.flush()
+    position = current_position()
+    table = type(records[0]).__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id.in_([record.id for record in records]))
+        .values(audit_position=position)
+    )
+    for record in records:
+        set_committed_value(record, "audit_position", position)
+    return position

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core import rules
+from core.audit.position import stamp_position
 from core.extensions import db
 from core.models import Area, AreaKind, Bulletin, User
 from core.permissions import may_review_area
 from core.services import FieldErrors
-from core.services.assessments import Provenance, provenance, stamp_position
+from core.services.assessments import Provenance, provenance
 
 #: the days a bulletin's period may name
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)

@@ -29,11 +29,10 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
 from core import rules
-from core.audit.position import changes_since, current_position
+from core.audit.position import changes_since, stamp_position
 from core.extensions import db
 from core.models import (
     AnnualAssessment,
@@ -555,29 +554,6 @@ def _freeze(
 
 
 # --- the state of the data a result was computed from ----------------------------------------
-
-
-def stamp_position(*records) -> int | None:
-    """Flush, then store the trail's position on ``records`` (rows with an ``audit_position``
-    column, all of one model): the id of the newest audit event, the result's own included.
-
-    The stamp is written with a Core UPDATE, which the trail does not record: the result's own
-    changes stay at or before the position it names, so ``changes_since`` and the audit page's
-    ``?after=`` show only what changed later. Not committed; None when there is no record.
-    """
-    if not records:
-        return None
-    db.session.flush()
-    position = current_position()
-    table = type(records[0]).__table__
-    db.session.execute(
-        update(table)
-        .where(table.c.id.in_([record.id for record in records]))
-        .values(audit_position=position)
-    )
-    for record in records:
-        set_committed_value(record, "audit_position", position)
-    return position
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, or_, select, true, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from core.plugin_api import (
     Area,
@@ -24,9 +23,9 @@ from core.plugin_api import (
     User,
     changes_since,
     clean_text,
-    current_position,
     db,
     setting,
+    stamp_position,
 )
 from plugins.model_campaign.models import (
     Assessment,
@@ -370,25 +369,9 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
         nomination=nomination, user_id=user.id, from_status=None, to_status=Status.NOMINATED
     )
     db.session.add(first)
-    _stamp(first)
+    stamp_position(first)
     db.session.commit()
     return nomination
-
-
-def _stamp(transition: Transition) -> None:
-    """Flush, then keep the trail's position on ``transition`` (not committed).
-
-    The position is the id of the newest audit event, the transition's own included; it is
-    written with a Core UPDATE, which the trail does not record, so the changes counted after
-    it (``changes_since``, the audit page's ``?after=``) are only the later ones.
-    """
-    db.session.flush()
-    position = current_position()
-    table = Transition.__table__
-    db.session.execute(
-        update(table).where(table.c.id == transition.id).values(audit_position=position)
-    )
-    set_committed_value(transition, "audit_position", position)
 
 
 def transition_changes(nomination: Nomination) -> dict[int, int | None]:
@@ -421,7 +404,7 @@ def _move(nomination: Nomination, to: Status, user: User, reason: str = "") -> N
     db.session.add(transition)
     nomination.status = to
     nomination.status_reason = reason
-    _stamp(transition)
+    stamp_position(transition)
 
 
 def check_decision(

@@ -22,9 +22,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, func, select, true, update
+from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from core.plugin_api import (
     Area,
@@ -35,12 +34,12 @@ from core.plugin_api import (
     User,
     changes_since,
     clean_text,
-    current_position,
     db,
     is_admin,
     month_bounds,
     previous_month,  # noqa: F401  (kept here: pages, API, jobs and demo read svc.previous_month)
     setting,
+    stamp_position,
     today,
     utcnow,
 )
@@ -715,28 +714,9 @@ def confirm_commendations(year: int, user: User | None) -> list[Commendation]:
         for r in rows
     ]
     db.session.add_all(made)
-    _stamp(made)
+    stamp_position(*made)
     db.session.commit()
     return made
-
-
-def _stamp(rows: list[Commendation]) -> None:
-    """Flush, then keep the trail's position on ``rows`` (not committed).
-
-    The position is the id of the newest audit event, the confirmation's own included; it is
-    written with a Core UPDATE, which the trail does not record, so the changes counted after
-    it (``changes_since``, the audit page's ``?after=``) are only the later ones.
-    """
-    db.session.flush()
-    position = current_position()
-    table = Commendation.__table__
-    db.session.execute(
-        update(table)
-        .where(table.c.id.in_([row.id for row in rows]))
-        .values(audit_position=position)
-    )
-    for row in rows:
-        set_committed_value(row, "audit_position", position)
 
 
 def attach_changes(rows: list[Commendation]) -> int | None:
