@@ -143,21 +143,18 @@ def visible(cutoff: datetime):
     )
 
 
-def event_rows(locale: str, where: list, cutoff: datetime, texts: bool = False) -> list:
-    """Each listed event's row (one query); with ``texts``, its cached text in ``locale``."""
-    columns = [
-        Event.id,
-        Event.revision,
-        Event.updated_at,
-        Event.deleted_at,
-        Campaign.name.label("campaign_name"),
-        Campaign.updated_at.label("campaign_updated_at"),
-        CalendarCache.fingerprint.label("cached_fingerprint"),
-    ]
-    if texts:
-        columns.append(CalendarCache.vevent.label("cached_vevent"))
+def event_rows(locale: str, where: list, cutoff: datetime) -> list:
+    """Each listed event's row with its cached text in ``locale`` (one query)."""
     return db.session.execute(
-        select(*columns)
+        select(
+            Event.id,
+            Event.revision,
+            Event.updated_at,
+            Event.deleted_at,
+            Campaign.name.label("campaign_name"),
+            CalendarCache.fingerprint.label("cached_fingerprint"),
+            CalendarCache.vevent.label("cached_vevent"),
+        )
         .outerjoin(Campaign, Campaign.id == Event.campaign_id)
         .outerjoin(
             CalendarCache, and_(CalendarCache.event_id == Event.id, CalendarCache.locale == locale)
@@ -231,7 +228,7 @@ def _feed(
     digest = hashlib.blake2b("\x1f".join(validator).encode(), digest_size=16)
 
     def make_body() -> str:
-        rows = event_rows(locale, where, cutoff, texts=True)
+        rows = event_rows(locale, where, cutoff)
         texts = cache.texts(rows, locale)
         events = [texts[row.id] + event_tail(f"{prefix}{row.id}") for row in rows]
         with force_locale(locale):
