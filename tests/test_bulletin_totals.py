@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from core.bulletin.content import FIGURE_FIELDS
 from core.bulletin.issue import issue_bulletin
 from core.extensions import db
 from core.models import Assignment, Event, VenueKind
@@ -19,17 +20,7 @@ from tests.assessment_support import TODAY, YEAR, AssessmentWorld
 START, END = date(YEAR, 1, 1), date(YEAR, 12, 31)
 
 #: the figures columns after team and village, as the bulletin shows them
-FIELDS = (
-    "members",
-    "members_without_farms",
-    "farms_assigned",
-    "farms_visited",
-    "farms_stale",
-    "visits",
-    "people_reached",
-    "households_reached",
-    "events_held",
-)
+FIELDS = FIGURE_FIELDS
 EVENTS = 2 + FIELDS.index("events_held")
 ASSIGNED = 2 + FIELDS.index("farms_assigned")
 
