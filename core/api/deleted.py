@@ -22,6 +22,7 @@ from core.models.soft_delete import including_deleted
 from core.pagination import API_PAGE_SIZE, MAX_PAGE_SIZE
 from core.permissions import is_admin
 from core.services.restore import (
+    deleted_count,
     deleted_query,
     deleted_rows,
     find_deleted,
@@ -89,11 +90,10 @@ class DeletedRecords(MethodView):
         """
         _admin()
         object_type = args["object_type"]
-        query = deleted_query(_model(object_type))
+        model = _model(object_type)
+        query = deleted_query(model)
+        pagination_parameters.item_count = deleted_count(model)
         with including_deleted(db.session):
-            pagination_parameters.item_count = db.session.scalar(
-                db.select(db.func.count()).select_from(query.order_by(None).subquery())
-            )
             records = db.session.scalars(
                 query.offset(pagination_parameters.first_item).limit(
                     pagination_parameters.page_size

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from core.audit.labels import record_label
 from core.extensions import db
@@ -42,6 +42,16 @@ def deleted_query(model: type) -> Select:
         select(model)
         .where(model.deleted_at.is_not(None))
         .order_by(model.deleted_at.desc(), model.id.desc())
+        .execution_options(**{INCLUDE_DELETED: True})
+    )
+
+
+def deleted_count(model: type) -> int:
+    """How many rows of ``model`` are deleted (one query)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(model)
+        .where(model.deleted_at.is_not(None))
         .execution_options(**{INCLUDE_DELETED: True})
     )
 

@@ -8,7 +8,6 @@ deleted rows, newest deletion first, and restores one with a POST.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from core.audit.labels import record_label
 from core.extensions import db, login_manager
@@ -17,6 +16,7 @@ from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import require_admin
 from core.services import Conflict
 from core.services.restore import (
+    deleted_count,
     deleted_query,
     deleted_rows,
     find_deleted,
@@ -46,15 +46,7 @@ def index():
     kind = request.args.get("kind", DEFAULT_KIND)
     if kind not in models:
         kind = DEFAULT_KIND if DEFAULT_KIND in models else next(iter(models))
-    counts = {
-        name: db.session.scalar(
-            select(func.count())
-            .select_from(model)
-            .where(model.deleted_at.is_not(None))
-            .execution_options(include_deleted=True)
-        )
-        for name, model in models.items()
-    }
+    counts = {name: deleted_count(model) for name, model in models.items()}
     kinds = sorted(((name, record_label(name)) for name in models), key=lambda pair: pair[1])
     with including_deleted(db.session):
         page = page_of(deleted_query(models[kind]), DATED_PAGE_SIZE)
