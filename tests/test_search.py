@@ -179,11 +179,21 @@ def test_the_page_groups_results_with_links_and_counts(client, world, login, rec
     assert f'href="/visits/{ours["visits"].id}"' in page
     assert f'href="/events/{ours["events"].id}"' in page
     assert "苹果李" not in page and "病虫害" not in page
-    assert "讲了苹果套袋技术" in page  # the visit's text around the match
+    assert "讲了<mark>苹果</mark>套袋技术" in page  # the visit's text around the match, marked
     assert "tel:13800138000" in page
     # the member's link lands on their card of the team page
     team_page = client.get(f"/teams/{world.team.id}").text
     assert f'id="member-{ours["members"].id}"' in team_page
+
+
+def test_the_matches_are_marked_and_the_rest_escaped(client, world, login):
+    db.session.add(
+        Farm(name="<b>Apple</b> 基地", kind=FarmKind.INDUSTRY_BASE, village=world.village)
+    )
+    db.session.commit()
+    login("admin")
+    page = client.get("/search?q=apple").text
+    assert "&lt;b&gt;<mark>Apple</mark>&lt;/b&gt; 基地" in page
 
 
 def test_a_large_group_shows_its_count_and_a_link_to_the_filtered_list(client, world, login):
@@ -250,8 +260,22 @@ def test_a_search_costs_the_same_queries_whatever_it_finds(
     assert many_found > few_found > 0
     assert few == many
     # one statement per group, besides the caller's token and user
-    statements = cost("杏")
-    assert statements[0] <= len(TYPES) + 4
+    assert few <= len(TYPES) + 4
+
+
+def test_the_page_costs_the_same_queries_whatever_it_finds(client, world, login, count_queries):
+    login("reviewer")
+    client.get("/search?q=warm-up")
+
+    def cost():
+        with count_queries() as queries:
+            assert client.get("/search?q=杏").status_code == 200
+        return len(queries)
+
+    _seed(world, 1)
+    few = cost()
+    _seed(world, GROUP_LIMIT + 3)
+    assert cost() == few
 
 
 def test_the_header_has_one_search_form_for_signed_in_users(client, world, login):
