@@ -295,5 +295,6 @@ def test_signed_out_callers_are_sent_away(client, world):
 
 
 def test_the_openapi_document_describes_the_search(client):
-    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert "/api/v1/search/" in paths or "/api/v1/search" in paths
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/search/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"q", "types"}
+    assert {"200", "401", "422"} <= set(operation["responses"])
