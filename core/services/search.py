@@ -93,7 +93,10 @@ def search(
     wanted = set(types)
     for name in TYPES:
         if name in wanted:
-            results.groups[name] = _run(_STATEMENTS[name](user, query), limit, query, name)
+            group = results.groups[name] = _run(_STATEMENTS[name](user, query), limit)
+            if name == "visits":  # the texts searched make one excerpt around the match
+                for item in group.items:
+                    item["excerpt"] = _visit_excerpt(item, query)
     return results
 
 
@@ -108,16 +111,13 @@ def _any_holds(query: str, *columns) -> ColumnElement[bool]:
     return or_(*(column.icontains(query, autoescape=True) for column in columns))
 
 
-def _run(statement: Select, limit: int, query: str, name: str) -> Group:
+def _run(statement: Select, limit: int) -> Group:
     """One statement: the first ``limit`` rows, each carrying the count of all of them."""
     rows = db.session.execute(statement.add_columns(_TOTAL).limit(limit)).mappings().all()
-    group = Group(total=rows[0]["total"] if rows else 0)
-    for row in rows:
-        item = {key: value for key, value in row.items() if key != "total"}
-        if name == "visits":
-            item["excerpt"] = _visit_excerpt(item, query)
-        group.items.append(item)
-    return group
+    return Group(
+        total=rows[0]["total"] if rows else 0,
+        items=[{key: value for key, value in row.items() if key != "total"} for row in rows],
+    )
 
 
 #: the number of rows of the whole match, beside each row returned (before LIMIT applies)
