@@ -283,7 +283,7 @@ def test_the_header_has_one_search_form_for_signed_in_users(client, world, login
     login("member")
     page = client.get("/").text
     assert '<form class="site-search" role="search" method="get" action="/search">' in page
-    assert 'for="site-search-q"' in page and 'name="q"' in page
+    assert 'for="site-search-q"' in page and f'name="q" maxlength="{MAX_QUERY}"' in page
     # the search page has its own field, not a second one in the header
     assert page.count('role="search"') == 1
     assert client.get("/search").text.count('role="search"') == 1
