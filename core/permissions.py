@@ -88,6 +88,16 @@ def visit_scope(user: User) -> ColumnElement[bool]:
     return Visit.team_id.in_(_team_ids(user))
 
 
+def member_phone_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``Member``: the members whose phone ``user`` may see (and search by).
+
+    The team page and the API show a member's phone to everyone who reads the member (the
+    leader's contact list, the reviewer's calls), so this is ``member_scope``: the one place
+    to narrow should phones ever be shown to fewer roles.
+    """
+    return member_scope(user)
+
+
 def plan_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause on ``VisitPlan``: the plans of the teams ``user`` may read (as visits)."""
     if user.role == Role.ADMIN:

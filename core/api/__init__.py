@@ -27,6 +27,8 @@ RESOURCES = [
 PERSONAL = ["inbox"]
 #: read-only reports computed from the records (each exposing ``blp``, same prefix)
 REPORTS = ["review", "audit"]
+#: finding records across the collections (each exposing ``blp``, same prefix)
+FINDING = ["search"]
 #: administration (each exposing ``blp``, same prefix)
 ADMIN = ["deleted"]
 
@@ -36,6 +38,6 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     # flask-smorest answers every HTTP error as JSON; pages keep their HTML errors.
     app.register_error_handler(HTTPException, handle_http_error)
-    for name in RESOURCES + PERSONAL + REPORTS + ADMIN:
+    for name in RESOURCES + PERSONAL + REPORTS + FINDING + ADMIN:
         module = import_module(f"core.api.{name}")
         api.register_blueprint(module.blp, url_prefix=f"/api/v1/{name}")

@@ -48,7 +48,7 @@ class FarmForm(FlaskForm):
 class FarmFilterForm(Form):
     """Filters of the farm list (read from the query string; bad values are ignored)."""
 
-    q = StringField(_l("Search name or industry"), render_kw={"type": "search"})
+    q = StringField(_l("Search name, contact or industry"), render_kw={"type": "search"})
     kind = SelectField(_l("Kind"), validate_choice=False)
     township = SelectField(_l("Township"), coerce=optional_int, validate_choice=False)
     village = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)

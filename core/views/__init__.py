@@ -28,6 +28,7 @@ PAGES = [
     "deleted",
     "offline",
     "health",
+    "search",
 ]
 
 

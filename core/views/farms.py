@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from core import rules
@@ -30,6 +30,7 @@ from core.permissions import (
 )
 from core.services import FieldErrors
 from core.services import farms as service
+from core.services.search import MAX_QUERY, farm_matches
 
 bp = Blueprint("farms", __name__, url_prefix="/farms")
 
@@ -44,15 +45,10 @@ def _filtered(form: FarmFilterForm, areas: dict[int, Area]):
     """The list query for the valid filters of ``form``, and those filters (for the pager)."""
     query = select(Farm).where(farm_scope(current_user), Farm.deleted_at.is_(None))
     filters: dict[str, object] = {}
-    q = (form.q.data or "").strip()[:80]
+    q = (form.q.data or "").strip()[:MAX_QUERY]
     if q:
         filters["q"] = q
-        query = query.where(
-            or_(
-                Farm.name.icontains(q, autoescape=True),
-                Farm.industry.icontains(q, autoescape=True),
-            )
-        )
+        query = query.where(farm_matches(q))
     if form.kind.data in {kind.value for kind in FarmKind}:
         filters["kind"] = form.kind.data
         query = query.where(Farm.kind == FarmKind(form.kind.data))
