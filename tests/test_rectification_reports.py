@@ -15,6 +15,7 @@ from core.models import (
     RectificationStep,
     Role,
     StepKind,
+    User,
 )
 from core.services.rectifications import RectificationInput, create_rectification
 from tests.assessment_support import TODAY
@@ -275,3 +276,22 @@ def test_direct_done_still_works_and_clears_the_waiting(world, client, login):
     assert item.status == RectificationStatus.DONE and not item.awaiting_review
     assert client.post(f"/rectifications/{item.id}/reopen").status_code == 302
     assert not _fresh(item).awaiting_review
+
+
+def test_the_demo_shows_reports_awaiting_sent_back_and_accepted(runner):
+    from tests.test_demo import DAY, run_demo
+
+    run_demo(runner)
+    steps = db.session.scalars(db.select(RectificationStep).order_by(RectificationStep.id)).all()
+    assert {s.kind for s in steps} == set(StepKind)
+    waiting = db.session.scalars(
+        db.select(Rectification).where(Rectification.awaiting_review.is_(True))
+    ).all()
+    assert len(waiting) >= 2 and all(i.status == RectificationStatus.OPEN for i in waiting)
+    assert any(i.deadline < DAY for i in waiting)  # awaiting review, and overdue all the same
+    accepted = next(s for s in steps if s.kind == StepKind.ACCEPTED)
+    assert accepted.item.status == RectificationStatus.DONE
+    sent_back = next(s for s in steps if s.kind == StepKind.SENT_BACK)
+    assert not sent_back.item.awaiting_review and sent_back.item.status == RectificationStatus.OPEN
+    leader = db.session.scalar(db.select(User).where(User.username == "leader"))
+    assert len(_inbox(leader)) == 2
