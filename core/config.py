@@ -118,6 +118,8 @@ DEFAULTS = {
     "ASSESSMENT_COMMEND_VALUE": 3,
     "ASSESSMENT_CRITICISE_BOTTOM": 1,
     "RECTIFICATION_DAYS": 30,
+    # Photos per progress report on a rectification item (each within INSPECTION_MAX_PHOTO_KB).
+    "RECTIFICATION_REPORT_MAX_PHOTOS": 4,
     # Logs (core/logs.py), on stderr: every record at LOG_LEVEL or above, one line per request
     # with its id (the X-Request-ID header), as text or, with LOG_JSON, one JSON object a line.
     "LOG_LEVEL": "INFO",

@@ -218,6 +218,18 @@ def rectification_scope(user: User) -> ColumnElement[bool]:
     return unit_scope(user, Rectification.village_id, Rectification.team_id)
 
 
+def may_report_rectification(user: User, item: Rectification) -> bool:
+    """True for the leader of the unit an item concerns: of its team, or, for a village as a
+    whole, of any team of that village. They report its progress; members only read it."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.LEADER:
+        return False
+    if user.team is None or user.team.deleted_at is not None:
+        return False
+    if item.team_id is not None:
+        return user.team_id == item.team_id
+    return user.team.village_id == item.village_id
+
+
 def bulletin_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause on ``Bulletin``: admins read all, reviewers those of their subtree."""
     if user.role == Role.ADMIN:

@@ -49,6 +49,7 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "ASSESSMENT_COMMEND_VALUE": (0, None),
     "ASSESSMENT_CRITICISE_BOTTOM": (0, None),
     "RECTIFICATION_DAYS": (1, None),
+    "RECTIFICATION_REPORT_MAX_PHOTOS": (0, None),
     "REMEMBER_COOKIE_DURATION": (60, None),
     "PASSWORD_RESET_HOURS": (1, None),
 }

@@ -122,6 +122,12 @@ class RectificationSchema(RecordSchema):
     overdue = fields.Function(
         is_overdue, metadata={"description": "Open past its deadline (computed, never stored)"}
     )
+    awaiting_review = fields.Boolean(
+        metadata={
+            "description": "The unit reported progress that no reviewer has accepted or sent "
+            "back yet (see ``/rectifications/{item_id}/steps``)"
+        }
+    )
     result_id = fields.Integer(
         allow_none=True,
         metadata={"description": "The assessment result (a criticism) it comes from"},
@@ -165,7 +171,10 @@ class RectificationListArgsSchema(TeamFilterSchema):
     status = fields.Enum(
         StatusFilter,
         by_value=True,
-        metadata={"description": "open, done, or overdue (open past the deadline)"},
+        metadata={
+            "description": "open, done, overdue (open past the deadline), or awaiting "
+            "(open, with a progress report awaiting review)"
+        },
     )
 
 

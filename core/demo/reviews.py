@@ -5,7 +5,9 @@ reviewers would do it over the months: about twenty inspections in this year and
 year's county assessment scored by hand and confirmed (one proposal changed, with its reason),
 which opens rectification items for the criticised teams; some of those put right, one given a
 later deadline, the rest overdue; three items from inspection findings (one overdue, two
-open); last year's bulletin (督查通报); and this year's assessments left as drafts.
+open); the home team's reports on its items, answered or awaiting review
+(:mod:`core.demo.follow_up`); last year's bulletin (督查通报); and this year's assessments left
+as drafts.
 
 The services commit and judge dates against ``rules.today()``: :func:`demo_services` turns
 their commits into flushes (the demo is one transaction) and sets the day each action happens.
@@ -23,6 +25,7 @@ from core import rules
 from core.bulletin.issue import issue_bulletin
 from core.demo import names as N
 from core.demo.common import HOME_TOWN, VillageInfo
+from core.demo.follow_up import build_follow_up
 from core.extensions import db
 from core.models import (
     AnnualAssessment,
@@ -164,6 +167,7 @@ class ReviewMixin:
             bulletin.created_at = bulletin.updated_at = self.stamp(bulletin.issued_on, 10)
             items += self._items_from_findings(clock, inspections)
             self._follow_up(clock, items, county_user, town_user)
+            items += build_follow_up(self, clock, items, self.home().team_id, town_user)
             clock.day = self.today
             drafts = self._drafts(county, town, inspections)
         done = sum(item.status == RectificationStatus.DONE for item in items)

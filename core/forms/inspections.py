@@ -108,6 +108,7 @@ STATUS_CHOICES = [
     SelectChoice("", _l("All")),
     SelectChoice("open", _l("Open")),
     SelectChoice("overdue", _l("Overdue")),
+    SelectChoice("awaiting", _l("Awaiting review")),
     SelectChoice("done", _l("Done")),
 ]
 

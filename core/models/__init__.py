@@ -31,7 +31,13 @@ from core.models.jobs import JobOutcome, JobRun, RunSource, SchedulerLease
 from core.models.notifications import Notification
 from core.models.plans import VisitPlan, visit_plan_members
 from core.models.plugin_state import PluginState
-from core.models.rectifications import Rectification, RectificationStatus
+from core.models.rectifications import (
+    Rectification,
+    RectificationPhoto,
+    RectificationStatus,
+    RectificationStep,
+    StepKind,
+)
 from core.models.teams import Member, Team
 from core.models.users import ApiToken, PasswordReset, User
 from core.models.visits import Visit, visit_members
@@ -84,4 +90,7 @@ __all__ = [
     "Outcome",
     "Rectification",
     "RectificationStatus",
+    "RectificationPhoto",
+    "RectificationStep",
+    "StepKind",
 ]

@@ -1,7 +1,9 @@
 """Rectification items (限期整改): creating them, following them up, and the overdue ones.
 
 An item is open or done (stored); it is *overdue* when it is open past its deadline, computed
-against ``rules.today()`` and never stored. Reviewers (inside their area) and admins create
+against ``rules.today()`` and never stored. An open item *awaits review* (stored) while a
+progress report of its unit is neither accepted nor sent back
+(``core.services.rectification_steps``). Reviewers (inside their area) and admins create
 and follow up items; the leader and members of the team concerned read them (see
 ``core.permissions.unit_scope``).
 """
@@ -33,11 +35,13 @@ MAX_TEXT = 5000
 
 
 class StatusFilter(StrEnum):
-    """What the lists filter on: the stored statuses, and the computed "overdue"."""
+    """What the lists filter on: the stored statuses, the computed "overdue", and the open
+    items whose progress report awaits review."""
 
     OPEN = "open"
     DONE = "done"
     OVERDUE = "overdue"
+    AWAITING = "awaiting"
 
 
 def overdue_clause(on: date | None = None) -> ColumnElement[bool]:
@@ -57,6 +61,11 @@ def status_clause(status: StatusFilter | str) -> ColumnElement[bool]:
     """A WHERE clause for a list's status filter."""
     if status == StatusFilter.OVERDUE:
         return overdue_clause()
+    if status == StatusFilter.AWAITING:
+        return and_(
+            Rectification.status == RectificationStatus.OPEN,
+            Rectification.awaiting_review.is_(True),
+        )
     return Rectification.status == RectificationStatus(status)
 
 
@@ -164,7 +173,8 @@ def update_rectification(
 def mark_done(
     user: User, item: Rectification, note: str, done_on: date | None = None
 ) -> Rectification:
-    """Record an item as put right, with a note saying how (required). Commits."""
+    """Record an item as put right, with a note saying how (required); a report awaiting
+    review no longer does. Commits."""
     errors: dict[str, list[str]] = {}
     note = clean_text(errors, "done_note", note, MAX_TEXT, required=True)
     done_on = done_on or rules.today()
@@ -180,6 +190,7 @@ def mark_done(
         note,
         user,
     )
+    item.awaiting_review = False
     db.session.commit()
     return item
 
@@ -192,6 +203,7 @@ def reopen(item: Rectification) -> Rectification:
         "",
         None,
     )
+    item.awaiting_review = False
     db.session.commit()
     return item
 

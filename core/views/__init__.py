@@ -23,6 +23,7 @@ PAGES = [
     "inspections",
     "assessments",
     "rectifications",
+    "rectification_steps",
     "bulletins",
     "audit",
     "deleted",

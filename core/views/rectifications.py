@@ -1,5 +1,6 @@
-"""Rectification items (限期整改): the list (open, overdue, done), creating one from a criticism
-or an inspection finding, following one up to done."""
+"""Rectification items (限期整改): the list (open, overdue, awaiting review, done), creating one
+from a criticism or an inspection finding, following one up to done. The unit's reports and
+the reviewer's answers to them are in ``core.views.rectification_steps``."""
 
 from datetime import timedelta
 
@@ -18,11 +19,13 @@ from core.forms.inspections import (
     RectificationForm,
     unit_choices,
 )
+from core.forms.rectification_steps import AcceptForm, ReportForm, SendBackForm
 from core.models import AssessmentResult, Inspection, Outcome, Rectification
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     get_readable_or_404,
     inspection_scope,
+    may_report_rectification,
     may_review,
     may_review_area,
     rectification_scope,
@@ -30,6 +33,7 @@ from core.permissions import (
 )
 from core.services import FieldErrors
 from core.services.inspections import unit_in_reach
+from core.services.rectification_steps import steps_of
 from core.services.rectifications import (
     RectificationInput,
     StatusFilter,
@@ -138,16 +142,26 @@ def new():
 @bp.route("/<int:item_id>")
 @login_required
 def detail(item_id):
-    """One item, with the follow-up form for those who may write."""
+    """One item, its follow-up history, and the forms of those who may act on it."""
     item = get_readable_or_404(Rectification, item_id, rectification_scope(current_user))
-    form = DoneForm(data={"done_on": rules.today()})
+    return render_detail(item)
+
+
+def render_detail(item: Rectification, **forms):
+    """The detail page of ``item``, with ``forms`` given (those holding errors) or fresh."""
+    form = forms.get("form") or DoneForm(data={"done_on": rules.today()})
     form.done_on.render_kw = {"max": rules.today().isoformat()}
     return render_template(
         "rectifications/detail.html",
         item=item,
         form=form,
+        report_form=forms.get("report_form") or ReportForm(),
+        accept_form=forms.get("accept_form") or AcceptForm(),
+        send_back_form=forms.get("send_back_form") or SendBackForm(),
+        steps=steps_of(item),
         overdue=is_overdue(item),
         may_write=may_review_area(current_user, item.village),
+        may_report=may_report_rectification(current_user, item),
     )
 
 
@@ -174,9 +188,7 @@ def done(item_id):
         else:
             flash(_("Rectification item done."), "success")
             return redirect(url_for("rectifications.detail", item_id=item.id))
-    return render_template(
-        "rectifications/detail.html", item=item, form=form, overdue=is_overdue(item), may_write=True
-    )
+    return render_detail(item, form=form)
 
 
 @bp.route("/<int:item_id>/reopen", methods=["POST"])
