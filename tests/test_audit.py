@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from core import rules
 from core.extensions import db
 from core.models import Area, AreaKind, AuditEvent, Visit, VisitKind, VisitPlan
 from core.services import password_resets
@@ -278,7 +279,8 @@ def test_the_api_lists_the_trail_in_scope_with_filters(client, world, bearer):
     assert json.loads(by_user.headers["X-Pagination"])["total"] >= 3
     area = client.get(f"{AUDIT}?object_type=visits&area={world.other_township.id}", headers=admin)
     assert {row["object_id"] for row in area.get_json()} == {str(other.id)}
-    future = (date.today() + timedelta(days=1)).isoformat()
+    # the filter takes local dates: after 16:00 UTC it is already tomorrow in Shanghai
+    future = (rules.today() + timedelta(days=1)).isoformat()
     assert client.get(f"{AUDIT}?from={future}", headers=admin).get_json() == []
     assert client.get(f"{AUDIT}?area=999999", headers=admin).status_code == 422
     assert client.get(AUDIT, headers=bearer(world.member)).status_code == 403
