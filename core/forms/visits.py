@@ -29,6 +29,7 @@ from wtforms.widgets import HiddenInput
 from core import rules
 from core.extensions import db
 from core.forms import NUMBER, MultiCheckboxField, enum_choices, optional_int, placeholder
+from core.forms.choices import SEARCHABLE
 from core.models import Assignment, Farm, Member, Team, VisitKind
 from core.permissions import farm_scope
 from core.services.visit_rules import (
@@ -161,13 +162,13 @@ def farm_choices(user, team: Team) -> list[SelectChoice]:
 class TeamChoiceForm(Form):
     """An administrator first chooses the team a visit is logged for (GET)."""
 
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
 
 
 class VisitFilterForm(Form):
     """Filters of the visit list (GET, no CSRF)."""
 
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
     farm = SelectField(_l("Farm"), coerce=optional_int, validate_choice=False)
     kind = SelectField(
         _l("Kind"), choices=enum_choices(VisitKind, blank=_l("All kinds")), default=""
