@@ -44,8 +44,8 @@ of a team; ``require(condition)`` answers 403 unless it holds; ``require_admin()
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
 choice of a select; ``scoped_areas(user)`` maps the townships and villages the user may filter
 by (by id) and ``village_choices()`` lists every village grouped by township;
-``team_choices(teams)`` groups teams by township, and a field with ``render_kw=SEARCHABLE``
-gets a filter box on the page.
+``team_choices(teams, blank)`` groups teams by township the same way, and a long select given
+``SEARCHABLE`` as its ``render_kw`` gets a filter box on the page.
 ``page_of(query)`` is the page of a list asked for in ``?page=``, ``PAGE_SIZE`` rows (the
 setting every list page uses) or as many as given (``page_of(query, size)``).
 
