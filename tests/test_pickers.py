@@ -95,6 +95,12 @@ def test_team_selects_are_grouped_by_township(client, world, login, path, select
     assert searchable and groups == GROUPED, (path, groups)
 
 
+def test_the_farm_filter_of_the_visits_is_grouped_by_township(client, world, login):
+    login("admin")
+    html = client.get("/visits").get_data(as_text=True)
+    assert picker(html, "farm") == (True, [(SOUTH, ["戴家梅子基地"]), (NORTH, ["傅家边草莓园"])])
+
+
 def test_the_user_form_groups_teams_by_township(client, world, login):
     login("admin")
     html = client.get(f"/users/{world.member.id}/edit").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Long pickers grouped by township: the team lists of Kepu's selects and checkbox groups.
+"""Long pickers grouped by township: the team (and farm) lists of selects and checkbox groups.
 
 A county has about ninety teams; one flat list of them is hard to scan on a phone. Every team
 option here sits in the ``<optgroup>`` of its village's township (``SelectChoice.optgroup``,
@@ -35,18 +35,24 @@ def township_names(village_ids: Iterable[int]) -> dict[int, str]:
     return dict(rows.tuples().all())
 
 
-def team_choices(teams: Iterable[Team], blank=None) -> list[SelectChoice]:
-    """Choices of ``teams`` by id in optgroups named after their township, optionally after a
-    blank option; townships by name, then teams by name (teams outside any township last)."""
-    teams = list(teams)
-    names = township_names(t.village_id for t in teams)
+def by_township(rows: Iterable, blank=None) -> list[SelectChoice]:
+    """Choices of ``rows`` (teams, farms: anything with ``id``, ``name`` and ``village_id``) by
+    id, in optgroups named after their township, optionally after a blank option; townships
+    by name, then rows by name (rows outside any township last)."""
+    rows = list(rows)
+    names = township_names(r.village_id for r in rows)
 
-    def order(team: Team):
-        township = names.get(team.village_id)
-        return (township is None, township or "", team.name, team.id)
+    def order(row):
+        township = names.get(row.village_id)
+        return (township is None, township or "", row.name, row.id)
 
     head = [_blank(blank)] if blank is not None else []
     return head + [
-        SelectChoice(str(t.id), t.name, optgroup=names.get(t.village_id))
-        for t in sorted(teams, key=order)
+        SelectChoice(str(r.id), r.name, optgroup=names.get(r.village_id))
+        for r in sorted(rows, key=order)
     ]
+
+
+def team_choices(teams: Iterable[Team], blank=None) -> list[SelectChoice]:
+    """Choices of ``teams`` grouped by township (see :func:`by_township`)."""
+    return by_township(teams, blank)

@@ -72,6 +72,7 @@ class TeamFarmForm(FlaskForm):
         coerce=optional_int,
         validate_choice=False,  # the service checks the farm against the user's scope
         validators=[InputRequired(message=_l("Choose a farm from the list."))],
+        render_kw=SEARCHABLE,
     )
 
 
@@ -169,7 +170,7 @@ class VisitFilterForm(Form):
     """Filters of the visit list (GET, no CSRF)."""
 
     team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
-    farm = SelectField(_l("Farm"), coerce=optional_int, validate_choice=False)
+    farm = SelectField(_l("Farm"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
     kind = SelectField(
         _l("Kind"), choices=enum_choices(VisitKind, blank=_l("All kinds")), default=""
     )

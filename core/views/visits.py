@@ -15,8 +15,8 @@ from core import rules
 from core.area_filters import area_arg, teams_of
 from core.audit.history import HistoryEntry, record_history
 from core.extensions import db
-from core.forms import choices_of, optional_int, show_errors
-from core.forms.choices import team_choices
+from core.forms import optional_int, show_errors
+from core.forms.choices import by_township, team_choices
 from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
 from core.models import Farm, Role, Team, Visit, VisitKind
 from core.models.enums import label
@@ -174,7 +174,7 @@ def index():
         .scalars()
         .all()
     )
-    filters.farm.choices = choices_of(farms, blank=_("All farms"))
+    filters.farm.choices = by_township(farms, blank=_("All farms"))
     filters.validate()
     query = select(Visit).where(visit_scope(current_user))
     args = {}
