@@ -43,7 +43,9 @@ of a team; ``require(condition)`` answers 403 unless it holds; ``require_admin()
 **Pages.** ``show_errors(form, errors)`` puts a service's ``FieldErrors`` on a WTForms form;
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
 choice of a select; ``scoped_areas(user)`` maps the townships and villages the user may filter
-by (by id) and ``village_choices()`` lists every village grouped by township.
+by (by id) and ``village_choices()`` lists every village grouped by township;
+``team_choices(teams, blank)`` groups teams by township the same way, and a long select given
+``SEARCHABLE`` as its ``render_kw`` gets a filter box on the page.
 ``page_of(query)`` is the page of a list asked for in ``?page=``, ``PAGE_SIZE`` rows (the
 setting every list page uses) or as many as given (``page_of(query, size)``).
 
@@ -124,6 +126,7 @@ from core.dates import (
 )
 from core.extensions import db
 from core.forms import optional_int, placeholder, scoped_areas, show_errors, village_choices
+from core.forms.choices import SEARCHABLE, team_choices
 from core.hookspecs import hookimpl
 from core.models import Area, AreaKind, Member, Role, Team, User
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
@@ -166,6 +169,7 @@ __all__ = [
     "ReviewSection",
     "ReviewTable",
     "Role",
+    "SEARCHABLE",
     "SettingSpec",
     "Team",
     "TimestampMixin",
@@ -213,6 +217,7 @@ __all__ = [
     "setting",
     "show_errors",
     "stamp_position",
+    "team_choices",
     "store_photo",
     "text",
     "to_local",

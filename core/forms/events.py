@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from core.dates import local_zone, to_local
 from core.forms import MultiCheckboxField, enum_choices, optional_int
+from core.forms.choices import SEARCHABLE
 from core.models import CampaignKind, Event, EventStatus, VenueKind
 from core.models.events import CAMPAIGN_YEARS
 
@@ -108,7 +109,7 @@ class EventFilterForm(Form):
     venue = SelectField(
         _l("Venue"), choices=enum_choices(VenueKind, blank=_l("All venues")), default=""
     )
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
     status = SelectField(
         _l("Status"), choices=enum_choices(EventStatus, blank=_l("Any status")), default=""
     )

@@ -7,6 +7,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from core.forms import PHONE, enum_choices, optional_int, placeholder
+from core.forms.choices import SEARCHABLE
 from core.models import FarmKind
 
 
@@ -31,6 +32,7 @@ class FarmForm(FlaskForm):
         coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a village."))],
         invalid_choice_message=_l("Choose a village."),
+        render_kw=SEARCHABLE,
     )
     industry = StringField(_l("Industry or crop"), validators=[Length(max=80)])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=80)])
@@ -51,7 +53,9 @@ class FarmFilterForm(Form):
     q = StringField(_l("Search name, contact or industry"), render_kw={"type": "search"})
     kind = SelectField(_l("Kind"), validate_choice=False)
     township = SelectField(_l("Township"), coerce=optional_int, validate_choice=False)
-    village = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)
+    village = SelectField(
+        _l("Village"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE
+    )
     stale = BooleanField(_l("Only farms not visited recently"))
 
     def __init__(self, *args, **kwargs):

@@ -15,35 +15,33 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.extensions import db
 from core.forms import enum_choices, grouped_villages, optional_int, placeholder, scoped_areas
-from core.models import Area, AreaKind, InspectionKind, Team, User
+from core.forms.choices import SEARCHABLE, team_choices
+from core.models import AreaKind, InspectionKind, Team, User
 from core.permissions import team_scope
 
 
 def unit_choices(user: User) -> tuple[list[SelectChoice], list[SelectChoice]]:
-    """(team choices grouped by village, village choices grouped by township) for ``user``."""
-    teams = db.session.execute(
-        select(Team, Area.name)
-        .join(Area, Area.id == Team.village_id)
-        .where(team_scope(user), Team.deleted_at.is_(None))
-        .order_by(Area.name, Team.name)
-    ).all()
-    team_choices = [placeholder(_l("No team: the village as a whole"))] + [
-        SelectChoice(str(t.id), t.name, optgroup=village) for t, village in teams
-    ]
+    """(team choices, village choices) for ``user``, both grouped by township."""
+    teams = db.session.scalars(select(Team).where(team_scope(user), Team.deleted_at.is_(None)))
     areas = scoped_areas(user)
     village_choices = [placeholder()] + grouped_villages(
         [a for a in areas.values() if a.kind == AreaKind.VILLAGE],
         {a.id: a.name for a in areas.values()},
     )
-    return team_choices, village_choices
+    return team_choices(teams, blank=_l("No team: the village as a whole")), village_choices
 
 
 class InspectionForm(FlaskForm):
     """Record or change an inspection."""
 
-    team_id = SelectField(_l("Team inspected"), coerce=optional_int, validate_choice=False)
+    team_id = SelectField(
+        _l("Team inspected"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE
+    )
     village_id = SelectField(
-        _l("Village (when no team is chosen)"), coerce=optional_int, validate_choice=False
+        _l("Village (when no team is chosen)"),
+        coerce=optional_int,
+        validate_choice=False,
+        render_kw=SEARCHABLE,
     )
     kind = RadioField(
         _l("Kind of inspection"),
@@ -67,7 +65,7 @@ class InspectionForm(FlaskForm):
 class InspectionFilterForm(Form):
     """Filters of the inspection list (GET)."""
 
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
     kind = SelectField(
         _l("Kind"), default="", choices=enum_choices(InspectionKind, blank=_l("All kinds"))
     )
@@ -78,9 +76,14 @@ class InspectionFilterForm(Form):
 class RectificationForm(FlaskForm):
     """Create or change a rectification item."""
 
-    team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team_id = SelectField(
+        _l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE
+    )
     village_id = SelectField(
-        _l("Village (when no team is chosen)"), coerce=optional_int, validate_choice=False
+        _l("Village (when no team is chosen)"),
+        coerce=optional_int,
+        validate_choice=False,
+        render_kw=SEARCHABLE,
     )
     title = StringField(_l("Short title"), validators=[Length(max=200)])
     requirement = TextAreaField(

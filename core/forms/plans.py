@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from core.forms import MultiCheckboxField, enum_choices, optional_int, placeholder
+from core.forms.choices import SEARCHABLE
 from core.forms.visits import TeamFarmForm, farm_choices
 from core.models import PlanStatus, Team, VisitKind
 from core.services.plans import MAX_TOPIC
@@ -42,7 +43,7 @@ class PlanForm(TeamFarmForm):
 class PlanFilterForm(Form):
     """Filters of the plan list (GET, no CSRF)."""
 
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
     status = SelectField(
         _l("Status"), choices=enum_choices(PlanStatus, blank=_l("All")), default=""
     )

@@ -10,6 +10,7 @@ from wtforms.fields import DateField, SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.forms import PHONE, optional_int, placeholder
+from core.forms.choices import SEARCHABLE
 from core.models import Farm, Member
 
 
@@ -37,6 +38,7 @@ class TeamForm(FlaskForm):
         coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a village."))],
         invalid_choice_message=_l("Choose a village."),
+        render_kw=SEARCHABLE,
     )
     leader_id = SelectField(
         _l("Leader"),
@@ -83,5 +85,7 @@ class TeamFilterForm(Form):
     """Filters of the team list (read from the query string; bad values are ignored)."""
 
     township = SelectField(_l("Township"), coerce=optional_int, validate_choice=False)
-    village = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)
+    village = SelectField(
+        _l("Village"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE
+    )
     flagged = BooleanField(_l("Only teams with flags"))

@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from core.extensions import db
 from core.forms import enum_choices, optional_int, placeholder
+from core.forms.choices import SEARCHABLE
+from core.forms.choices import team_choices as grouped_teams
 from core.models import Area, AreaKind, Role, Team
 from core.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -19,11 +21,9 @@ def role_choices(empty=None) -> list[SelectChoice]:
 
 
 def team_choices() -> list[SelectChoice]:
-    """Every live team, for leaders and members."""
-    teams = db.session.execute(
-        select(Team.id, Team.name).where(Team.deleted_at.is_(None)).order_by(Team.name)
-    )
-    return [placeholder(_l("No team"))] + [SelectChoice(str(i), name) for i, name in teams]
+    """Every live team, grouped by township, for leaders and members."""
+    teams = db.session.scalars(select(Team).where(Team.deleted_at.is_(None)))
+    return grouped_teams(teams, blank=_l("No team"))
 
 
 def reviewer_area_choices() -> list[SelectChoice]:
@@ -71,6 +71,7 @@ class UserEditForm(FlaskForm):
         coerce=optional_int,
         validators=[Optional()],
         invalid_choice_message=_l("Choose a team from the list."),
+        render_kw=SEARCHABLE,
     )
     area_id = SelectField(
         _l("Area"),

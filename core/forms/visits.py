@@ -29,6 +29,7 @@ from wtforms.widgets import HiddenInput
 from core import rules
 from core.extensions import db
 from core.forms import NUMBER, MultiCheckboxField, enum_choices, optional_int, placeholder
+from core.forms.choices import SEARCHABLE
 from core.models import Assignment, Farm, Member, Team, VisitKind
 from core.permissions import farm_scope
 from core.services.visit_rules import (
@@ -71,6 +72,7 @@ class TeamFarmForm(FlaskForm):
         coerce=optional_int,
         validate_choice=False,  # the service checks the farm against the user's scope
         validators=[InputRequired(message=_l("Choose a farm from the list."))],
+        render_kw=SEARCHABLE,
     )
 
 
@@ -161,14 +163,14 @@ def farm_choices(user, team: Team) -> list[SelectChoice]:
 class TeamChoiceForm(Form):
     """An administrator first chooses the team a visit is logged for (GET)."""
 
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
 
 
 class VisitFilterForm(Form):
     """Filters of the visit list (GET, no CSRF)."""
 
-    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
-    farm = SelectField(_l("Farm"), coerce=optional_int, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
+    farm = SelectField(_l("Farm"), coerce=optional_int, validate_choice=False, render_kw=SEARCHABLE)
     kind = SelectField(
         _l("Kind"), choices=enum_choices(VisitKind, blank=_l("All kinds")), default=""
     )

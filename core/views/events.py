@@ -12,6 +12,7 @@ from core import rules
 from core.area_filters import area_arg, day_bounds, teams_of
 from core.extensions import db
 from core.forms import choices_of, show_errors
+from core.forms.choices import team_choices
 from core.forms.events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
 from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Team, utcnow
 from core.models.enums import label
@@ -86,7 +87,7 @@ def _event_form(event: Event | None = None) -> EventForm:
     elif event is None and request.method == "GET":
         form.start_date.data = rules.today()
     form.campaign_id.choices = choices_of(_campaigns(), blank=_("No campaign"))
-    form.team_ids.choices = choices_of(_organiser_choices(event))
+    form.team_ids.choices = team_choices(_organiser_choices(event))
     if is_admin(current_user):
         areas = db.session.execute(select(Area).order_by(Area.path)).scalars().all()
         form.area_id.choices = choices_of(
@@ -125,7 +126,7 @@ def index():
     """Events, upcoming first; past ones on request; filtered by campaign, venue, team, status."""
     filters = EventFilterForm(request.args)
     filters.campaign.choices = choices_of(_campaigns(), blank=_("All campaigns"))
-    filters.team.choices = choices_of(_teams(), blank=_("All teams"))
+    filters.team.choices = team_choices(_teams(), blank=_("All teams"))
     filters.validate()
     now = utcnow()
     upcoming = Event.ends_at >= now

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
-from core.forms import choices_of, show_errors
+from core.forms import show_errors
+from core.forms.choices import team_choices
 from core.forms.inspections import InspectionFilterForm, InspectionForm, unit_choices
 from core.models import Inspection, InspectionPhoto, Rectification, Team
 from core.pagination import DATED_PAGE_SIZE, page_of
@@ -72,7 +73,7 @@ def index():
     teams = db.session.scalars(
         select(Team).where(team_scope(current_user), Team.deleted_at.is_(None)).order_by(Team.name)
     ).all()
-    filters.team.choices = choices_of(teams, blank=_("All teams"))
+    filters.team.choices = team_choices(teams, blank=_("All teams"))
     filters.validate()
     query = select(Inspection).where(inspection_scope(current_user))
     args = {}

@@ -19,7 +19,7 @@ bp = Blueprint("offline", __name__)
 #: opened offline, and the visit form a leader fills in the field (kept when the user may)
 KEPT_PAGES = ("offline.page", "visits.new")
 #: static files every kept page needs
-STATIC_FILES = ("kepu.css", "outbox.js", "nav.js", "favicon.svg")
+STATIC_FILES = ("kepu.css", "outbox.js", "nav.js", "picker.js", "favicon.svg")
 
 
 @bp.route("/sw.js")

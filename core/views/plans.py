@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
-from core.forms import choices_of, optional_int, show_errors
+from core.forms import optional_int, show_errors
+from core.forms.choices import team_choices
 from core.forms.plans import PlanFilterForm, PlanForm
 from core.forms.visits import TeamChoiceForm, VisitForm, client_key
 from core.models import PlanStatus, Role, Team, VisitPlan
@@ -96,7 +97,7 @@ def index():
     """The plans the user may read: upcoming first (soonest first), then past ones."""
     filters = PlanFilterForm(request.args)
     sees_teams = current_user.role in (Role.ADMIN, Role.REVIEWER)
-    filters.team.choices = choices_of(_scoped_teams(), blank=_("All teams")) if sees_teams else []
+    filters.team.choices = team_choices(_scoped_teams(), blank=_("All teams")) if sees_teams else []
     filters.validate()
     query = select(VisitPlan).where(plan_scope(current_user))
     args: dict = {}
@@ -141,7 +142,7 @@ def new():
         if not is_admin(current_user):
             abort(403)
         chooser = TeamChoiceForm(request.args)
-        chooser.team.choices = choices_of(_scoped_teams(), blank=_("Choose a team"))
+        chooser.team.choices = team_choices(_scoped_teams(), blank=_("Choose a team"))
         return render_template("plans/choose_team.html", form=chooser)
     form = PlanForm(data={"team_id": team.id, "planned_on": rules.today()})
     form.set_choices(current_user, team, rules.today())

@@ -15,7 +15,8 @@ from core import rules
 from core.area_filters import area_arg, teams_of
 from core.audit.history import HistoryEntry, record_history
 from core.extensions import db
-from core.forms import choices_of, optional_int, show_errors
+from core.forms import optional_int, show_errors
+from core.forms.choices import by_township, team_choices
 from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
 from core.models import Farm, Role, Team, Visit, VisitKind
 from core.models.enums import label
@@ -111,7 +112,7 @@ def new():
         if not is_admin(current_user):
             abort(403)
         chooser = TeamChoiceForm(request.args)
-        chooser.team.choices = choices_of(_scoped_teams(), blank=_("Choose a team"))
+        chooser.team.choices = team_choices(_scoped_teams(), blank=_("Choose a team"))
         return render_template("visits/choose_team.html", form=chooser)
     form = VisitForm(data={"team_id": team.id, "visited_on": rules.today()})
     form.set_choices(current_user, team, rules.today())
@@ -163,7 +164,7 @@ def index():
     """The visits the user may read, newest first, filtered and paginated."""
     filters = VisitFilterForm(request.args)
     sees_teams = current_user.role in (Role.ADMIN, Role.REVIEWER)
-    filters.team.choices = choices_of(_scoped_teams(), blank=_("All teams")) if sees_teams else []
+    filters.team.choices = team_choices(_scoped_teams(), blank=_("All teams")) if sees_teams else []
     farms = (
         db.session.execute(
             select(Farm)
@@ -173,7 +174,7 @@ def index():
         .scalars()
         .all()
     )
-    filters.farm.choices = choices_of(farms, blank=_("All farms"))
+    filters.farm.choices = by_township(farms, blank=_("All farms"))
     filters.validate()
     query = select(Visit).where(visit_scope(current_user))
     args = {}

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.plugin_api import optional_int
+from core.plugin_api import SEARCHABLE, optional_int
 
 
 class CriterionForm(FlaskForm):
@@ -40,6 +40,7 @@ class NominationForm(FlaskForm):
         _l("Township or village (for a household: its village)"),
         coerce=optional_int,
         validators=[DataRequired()],
+        render_kw=SEARCHABLE,
     )
     household_name = StringField(
         _l("Household (model household tier only)"), validators=[Length(max=80)]

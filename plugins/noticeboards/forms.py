@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.plugin_api import optional_int
+from core.plugin_api import SEARCHABLE, optional_int
 
 
 class StationForm(FlaskForm):
@@ -25,6 +25,7 @@ class StationForm(FlaskForm):
         coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a village."))],
         invalid_choice_message=_l("Choose a village."),
+        render_kw=SEARCHABLE,
     )
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=120)]
@@ -42,6 +43,7 @@ class BoardForm(FlaskForm):
         _l("Village (when the board has no station)"),
         coerce=optional_int,
         invalid_choice_message=_l("Choose a village."),
+        render_kw=SEARCHABLE,
     )
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=120)]

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.plugin_api import optional_int
+from core.plugin_api import SEARCHABLE, optional_int
 from plugins.reading_rooms.services import MAX_COUNT
 
 
@@ -18,6 +18,7 @@ class RoomForm(FlaskForm):
         coerce=optional_int,
         validators=[DataRequired(message=_l("Choose a township or village."))],
         invalid_choice_message=_l("Choose a township or village."),
+        render_kw=SEARCHABLE,
     )
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=120)]
