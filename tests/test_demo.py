@@ -80,10 +80,10 @@ def fingerprint() -> str:
     DELETE), so references, the areas' materialized paths and the criterion ids inside the
     assessments' JSON are ranked too; timestamps of the run and salted password hashes are
     left out, and so is the audit trail (it records the run: when, which command) with the
-    positions in it that confirmed results cite. Who deleted a row is a user id (no foreign
-    key): ranked too.
+    positions in it that confirmed results cite, and the random names stored photos get.
+    Who deleted a row is a user id (no foreign key): ranked too.
     """
-    skip = {"created_at", "updated_at", "password_hash", "audit_position"}
+    skip = {"created_at", "updated_at", "password_hash", "audit_position", "filename"}
     tables = [t for t in db.metadata.sorted_tables if t.name != "audit_events"]
     rank = {}
     for table in tables:
