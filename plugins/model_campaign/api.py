@@ -215,6 +215,7 @@ class NominationPhotos(MethodView):
 class NominationPhotoById(MethodView):
     """One photo of a nomination's evidence."""
 
+    @blp.response(200, content_type="image/*", description="The image")
     @documents(blp, 401, 403, 404)
     def get(self, nomination_id, photo_id):
         """Get a photo's image, or its thumbnail with ``?thumbnail=1`` (readers of the
