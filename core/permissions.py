@@ -14,19 +14,25 @@ team's village as a whole (an inspection is not secret from the unit inspected).
 """
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, case, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, extract, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from core.models import (
+    AnnualAssessment,
     Area,
     AreaKind,
+    AssessmentResult,
+    AssessmentStatus,
     Assignment,
     Bulletin,
     Event,
     Farm,
     Inspection,
     Member,
+    Outcome,
     Rectification,
+    RectificationStatus,
     Role,
     Team,
     User,
@@ -231,11 +237,79 @@ def may_report_rectification(user: User, item: Rectification) -> bool:
 
 
 def bulletin_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on ``Bulletin``: admins read all, reviewers those of their subtree."""
+    """A WHERE clause on ``Bulletin``: admins read all, reviewers those of their subtree, and
+    the leader and members of a team the bulletins that name their team or its village
+    (:func:`bulletin_names`): a bulletin is circulated to the units it speaks of."""
     if user.role == Role.ADMIN:
         return true()
-    ids = _subtree_ids(user) if user.role == Role.REVIEWER else None
-    return false() if ids is None else Bulletin.area_id.in_(ids)
+    if user.role == Role.REVIEWER:
+        ids = _subtree_ids(user)
+        return false() if ids is None else Bulletin.area_id.in_(ids)
+    if user.team is None:
+        return false()
+    return bulletin_names(user.team_id, user.team.village_id)
+
+
+def bulletin_names(team_id, village_id) -> ColumnElement[bool]:
+    """A WHERE clause on ``Bulletin`` (correlated EXISTS subqueries): true when the bulletin
+    names the team ``team_id``, or its village ``village_id`` as a whole, in a table that
+    speaks of it, with the rules of :mod:`core.bulletin.content`: a commendation or criticism
+    of a confirmed assessment of its area and years, a rectification item open or due in its
+    period, an inspection of its period. The figures table lists every team of the area and
+    names none in particular. Both arguments may be values or columns (then correlated too)."""
+    issuer, village, assessed = aliased(Area), aliased(Area), aliased(Area)
+    inside = (
+        select(village.id)
+        .where(
+            village.id == village_id,
+            issuer.id == Bulletin.area_id,
+            village.path.startswith(issuer.path),
+        )
+        .exists()
+    )
+    decided = (
+        select(AssessmentResult.id)
+        .join(AnnualAssessment, AnnualAssessment.id == AssessmentResult.assessment_id)
+        .join(assessed, assessed.id == AnnualAssessment.area_id)
+        .where(
+            AssessmentResult.team_id == team_id,
+            AssessmentResult.outcome.in_([Outcome.COMMEND, Outcome.CRITICISE]),
+            AnnualAssessment.status == AssessmentStatus.CONFIRMED,
+            AnnualAssessment.year >= extract("year", Bulletin.starts_on),
+            AnnualAssessment.year <= extract("year", Bulletin.ends_on),
+            issuer.id == Bulletin.area_id,
+            assessed.path.startswith(issuer.path),
+        )
+        .exists()
+    )
+
+    def unit(model):
+        """The item is about the team, or about its village as a whole."""
+        return or_(
+            model.team_id == team_id,
+            and_(model.team_id.is_(None), model.village_id == village_id),
+        )
+
+    rectified = (
+        select(Rectification.id)
+        .where(
+            unit(Rectification),
+            or_(
+                Rectification.status == RectificationStatus.OPEN,
+                Rectification.deadline.between(Bulletin.starts_on, Bulletin.ends_on),
+            ),
+        )
+        .exists()
+    )
+    inspected = (
+        select(Inspection.id)
+        .where(
+            unit(Inspection),
+            Inspection.inspected_on.between(Bulletin.starts_on, Bulletin.ends_on),
+        )
+        .exists()
+    )
+    return and_(inside, or_(decided, rectified, inspected))
 
 
 # --- answering 403 and 404 ----------------------------------------------------------------

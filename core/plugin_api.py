@@ -39,6 +39,8 @@ with the data (409).
 shows itself to (menu item, pages): admins, reviewers with an area, and the leaders and members
 of a team; ``require(condition)`` answers 403 unless it holds; ``require_admin()``;
 ``get_readable_or_404(model, id, scope)`` loads a row the current user may read.
+``may_review(user)`` is true for admins and for reviewers who have an area (``user.area``,
+the county or a township): those who read the figures of every unit inside their area.
 
 **Pages.** ``show_errors(form, errors)`` puts a service's ``FieldErrors`` on a WTForms form;
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
@@ -71,8 +73,11 @@ email); ``path_for(endpoint, **values)`` is a URL path for it.
 **Photos.** ``clean_photo(data, max_kb)`` checks an uploaded photo (JPEG, PNG or WebP by its
 first bytes, at most ``max_kb`` KB, decodable and not too many pixels) and saves it again
 without metadata, with a thumbnail: a ``Photo`` (``data``, ``media_type``, ``thumbnail``), or
-``FieldErrors`` on the field ``photo``. ``store_photo(folder, photo)`` writes it and its
-thumbnail under a random name in ``<instance>/uploads/<folder>/`` and returns the name;
+``FieldErrors`` on the field ``photo``. ``clean_photos(photos, max_kb, max_count, already,
+too_many)`` checks several at once for the field ``photos`` (all or none: ``FieldErrors`` with
+the first refusal, or ``too_many`` when ``already`` stored and these exceed ``max_count``).
+``store_photo(folder, photo)`` writes it and its thumbnail under a random name in
+``<instance>/uploads/<folder>/`` and returns the name;
 ``send_photo(folder, name, media_type, thumbnail=False)`` answers with the photo or its
 thumbnail, private and never stored by caches (404 when missing; check the reader first);
 ``drop_photo(folder, name)`` removes both files.
@@ -138,13 +143,21 @@ from core.permissions import (
     get_readable_or_404,
     is_admin,
     may_open_module,
+    may_review,
     require,
     require_admin,
 )
 from core.plugins.state import plugin_of_module
 from core.plugins.state import setting as _plugin_setting
 from core.services import Conflict, FieldErrors, clean_text
-from core.services.uploads import Photo, clean_photo, drop_photo, send_photo, store_photo
+from core.services.uploads import (
+    Photo,
+    clean_photo,
+    clean_photos,
+    drop_photo,
+    send_photo,
+    store_photo,
+)
 
 __all__ = [
     "MAX_ID",
@@ -179,6 +192,7 @@ __all__ = [
     "caller",
     "changes_since",
     "clean_photo",
+    "clean_photos",
     "clean_text",
     "current_position",
     "db",
@@ -194,6 +208,7 @@ __all__ = [
     "item_rule",
     "local_zone",
     "may_open_module",
+    "may_review",
     "month_bounds",
     "month_starts",
     "notify",

@@ -173,8 +173,11 @@ def test_scope(world, aw, client, login):
     assert db.session.scalar(db.select(db.func.count(Bulletin.id))) == 2
 
 
-def test_leader_has_no_bulletins(world, aw, client, login):
-    bulletin = _issue(world, aw)
+def test_team_users_issue_nothing(world, aw, client, login):
     login("leader")
-    assert client.get("/bulletins").status_code == 403
-    assert client.get(f"/bulletins/{bulletin.id}").status_code == 403
+    response = client.post(
+        "/bulletins",
+        data={"area_id": str(aw.township.id), "starts_on": "2026-01-01", "ends_on": "2026-11-20"},
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(db.select(db.func.count(Bulletin.id))) == 0

@@ -80,10 +80,12 @@ def fingerprint() -> str:
     DELETE), so references, the areas' materialized paths and the criterion ids inside the
     assessments' JSON are ranked too; timestamps of the run and salted password hashes are
     left out, and so is the audit trail (it records the run: when, which command) with the
-    positions in it that confirmed results cite. Who deleted a row is a user id (no foreign
-    key): ranked too.
+    positions in it that confirmed results cite, and the random names stored photos get; a
+    notification's link and key name the raw id of what they point to (a bulletin's), so
+    only the rest of it counts. Who deleted a row is a user id (no foreign key): ranked too.
     """
-    skip = {"created_at", "updated_at", "password_hash", "audit_position"}
+    skip = {"created_at", "updated_at", "password_hash", "audit_position", "filename"}
+    skip_in = {"notifications": {"url", "key"}}
     tables = [t for t in db.metadata.sorted_tables if t.name != "audit_events"]
     rank = {}
     for table in tables:
@@ -92,7 +94,8 @@ def fingerprint() -> str:
             rank[table.name] = {value: n for n, value in enumerate(ids)}
     digest = hashlib.sha256()
     for table in tables:
-        columns = [c for c in table.columns if c.name not in skip]
+        left_out = skip | skip_in.get(table.name, set())
+        columns = [c for c in table.columns if c.name not in left_out]
         rows = db.session.execute(select(*columns).order_by(*table.primary_key.columns))
         for row in rows:
             values = []

@@ -3,14 +3,16 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core import rules
 from core.audit.position import stamp_position
 from core.extensions import db
-from core.models import Area, AreaKind, Bulletin, User
-from core.permissions import may_review_area
+from core.models import Area, AreaKind, Bulletin, Role, Team, User
+from core.notify.inbox import notify, path_for
+from core.permissions import bulletin_names, may_review_area
 from core.services import FieldErrors
 from core.services.assessments import Provenance, provenance
 
@@ -84,9 +86,40 @@ def issue_bulletin(
             continue
         stamp_position(bulletin)
         db.session.commit()
+        tell_named(bulletin)
         return bulletin
     raise FieldErrors(
         {"area_id": [_("Another bulletin was issued at the same time. Please try again.")]}
+    )
+
+
+def named_users(bulletin: Bulletin) -> list[User]:
+    """The active leaders and members of the teams ``bulletin`` names, or of the teams of a
+    village it names (:func:`~core.permissions.bulletin_names`), in one query."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Team, Team.id == User.team_id)
+            .join(Bulletin, Bulletin.id == bulletin.id)
+            .where(
+                User.role.in_([Role.LEADER, Role.MEMBER]),
+                User.active.is_(True),
+                bulletin_names(Team.id, Team.village_id),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def tell_named(bulletin: Bulletin) -> int:
+    """Put a notification in the inbox of each user :func:`named_users` finds, once per
+    bulletin (a second call notifies nobody). Commits; how many were notified."""
+    return notify(
+        named_users(bulletin),
+        lambda user: _("A bulletin names your team: %(number)s", number=number_text(bulletin)),
+        _l("Open it from the link; it is also listed under bulletins about your team."),
+        url=path_for("bulletins.document", bulletin_id=bulletin.id),
+        key=f"bulletin-issued:{bulletin.id}",
     )
 
 

@@ -33,9 +33,10 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "bulletin.css"
 
 @bp.before_request
 @login_required
-def _reviewers_only():
-    """Every page is for reviewers with an area, and admins."""
-    require(may_review(current_user))
+def _readers_only():
+    """Every page is for reviewers with an area and admins, and for the users of a team, who
+    read the bulletins naming their team or its village (``bulletin_scope``)."""
+    require(may_review(current_user) or current_user.team_id is not None)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -52,6 +53,8 @@ def index():
         }
     )
     form.area_id.choices = [SelectChoice(str(a.id), a.full_name) for a in areas]
+    if request.method == "POST":
+        require(bool(areas))  # readers of a team's bulletins never issue one
     if form.validate_on_submit():
         try:
             bulletin = issue_bulletin(
@@ -71,7 +74,11 @@ def index():
         .limit(100)
     ).all()
     return render_template(
-        "bulletins/index.html", form=form, bulletins=bulletins, may_issue=bool(areas)
+        "bulletins/index.html",
+        form=form,
+        bulletins=bulletins,
+        may_issue=bool(areas),
+        about_team=not may_review(current_user),
     )
 
 

@@ -7,9 +7,16 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.extensions import db
-from core.models import Event, EventStatus, PlanStatus, Team, Visit, VisitPlan
+from core.models import Bulletin, Event, EventStatus, PlanStatus, Team, Visit, VisitPlan
 from core.models.base import utcnow
-from core.permissions import can_write_some_team_records, plan_scope, team_scope, visit_scope
+from core.permissions import (
+    bulletin_scope,
+    can_write_some_team_records,
+    may_review,
+    plan_scope,
+    team_scope,
+    visit_scope,
+)
 from core.services.rectifications import overdue_rectifications
 
 bp = Blueprint("home", __name__)
@@ -60,6 +67,7 @@ def index():
         "home.html",
         overdue=overdue_rectifications(current_user),
         plans=plans,
+        team_bulletins=_team_bulletins(),
         teams=teams,
         flags=flags,
         flagged=flagged,
@@ -67,6 +75,22 @@ def index():
         upcoming=upcoming,
         can_log=can_write_some_team_records(current_user),
         thresholds=rules.thresholds(),
+    )
+
+
+def _team_bulletins() -> list[Bulletin] | None:
+    """The latest bulletins naming the user's team or village; None for reviewers, admins
+    and users without a team (reviewers find every bulletin of their area on its page)."""
+    if current_user.team_id is None or may_review(current_user):
+        return None
+    return list(
+        db.session.scalars(
+            select(Bulletin)
+            .where(bulletin_scope(current_user))
+            .options(joinedload(Bulletin.area))
+            .order_by(Bulletin.issued_on.desc(), Bulletin.id.desc())
+            .limit(3)
+        )
     )
 
 

@@ -6,13 +6,14 @@ strictly above the nominee's, decide; whoever nominated may withdraw. Decisions 
 (``"confirm": true``). Everyone reads what their scope allows.
 """
 
-from flask import abort
+from flask import abort, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (
+    Conflict,
     api_blueprint,
     caller,
     db,
@@ -26,10 +27,12 @@ from core.plugin_api import (
     require,
     require_admin,
     save,
+    save_upload,
 )
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.models import Criterion, Nomination, Round
 from plugins.model_campaign.schemas import (
+    PHOTOS_BODY,
     ModelCampaignAssessmentInputSchema,
     ModelCampaignAssessmentSchema,
     ModelCampaignCriterionArgsSchema,
@@ -181,6 +184,45 @@ class NominationItem(MethodView):
     def get(self, nomination_id):
         """A nomination with its assessments and the history of its status"""
         return _dump(readable(Nomination, nomination_id, svc.nomination_scope))
+
+
+@blp.route("/nominations" + item_rule("nomination_id", "/photos"))
+class NominationPhotos(MethodView):
+    """The photos of a nomination's evidence."""
+
+    @blp.doc(requestBody=PHOTOS_BODY)
+    @blp.response(201, ModelCampaignNominationDetailSchema)
+    @documents(blp, 401, 403, 404, 409, 422)
+    def post(self, nomination_id):
+        """Add evidence photos (whoever nominated it, or may nominate its area)
+
+        A multipart/form-data request with one or more files in the field ``photos``. All are
+        stored or none: a refused one (not an image, too large, too many) answers 422 naming
+        ``photos``; a nomination with a final decision answers 409.
+        """
+        nomination = readable(Nomination, nomination_id, svc.nomination_scope)
+        require(svc.may_add_photos(caller(), nomination))
+        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        try:
+            save_upload(svc.add_photos, nomination, photos, caller())
+        except Conflict as exc:
+            db.session.rollback()
+            abort(409, description=str(exc))
+        return _dump(nomination)
+
+
+@blp.route("/nominations" + item_rule("nomination_id", "/photos" + item_rule("photo_id")))
+class NominationPhotoById(MethodView):
+    """One photo of a nomination's evidence."""
+
+    @blp.response(200, content_type="image/*", description="The image")
+    @documents(blp, 401, 403, 404)
+    def get(self, nomination_id, photo_id):
+        """Get a photo's image, or its thumbnail with ``?thumbnail=1`` (readers of the
+        nomination)"""
+        nomination = readable(Nomination, nomination_id, svc.nomination_scope)
+        photo = svc.photo_of(nomination, photo_id) or abort(404)
+        return svc.photo_response(photo, thumbnail=request.args.get("thumbnail") == "1")
 
 
 @blp.route("/nominations" + item_rule("nomination_id", "/assessments"))

@@ -2,20 +2,34 @@
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO
 
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
-from core.plugin_api import Area, AreaKind, Member, Role, Team, User, db
+from core.plugin_api import (
+    Area,
+    AreaKind,
+    Member,
+    Role,
+    Team,
+    User,
+    clean_photo,
+    db,
+    store_photo,
+)
 from plugins.model_campaign.models import (
     Assessment,
     Criterion,
     Nomination,
+    NominationPhoto,
     Round,
     Score,
     Status,
     Tier,
     Transition,
 )
+from plugins.model_campaign.services import MAX_PHOTO_KB, PHOTO_FOLDER
 
 #: (title, description, max score) per tier; the highest scores of a tier add up to 100
 CRITERIA = {
@@ -123,6 +137,7 @@ def build(seed: int, today: date) -> dict[str, int]:
     start = datetime.combine(today - timedelta(days=60), time(9), UTC)
     counts = {"assessed": 0, "awarded": 0, "not_awarded": 0, "withdrawn": 0}
     withdrawn_done = False
+    photos = 0
     for index, (tier, area, household, head) in enumerate(nominees):
         at = start + timedelta(hours=index * 5)
         n, m, k = rng.randint(4, 24), rng.randint(300, 5000), rng.randint(2, 8)
@@ -138,6 +153,8 @@ def build(seed: int, today: date) -> dict[str, int]:
             nominated_by_id=admin.id if admin else None,
         )
         db.session.add(nomination)
+        if index % 4 == 0:  # the township and every fourth nominee show photos of the evidence
+            photos += _add_photos(nomination, rng, 1 + index % 3)
         db.session.add(
             Transition(
                 nomination=nomination,
@@ -190,8 +207,45 @@ def build(seed: int, today: date) -> dict[str, int]:
         "criteria": sum(len(c) for c in criteria.values()),
         "rounds": 1,
         "nominations": len(nominees),
+        "photos": photos,
         **counts,
     }
+
+
+def _picture(rng: random.Random) -> bytes:
+    """A small generated JPEG of a field under the sky (made in memory, nothing downloaded)."""
+    width, height = 480, 320
+    image = Image.new("RGB", (width, height), (rng.randint(150, 190), 210, 240))
+    draw = ImageDraw.Draw(image)
+    horizon = rng.randint(110, 170)
+    draw.rectangle((0, horizon, width, height), fill=(90, rng.randint(140, 180), 70))
+    for row in range(horizon + 12, height, 22):  # rows of a planted field
+        draw.line((0, row, width, row + rng.randint(-8, 8)), fill=(60, 110, 45), width=5)
+    x, y = rng.randint(40, width - 40), rng.randint(25, horizon - 35)
+    draw.ellipse((x - 22, y - 22, x + 22, y + 22), fill=(250, 220, 90))
+    left = rng.randint(30, width - 150)
+    draw.rectangle((left, horizon - 60, left + 110, horizon), fill=(235, 235, 225))  # a station
+    draw.polygon(
+        [(left - 10, horizon - 60), (left + 55, horizon - 95), (left + 120, horizon - 60)],
+        fill=(180, 50, 40),
+    )
+    out = BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _add_photos(nomination: Nomination, rng: random.Random, count: int) -> int:
+    """Attach ``count`` generated evidence photos to ``nomination``; how many."""
+    for _ in range(count):
+        photo = clean_photo(_picture(rng), MAX_PHOTO_KB)
+        nomination.photos.append(
+            NominationPhoto(
+                filename=store_photo(PHOTO_FOLDER, photo),
+                media_type=photo.media_type,
+                size=len(photo.data),
+            )
+        )
+    return count
 
 
 def _move(

@@ -2,10 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.plugin_api import SEARCHABLE, optional_int
+
+#: the file input of evidence photos: any image the phone offers (the service checks the type)
+PHOTO_INPUT = {"accept": "image/*"}
 
 
 class CriterionForm(FlaskForm):
@@ -58,6 +68,13 @@ class NominationForm(FlaskForm):
     links = TextAreaField(
         _l("Links to evidence (one per line, optional)"), validators=[Length(max=2000)]
     )
+    photos = MultipleFileField(_l("Photos of the evidence (optional)"), render_kw=PHOTO_INPUT)
+
+
+class PhotosForm(FlaskForm):
+    """More photos for a nomination's evidence."""
+
+    photos = MultipleFileField(_l("Photos of the evidence"), render_kw=PHOTO_INPUT)
 
 
 class DecisionForm(FlaskForm):

@@ -119,6 +119,9 @@ class Nomination(TimestampMixin, Base):
     transitions: Mapped[list["Transition"]] = relationship(
         lambda: Transition, back_populates="nomination", order_by=lambda: Transition.id
     )
+    photos: Mapped[list["NominationPhoto"]] = relationship(
+        lambda: NominationPhoto, back_populates="nomination", order_by=lambda: NominationPhoto.id
+    )
 
     @property
     def nominee(self) -> str:
@@ -233,3 +236,26 @@ class Transition(Base):
 
     nomination: Mapped[Nomination] = relationship(back_populates="transitions")
     user: Mapped["User | None"] = relationship()
+
+
+class NominationPhoto(TimestampMixin, Base):
+    """A photo of a nomination's evidence, stored under instance/uploads/model_campaign/."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Nomination photo")
+
+    __tablename__ = "model_campaign_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the nomination whose evidence it is
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("model_campaign_nominations.id"), index=True
+    )
+    #: random file name under instance/uploads/model_campaign/
+    filename: Mapped[str] = mapped_column(String(64))
+    #: image/jpeg, image/png or image/webp
+    media_type: Mapped[str] = mapped_column(String(32))
+    #: size in bytes
+    size: Mapped[int] = mapped_column(Integer, default=0)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="photos")

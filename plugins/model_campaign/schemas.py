@@ -1,5 +1,6 @@
 """Marshmallow schemas of the model campaign API (names prefixed, unique in the OpenAPI)."""
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -194,10 +195,53 @@ class ModelCampaignNominationSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
 
+class ModelCampaignPhotoSchema(Schema):
+    """A photo of a nomination's evidence."""
+
+    id = fields.Integer()
+    media_type = fields.String(metadata={"description": "image/jpeg, image/png or image/webp"})
+    size = fields.Integer(metadata={"description": "Bytes"})
+    url = fields.Method(
+        "_url", metadata={"description": "The image through the API (?thumbnail=1: 320 px)"}
+    )
+
+    def _url(self, photo) -> str:
+        """The API URL of the image."""
+        return url_for(
+            "model_campaign_api.NominationPhotoById",
+            nomination_id=photo.nomination_id,
+            photo_id=photo.id,
+        )
+
+
+#: the request body of a photo upload, for the OpenAPI document
+PHOTOS_BODY = {
+    "required": True,
+    "description": "One or more images in the multipart/form-data file field ``photos``: "
+    "JPEG, PNG or WebP, at most 4 per nomination and 4096 KB each (the limits of the pages).",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["photos"],
+                "properties": {
+                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+}
+
+
 class ModelCampaignNominationDetailSchema(ModelCampaignNominationSchema):
-    """A nomination with its assessments and history."""
+    """A nomination with its assessments, evidence photos and history."""
 
     assessments = fields.List(fields.Nested(ModelCampaignAssessmentSchema), dump_only=True)
+    photos = fields.List(
+        fields.Nested(ModelCampaignPhotoSchema),
+        dump_only=True,
+        metadata={"description": "Uploaded to ``/nominations/{nomination_id}/photos``"},
+    )
     transitions = fields.List(fields.Nested(ModelCampaignTransitionSchema), dump_only=True)
     proposes_award = fields.Boolean(dump_only=True, allow_none=True)
     decisions = fields.List(

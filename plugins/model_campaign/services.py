@@ -5,7 +5,7 @@ or ``Conflict`` (the nomination's state forbids the change) and change nothing t
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -18,19 +18,24 @@ from core.plugin_api import (
     Conflict,
     FieldErrors,
     Member,
+    Photo,
     Role,
     Team,
     User,
     changes_since,
+    clean_photos,
     clean_text,
     db,
+    send_photo,
     setting,
     stamp_position,
+    store_photo,
 )
 from plugins.model_campaign.models import (
     Assessment,
     Criterion,
     Nomination,
+    NominationPhoto,
     Round,
     Score,
     Status,
@@ -39,6 +44,11 @@ from plugins.model_campaign.models import (
 )
 
 PLUGIN = "model_campaign"
+#: where the evidence photos are stored: <instance>/uploads/model_campaign/
+PHOTO_FOLDER = "model_campaign"
+#: the photos a nomination's evidence keeps at most, and the largest one accepted (KB)
+MAX_PHOTOS = 4
+MAX_PHOTO_KB = 4096
 
 #: labels of the tiers and statuses, translated when rendered
 TIER_LABELS = {
@@ -287,6 +297,8 @@ class NominationInput:
     reason: str = ""
     evidence: str = ""
     links: str = ""
+    #: bytes of the evidence photos (none, or up to ``MAX_PHOTOS``)
+    photos: list[bytes] = field(default_factory=list)
 
 
 LINK = re.compile(r"^https?://\S+$")
@@ -336,6 +348,7 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
     reason = clean_text(errors, "reason", data.reason, 2000, required=True)
     evidence = clean_text(errors, "evidence", data.evidence, 5000, required=True)
     links = _clean_links(errors, data.links)
+    photos = _check_photos(errors, list(data.photos or []), 0)
     if not errors and round_ is not None and tier is not None and area is not None:
         duplicate = select(Nomination.id).where(
             Nomination.round_id == round_.id,
@@ -365,6 +378,7 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
         nominated_by_id=user.id,
     )
     db.session.add(nomination)
+    _store_photos(nomination, photos)
     first = Transition(
         nomination=nomination, user_id=user.id, from_status=None, to_status=Status.NOMINATED
     )
@@ -372,6 +386,78 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
     stamp_position(first)
     db.session.commit()
     return nomination
+
+
+# --- evidence photos -------------------------------------------------------------------------
+
+
+def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo]:
+    """``photos`` checked and saved again; notes the first refusal (type, size, count) on
+    ``photos`` in ``errors`` and returns none then: all of them are stored, or none."""
+    try:
+        return clean_photos(
+            photos,
+            MAX_PHOTO_KB,
+            MAX_PHOTOS,
+            already,
+            too_many=_("A nomination keeps at most %(n)s photos.", n=MAX_PHOTOS),
+        )
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+        return []
+
+
+def _store_photos(nomination: Nomination, photos: list[Photo]) -> None:
+    """Write the photos under random names and attach them to ``nomination`` (not committed)."""
+    for photo in photos:
+        nomination.photos.append(
+            NominationPhoto(
+                filename=store_photo(PHOTO_FOLDER, photo),
+                media_type=photo.media_type,
+                size=len(photo.data),
+            )
+        )
+
+
+def may_add_photos(user: User, nomination: Nomination) -> bool:
+    """Whoever nominated it, and those who may nominate its area, add evidence photos."""
+    return user.is_authenticated and (
+        nomination.nominated_by_id == user.id
+        or may_nominate(user, nomination.tier, nomination.area)
+    )
+
+
+def add_photos(nomination: Nomination, photos: list[bytes], user: User) -> Nomination:
+    """Add evidence photos to ``nomination`` while no final decision is taken. Commits.
+
+    ``PermissionError`` unless :func:`may_add_photos`; ``Conflict`` once decided;
+    ``FieldErrors`` on ``photos`` when none is given or one is refused (nothing is stored).
+    """
+    if not may_add_photos(user, nomination):
+        raise PermissionError(nomination.id)
+    if nomination.status in FINAL:
+        raise Conflict(_("The nomination is decided: its evidence no longer changes."))
+    if not photos:
+        raise FieldErrors({"photos": [_("Choose at least one photo.")]})
+    errors: dict = {}
+    cleaned = _check_photos(errors, photos, len(nomination.photos))
+    if errors:
+        raise FieldErrors(errors)
+    _store_photos(nomination, cleaned)
+    db.session.commit()
+    return nomination
+
+
+def photo_of(nomination: Nomination, photo_id: int) -> NominationPhoto | None:
+    """The photo ``photo_id`` of ``nomination``; None when it belongs to another one."""
+    photo = db.session.get(NominationPhoto, photo_id)
+    return photo if photo is not None and photo.nomination_id == nomination.id else None
+
+
+def photo_response(photo: NominationPhoto, thumbnail: bool = False):
+    """The image of ``photo`` (or its thumbnail), private to the caller (check the reader of
+    its nomination first); 404 when its file is missing."""
+    return send_photo(PHOTO_FOLDER, photo.filename, photo.media_type, thumbnail)
 
 
 def transition_changes(nomination: Nomination) -> dict[int, int | None]:

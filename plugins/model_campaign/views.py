@@ -30,6 +30,7 @@ from plugins.model_campaign.forms import (
     CriterionForm,
     DecisionForm,
     NominationForm,
+    PhotosForm,
     RoundForm,
 )
 from plugins.model_campaign.models import (
@@ -300,6 +301,7 @@ def nomination_form():
             form.reason.data,
             form.evidence.data,
             form.links.data or "",
+            _photos(),
         )
         try:
             nomination = svc.create_nomination(data, current_user)
@@ -317,7 +319,20 @@ def nomination_form():
         form=form,
         village=village,
         pick=current_user.role != Role.LEADER,
+        max_photos=svc.MAX_PHOTOS,
+        max_photo_kb=svc.MAX_PHOTO_KB,
     )
+
+
+def _photos() -> list[bytes]:
+    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
+    return [
+        data
+        for f in request.files.getlist("photos")
+        if f and f.filename
+        for data in [f.read()]
+        if data
+    ]
 
 
 def _readable(nomination_id: int) -> Nomination:
@@ -338,13 +353,28 @@ def _decision_form(nomination: Nomination) -> DecisionForm | None:
     return form
 
 
+def _photos_form(nomination: Nomination, form: PhotosForm | None = None) -> PhotosForm | None:
+    """The form adding evidence photos, for those who may while no final decision is taken."""
+    if nomination.status in svc.FINAL or not svc.may_add_photos(current_user, nomination):
+        return None
+    if len(nomination.photos) >= svc.MAX_PHOTOS:
+        return None
+    return form or PhotosForm()
+
+
 def _nomination_page(
-    nomination: Nomination, decision: DecisionForm | None, refusal: str | None = None
+    nomination: Nomination,
+    decision: DecisionForm | None,
+    refusal: str | None = None,
+    photos_form: PhotosForm | None = None,
 ):
     """Render a nomination's page; ``refusal`` explains a decision the workflow refused."""
     return render_template(
         "model_campaign/nomination.html",
         n=nomination,
+        photos_form=_photos_form(nomination, photos_form),
+        max_photos=svc.MAX_PHOTOS,
+        max_photo_kb=svc.MAX_PHOTO_KB,
         decision=decision,
         refusal=refusal,
         final=nomination.status in svc.FINAL,
@@ -364,6 +394,36 @@ def nomination(nomination_id):
     """A nomination: evidence, assessments, the award proposal and the history of its status."""
     item = _readable(nomination_id)
     return _nomination_page(item, _decision_form(item))
+
+
+@bp.route("/nominations/<int:nomination_id>/photos", methods=["POST"])
+def add_photos(nomination_id):
+    """Add photos to a nomination's evidence: all of them, or none and the reason."""
+    item = _readable(nomination_id)
+    require(svc.may_add_photos(current_user, item))
+    form = PhotosForm()
+    if form.validate_on_submit():
+        try:
+            svc.add_photos(item, _photos(), current_user)
+        except FieldErrors as exc:
+            db.session.rollback()
+            show_errors(form, exc.errors)
+        except Conflict as exc:
+            db.session.rollback()
+            form.photos.errors = [str(exc)]
+        else:
+            flash(_("Photos added."), "success")
+            return redirect(url_for("model_campaign.nomination", nomination_id=item.id))
+    return _nomination_page(item, _decision_form(item), photos_form=form)
+
+
+@bp.route("/nominations/<int:nomination_id>/photos/<int:photo_id>")
+def photo(nomination_id, photo_id):
+    """A photo of the evidence, for users who may read the nomination (never a static
+    path); its thumbnail with ``?thumbnail=1``."""
+    item = _readable(nomination_id)
+    found = svc.photo_of(item, photo_id) or abort(404)
+    return svc.photo_response(found, thumbnail=request.args.get("thumbnail") == "1")
 
 
 @bp.route("/nominations/<int:nomination_id>/decide", methods=["POST"])

@@ -21,6 +21,7 @@ from core.plugin_api import (
     item_rule,
     paginate,
     readable,
+    require,
     require_admin,
     save,
     today,
@@ -265,19 +266,21 @@ class Ranking(MethodView):
     @blp.response(200, ReadingRoomRankingSchema)
     @documents(blp, 401, 403)
     def get(self, args):
-        """Year-end ranking (admin)
+        """Year-end ranking (admins; reviewers: their area)
 
         Every room ranked by usage over the year, the rooms proposed for commendation
-        (``commend_top_n``) and the commendations confirmed.
+        (``commend_top_n``) and the commendations confirmed. A reviewer gets the rooms inside
+        their area only, with their county-wide ranks.
         """
-        require_admin(caller())
+        user = caller()
+        require(svc.may_read_ranking(user))
         year = args.get("year") or today().year
-        confirmed = svc.commendations(year)
+        confirmed = svc.commendations(year, user)
         svc.attach_changes(confirmed)
         return {
             "year": year,
-            "rows": [r.as_json() for r in svc.year_ranking(year)],
-            "proposal": [r.as_json() for r in svc.proposal(year)],
+            "rows": [r.as_json() for r in svc.year_ranking(year, user)],
+            "proposal": [r.as_json() for r in svc.proposal(year, user)],
             "confirmed": confirmed,
         }
 

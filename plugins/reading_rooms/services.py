@@ -5,7 +5,8 @@ Shared by the pages, the API, the CLI command, the scheduled job and the review 
 Permissions:
 
 - admins read and write everything (rooms, usage, imports, model rooms, commendations);
-- reviewers read the rooms inside their area's subtree (and their usage and reports);
+- reviewers read the rooms inside their area's subtree (and their usage, reports and
+  year-end ranking);
 - leaders read the rooms of their team's village and township, and enter the usage of their
   own village's room;
 - members read the rooms of their team's village and township.
@@ -36,6 +37,7 @@ from core.plugin_api import (
     clean_text,
     db,
     is_admin,
+    may_review,
     month_bounds,
     previous_month,  # noqa: F401  (kept here: pages, API, jobs and demo read svc.previous_month)
     setting,
@@ -671,26 +673,46 @@ def visible_rows(report: Report, user: User) -> list[dict[str, Any]]:
 # --- year-end ranking and commendations -----------------------------------------------------
 
 
-def year_ranking(year: int) -> list[RoomUsage]:
-    """Every room ranked by its usage over the calendar year."""
-    return ranked_usage(true(), date(year, 1, 1), date(year, 12, 31))
+def may_read_ranking(user: User) -> bool:
+    """Admins read the year-end ranking, and reviewers with an area read its rooms of their
+    area; leaders and members do not. Only admins confirm it."""
+    return may_review(user)
 
 
-def proposal(year: int) -> list[RoomUsage]:
-    """The rooms proposed for commendation: the top ``commend_top_n`` with some usage."""
-    return [r for r in year_ranking(year) if r.usage > 0][: commend_top_n()]
+def _readable(rows: list[RoomUsage], user: User | None) -> list[RoomUsage]:
+    """The rows about rooms ``user`` may read (all without a user), keeping their ranks."""
+    if user is None or user.role == Role.ADMIN:
+        return rows
+    ids = set(db.session.scalars(select(Room.id).where(room_scope(user))))
+    return [row for row in rows if row.room_id in ids]
 
 
-def commendations(year: int) -> list[Commendation]:
-    """The confirmed commendations of ``year``, by rank."""
-    return list(
-        db.session.scalars(
-            select(Commendation)
-            .where(Commendation.year == year)
-            .options(joinedload(Commendation.room))
-            .order_by(Commendation.rank)
-        )
+def year_ranking(year: int, user: User | None = None) -> list[RoomUsage]:
+    """Every room ranked by its usage over the calendar year; with ``user``, only the rooms
+    they may read, with their county-wide ranks (the ranking commends across the county)."""
+    rows = ranked_usage(true(), date(year, 1, 1), date(year, 12, 31))
+    return _readable(rows, user)
+
+
+def proposal(year: int, user: User | None = None) -> list[RoomUsage]:
+    """The rooms proposed for commendation: the top ``commend_top_n`` with some usage (with
+    ``user``, those of them ``user`` may read)."""
+    rows = [r for r in year_ranking(year) if r.usage > 0][: commend_top_n()]
+    return _readable(rows, user)
+
+
+def commendations(year: int, user: User | None = None) -> list[Commendation]:
+    """The confirmed commendations of ``year``, by rank (with ``user``, of the rooms they may
+    read)."""
+    query = (
+        select(Commendation)
+        .where(Commendation.year == year)
+        .options(joinedload(Commendation.room))
+        .order_by(Commendation.rank)
     )
+    if user is not None:
+        query = query.join(Room, Room.id == Commendation.room_id).where(room_scope(user))
+    return list(db.session.scalars(query))
 
 
 def confirm_commendations(year: int, user: User | None) -> list[Commendation]:

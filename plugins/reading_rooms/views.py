@@ -321,10 +321,19 @@ def report(report_id):
     )
 
 
+@bp.context_processor
+def _links():
+    """What the pages' links show: the ranking for its readers."""
+    return {"may_read_ranking": svc.may_read_ranking(current_user)}
+
+
 @bp.route("/ranking", methods=["GET", "POST"])
 def ranking():
-    """The year-end ranking with the commendation proposal; admins confirm it."""
-    require_admin(current_user)
+    """The year-end ranking with the commendation proposal: admins read all of it and confirm
+    it, reviewers read its rooms of their area."""
+    require(svc.may_read_ranking(current_user))
+    if request.method == "POST":
+        require_admin(current_user)
     year = request.args.get("year", type=int) or today().year
     if not 2000 <= year <= 2100:
         abort(404)
@@ -338,14 +347,15 @@ def ranking():
         else:
             flash(_("The commendations of %(year)s are confirmed.", year=year), "success")
         return redirect(url_for(".ranking", year=year))
-    confirmed = svc.commendations(year)
+    confirmed = svc.commendations(year, current_user)
     return render_template(
         "reading_rooms/ranking.html",
         year=year,
-        rows=svc.year_ranking(year),
-        proposal=svc.proposal(year),
+        rows=svc.year_ranking(year, current_user),
+        proposal=svc.proposal(year, current_user),
         confirmed=confirmed,
         changes=svc.attach_changes(confirmed),
         audit_link=is_admin(current_user),
+        is_admin=is_admin(current_user),
         form=form,
     )

@@ -144,7 +144,11 @@ def test_ranking_and_confirm(client, bearer, world, rooms):
         rooms.village.id,
     ]
     assert ranking["confirmed"] == []
-    assert client.get(f"{API}/ranking", headers=bearer(world.reviewer)).status_code == 403
+    assert client.get(f"{API}/ranking", headers=bearer(world.leader)).status_code == 403
+    assert (
+        client.post(f"{API}/ranking/2026/confirm", headers=bearer(world.reviewer)).status_code
+        == 403
+    )
     assert (
         client.post(f"{API}/ranking/2026/confirm", headers=bearer(world.leader)).status_code == 403
     )
