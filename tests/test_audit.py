@@ -1,4 +1,4 @@
-"""The audit trail (留痕): recorded automatically by every write, read by scope."""
+"""The audit trail (操作记录): recorded automatically by every write, read by scope."""
 
 import json
 from datetime import date, timedelta
@@ -179,7 +179,7 @@ def test_the_page_shows_each_change_with_before_and_after(client, login, world, 
     visit_id = _visit_through_the_api(client, world, bearer)
     login("admin")
     html = _page(client, f"?object_type=visits&object_id={visit_id}")
-    assert "3 条变更" in html and "留痕记录" in html  # in the admin's menu
+    assert "3 条变更" in html and "操作记录" in html  # in the admin's menu
     assert "people_reached" in html and "40 → 400" in html
     assert "leader" in html and "style=" not in html and "<script>" not in html
     assert (
