@@ -32,6 +32,7 @@ from core.models.notifications import Notification
 from core.models.plans import VisitPlan, visit_plan_members
 from core.models.plugin_state import PluginState
 from core.models.rectifications import Rectification, RectificationStatus
+from core.models.targets import CampaignTarget
 from core.models.teams import Member, Team
 from core.models.users import ApiToken, PasswordReset, User
 from core.models.visits import Visit, visit_members
@@ -84,4 +85,5 @@ __all__ = [
     "Outcome",
     "Rectification",
     "RectificationStatus",
+    "CampaignTarget",
 ]
