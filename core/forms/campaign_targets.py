@@ -30,7 +30,7 @@ class TargetForm(FlaskForm):
     events_school = _number(_l("Events in schools"), MAX_EVENTS)
     events_government = _number(_l("Events in government offices"), MAX_EVENTS)
     events_enterprise = _number(_l("Events in enterprises"), MAX_EVENTS)
-    visits = _number(_l("Visits"), MAX_VISITS)
+    visits = _number(_l("Visits logged"), MAX_VISITS)
     people_reached = _number(_l("People reached"), MAX_PEOPLE)
 
     def values(self) -> dict[str, int]:
