@@ -306,3 +306,40 @@ def test_an_area_less_reviewer_sees_no_township(client, login, world, campaign):
     _english(client)
     html = client.get(_page(campaign)).get_data(as_text=True)
     assert "No township to show" in html
+
+
+def test_a_township_with_targets_is_in_use(client, world, campaign, bearer):
+    headers = bearer(world.admin)
+    spare = client.post(
+        "/api/v1/areas/",
+        json={"name": "新镇", "kind": "township", "parent_id": world.county.id},
+        headers=headers,
+    ).get_json()
+    assert (
+        client.put(f"{_url(campaign)}/{spare['id']}", json=BODY, headers=headers).status_code == 200
+    )
+    response = client.delete(f"/api/v1/areas/{spare['id']}", headers=headers)
+    assert response.status_code == 409 and response.get_json()["message"] == "该区域仍在使用中。"
+
+
+def test_the_page_costs_the_same_queries_whatever_the_activity(
+    client, login, world, campaign, count_queries
+):
+    world.make_user("county", Role.REVIEWER, area=world.county)
+    db.session.commit()
+    login("county")
+
+    def queries():
+        with count_queries() as seen:
+            assert client.get(_page(campaign)).status_code == 200
+        return len(seen)
+
+    few = queries()
+    for n in range(6):
+        team = world.other_team if n % 2 else world.team
+        world.make_event(days_ahead=-n - 1, campaign=campaign, team=team)
+        world.make_visit(team=team, farm=world.other_farm if n % 2 else world.farm, days_ago=n)
+    for area in (world.township, world.other_township):
+        db.session.add(CampaignTarget(campaign=campaign, area=area, visits=n))
+    db.session.commit()
+    assert queries() == few

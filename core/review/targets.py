@@ -102,16 +102,19 @@ def campaign_progress(campaign: Campaign, townships: list[Area]) -> list[Townshi
     end: date = campaign.ends_on
     by_path = {area.path: area.id for area in townships}
     village = Area.__table__.alias("village")
-    team_rows = db.session.execute(
+    # the live teams of the townships' subtrees, as subtree_teams() keeps them for one area
+    ours = (
         select(Team.id, village.c.path)
         .join(village, village.c.id == Team.village_id)
         .where(
             Team.deleted_at.is_(None),
             or_(*(village.c.path.startswith(a.path, autoescape=True) for a in townships)),
         )
-    ).all()
-    township_of = {team_id: _township_of(path, by_path) for team_id, path in team_rows}
-    teams = select(Team.id).where(Team.id.in_(list(township_of) or [0]))
+    )
+    township_of = {
+        team_id: _township_of(path, by_path) for team_id, path in db.session.execute(ours)
+    }
+    teams = ours.with_only_columns(Team.id)
     held: dict[int, set[tuple[int, str]]] = {area.id: set() for area in townships}
     if township_of:
         rows = db.session.execute(
