@@ -343,3 +343,14 @@ def test_the_page_costs_the_same_queries_whatever_the_activity(
         db.session.add(CampaignTarget(campaign=campaign, area=area, visits=n))
     db.session.commit()
     assert queries() == few
+
+
+def test_a_village_reviewer_reads_the_township_but_does_not_set_it(client, world, campaign, bearer):
+    village_reviewer = world.make_user("village", Role.REVIEWER, area=world.village)
+    db.session.commit()
+    headers = bearer(village_reviewer)
+    body = client.get(_url(campaign), headers=headers).get_json()
+    assert [(t["area_id"], t["editable"]) for t in body["townships"]] == [
+        (world.township.id, False)
+    ]
+    assert client.put(_url(campaign, world.township), json=BODY, headers=headers).status_code == 403
