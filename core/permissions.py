@@ -148,9 +148,12 @@ def can_write_team_records(user: User, team_id: int | None) -> bool:
 
 
 def can_edit_event(user: User, event: Event) -> bool:
-    """Admins edit any event; a leader edits the events their team organises."""
+    """Admins edit any event; a leader edits the events their team organises; a reviewer
+    those whose organising teams all lie inside their area (:func:`may_organise_for`)."""
     if is_admin(user):
         return True
+    if user.is_authenticated and user.role == Role.REVIEWER:
+        return bool(event.teams) and all(may_organise_for(user, team) for team in event.teams)
     return any(can_write_team_records(user, team.id) for team in event.teams)
 
 
@@ -158,6 +161,26 @@ def can_write_some_team_records(user: User) -> bool:
     """True for admins and the leaders of a team: they log and plan visits and create events
     (``can_write_team_records`` then decides for each team)."""
     return is_admin(user) or (user.role == Role.LEADER and user.team_id is not None)
+
+
+def may_create_events(user: User) -> bool:
+    """True for those who create outreach events: admins, the leaders of a team, and the
+    reviewers who have an area (for the teams inside it, :func:`may_organise_for`)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.REVIEWER:
+        return user.area is not None
+    return can_write_some_team_records(user)
+
+
+def may_organise_for(user: User, team: Team) -> bool:
+    """True when a reviewer may name ``team`` among an event's organisers: its village lies
+    inside their area. (Admins name any team; leaders follow their own township rule.)"""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated or user.role != Role.REVIEWER or user.area is None:
+        return False
+    return team.village is not None and user.area.contains(team.village)
 
 
 def may_open_module(user: User) -> bool:
@@ -197,6 +220,12 @@ def may_assess(user: User, area: Area | None) -> bool:
         and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
         and may_review_area(user, area)
     )
+
+
+def may_set_targets(user: User, area: Area | None) -> bool:
+    """Admins set the campaign targets of any township; a reviewer those of the townships
+    inside their area (a township reviewer their own, a county reviewer the county's)."""
+    return area is not None and area.kind == AreaKind.TOWNSHIP and may_review_area(user, area)
 
 
 def unit_scope(user: User, village_column, team_column) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from query_counter import count_queries
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.models import Campaign, CampaignKind, Event, EventStatus, VenueKind
+from core.models import Campaign, CampaignKind, Event, EventStatus, Role, VenueKind
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -144,16 +144,19 @@ def test_delete_hides_the_event(client, login, world):
     assert client.get(f"/events/{event.id}").status_code == 404
 
 
-@pytest.mark.parametrize("username", ["member", "reviewer"])
-def test_members_and_reviewers_may_not_create(client, login, world, username):
+@pytest.mark.parametrize("username", ["member", "arealess"])
+def test_members_and_reviewers_without_an_area_may_not_create(client, login, world, username):
+    world.make_user("arealess", Role.REVIEWER)
+    db.session.commit()
     login(username)
     assert client.get("/events/new").status_code == 403
     assert client.post("/events/new", data=_form(world)).status_code == 403
     assert _count() == 0
 
 
-@pytest.mark.parametrize("username", ["member", "reviewer", "leader2"])
+@pytest.mark.parametrize("username", ["member", "reviewer2", "leader2"])
 def test_others_may_not_edit_cancel_or_delete(client, login, world, username):
+    world.make_user("reviewer2", Role.REVIEWER, area=world.other_township)
     event = world.make_event()
     login(username)
     assert client.get(f"/events/{event.id}").status_code == 200  # events are public

@@ -31,6 +31,8 @@ REPORTS = ["review", "audit"]
 FINDING = ["search"]
 #: administration (each exposing ``blp``, same prefix)
 ADMIN = ["deleted"]
+#: resources living under another's prefix (each exposing ``blp`` and ``URL_PREFIX``)
+NESTED = ["campaign_targets"]
 
 
 def register_api(app: Flask) -> None:
@@ -41,3 +43,6 @@ def register_api(app: Flask) -> None:
     for name in RESOURCES + PERSONAL + REPORTS + FINDING + ADMIN:
         module = import_module(f"core.api.{name}")
         api.register_blueprint(module.blp, url_prefix=f"/api/v1/{name}")
+    for name in NESTED:
+        module = import_module(f"core.api.{name}")
+        api.register_blueprint(module.blp, url_prefix=module.URL_PREFIX)

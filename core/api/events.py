@@ -1,4 +1,5 @@
-"""/api/v1/events: outreach events. Everyone reads; admins and organising leaders write."""
+"""/api/v1/events: outreach events. Everyone reads; admins, organising leaders and the
+reviewers of the organising teams' area write."""
 
 from flask import abort
 from flask.views import MethodView
@@ -27,7 +28,7 @@ from core.api.common import (
 )
 from core.models import Event, event_teams
 from core.notify.events import tell_organisers
-from core.permissions import can_edit_event, can_write_some_team_records, event_scope
+from core.permissions import can_edit_event, event_scope, may_create_events
 from core.services.events import (
     EventInput,
     cancel_event,
@@ -41,8 +42,9 @@ from core.services.events import (
 blp = api_blueprint(
     "api_events",
     __name__,
-    "Outreach events. Admins write any; a leader writes the events their team organises.",
-    may_write=can_write_some_team_records,
+    "Outreach events. Admins write any; a leader writes the events their team organises; a "
+    "reviewer those whose organising teams all lie inside their area.",
+    may_write=may_create_events,
 )
 
 
@@ -91,9 +93,10 @@ class Events(MethodView):
     @blp.response(201, EventSchema)
     @documents(blp, 401, 403)
     def post(self, data):
-        """Schedule an event (admin, or a team leader)
+        """Schedule an event (admin, team leader, or reviewer)
 
-        A leader's own team is always among the organisers.
+        A leader's own team is always among the organisers; a reviewer names teams inside
+        their area (422 for another team).
         """
         return save(create_event, caller(), EventInput(**data))
 
@@ -112,7 +115,7 @@ class EventById(MethodView):
     @blp.response(200, EventSchema)
     @documents(blp, 401, 403, 404)
     def patch(self, data, event_id):
-        """Change an event (admin, or an organising team's leader)
+        """Change an event (admin, an organising team's leader, or their area's reviewer)
 
         Fields left out keep their value; the revision rises. Cancelling it or moving it
         (another time or place) tells its organising teams in their inbox.
@@ -127,7 +130,7 @@ class EventById(MethodView):
     @blp.response(204)
     @documents(blp, 401, 403, 404)
     def delete(self, event_id):
-        """Delete an event (admin, or an organising team's leader)
+        """Delete an event (admin, an organising team's leader, or their area's reviewer)
 
         Soft delete: the event leaves lists and feeds but is kept for history.
         """
@@ -141,7 +144,7 @@ class EventCancel(MethodView):
     @blp.response(200, EventSchema)
     @documents(blp, 401, 403, 404)
     def post(self, event_id):
-        """Cancel an event (admin, or an organising team's leader)
+        """Cancel an event (admin, an organising team's leader, or their area's reviewer)
 
         The event stays listed with status ``cancelled`` so calendars drop it; its
         organising teams are told in their inbox.

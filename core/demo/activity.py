@@ -2,12 +2,18 @@
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from core.dates import first_of_month, month_starts
 from core.demo import names as N
 from core.demo.common import VillageInfo, bulk_insert, bulk_link, local_time, nth_weekday
+from core.extensions import db
 from core.models import (
+    Area,
+    AreaKind,
     Campaign,
     CampaignKind,
+    CampaignTarget,
     Event,
     EventStatus,
     FarmKind,
@@ -17,6 +23,7 @@ from core.models import (
     event_teams,
     visit_members,
 )
+from core.review.targets import campaign_progress
 
 VISIT_KIND_WEIGHTS = {
     VisitKind.TECHNICAL_TRAINING: 30,
@@ -249,7 +256,42 @@ class ActivityMixin:
             ],
         )
         self.counts.update(campaigns=len(campaign_ids), events=len(ids))
+        self.counts.update(campaign_targets=self._targets(campaign_ids))
         return len(ids)
+
+    def _targets(self, campaign_ids: list[int]) -> int:
+        """Every township's targets for each campaign, set from what its teams did: about
+        two townships in three meet theirs, the others are behind (a campaign still ahead:
+        usual targets, nothing done yet). No draw from the generator: later steps keep theirs.
+        """
+        townships = list(
+            db.session.scalars(
+                select(Area).where(Area.kind == AreaKind.TOWNSHIP).order_by(Area.name, Area.id)
+            )
+        )
+        rows = []
+        for c, campaign_id in enumerate(campaign_ids):
+            campaign = db.session.get(Campaign, campaign_id)
+            for t, row in enumerate(campaign_progress(campaign, townships)):
+                behind = (t + c) % 3 == 0
+                if campaign.starts_on > self.today:
+                    values = {name: USUAL_TARGETS.get(name, 0) for name, _ in row.figures}
+                else:
+                    values = {
+                        name: _demo_target(figure.done, behind, name)
+                        for name, figure in row.figures
+                    }
+                when = self.stamp(min(campaign.starts_on, self.today) - timedelta(days=14), 10)
+                rows.append(
+                    {
+                        "campaign_id": campaign_id,
+                        "area_id": row.area.id,
+                        **values,
+                        "created_at": when,
+                        "updated_at": when,
+                    }
+                )
+        return len(bulk_insert(CampaignTarget, rows))
 
     def _event(
         self, campaign_id: int | None, venue: VenueKind, day: date, home_team: bool
@@ -350,3 +392,26 @@ class ActivityMixin:
             )
             organisers.append([v.team_id for v in source])
         return rows
+
+
+#: the usual targets of a township for one campaign, by figure
+USUAL_TARGETS = {
+    "events_village": 3,
+    "events_market_town": 1,
+    "events_school": 1,
+    "visits": 20,
+    "people_reached": 500,
+}
+
+
+def _demo_target(done: int, behind: bool, name: str) -> int:
+    """A plausible target for a figure whose teams did ``done``: a little under it (met) or
+    well over it (behind); when nothing was done, the usual target (behind) or none."""
+    if done == 0:
+        return USUAL_TARGETS.get(name, 0) if behind else 0
+    if name.startswith("events_"):
+        return done + 1 + done // 2 if behind else max(1, done - done // 3)
+    step = 10 if name == "visits" else 100
+    if behind:
+        return (done * 5 // 4 + step) // step * step  # rounded up, always over ``done``
+    return done * 9 // 10 // step * step or done  # rounded down, never over ``done``

@@ -38,6 +38,7 @@ from core.models.rectifications import (
     RectificationStep,
     StepKind,
 )
+from core.models.targets import CampaignTarget
 from core.models.teams import Member, Team
 from core.models.users import ApiToken, PasswordReset, User
 from core.models.visits import Visit, visit_members
@@ -93,4 +94,5 @@ __all__ = [
     "RectificationPhoto",
     "RectificationStep",
     "StepKind",
+    "CampaignTarget",
 ]

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from core.extensions import db
-from core.models import Area, AreaKind, Event, Farm, Team, User
+from core.models import Area, AreaKind, CampaignTarget, Event, Farm, Team, User
 from core.services import Conflict, FieldErrors, clean_text
 
 #: the kind of parent each kind of area needs (None: no parent)
@@ -66,13 +66,15 @@ def rename_area(area: Area, name: str) -> Area:
 
 
 def area_in_use(area: Area) -> bool:
-    """True when anything refers to ``area`` (sub-areas, teams, farms, events, users)."""
+    """True when anything refers to ``area`` (sub-areas, teams, farms, events, users,
+    campaign targets)."""
     refs = [
         exists().where(Area.parent_id == area.id),
         exists().where(Team.village_id == area.id),
         exists().where(Farm.village_id == area.id),
         exists().where(Event.area_id == area.id),
         exists().where(User.area_id == area.id),
+        exists().where(CampaignTarget.area_id == area.id),
     ]
     return bool(db.session.execute(select(or_(*refs))).scalar())
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Area, Campaign, Event, EventStatus, Role, Team, User, VenueKind
-from core.permissions import can_edit_event, is_admin
+from core.permissions import can_edit_event, is_admin, may_create_events, may_organise_for
 from core.services import FieldErrors, check_one_line
 
 
@@ -45,9 +45,10 @@ def _foreign_teams(user: User, teams: list[Team], current: set[int]) -> bool:
 
 
 def _check(
-    user: User, data: EventInput, current: set[int] | None = None
+    user: User, data: EventInput, current: set[int] | None = None, kept_area: int | None = None
 ) -> tuple[Campaign | None, Area | None, list[Team]]:
-    """Validate ``data`` for ``user``; ``current``: the ids of the event's present organisers."""
+    """Validate ``data`` for ``user``; ``current``: the ids of the event's present organisers,
+    ``kept_area``: its present area (a reviewer keeps it even when it lies outside theirs)."""
     errors: dict[str, list[str]] = {}
     if not (data.title or "").strip():
         errors["title"] = [_("Enter a title.")]
@@ -92,8 +93,18 @@ def _check(
         errors["team_ids"] = [_("Choose existing teams.")]
     elif not is_admin(user) and not teams:
         errors["team_ids"] = [_("Choose the organising team.")]
+    elif user.role == Role.REVIEWER:
+        if not all(may_organise_for(user, team) for team in teams):
+            errors["team_ids"] = [_("Choose teams inside your own area.")]
     elif _foreign_teams(user, teams, current or set()):
         errors["team_ids"] = [_("Choose teams of your own township.")]
+    if (
+        area is not None
+        and area.id != kept_area
+        and user.role == Role.REVIEWER
+        and (user.area is None or not user.area.contains(area))
+    ):
+        errors["area_id"] = [_("Choose an area inside your own.")]
     if errors:
         raise FieldErrors(errors)
     return campaign, area, teams
@@ -113,9 +124,12 @@ def _apply(event: Event, data: EventInput, campaign, area, teams) -> None:
 
 
 def create_event(user: User, data: EventInput) -> Event:
-    """Create an event; a leader's event is organised by their own team."""
-    if not (is_admin(user) or (user.role == Role.LEADER and user.team_id)):
-        raise FieldErrors({"team_ids": [_("Only team leaders and administrators create events.")]})
+    """Create an event; a leader's event is organised by their own team, a reviewer's by
+    teams inside their area."""
+    if not may_create_events(user):
+        raise FieldErrors(
+            {"team_ids": [_("Only team leaders, reviewers and administrators create events.")]}
+        )
     campaign, area, teams = _check(user, data)
     event = Event(created_by_id=user.id)
     _apply(event, data, campaign, area, teams)
@@ -126,10 +140,12 @@ def create_event(user: User, data: EventInput) -> Event:
 
 def update_event(user: User, event: Event, data: EventInput) -> Event:
     """Change an event (revision and calendar SEQUENCE rise)."""
-    campaign, area, teams = _check(user, data, {team.id for team in event.teams})
+    campaign, area, teams = _check(user, data, {team.id for team in event.teams}, event.area_id)
     _apply(event, data, campaign, area, teams)
     if not can_edit_event(user, event):
         db.session.rollback()
+        if user.role == Role.REVIEWER:
+            raise FieldErrors({"team_ids": [_("Choose teams inside your own area.")]})
         raise FieldErrors({"team_ids": [_("Your team must stay among the organisers.")]})
     db.session.commit()
     return event

@@ -13,6 +13,7 @@ PAGES = [
     "visits",
     "plans",
     "events",
+    "campaign_targets",
     "users",
     "profile",
     "plugins_admin",

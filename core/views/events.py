@@ -14,16 +14,16 @@ from core.extensions import db
 from core.forms import choices_of, show_errors
 from core.forms.choices import team_choices
 from core.forms.events import EVENT_FIELDS, CampaignForm, EventFilterForm, EventForm
-from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Team, utcnow
+from core.models import Area, Campaign, CampaignKind, Event, EventStatus, Role, Team, utcnow
 from core.models.enums import label
 from core.notify.events import tell_organisers
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_edit_event,
-    can_write_some_team_records,
     event_scope,
     get_readable_or_404,
     is_admin,
+    may_create_events,
     require,
     require_admin,
 )
@@ -65,11 +65,15 @@ def _teams() -> list[Team]:
 
 
 def _organiser_choices(event: Event | None) -> list[Team]:
-    """Teams offered as organisers: all for admins; for a leader, the teams of their township
-    (neighbours co-organise), plus those already organising ``event``.
+    """Teams offered as organisers: all for admins; for a reviewer, the teams inside their
+    area; for a leader, the teams of their township (neighbours co-organise), plus those
+    already organising ``event``.
     """
     query = select(Team).where(Team.deleted_at.is_(None)).order_by(Team.name)
-    if not is_admin(current_user):
+    if current_user.role == Role.REVIEWER:
+        subtree = Area.subtree_ids(current_user.area) if current_user.area is not None else []
+        query = query.where(Team.village_id.in_(subtree))
+    elif not is_admin(current_user):
         team = current_user.team
         township = team.village.parent_id if team is not None else None
         current = [t.id for t in event.teams] if event is not None else []
@@ -96,6 +100,15 @@ def _event_form(event: Event | None = None) -> EventForm:
             text=lambda a: "\u2003" * (a.path.count("/") - 2) + a.name,
         )
     return form
+
+
+def _team_hint() -> str | None:
+    """What the organiser picker says about the teams it offers, by role."""
+    if current_user.role == Role.REVIEWER:
+        return _("Teams inside your area.")
+    if not is_admin(current_user):
+        return _("Your own team is always among the organisers.")
+    return None
 
 
 def _input(form: EventForm, event: Event | None) -> EventInput:
@@ -175,7 +188,7 @@ def index():
         area=area,
         without_area={k: v for k, v in args.items() if k != "area"},
         upcoming_args={k: v for k, v in args.items() if k != "past"},
-        can_create=can_write_some_team_records(current_user),
+        can_create=may_create_events(current_user),
         can_edit_campaigns=is_admin(current_user),
     )
 
@@ -183,8 +196,9 @@ def index():
 @bp.route("/events/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Create an event; a leader's event is organised by their own team."""
-    require(can_write_some_team_records(current_user))
+    """Create an event; a leader's event is organised by their own team, a reviewer's by
+    teams inside their area."""
+    require(may_create_events(current_user))
     form = _event_form()
     if form.validate_on_submit():
         try:
@@ -196,7 +210,11 @@ def new():
             flash(_("Event created: %(title)s.", title=event.title), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
-        "events/form.html", form=form, event=None, show_area=is_admin(current_user)
+        "events/form.html",
+        form=form,
+        event=None,
+        show_area=is_admin(current_user),
+        team_hint=_team_hint(),
     )
 
 
@@ -233,7 +251,11 @@ def edit(event_id):
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
-        "events/form.html", form=form, event=event, show_area=is_admin(current_user)
+        "events/form.html",
+        form=form,
+        event=event,
+        show_area=is_admin(current_user),
+        team_hint=_team_hint(),
     )
 
 
