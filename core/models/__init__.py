@@ -34,7 +34,7 @@ from core.models.plugin_state import PluginState
 from core.models.rectifications import Rectification, RectificationStatus
 from core.models.teams import Member, Team
 from core.models.users import ApiToken, PasswordReset, User
-from core.models.visits import Visit, visit_members
+from core.models.visits import Visit, VisitPhoto, visit_members
 
 __all__ = [
     "ApiToken",
@@ -58,6 +58,7 @@ __all__ = [
     "User",
     "VenueKind",
     "Visit",
+    "VisitPhoto",
     "VisitKind",
     "event_teams",
     "utcnow",
