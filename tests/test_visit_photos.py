@@ -273,11 +273,13 @@ def test_api_adds_serves_and_removes_photos(client, bearer, world):
     assert client.get(wrong, headers=bearer(world.admin)).status_code == 404
 
 
-def test_admin_restores_a_removed_photo(client, bearer, world):
+def test_admin_restores_a_removed_photo(client, bearer, world, signed_in):
     visit = _visit_with_photos(world)
     photo_id = visit.photos[0].id
     url = f"/api/v1/visits/{visit.id}/photos/{photo_id}"
     assert client.delete(url, headers=bearer(world.leader)).status_code == 204
+    listed = signed_in("admin").get("/admin/deleted/?kind=visit_photos")
+    assert listed.status_code == 200 and "Visit photo" in listed.get_data(as_text=True)
     restore = f"/api/v1/deleted/visit_photos/{photo_id}/restore"
     assert client.post(restore, headers=bearer(world.admin)).status_code in (200, 204)
     with client.get(url, headers=bearer(world.leader)) as image:

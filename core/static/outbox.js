@@ -28,6 +28,8 @@
   var MAX_EDGE = 2048, QUALITY = 0.85;
   /* photos kept without their visit copy (a page closed between the two writes) go after this */
   var ORPHAN_MS = 60000;
+  /* set while this user may have photos kept on this phone */
+  var PHOTOS_FLAG = KEY + "-photos";
 
   /* --- photos, in IndexedDB ------------------------------------------------------------- */
   var dbPromise = null;
@@ -61,6 +63,7 @@
         return { name: file.name || "photo.jpg", type: file.type, data: data };
       });
     })).then(function (photos) {
+      localStorage.setItem(PHOTOS_FLAG, "1");
       return photoStore("readwrite", function (store) {
         return store.put({ saved: Date.now(), photos: photos }, id);
       });
@@ -74,19 +77,25 @@
   function dropPhotos(id) {
     return photoStore("readwrite", function (store) { return store.delete(id); }).catch(function () {});
   }
-  /* Photos whose visit copy has gone (sent, or dropped as saved): deleted. */
+  /* Photos whose visit copy has gone (sent, or dropped as saved): deleted. Only for a user
+   * who kept photos on this phone (no database is made for the others); the flag goes with
+   * the last photo. */
   function collectPhotos() {
-    if (!window.indexedDB) { return; }
+    if (!window.indexedDB || !localStorage.getItem(PHOTOS_FLAG)) { return; }
     var ids = load().map(function (i) { return i.id; });
+    var left = 0;
     photoStore("readwrite", function (store) {
       var cursor = store.openCursor();
       cursor.onsuccess = function () {
         var at = cursor.result;
         if (!at) { return; }
         if (ids.indexOf(at.key) < 0 && Date.now() - at.value.saved > ORPHAN_MS) { at.delete(); }
+        else { left += 1; }
         at.continue();
       };
       return null;
+    }).then(function () {
+      if (!left) { localStorage.removeItem(PHOTOS_FLAG); }
     }).catch(function () {});
   }
   function asBlobs(photos) {
