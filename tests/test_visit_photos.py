@@ -222,7 +222,8 @@ def test_the_list_filters_visits_with_photos(signed_in, world):
     world.make_visit()
     client = signed_in("leader")
     assert "2 visits" in client.get("/visits").get_data(as_text=True)
-    assert "1 visit" in client.get("/visits?photos=y").get_data(as_text=True)
+    html = client.get("/visits?photos=y").get_data(as_text=True)
+    assert "1 visit" in html and '<option selected value="y">With photos</option>' in html
 
 
 # --- the API --------------------------------------------------------------------------------

@@ -162,3 +162,29 @@ def test_online_a_photo_too_large_is_made_smaller_on_the_phone_or_refused(
     assert len(_visits()) == 1
     assert page.evaluate(f"() => localStorage.getItem('{key}')") == "[]"
     assert page.console_errors == []
+
+
+def test_a_refused_photo_comes_back_to_the_form_with_its_visit(phone, world):
+    page = phone
+    page.log_in("leader")
+    page.goto(page.base + "/visits/new")
+    page.select_option("#farm_id", str(world.farm.id))
+    page.check("input[name=kind][value=lecture]")
+    page.fill("#people_reached", "17")
+    gif = {"name": "scan.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + b"\x00" * 40}
+    page.set_input_files("#photos", files=[gif])
+    page.context.set_offline(True)
+    page.click("form button[type=submit].primary")
+    page.locator("#outbox:not([hidden])").wait_for()
+
+    page.context.set_offline(False)  # sent, and refused: not an image Kepu takes
+    page.locator("#outbox.flash-error button").click()
+    assert page.input_value("#people_reached") == "17"
+    page.wait_for_function("() => document.getElementById('photos').files.length === 1")
+    assert page.evaluate("document.getElementById('photos').files[0].name") == "scan.gif"
+    assert _visits() == []
+    page.set_input_files("#photos", files=[PHOTO])  # the leader chooses a real photo
+    page.click("form button[type=submit].primary")
+    page.wait_for_url(page.base + "/visits")
+    assert [(v.people_reached, len(v.photos)) for v in _visits()] == [(17, 1)]
+    assert page.console_errors == []
