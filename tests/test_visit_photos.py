@@ -197,6 +197,8 @@ def test_removing_a_photo_is_soft_and_on_the_trail(signed_in, world, app):
         )
     ).all()
     assert trail == ["create", "delete"]
+    history = client.get(f"/visits/{visit.id}").get_data(as_text=True).split("Change history")[1]
+    assert "Photo added" in history and "Photo removed" in history and "leader" in history
 
 
 def test_photos_are_served_only_to_readers_of_the_visit(app, client, world, signed_in):

@@ -13,12 +13,13 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.area_filters import area_arg, teams_of
-from core.audit.history import HistoryEntry, record_history
+from core.audit.history import HistoryEntry, record_history, records_events
 from core.extensions import db
 from core.forms import choices_of, optional_int, show_errors
 from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
 from core.models import Farm, Role, Team, Visit, VisitKind, VisitPhoto
 from core.models.enums import label
+from core.models.soft_delete import INCLUDE_DELETED
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_write_some_team_records,
@@ -253,6 +254,13 @@ HISTORY_ACTIONS = {
 }
 #: an empty value in the history
 NONE_SHOWN = "–"
+#: what happened to one of the visit's photos, by the trail's action
+PHOTO_ACTIONS = {
+    "create": _l("Photo added"),
+    "update": _l("Photo changed"),
+    "delete": _l("Photo removed"),
+    "restore": _l("Photo restored"),
+}
 
 
 def _history_value(name: str, value) -> str:
@@ -300,6 +308,25 @@ def history_rows(entries: list[HistoryEntry]) -> list[dict]:
     return rows
 
 
+def photo_history_rows(visit: Visit) -> list[dict]:
+    """The events of the visit's photos (removed ones too: a photo is evidence), as
+    :func:`history_rows` shows them, without fields (two queries)."""
+    ids = db.session.scalars(
+        select(VisitPhoto.id)
+        .where(VisitPhoto.visit_id == visit.id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).all()
+    return [
+        {
+            "entry": entry,
+            "who": entry.who,
+            "what": PHOTO_ACTIONS.get(entry.action, entry.action),
+            "fields": [],
+        }
+        for entry in records_events(VisitPhoto.__tablename__, ids)
+    ]
+
+
 @bp.route("/<int:visit_id>")
 @login_required
 def detail(visit_id):
@@ -318,7 +345,10 @@ def detail(visit_id):
         visit=visit,
         logged_by=logged_by,
         last_change=last,
-        history=history_rows(history),
+        history=sorted(
+            history_rows(history) + photo_history_rows(visit),
+            key=lambda row: (row["entry"].at, row["entry"].id),
+        ),
         can_write=can_write_team_records(current_user, visit.team_id),
         team_link="teams.detail" in current_app.view_functions,
         farm_link="farms.detail" in current_app.view_functions,
