@@ -276,6 +276,16 @@ def test_api_adds_serves_and_removes_photos(client, bearer, world):
     assert client.get(wrong, headers=bearer(world.admin)).status_code == 404
 
 
+def test_patching_a_visit_keeps_its_photos(client, bearer, world):
+    visit = _visit_with_photos(world, 2)
+    response = client.patch(
+        f"/api/v1/visits/{visit.id}", json={"people_reached": 44}, headers=bearer(world.leader)
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["people_reached"] == 44 and len(body["photos"]) == 2
+
+
 def test_admin_restores_a_removed_photo(client, bearer, world, signed_in):
     visit = _visit_with_photos(world)
     photo_id = visit.photos[0].id

@@ -126,7 +126,8 @@ class VisitById(MethodView):
         visit = _writable(visit_id)
         require_team_writable(data.get("team_id"))
         members = [member.id for member in visit.members_present]
-        values = patched(VisitInput, visit, data, member_ids=members)
+        # no new photos: they are added at /photos (a visit's ``photos`` are its stored ones)
+        values = patched(VisitInput, visit, data, member_ids=members, photos=[])
         return save(update_visit, caller(), visit, values)
 
     @blp.response(204)
