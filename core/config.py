@@ -108,6 +108,11 @@ DEFAULTS = {
     # Offline use (core/views/offline.py): milliseconds the kept visit form waits for the
     # network before the phone shows its kept copy.
     "OFFLINE_SLOW_MS": 4000,
+    # Visit photos (core/services/visit_photos.py): photos per visit and the size of each (the
+    # phone's outbox keeps them too, so a visit with all its photos stays well under
+    # MAX_CONTENT_LENGTH).
+    "VISIT_PHOTOS_MAX": 4,
+    "VISIT_PHOTO_MAX_KB": 3072,
     # Inspections, year-end assessment, rectifications (core/services/inspections.py,
     # assessments.py, rectifications.py): photos per inspection and their size; how the
     # assessment proposes commendations ("top_n" teams or "top_percent" of them) and criticisms

@@ -44,6 +44,8 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "MAIL_MAX_AGE_DAYS": (1, None),
     "MAIL_BATCH_SIZE": (1, None),
     "OFFLINE_SLOW_MS": (0, None),
+    "VISIT_PHOTOS_MAX": (0, None),
+    "VISIT_PHOTO_MAX_KB": (1, None),
     "INSPECTION_MAX_PHOTOS": (0, None),
     "INSPECTION_MAX_PHOTO_KB": (1, None),
     "ASSESSMENT_COMMEND_VALUE": (0, None),

@@ -6,6 +6,8 @@ The review period is the year 2025 (reference day 2025-12-31, stale before 2025-
 - 戴家村: team A (the world's team, 10 members each linked to 戴家梅子基地), plus a deleted member.
 - 石湫村: team B, 3 members: one without farms, one with three, one with one (+ a deleted farm).
 洪蓝镇: the world's other team, with one visit (outside the township).
+Visits with photos in 2025: team A's of 10 March (two photos, one visit), team B's, the other
+team's; team A's of 1 November has only a removed photo, and its 2024 one is out of the period.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +22,7 @@ from core.models import (
     VenueKind,
     Visit,
     VisitKind,
+    VisitPhoto,
 )
 from core.services.areas import add_area
 
@@ -55,14 +58,23 @@ class ReviewWorld:
         db.session.add_all(
             [Assignment(member=one, farm=self.farm2), Assignment(member=one, farm=self.farm_gone)]
         )
-        self.visit(self.team_a, self.farm_a, date(2024, 12, 31), VisitKind.LECTURE, 100, 50)
-        self.visit(self.team_a, self.farm_a, date(2025, 3, 10), VisitKind.TECHNICAL_TRAINING, 20, 8)
+        last_year = self.visit(
+            self.team_a, self.farm_a, date(2024, 12, 31), VisitKind.LECTURE, 100, 50
+        )
+        march = self.visit(
+            self.team_a, self.farm_a, date(2025, 3, 10), VisitKind.TECHNICAL_TRAINING, 20, 8
+        )
         self.visit(self.team_a, self.farm_a, date(2025, 3, 20), VisitKind.LECTURE, 30, 10)
-        self.visit(self.team_a, self.farm_a, date(2025, 11, 1), VisitKind.POLICY_STUDY, 5, 2)
+        november = self.visit(
+            self.team_a, self.farm_a, date(2025, 11, 1), VisitKind.POLICY_STUDY, 5, 2
+        )
         self.visit(self.team_a, self.farm2, date(2025, 6, 1), VisitKind.PARTY_EDUCATION, 4, 1)
         self.visit(self.team_a, self.farm_a, date(2026, 1, 5), VisitKind.LECTURE, 60, 30)
-        self.visit(self.team_b, self.farm3, date(2025, 2, 1), VisitKind.ONSITE_GUIDANCE, 7, 3)
-        self.visit(w.other_team, w.other_farm, date(2025, 4, 1), VisitKind.LECTURE, 99, 40)
+        b = self.visit(self.team_b, self.farm3, date(2025, 2, 1), VisitKind.ONSITE_GUIDANCE, 7, 3)
+        other = self.visit(w.other_team, w.other_farm, date(2025, 4, 1), VisitKind.LECTURE, 99, 40)
+        for visit in (last_year, march, march, november, b, other):
+            visit.photos.append(VisitPhoto(filename="x.jpg", media_type="image/jpeg", size=1))
+        november.photos[0].deleted_at = datetime.now(UTC)
         self.sep = self.event(
             "科普日讲座", [self.team_a], date(2025, 9, 20), VenueKind.VILLAGE, w.campaign
         )

@@ -55,8 +55,9 @@ def test_api_reads_cost_a_fixed_small_number_of_queries(client, world, bearer):
     assert _costs(client, world, headers) == small
     # token and user (1), the team and its scope (1), its flags (2)
     assert small["api team"] == (200, 4)
-    # token (1), count and page (2), members present (1), who logged and changed (1)
-    assert small["api visits"] == (200, 5)
+    # token (1), count and page (2), members present (1), who logged and changed (1), the
+    # photos of the whole page (1)
+    assert small["api visits"] == (200, 6)
 
 
 def test_signed_in_pages_cost_the_same_whatever_the_data(client, world, login):

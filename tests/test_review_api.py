@@ -55,6 +55,7 @@ def test_figures_as_json(rw, client, bearer, world):
             "lecture": 1,
         },
         "visits": 4,
+        "visits_with_photos": 1,
         "people_reached": 59,
         "households_reached": 21,
         "events_held": 2,
@@ -68,6 +69,7 @@ def test_figures_as_json(rw, client, bearer, world):
     total = body["areas"][-1]
     assert total["total"] and total["area_name"] == "永阳镇" and total["coverage"] == 0.75
     assert (total["farms_assigned"], total["events_held"], total["people_reached"]) == (4, 2, 66)
+    assert (b["visits_with_photos"], total["visits_with_photos"]) == (1, 2)
     assert {(e["campaign_name"], e["venue_kind"], e["events"]) for e in body["events"]} == {
         ("2026年全国科普日", "village", 1),
         ("", "school", 1),

@@ -39,6 +39,8 @@ def test_team_figures_of_the_township(rw):
         technical_training=1, lecture=1, policy_study=1, party_education=1
     )
     assert (a.visits, a.people_reached, a.households_reached) == (4, 59, 21)
+    # two photos of one visit count it once; a removed photo and last year's do not count
+    assert (a.visits_with_photos, b.visits_with_photos) == (1, 1)
     assert a.events_held == 2  # the cancelled one and last year's are out
     assert a.last_activity == date(2025, 11, 1)  # the 2026 visit is after the period
     assert (b.members, b.meets_min_size, b.members_without_farms, b.members_over_max) == (
@@ -116,6 +118,7 @@ def test_rollup_per_child_area_and_total(rw):
     ) == (4, 3, 4, 3, 3)
     assert total.events_held == 2  # the event both teams organised counts once
     assert (total.visits, total.people_reached, total.households_reached) == (5, 66, 24)
+    assert (dai.visits_with_photos, shi.visits_with_photos, total.visits_with_photos) == (1, 1, 2)
     assert total.visits_by_kind == _kinds(
         technical_training=1, lecture=1, policy_study=1, party_education=1, onsite_guidance=1
     )
@@ -131,6 +134,7 @@ def test_rollup_of_the_county(rw):
         ("洪蓝镇", 1, 1, 1),
         ("测试县", 3, 6, 3),
     ]
+    assert [r.visits_with_photos for r in rows] == [2, 1, 3]
 
 
 def test_events_and_months(rw):

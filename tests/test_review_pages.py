@@ -53,6 +53,7 @@ def test_reviewer_sees_every_number_of_the_township(as_reviewer, rw):
             "0",
             "1",
             "4",
+            "1",
             "59",
             "21",
             "2",
@@ -74,6 +75,7 @@ def test_reviewer_sees_every_number_of_the_township(as_reviewer, rw):
             "1",
             "0",
             "1",
+            "1",
             "7",
             "3",
             "1",
@@ -83,7 +85,7 @@ def test_reviewer_sees_every_number_of_the_township(as_reviewer, rw):
     areas = page_table(page, "areas")
     assert [row[0] for row in areas[1:]] == ["戴家村", "石湫村", "Total: 永阳镇"]
     assert areas[3][1:12] == ["2", "1", "13", "1", "1", "4", "3", "75.0%", "4", "3", "3"]
-    assert areas[3][17:] == ["5", "66", "24", "2", "2025-11-01"]
+    assert areas[3][17:] == ["5", "2", "66", "24", "2", "2025-11-01"]
     events = page_table(page, "events")
     assert events[0] == [
         "Campaign",
@@ -163,6 +165,9 @@ def test_team_links_lead_to_the_records(as_reviewer, rw):
     events = f"/events?team={a}&past=y&status=scheduled&date_from=2025-01-01&date_to=2025-12-31"
     assert events in links
     assert "4 visits" in as_reviewer.get(visits).get_data(as_text=True)
+    photographed = f"/visits?team={a}&photos=y&date_from=2025-01-01&date_to=2025-12-31"
+    assert photographed in links
+    assert "1 visit" in as_reviewer.get(photographed).get_data(as_text=True)
     lectures = as_reviewer.get(
         f"/visits?team={a}&kind=lecture&date_from=2025-01-01&date_to=2025-12-31"
     ).get_data(as_text=True)
@@ -182,6 +187,9 @@ def test_area_links_lead_to_the_records(as_reviewer, rw):
     visits = f"/visits?area={town}&date_from=2025-01-01&date_to=2025-12-31"
     assert visits in links
     assert "5 visits" in as_reviewer.get(visits).get_data(as_text=True)
+    photographed = f"/visits?area={town}&photos=y&date_from=2025-01-01&date_to=2025-12-31"
+    assert photographed in links
+    assert "2 visits" in as_reviewer.get(photographed).get_data(as_text=True)
     assert f"/teams?area={town}" in links
     assert "2 teams" in as_reviewer.get(f"/teams?area={town}").get_data(as_text=True)
     assigned = as_reviewer.get(f"/farms?assigned_area={town}").get_data(as_text=True)

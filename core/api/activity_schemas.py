@@ -1,5 +1,6 @@
 """Schemas of the outreach work: campaigns, visits and events."""
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from core.api.fieldtypes import CleanString, LocalDateTime, count, ref, ref_list
 from core.api.schemas import RecordSchema
 from core.audit.history import HistoryEntry, last_changes
 from core.extensions import db
-from core.models import CampaignKind, EventStatus, User, VenueKind, Visit, VisitKind
+from core.models import CampaignKind, EventStatus, User, VenueKind, Visit, VisitKind, VisitPhoto
 from core.models.events import CAMPAIGN_YEARS
 from core.services.visit_rules import (
     EARLIEST_VISIT_DAY,
@@ -82,6 +83,48 @@ class CampaignListArgsSchema(DateRangeSchema):
 # --- visits ---------------------------------------------------------------------------------
 
 
+#: the request body of a visit photo upload, for the OpenAPI document
+VISIT_PHOTOS_BODY = {
+    "required": True,
+    "description": "One or more images in the multipart/form-data file field ``photos``: "
+    "JPEG, PNG or WebP within the limits of the pages (VISIT_PHOTO_MAX_KB per photo, "
+    "VISIT_PHOTOS_MAX per visit).",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["photos"],
+                "properties": {
+                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+}
+
+
+class VisitPhotoSchema(Schema):
+    """A photo of a visit."""
+
+    id = fields.Integer()
+    media_type = fields.String(metadata={"description": "image/jpeg, image/png or image/webp"})
+    size = fields.Integer(metadata={"description": "Bytes"})
+    url = fields.Method("_url", metadata={"description": "The image, through the API"})
+    thumbnail_url = fields.Method(
+        "_thumbnail_url", metadata={"description": "Its thumbnail, through the API"}
+    )
+
+    def _url(self, photo) -> str:
+        """The API URL of the image."""
+        return url_for("api_visits.VisitPhotoById", visit_id=photo.visit_id, photo_id=photo.id)
+
+    def _thumbnail_url(self, photo) -> str:
+        """The API URL of the thumbnail."""
+        return url_for(
+            "api_visits.VisitPhotoById", visit_id=photo.visit_id, photo_id=photo.id, thumbnail=1
+        )
+
+
 class VisitSchema(RecordSchema):
     """One logged activity of a team at a farm."""
 
@@ -122,11 +165,15 @@ class VisitSchema(RecordSchema):
     changed_at = LocalDateTime(
         allow_none=True, metadata={"description": "When it was changed last; null if never"}
     )
+    photos = fields.List(
+        fields.Nested(VisitPhotoSchema),
+        metadata={"description": "The photos (uploaded to ``/visits/{visit_id}/photos``)"},
+    )
 
     @pre_dump(pass_collection=True)
     def _with_who(self, data, many, **kwargs):
-        """The visits with who logged them and who changed them last: two queries for a whole
-        page, whatever its length."""
+        """The visits with who logged them, who changed them last and their photos: three
+        queries for a whole page, whatever its length."""
         visits = list(data) if many else [data]
         loggers = {visit.logged_by_id for visit in visits if visit.logged_by_id is not None}
         names = (
@@ -136,19 +183,42 @@ class VisitSchema(RecordSchema):
             if loggers
             else {}
         )
-        changes = last_changes(Visit.__tablename__, [visit.id for visit in visits])
+        ids = [visit.id for visit in visits]
+        changes = last_changes(Visit.__tablename__, ids)
+        photos = visit_photos(ids)
         shown = [
-            VisitWithWho(visit, names.get(visit.logged_by_id), changes.get(str(visit.id)))
+            VisitWithWho(
+                visit,
+                names.get(visit.logged_by_id),
+                changes.get(str(visit.id)),
+                photos.get(visit.id, []),
+            )
             for visit in visits
         ]
         return shown if many else shown[0]
 
 
-class VisitWithWho:
-    """A visit as the API shows it: its attributes, with who logged it and who changed it."""
+def visit_photos(visit_ids: list[int]) -> dict[int, list[VisitPhoto]]:
+    """visit id -> its live photos, oldest first (one query for any number of visits)."""
+    if not visit_ids:
+        return {}
+    out: dict[int, list[VisitPhoto]] = {}
+    for photo in db.session.scalars(
+        select(VisitPhoto).where(VisitPhoto.visit_id.in_(visit_ids)).order_by(VisitPhoto.id)
+    ):
+        out.setdefault(photo.visit_id, []).append(photo)
+    return out
 
-    def __init__(self, visit, logged_by: str | None, last: HistoryEntry | None):
+
+class VisitWithWho:
+    """A visit as the API shows it: its attributes, with who logged it, who changed it and its
+    photos."""
+
+    def __init__(
+        self, visit, logged_by: str | None, last: HistoryEntry | None, photos: list[VisitPhoto]
+    ):
         self._visit = visit
+        self.photos = photos
         self.logged_by = logged_by
         changed = last is not None and last.action != "create"
         self.changed_by = last.by if changed else None

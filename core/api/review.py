@@ -77,6 +77,9 @@ class TeamFiguresSchema(Schema):
     farms_stale = fields.Integer()
     visits_by_kind = _Kinds()
     visits = fields.Integer()
+    visits_with_photos = fields.Integer(
+        metadata={"description": "Of the visits, those with at least one photo"}
+    )
     people_reached = fields.Integer()
     households_reached = fields.Integer()
     events_held = fields.Integer()
@@ -103,6 +106,9 @@ class AreaFiguresSchema(Schema):
     farms_stale = fields.Integer()
     visits_by_kind = _Kinds()
     visits = fields.Integer()
+    visits_with_photos = fields.Integer(
+        metadata={"description": "Of the visits, those with at least one photo"}
+    )
     people_reached = fields.Integer()
     households_reached = fields.Integer()
     events_held = fields.Integer()

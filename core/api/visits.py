@@ -1,12 +1,13 @@
 """/api/v1/visits: what a team did at a farm on a day. Admins and the team's leader write."""
 
-from flask import abort
+from flask import abort, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.api.activity_schemas import (
+    VISIT_PHOTOS_BODY,
     VisitHistoryEntrySchema,
     VisitInputSchema,
     VisitListArgsSchema,
@@ -26,13 +27,15 @@ from core.api.common import (
     readable,
     require_team_writable,
     save,
+    save_upload,
     teams_in_area,
     writable_team_record,
 )
 from core.audit.history import record_history
 from core.extensions import db
-from core.models import Role, Visit
+from core.models import Role, Visit, VisitPhoto
 from core.permissions import can_write_some_team_records, can_write_team_records, visit_scope
+from core.services.visit_photos import add_photos, photo_response, remove_photo
 from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
 
 blp = api_blueprint(
@@ -123,7 +126,8 @@ class VisitById(MethodView):
         visit = _writable(visit_id)
         require_team_writable(data.get("team_id"))
         members = [member.id for member in visit.members_present]
-        values = patched(VisitInput, visit, data, member_ids=members)
+        # no new photos: they are added at /photos (a visit's ``photos`` are its stored ones)
+        values = patched(VisitInput, visit, data, member_ids=members, photos=[])
         return save(update_visit, caller(), visit, values)
 
     @blp.response(204)
@@ -158,3 +162,53 @@ class VisitHistory(MethodView):
         if visible is None:
             abort(404)
         return record_history(Visit.__tablename__, visit_id)
+
+
+def _photo_of(visit: Visit, photo_id: int) -> VisitPhoto:
+    """The live photo ``photo_id`` of ``visit`` (404 when it belongs to another one)."""
+    photo = db.session.get(VisitPhoto, photo_id)
+    if photo is None or photo.is_deleted or photo.visit_id != visit.id:
+        abort(404)
+    return photo
+
+
+@blp.route(item_rule("visit_id", "/photos"))
+class VisitPhotos(MethodView):
+    """The photos of a visit."""
+
+    @blp.doc(requestBody=VISIT_PHOTOS_BODY)
+    @blp.response(201, VisitSchema)
+    @documents(blp, 401, 403, 404, 422)
+    def post(self, visit_id):
+        """Add photos to a visit (admin, or the team's leader)
+
+        A multipart/form-data request with one or more files in the field ``photos``. All are
+        stored or none: a refused one (type, size, too many) answers 422 naming ``photos``.
+        """
+        visit = _writable(visit_id)
+        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        return save_upload(add_photos, caller(), visit, photos)
+
+
+@blp.route(item_rule("visit_id", "/photos" + item_rule("photo_id")))
+class VisitPhotoById(MethodView):
+    """One photo of a visit."""
+
+    @blp.response(200, content_type="image/*", description="The image")
+    @documents(blp, 401, 403, 404)
+    def get(self, visit_id, photo_id):
+        """Get a photo's image, or its thumbnail with ``?thumbnail=1`` (anyone who may read
+        the visit)"""
+        photo = _photo_of(readable(Visit, visit_id, visit_scope), photo_id)
+        return photo_response(photo, thumbnail=request.args.get("thumbnail") == "1")
+
+    @blp.response(204)
+    @documents(blp, 401, 403, 404)
+    def delete(self, visit_id, photo_id):
+        """Remove a photo from a visit (admin, or the team's leader)
+
+        Soft, like a visit: the photo is evidence counted by the review; an admin can restore
+        it (``POST /api/v1/deleted/visit_photos/{id}/restore``).
+        """
+        visit = _writable(visit_id)
+        save(remove_photo, _photo_of(visit, photo_id), caller())

@@ -147,6 +147,16 @@ def record_history(object_type: str, object_id) -> list[HistoryEntry]:
     return _with_names(object_type, entries)
 
 
+def records_events(object_type: str, object_ids: Iterable) -> list[HistoryEntry]:
+    """The events of the records ``object_ids`` of the table ``object_type`` (a visit's
+    photos, say), oldest first, with who made each one: one query, whatever their number. The
+    ids their changes name stay ids; the caller checks that the reader may see the records."""
+    ids = sorted({str(object_id) for object_id in object_ids})
+    if not ids:
+        return []
+    return _events(AuditEvent.object_type == object_type, AuditEvent.object_id.in_(ids))
+
+
 def last_change(object_type: str, object_id) -> HistoryEntry | None:
     """The newest event (create, update, delete or restore) of one record, with who made it;
     None when the trail holds none (a record older than the trail). One query."""

@@ -1,5 +1,6 @@
 """The demo's activity: a year of visits, this year's campaigns and their events."""
 
+import io
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -20,10 +21,13 @@ from core.models import (
     VenueKind,
     Visit,
     VisitKind,
+    VisitPhoto,
     event_teams,
     visit_members,
 )
 from core.review.targets import campaign_progress
+from core.services.uploads import Photo, clean_photo, store_photo
+from core.services.visit_photos import PHOTO_FOLDER
 
 VISIT_KIND_WEIGHTS = {
     VisitKind.TECHNICAL_TRAINING: 30,
@@ -32,6 +36,12 @@ VISIT_KIND_WEIGHTS = {
     VisitKind.PARTY_EDUCATION: 15,
     VisitKind.POLICY_STUDY: 15,
 }
+#: background colours of the demo's visit photos (field green, soil, sky, plum)
+PHOTO_COLOURS = ((74, 124, 89), (150, 111, 51), (84, 140, 190), (142, 68, 110))
+#: share of the other teams' visits with photos (the home team's recent ones all have some)
+PHOTO_SHARE = 0.01
+#: days back from today in which every visit of the home team has photos
+HOME_PHOTO_DAYS = 45
 PEOPLE_RANGE = {
     VisitKind.LECTURE: (30, 120),
     VisitKind.TECHNICAL_TRAINING: (15, 60),
@@ -98,8 +108,37 @@ class ActivityMixin:
             for member_id in members
         ]
         bulk_link(visit_members, links)
-        self.counts.update(visits=len(ids), visit_members=len(links))
+        photos = self._visit_photos(visits, ids, home.team_id)
+        self.counts.update(visits=len(ids), visit_members=len(links), visit_photos=photos)
         return len(ids)
+
+    def _visit_photos(self, visits: list[dict], ids: list[int], home_team: int) -> int:
+        """Photos for the home team's recent visits and a few others: a handful of small
+        images made once in memory, each stored again under its own name."""
+        rng = self.rng
+        recent = self.today - timedelta(days=HOME_PHOTO_DAYS)
+        images = [demo_photo(colour, n) for n, colour in enumerate(PHOTO_COLOURS, 1)]
+        rows = []
+        for visit, visit_id in zip(visits, ids, strict=True):
+            home = visit["team_id"] == home_team and visit["visited_on"] >= recent
+            if not home and rng.random() >= PHOTO_SHARE:
+                continue
+            for image in rng.sample(images, rng.randint(1, 2)):
+                rows.append(
+                    {
+                        "visit_id": visit_id,
+                        # named by the generator: one seed, the same files
+                        "filename": store_photo(
+                            PHOTO_FOLDER, image, stem=f"{rng.getrandbits(128):032x}"
+                        ),
+                        "media_type": image.media_type,
+                        "size": len(image.data),
+                        "created_at": visit["created_at"],
+                        "updated_at": visit["created_at"],
+                    }
+                )
+        bulk_insert(VisitPhoto, rows)
+        return len(rows)
 
     def _visit(self, village: VillageInfo, farm: dict, day: date) -> tuple[dict, list[int]]:
         rng = self.rng
@@ -415,3 +454,16 @@ def _demo_target(done: int, behind: bool, name: str) -> int:
     if behind:
         return (done * 5 // 4 + step) // step * step  # rounded up, always over ``done``
     return done * 9 // 10 // step * step or done  # rounded down, never over ``done``
+
+
+def demo_photo(colour: tuple[int, int, int], n: int) -> Photo:
+    """A 640x480 JPEG of one colour with a caption, ready to store (with its thumbnail)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 300, 600, 440), fill=(245, 245, 235))
+    draw.text((60, 330), f"Kepu demo visit photo {n}", fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return clean_photo(out.getvalue(), max_kb=1024)

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -111,6 +112,8 @@ class VisitForm(TeamFarmForm):
         _l("Questions raised"), validators=[longest(MAX_VISIT_TEXT)], render_kw={"rows": 2}
     )
     notes = TextAreaField(_l("Notes"), validators=[longest(MAX_VISIT_TEXT)], render_kw={"rows": 2})
+    #: photos of the visit (工作留痕); ``image/*`` lets a phone offer its camera
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
     #: chosen when the form is first rendered and kept across re-renders (see ``client_key``)
     client_key = HiddenField()
 
@@ -176,3 +179,11 @@ class VisitFilterForm(Form):
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+    photos = SelectField(
+        _l("Photos"),
+        choices=[
+            SelectChoice("", _l("With or without photos")),
+            SelectChoice("y", _l("With photos")),
+        ],
+        default="",
+    )

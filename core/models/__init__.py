@@ -41,7 +41,7 @@ from core.models.rectifications import (
 from core.models.targets import CampaignTarget
 from core.models.teams import Member, Team
 from core.models.users import ApiToken, PasswordReset, User
-from core.models.visits import Visit, visit_members
+from core.models.visits import Visit, VisitPhoto, visit_members
 
 __all__ = [
     "ApiToken",
@@ -65,6 +65,7 @@ __all__ = [
     "User",
     "VenueKind",
     "Visit",
+    "VisitPhoto",
     "VisitKind",
     "event_teams",
     "utcnow",

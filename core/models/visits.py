@@ -83,3 +83,31 @@ class Visit(HiddenWhenDeleted, TimestampMixin, Base):
         secondary=visit_members, order_by="Member.name"
     )
     logged_by: Mapped["User | None"] = relationship()  # noqa: F821
+    photos: Mapped[list["VisitPhoto"]] = relationship(
+        back_populates="visit", order_by="VisitPhoto.id"
+    )
+
+
+class VisitPhoto(HiddenWhenDeleted, TimestampMixin, Base):
+    """A photo of a visit (工作留痕), stored under instance/uploads/visits/.
+
+    Part of the visit's evidence, counted by the review: removing one hides it (soft, with who
+    and when) and keeps its file, so an admin can restore it.
+    """
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Visit photo")
+
+    __tablename__ = "visit_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the visit
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    #: random file name under instance/uploads/visits/
+    filename: Mapped[str] = mapped_column(String(64))
+    #: image/jpeg, image/png or image/webp
+    media_type: Mapped[str] = mapped_column(String(32))
+    #: size in bytes
+    size: Mapped[int] = mapped_column(Integer, default=0)
+
+    visit: Mapped[Visit] = relationship(back_populates="photos")

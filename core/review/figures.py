@@ -14,6 +14,7 @@ Definitions, shared by the page, the exports, the API and the other review featu
   more than ``STALE_FARM_DAYS`` before it, or that were never visited (as :func:`rules.is_stale`),
   i.e. the farms without a visit from the cutoff to the reference day;
 - visits, people, households, visits by kind, farms visited: visits of the team in the period;
+- visits with photos: of those, the visits with at least one live photo (工作留痕);
 - events held: live events the team organises, not cancelled, starting in the period and not
   after the reference day (future events are scheduled, not held);
 - last activity: the team's last visit or held event on or before the reference day.
@@ -40,6 +41,7 @@ from core.models import (
     Team,
     Visit,
     VisitKind,
+    VisitPhoto,
     event_teams,
 )
 
@@ -62,6 +64,8 @@ class TeamFigures:
     #: VisitKind value -> number of visits in the period (every kind present, 0 when none)
     visits_by_kind: Mapping[str, int]
     visits: int
+    #: of the visits, those with at least one photo
+    visits_with_photos: int
     people_reached: int
     households_reached: int
     #: events of the team in the period, not cancelled (see the module docstring)
@@ -224,6 +228,26 @@ def _visit_counts(ours, start: date, end: date) -> dict[int, dict]:
     return out
 
 
+def _visits_with_photos(ours, start: date, end: date) -> dict[int, int]:
+    """team -> visits of the period with at least one live photo, of the teams kept by
+    ``ours`` (each visit once, however many photos it has)."""
+    with_photos = select(VisitPhoto.visit_id).where(VisitPhoto.deleted_at.is_(None))
+    return dict(
+        db.session.execute(
+            select(Visit.team_id, func.count())
+            .where(
+                Visit.visited_on >= start,
+                Visit.visited_on <= end,
+                ours,
+                Visit.id.in_(with_photos),
+            )
+            .group_by(Visit.team_id)
+        )
+        .tuples()
+        .all()
+    )
+
+
 def _farms_visited(ours, start: date, end: date) -> dict[int, int]:
     """team -> distinct farms visited in the period, of the teams kept by ``ours``."""
     pairs = visited_pairs(ours, start, end)
@@ -278,7 +302,7 @@ def _latest(*days: date | None) -> date | None:
 def team_figures(area: Area, start: date, end: date) -> dict[int, TeamFigures]:
     """Every live team of area's subtree, computed with a fixed number of SQL aggregate queries.
 
-    Seven queries whatever the number of teams, farms or visits; ordered by team name.
+    Eight queries whatever the number of teams, farms or visits; ordered by team name.
     """
     teams = subtree_teams(area)
     rows = _teams(area)
@@ -289,6 +313,7 @@ def team_figures(area: Area, start: date, end: date) -> dict[int, TeamFigures]:
     members = _member_counts(teams)
     farms = _farm_counts(teams, end)
     visits = _visit_counts(ours, start, end)
+    photographed = _visits_with_photos(ours, start, end)
     visited = _farms_visited(ours, start, end)
     last_visits = _last_visits(teams, end)
     events = _event_counts(teams, start, end)
@@ -313,6 +338,7 @@ def team_figures(area: Area, start: date, end: date) -> dict[int, TeamFigures]:
             farms_stale=stale,
             visits_by_kind={k.value: by_kind.get(k.value, (0, 0, 0))[0] for k in VisitKind},
             visits=sum(v[0] for v in by_kind.values()),
+            visits_with_photos=photographed.get(team_id, 0),
             people_reached=sum(v[1] for v in by_kind.values()),
             households_reached=sum(v[2] for v in by_kind.values()),
             events_held=held,

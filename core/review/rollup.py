@@ -50,6 +50,7 @@ class AreaFigures:
     farms_stale: int = 0
     visits_by_kind: dict[str, int] = field(default_factory=lambda: {k.value: 0 for k in VisitKind})
     visits: int = 0
+    visits_with_photos: int = 0
     people_reached: int = 0
     households_reached: int = 0
     #: distinct events held by the area's teams
@@ -71,6 +72,7 @@ class AreaFigures:
         for kind, n in team.visits_by_kind.items():
             self.visits_by_kind[kind] = self.visits_by_kind.get(kind, 0) + n
         self.visits += team.visits
+        self.visits_with_photos += team.visits_with_photos
         self.people_reached += team.people_reached
         self.households_reached += team.households_reached
         if team.last_activity and (

@@ -217,10 +217,15 @@ def _thumbnail_name(name: str) -> str:
     return f"{path.stem}.thumb{path.suffix}"
 
 
-def store_photo(folder: str, photo: Photo) -> str:
-    """Write ``photo`` and its thumbnail under a random name in ``folder``; return the name."""
+def store_photo(folder: str, photo: Photo, stem: str | None = None) -> str:
+    """Write ``photo`` and its thumbnail under a random name in ``folder``; return the name.
+
+    ``stem`` (hex digits) replaces the random part where the name must be reproducible (the
+    demo data of one seed)."""
     directory = upload_dir(folder)
-    name = secrets.token_hex(16) + PHOTO_TYPES[photo.media_type][0]
+    if stem is not None and not (stem.isalnum() and stem.isascii()):
+        raise ValueError(f"not a file name stem: {stem!r}")
+    name = (stem or secrets.token_hex(16)) + PHOTO_TYPES[photo.media_type][0]
     (directory / name).write_bytes(photo.data)
     (directory / _thumbnail_name(name)).write_bytes(photo.thumbnail)
     return name

@@ -13,6 +13,8 @@ from core.models import Farm, Member, Team, User, Visit, VisitKind
 from core.models.soft_delete import INCLUDE_DELETED
 from core.permissions import can_write_team_records, farm_scope
 from core.services import FieldErrors, clean_text
+from core.services.uploads import Photo
+from core.services.visit_photos import attach_photos, check_photos, drop_files
 from core.services.visit_rules import MAX_REACHED, TEXT_LIMITS, reached_message, visit_day_error
 
 
@@ -32,6 +34,8 @@ class VisitInput:
     questions: str = ""
     notes: str = ""
     client_key: str | None = None
+    #: bytes of new photos (all are stored with the visit, or none and no visit)
+    photos: list[bytes] = field(default_factory=list)
 
 
 def find_by_client_key(client_key: str | None) -> Visit | None:
@@ -88,8 +92,11 @@ def team_and_farm(
     return team, farm
 
 
-def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
-    """Validate ``data`` for ``user``; raise FieldErrors naming every bad field."""
+def _check(
+    user: User, data: VisitInput, already: int = 0
+) -> tuple[Team, Farm, list[Member], list[Photo]]:
+    """Validate ``data`` for ``user`` (``already``: photos the visit has); raise FieldErrors
+    naming every bad field."""
     errors: dict[str, list[str]] = {}
     team, farm = team_and_farm(
         errors, user, data.team_id, data.farm_id, _("You may only log visits for your own team.")
@@ -110,9 +117,10 @@ def _check(user: User, data: VisitInput) -> tuple[Team, Farm, list[Member]]:
     members = team_members(team, data.member_ids) if team is not None else []
     if members is None:
         errors["member_ids"] = [_("Only members of the team can be present.")]
+    photos = check_photos(errors, list(data.photos or []), already)
     if errors:
         raise FieldErrors(errors)
-    return team, farm, members
+    return team, farm, members, photos
 
 
 def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
@@ -127,6 +135,7 @@ def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
     try:
         db.session.commit()
     except IntegrityError:
+        drop_files([photo.filename for photo in visit.photos])
         winner = logged_meanwhile(data.client_key)
         if winner is None:
             raise
@@ -143,11 +152,13 @@ def logged_meanwhile(client_key: str | None) -> Visit | None:
 
 def add_visit(user: User, data: VisitInput) -> Visit:
     """Check ``data`` and add its visit to the session without committing, so a caller can
-    change other rows in the same transaction (a plan turned into its visit)."""
-    team, farm, members = _check(user, data)
+    change other rows in the same transaction (a plan turned into its visit). Its photos'
+    files are written already: a caller whose commit fails drops them (``drop_files``)."""
+    team, farm, members, photos = _check(user, data)
     visit = Visit(team=team, farm=farm, logged_by=user, client_key=data.client_key or None)
     _apply(visit, data, members)
     db.session.add(visit)
+    attach_photos(visit, photos)
     return visit
 
 
@@ -155,10 +166,16 @@ def update_visit(user: User, visit: Visit, data: VisitInput) -> Visit:
     """Change a visit; the same rules as logging one."""
     if not can_write_team_records(user, visit.team_id):
         raise FieldErrors({"team_id": [_("You may only change visits of your own team.")]})
-    team, farm, members = _check(user, data)
+    team, farm, members, photos = _check(user, data, len(visit.photos))
     visit.team, visit.farm = team, farm
     _apply(visit, data, members)
-    db.session.commit()
+    names = attach_photos(visit, photos)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        drop_files(names)
+        raise
     return visit
 
 

@@ -113,6 +113,8 @@ class Links:
             return self.url("visits.index", "team", team, **self.days)
         if kind.startswith("kind:"):
             return self.url("visits.index", "team", team, kind=kind[5:], **self.days)
+        if kind == "visits_with_photos":
+            return self.url("visits.index", "team", team, photos="y", **self.days)
         if kind == "team_events":
             return self.url("events.index", "team", team, **self.held)
         return None
@@ -131,6 +133,8 @@ class Links:
             return self.url("farms.index", "assigned_area", area, stale="y", on=self.ref)
         if kind == "area_visits":
             return self.url("visits.index", "area", area, **self.days)
+        if kind == "area_visits_with_photos":
+            return self.url("visits.index", "area", area, photos="y", **self.days)
         if kind.startswith("area_kind:"):
             return self.url("visits.index", "area", area, kind=kind[10:], **self.days)
         if kind == "area_events":

@@ -13,13 +13,14 @@ from sqlalchemy.orm import joinedload
 
 from core import rules
 from core.area_filters import area_arg, teams_of
-from core.audit.history import HistoryEntry, record_history
+from core.audit.history import HistoryEntry, record_history, records_events
 from core.extensions import db
 from core.forms import optional_int, show_errors
 from core.forms.choices import by_township, team_choices
 from core.forms.visits import TeamChoiceForm, VisitFilterForm, VisitForm, client_key
-from core.models import Farm, Role, Team, Visit, VisitKind
+from core.models import Farm, Role, Team, Visit, VisitKind, VisitPhoto
 from core.models.enums import label
+from core.models.soft_delete import INCLUDE_DELETED
 from core.pagination import DATED_PAGE_SIZE, page_of
 from core.permissions import (
     can_write_some_team_records,
@@ -32,6 +33,7 @@ from core.permissions import (
     visit_scope,
 )
 from core.services import FieldErrors
+from core.services.visit_photos import photo_response, remove_photo
 from core.services.visits import (
     VisitInput,
     delete_visit,
@@ -43,8 +45,20 @@ from core.services.visits import (
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 
+def uploaded_photos() -> list[bytes]:
+    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
+    return [
+        data
+        for f in request.files.getlist("photos")
+        if f and f.filename
+        for data in [f.read()]
+        if data
+    ]
+
+
 def visit_input(form: VisitForm, key: str | None = None) -> VisitInput:
-    """The service's input from a validated visit form (the visit pages and a plan's log page)."""
+    """The service's input from a validated visit form (the visit pages and a plan's log page),
+    with the photos uploaded with it."""
     return VisitInput(
         team_id=form.team_id.data,
         farm_id=form.farm_id.data,
@@ -58,6 +72,7 @@ def visit_input(form: VisitForm, key: str | None = None) -> VisitInput:
         questions=form.questions.data or "",
         notes=form.notes.data or "",
         client_key=key,
+        photos=uploaded_photos(),
     )
 
 
@@ -185,6 +200,11 @@ def index():
         if value and not getattr(filters, name).errors:
             query = query.where(column == value)
             args[name] = value
+    if filters.photos.data == "y":  # the review's "visits with photos"
+        query = query.where(
+            Visit.id.in_(select(VisitPhoto.visit_id).where(VisitPhoto.deleted_at.is_(None)))
+        )
+        args["photos"] = "y"
     if filters.date_from.data and not filters.date_from.errors:
         query = query.where(Visit.visited_on >= filters.date_from.data)
         args["date_from"] = filters.date_from.data.isoformat()
@@ -235,6 +255,13 @@ HISTORY_ACTIONS = {
 }
 #: an empty value in the history
 NONE_SHOWN = "–"
+#: what happened to one of the visit's photos, by the trail's action
+PHOTO_ACTIONS = {
+    "create": _l("Photo added"),
+    "update": _l("Photo changed"),
+    "delete": _l("Photo removed"),
+    "restore": _l("Photo restored"),
+}
 
 
 def _history_value(name: str, value) -> str:
@@ -282,6 +309,25 @@ def history_rows(entries: list[HistoryEntry]) -> list[dict]:
     return rows
 
 
+def photo_history_rows(visit: Visit) -> list[dict]:
+    """The events of the visit's photos (removed ones too: a photo is evidence), as
+    :func:`history_rows` shows them, without fields (two queries)."""
+    ids = db.session.scalars(
+        select(VisitPhoto.id)
+        .where(VisitPhoto.visit_id == visit.id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).all()
+    return [
+        {
+            "entry": entry,
+            "who": entry.who,
+            "what": PHOTO_ACTIONS.get(entry.action, entry.action),
+            "fields": [],
+        }
+        for entry in records_events(VisitPhoto.__tablename__, ids)
+    ]
+
+
 @bp.route("/<int:visit_id>")
 @login_required
 def detail(visit_id):
@@ -300,7 +346,10 @@ def detail(visit_id):
         visit=visit,
         logged_by=logged_by,
         last_change=last,
-        history=history_rows(history),
+        history=sorted(
+            history_rows(history) + photo_history_rows(visit),
+            key=lambda row: (row["entry"].at, row["entry"].id),
+        ),
         can_write=can_write_team_records(current_user, visit.team_id),
         team_link="teams.detail" in current_app.view_functions,
         farm_link="farms.detail" in current_app.view_functions,
@@ -337,3 +386,31 @@ def delete(visit_id):
     delete_visit(visit, current_user)
     flash(_("Visit deleted."), "success")
     return redirect(url_for("visits.index"))
+
+
+def _photo(photo_id) -> VisitPhoto:
+    """A live photo of a visit the user may read (404 otherwise, as for one that is not there)."""
+    photo = db.session.get(VisitPhoto, photo_id)
+    if photo is None or photo.is_deleted:
+        abort(404)
+    get_readable_or_404(Visit, photo.visit_id, visit_scope(current_user))
+    return photo
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id):
+    """A photo, for users who may read its visit (never a static path); its thumbnail with
+    ``?thumbnail=1``."""
+    return photo_response(_photo(photo_id), thumbnail=request.args.get("thumbnail") == "1")
+
+
+@bp.route("/photos/<int:photo_id>/delete", methods=["POST"])
+@login_required
+def delete_photo(photo_id):
+    """Remove a photo from a visit (the team's leader, admins)."""
+    photo = _photo(photo_id)
+    require(can_write_team_records(current_user, photo.visit.team_id))
+    remove_photo(photo, current_user)
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("visits.detail", visit_id=photo.visit_id))
