@@ -581,15 +581,21 @@ def save_booklet(
 
 
 def booklet_chapters(booklet: Booklet) -> list[tuple[str, list[Question]]]:
-    """The booklet's questions by topic (topics by name, "other" last), numbered in order."""
-    chapters: dict[str, list[tuple[int, Question]]] = {}
+    """The booklet's questions by topic: topics in the order of the specialty list, questions
+    without a topic last; within a topic, in the order chosen."""
+    chapters: dict[int, tuple[str, list[tuple[int, Question]]]] = {}
     for item in booklet.items:
-        topic = item.question.specialty.name if item.question.specialty else ""
-        chapters.setdefault(topic, []).append((item.position, item.question))
-    names = sorted(chapters, key=lambda name: (name == "", name))
+        topic = item.question.specialty
+        key = topic.id if topic else 0
+        name = topic.name if topic else ""
+        chapters.setdefault(key, (name, []))[1].append((item.position, item.question))
+    keys = sorted(chapters, key=lambda k: (k == 0, k))
     return [
-        (name or gettext("Other questions"), [q for _pos, q in sorted(chapters[name], key=_by)])
-        for name in names
+        (
+            chapters[k][0] or gettext("Other questions"),
+            [q for _pos, q in sorted(chapters[k][1], key=_by)],
+        )
+        for k in keys
     ]
 
 

@@ -9,6 +9,11 @@ from core.extensions import db
 from plugins.expert_desk.models import Post, Question
 
 
+def at(question, tail="") -> str:
+    """The path of a question's page, or of one of its actions."""
+    return f"{PAGES}/questions/{question.id}{tail}"
+
+
 @pytest.fixture
 def desk(app, world, client):
     """The desk; ``client`` makes every test client isolate its requests."""
@@ -44,42 +49,29 @@ def test_ask_route_answer_feedback_through_the_pages(desk, world, app, log_in):
     reviewer = log_in(app.test_client(), "reviewer")
     page = reviewer.get(f"{PAGES}/questions/{q.id}").get_data(as_text=True)
     assert 'id="ed-suggestions"' in page and page.index("刘春燕") < page.index("朱振华")
-    assert (
-        reviewer.post(f"{PAGES}/questions/{q.id}/route", data={"expert_id": ""}).status_code == 422
-    )
-    assert (
-        reviewer.post(
-            f"{PAGES}/questions/{q.id}/route", data={"expert_id": desk.expert.id}
-        ).status_code
-        == 302
-    )
+    assert reviewer.post(at(q, "/route"), data={"expert_id": ""}).status_code == 422
+    assert reviewer.post(at(q, "/route"), data={"expert_id": desk.expert.id}).status_code == 302
     assert [n.url for n in inbox(desk.login)] == [f"{PAGES}/questions/{q.id}"]
 
     expert = log_in(app.test_client(), "expert")
     served = expert.get(photo)
     assert served.status_code == 200
     served.close()
-    assert leader.post(f"{PAGES}/questions/{q.id}/answer", data={"text": "x"}).status_code == 403
-    assert expert.post(f"{PAGES}/questions/{q.id}/answer", data={"text": " "}).status_code == 422
-    response = expert.post(
-        f"{PAGES}/questions/{q.id}/answer", data={"text": "刮除胶块后涂石硫合剂。"}
-    )
+    assert leader.post(at(q, "/answer"), data={"text": "x"}).status_code == 403
+    assert expert.post(at(q, "/answer"), data={"text": " "}).status_code == 422
+    response = expert.post(at(q, "/answer"), data={"text": "刮除胶块后涂石硫合剂。"})
     assert response.status_code == 302
     db.session.refresh(q)
     assert q.status == "answered" and q.answered_on is not None
     [note] = inbox(world.leader)
     assert note.url == f"{PAGES}/questions/{q.id}" and inbox(world.other_leader) == []
 
-    assert (
-        leader.post(f"{PAGES}/questions/{q.id}/feedback", data={"comment": "x"}).status_code == 422
-    )
-    response = leader.post(
-        f"{PAGES}/questions/{q.id}/feedback", data={"solved": "no", "comment": "还是流胶"}
-    )
+    assert leader.post(at(q, "/feedback"), data={"comment": "x"}).status_code == 422
+    response = leader.post(at(q, "/feedback"), data={"solved": "no", "comment": "还是流胶"})
     assert response.status_code == 302
     db.session.refresh(q)
     assert q.solved is False and q.feedback == "还是流胶"
-    leader.post(f"{PAGES}/questions/{q.id}/follow-up", data={"text": "要不要换品种？"})
+    leader.post(at(q, "/follow-up"), data={"text": "要不要换品种？"})
     db.session.refresh(q)
     assert q.status == "routed" and [p.kind for p in q.posts] == ["answer", "follow_up"]
     assert len(inbox(desk.login)) == 2
@@ -90,7 +82,7 @@ def test_ask_route_answer_feedback_through_the_pages(desk, world, app, log_in):
 def test_an_admin_answers_on_the_experts_behalf_named(desk, world, app, log_in):
     q = desk.question(expert_id=desk.expert.id, status="routed")
     admin = log_in(app.test_client(), "admin")
-    assert admin.post(f"{PAGES}/questions/{q.id}/answer", data={"text": "代答"}).status_code == 302
+    assert admin.post(at(q, "/answer"), data={"text": "代答"}).status_code == 302
     post = db.session.scalars(select(Post)).one()
     assert post.expert_id == desk.expert.id and post.written_by_id == world.admin.id
     page = admin.get(f"{PAGES}/questions/{q.id}").get_data(as_text=True)
@@ -101,22 +93,16 @@ def test_rerouting_and_merging(desk, world, app, log_in):
     q = desk.question()
     dup = desk.question(text="梅子流胶")
     reviewer = log_in(app.test_client(), "reviewer")
-    reviewer.post(f"{PAGES}/questions/{q.id}/route", data={"expert_id": desk.expert.id})
-    reviewer.post(f"{PAGES}/questions/{q.id}/route", data={"expert_id": desk.other.id})
+    reviewer.post(at(q, "/route"), data={"expert_id": desk.expert.id})
+    reviewer.post(at(q, "/route"), data={"expert_id": desk.other.id})
     db.session.refresh(q)
     assert q.expert_id == desk.other.id and len(inbox(desk.other_login)) == 1
-    assert (
-        reviewer.post(f"{PAGES}/questions/{dup.id}/merge", data={"into_id": dup.id}).status_code
-        == 422
-    )
-    assert (
-        reviewer.post(f"{PAGES}/questions/{dup.id}/merge", data={"into_id": q.id}).status_code
-        == 302
-    )
+    assert reviewer.post(at(dup, "/merge"), data={"into_id": dup.id}).status_code == 422
+    assert reviewer.post(at(dup, "/merge"), data={"into_id": q.id}).status_code == 302
     db.session.refresh(dup)
     assert dup.status == "merged" and dup.merged_into_id == q.id
     leader = log_in(app.test_client(), "leader")
-    assert leader.post(f"{PAGES}/questions/{q.id}/route", data={"expert_id": 1}).status_code == 403
+    assert leader.post(at(q, "/route"), data={"expert_id": 1}).status_code == 403
 
 
 def test_a_visits_questions_go_to_the_desk_in_one_tap(desk, world, app, log_in):
