@@ -112,7 +112,8 @@ _LABELLED = [
     (Role.REVIEWER, _l("Reviewer")),
     (Role.LEADER, _l("Team leader")),
     (Role.MEMBER, _l("Member")),
-    (Role.EXPERT, _l("Agricultural expert")),
+    # context "role": the expert desk's login role, 农科专家
+    (Role.EXPERT, lazy_pgettext("role", "Agricultural expert")),
 ]
 LABELS = {(type(member), member): text for member, text in _LABELLED}
 
