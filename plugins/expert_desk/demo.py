@@ -3,8 +3,8 @@
 Seventeen experts of an agricultural university (crops, fruit, livestock, aquaculture,
 agricultural law ...), about 180 questions the villages collected over the last six months,
 most answered within the week, a few overdue or still waiting, some answers that did not solve
-the problem, and a booklet (问答汇编) of representative ones. The first expert has a login,
-``expert`` (with the admin's demo password), that sees only the questions routed to them.
+the problem, and a booklet (问答汇编) of representative ones. The core's demo login ``expert``
+is the fruit expert 刘春燕: it sees only the questions routed to her.
 """
 
 import random
@@ -190,16 +190,10 @@ def build(seed: int, today: date) -> dict[str, int]:
             )
         )
     db.session.add_all(experts)
-    admin_hash = db.session.scalar(select(User.password_hash).where(User.username == "admin"))
-    if admin_hash and not db.session.scalar(select(User.id).where(User.username == "expert")):
-        login = User(
-            username="expert",
-            role=Role.EXPERT,
-            display_name=experts[1].name,
-            password_hash=admin_hash,
-        )
-        db.session.add(login)
-        db.session.flush()
+    login = db.session.scalar(
+        select(User).where(User.username == "expert", User.role == Role.EXPERT)
+    )
+    if login is not None:  # the core's demo login ``expert`` is this expert
         experts[1].user_id = login.id
     db.session.flush()
     by_topic = {i: [e for e in experts[:16] if specialties[i] in e.specialties] for i in range(8)}

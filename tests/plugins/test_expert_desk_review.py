@@ -69,7 +69,7 @@ def test_review_figures_match_the_lists(desk, world, app, log_in, bearer):
         [
             ("刘春燕", 3, 3, 0, "4", "67%"),
             ("朱振华", 1, 0, 1, "–", "–"),
-            ("Not routed", 1, 0, 0, "–", "–"),
+            ("未分派", 1, 0, 0, "–", "–"),
         ]
     )
     api = app.test_client()
