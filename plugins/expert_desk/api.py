@@ -163,6 +163,18 @@ def feedback(data, question_id):
     return save(svc.give_feedback, caller(), question, data["solved"], data.get("comment"))
 
 
+@blp.route("/questions" + item_rule("question_id", "/follow-ups"), methods=["POST"])
+@blp.arguments(ExpertDeskAnswerSchema)
+@blp.response(201, ExpertDeskPostSchema)
+@documents(blp, 401, 403, 404, 409)
+def follow_ups(data, question_id):
+    """Ask a follow-up question in the thread of an answered one (the village's leaders, or
+    the desk); it goes back to its expert with a new due date"""
+    question = _question(question_id)
+    require(svc.may_feedback(caller(), question))
+    return save(svc.follow_up, caller(), question, data["text"])
+
+
 @blp.route("/booklets", strict_slashes=False)
 class Booklets(MethodView):
     """The Q&A booklets."""

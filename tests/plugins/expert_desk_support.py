@@ -1,9 +1,10 @@
 """Shared set-up of the expert desk tests: the plugin enabled, specialties, experts, a login."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from core import rules
 from core.extensions import db
 from core.models import Notification, Role
 from core.plugins.state import set_enabled
@@ -38,7 +39,7 @@ class Desk:
 
     def question(self, village=None, days_ago=1, **kw) -> Question:
         """A question of the world's village (or another) asked ``days_ago`` days ago."""
-        asked = date.today() - timedelta(days=days_ago)
+        asked = rules.today() - timedelta(days=days_ago)
         q = Question(
             village_id=(village or self.world.village).id,
             text=kw.pop("text", "青梅开花期连续阴雨，坐果率低怎么办？"),

@@ -1,11 +1,15 @@
 """Expert desk: ask, route, answer, feedback and follow-up, through the pages and the API."""
 
+from datetime import date, timedelta
+
 import pytest
 from expert_desk_support import API, PAGES, Desk, inbox
 from image_support import JPEG
 from sqlalchemy import select
 
+from core import rules
 from core.extensions import db
+from core.plugins.state import save_settings
 from plugins.expert_desk.models import Post, Question
 
 
@@ -185,3 +189,28 @@ def test_the_api_flow(desk, world, bearer, client):
     assert client.get(f"{API}/experts", headers=leader).status_code == 403
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/plugins/expert_desk/questions/{question_id}/route" in spec["paths"]
+
+
+def test_follow_ups_through_the_api_and_the_answer_deadline_setting(desk, world, app, bearer):
+    save_settings(app, "expert_desk", {"answer_within_days": 3})
+    api = app.test_client()
+    made = api.post(
+        f"{API}/questions",
+        json={"village_id": world.village.id, "text": "稻田杂草", "channel": "question_form"},
+        headers=bearer(world.admin),
+    ).get_json()
+    assert date.fromisoformat(made["due_on"]) - date.fromisoformat(made["asked_on"]) == timedelta(3)
+    url = f"{API}/questions/{made['id']}/follow-ups"
+    early = api.post(url, json={"text": "还有一个问题"}, headers=bearer(world.leader))
+    assert early.status_code == 409  # nothing answered yet
+    q = db.session.get(Question, made["id"])
+    q.expert_id, q.status = desk.expert.id, "answered"
+    db.session.commit()
+    assert api.post(url, json={"text": " "}, headers=bearer(world.leader)).status_code == 422
+    other = api.post(url, json={"text": "x"}, headers=bearer(world.other_leader))
+    assert other.status_code == 403
+    asked = api.post(url, json={"text": "还有一个问题"}, headers=bearer(world.leader))
+    assert asked.status_code == 201 and asked.get_json()["kind"] == "follow_up"
+    db.session.refresh(q)
+    assert q.status == "routed" and q.due_on == rules.today() + timedelta(days=3)
+    assert len(inbox(desk.login)) == 1

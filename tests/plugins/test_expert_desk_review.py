@@ -1,6 +1,6 @@
 """Expert desk: the review section matches the lists; the booklet; the demo data."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -8,6 +8,7 @@ from expert_desk_support import API, PAGES, Desk
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from core import rules
 from core.extensions import db
 from core.plugins import call
 from plugins.expert_desk.demo import build
@@ -58,7 +59,7 @@ def test_review_figures_match_the_lists(desk, world, app, log_in, bearer):
     merged = desk.question(days_ago=2)
     merged.status = "merged"
     db.session.commit()
-    start, end = date.today() - timedelta(days=30), date.today()
+    start, end = rules.today() - timedelta(days=30), rules.today()
     section = _section(app, world, start, end)
     figures = [f.value for f in section.figures]
     assert figures == [5, 3, 1, "4", "67%"]
@@ -139,7 +140,7 @@ def test_a_booklet_by_topic_with_contents_and_downloads(desk, world, app, log_in
 
 
 def test_the_demo_data(app, world):
-    counts = build(2026, date.today())
+    counts = build(2026, rules.today())
     assert counts["experts"] == 17 and counts["expert questions"] >= 180
     assert db.session.scalar(select(func.count(Expert.id))) == 17
     statuses = dict(
@@ -150,7 +151,7 @@ def test_the_demo_data(app, world):
         .all()
     )
     assert statuses["answered"] > 150
-    today = date.today()
+    today = rules.today()
     assert (
         db.session.scalar(
             select(func.count(Question.id)).where(

@@ -1,11 +1,12 @@
 """Expert desk: who reads what; the expert role in the core; the plugin switched off."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from expert_desk_support import API, PAGES, Desk, inbox
 from sqlalchemy import select
 
+from core import rules
 from core.extensions import db
 from core.jobs.runner import fire
 from core.models import JobRun, Role, User
@@ -100,7 +101,7 @@ def test_the_daily_job_reminds_and_escalates_once(desk, world):
     unrouted = desk.question(days_ago=10)
     desk.question(expert_id=desk.expert.id, status="routed", days_ago=0)  # due in 7 days
     done = desk.question(expert_id=desk.expert.id, status="answered", days_ago=12)
-    done.answered_on = date.today() - timedelta(days=2)
+    done.answered_on = rules.today() - timedelta(days=2)
     db.session.commit()
     assert remind() == (1, 2)
     assert [n.url for n in inbox(desk.login)] == [f"{PAGES}/questions/{soon.id}"]
