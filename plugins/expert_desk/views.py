@@ -25,6 +25,7 @@ from core.plugin_api import (
     placeholder,
     require,
     require_admin,
+    scoped_areas,
     show_errors,
     today,
     village_choices,
@@ -98,6 +99,8 @@ def index():
         is_admin=is_admin(current_user),
         today=today(),
         filters={k: v for k, v in {"status": status, "village": village}.items() if v},
+        village=village,
+        areas=list(scoped_areas(current_user).values()) if svc.is_desk(current_user) else [],
     )
 
 

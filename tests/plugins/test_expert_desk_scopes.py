@@ -126,3 +126,18 @@ def test_switched_off_pages_404_and_the_job_skips(desk, world, app, log_in):
     fire("expert_desk.remind_due_questions")
     run = db.session.scalars(select(JobRun).order_by(JobRun.id.desc())).first()
     assert run.outcome == "skipped" and inbox(world.admin) == []
+
+
+def test_the_desk_filters_its_list_by_area_and_status(desk, world, app, log_in):
+    here = desk.question()
+    late = desk.question(days_ago=20)
+    admin = log_in(app.test_client(), "admin")
+    elsewhere = desk.question(village=world.other_village)
+    page = admin.get(f"{PAGES}/?village={world.township.id}").get_data(as_text=True)
+    assert f'data-question="{here.id}"' in page and f'data-question="{elsewhere.id}"' not in page
+    assert 'id="ed-area-filter"' in page
+    page = admin.get(f"{PAGES}/?village={world.township.id}&status=overdue").get_data(as_text=True)
+    assert page.count("data-question=") == 1 and f'data-question="{late.id}"' in page
+    assert admin.get(f"{PAGES}/?village=abc&status=nope&page=x").status_code == 200
+    leader = log_in(app.test_client(), "leader")
+    assert 'id="ed-area-filter"' not in leader.get(f"{PAGES}/").get_data(as_text=True)
