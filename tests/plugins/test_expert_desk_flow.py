@@ -214,3 +214,36 @@ def test_follow_ups_through_the_api_and_the_answer_deadline_setting(desk, world,
     db.session.refresh(q)
     assert q.status == "routed" and q.due_on == rules.today() + timedelta(days=3)
     assert len(inbox(desk.login)) == 1
+
+
+def test_admins_keep_the_experts_and_their_specialties(desk, world, app, log_in, bearer):
+    admin = log_in(app.test_client(), "admin")
+    assert admin.post(f"{PAGES}/experts", data={"name": "果树栽培"}).status_code == 422
+    assert admin.post(f"{PAGES}/experts", data={"name": "水产养殖"}).status_code == 302
+    assert "水产养殖" in admin.get(f"{PAGES}/experts").get_data(as_text=True)
+    assert admin.get(f"{PAGES}/experts/new").status_code == 200
+    assert admin.get(f"{PAGES}/experts/{desk.expert.id}/edit").status_code == 200
+    bad = admin.post(
+        f"{PAGES}/experts/new", data={"name": "", "user_id": world.leader.id, "active": "y"}
+    )
+    assert bad.status_code == 200 and "请选择角色为农科专家的账号。" in bad.get_data(as_text=True)
+    made = admin.post(
+        f"{PAGES}/experts/new",
+        data={"name": "冯德华", "organisation": "无锡渔业学院", "specialty_ids": [desk.law.id]},
+    )
+    assert made.status_code == 302
+    reviewer = log_in(app.test_client(), "reviewer")
+    assert reviewer.get(f"{PAGES}/experts").status_code == 200
+    assert reviewer.get(f"{PAGES}/experts/new").status_code == 403
+    assert reviewer.post(f"{PAGES}/experts", data={"name": "茶叶"}).status_code == 403
+    api = app.test_client()
+    bad = api.post(
+        f"{API}/experts", json={"name": "x", "specialty_ids": [999]}, headers=bearer(world.admin)
+    )
+    assert bad.status_code == 422 and "specialty_ids" in bad.get_json()["errors"]["json"]
+    assert (
+        api.post(f"{API}/experts", json={"name": "x"}, headers=bearer(world.reviewer)).status_code
+        == 403
+    )
+    for path in ("/booklets", "/booklets/new", "/questions/new", "/?status=merged"):
+        assert reviewer.get(PAGES + path).status_code == 200, path
