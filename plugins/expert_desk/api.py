@@ -5,10 +5,12 @@ them); the desk routes, the routed expert (or an admin on their behalf) answers,
 leaders and the desk give feedback; admins keep the experts.
 """
 
+from flask import abort, request
 from flask.views import MethodView
 from sqlalchemy import select
 
 from core.plugin_api import (
+    Conflict,
     api_blueprint,
     caller,
     db,
@@ -20,6 +22,7 @@ from core.plugin_api import (
     require,
     require_admin,
     save,
+    save_upload,
     today,
 )
 from plugins.expert_desk import services as svc
@@ -173,6 +176,53 @@ def follow_ups(data, question_id):
     question = _question(question_id)
     require(svc.may_feedback(caller(), question))
     return save(svc.follow_up, caller(), question, data["text"])
+
+
+#: the request body of a photo upload, for the OpenAPI document
+PHOTOS_BODY = {
+    "required": True,
+    "description": "One or more photos in the multipart/form-data file field ``photos``: JPEG, "
+    "PNG or WebP, at most the plugin's ``max_photo_kb`` each, four per question in all.",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["photos"],
+                "properties": {
+                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+}
+
+
+@blp.route("/questions" + item_rule("question_id", "/photos"), methods=["POST"])
+@blp.doc(requestBody=PHOTOS_BODY)
+@blp.response(201, ExpertDeskQuestionSchema)
+@documents(blp, 401, 403, 404, 409, 422)
+def photos(question_id):
+    """Add photos to a question (the village's leaders, or the desk)
+
+    All are stored or none: a refused one (not an image, too large, too many) answers 422
+    naming ``photos``.
+    """
+    question = _question(question_id)
+    require(svc.may_ask(caller(), question.village))
+    files = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+    try:
+        return save_upload(svc.add_photos, caller(), question, files)
+    except Conflict as exc:
+        db.session.rollback()
+        abort(409, description=str(exc))
+
+
+@blp.route("/questions" + item_rule("question_id", "/photos" + item_rule("photo_id")))
+@blp.response(200, content_type="image/*", description="The image")
+@documents(blp, 401, 403, 404)
+def photo(question_id, photo_id):
+    """A photo of a question, or its thumbnail with ``?thumbnail=1`` (its readers)"""
+    return svc.photo_of(_question(question_id), photo_id, request.args.get("thumbnail") == "1")
 
 
 @blp.route("/booklets", strict_slashes=False)

@@ -287,13 +287,7 @@ def ask(user: User, data: QuestionInput, photos: list[bytes] = (), visit: Visit 
     cleaned = []
     if photos:
         try:
-            cleaned = clean_photos(
-                list(photos),
-                int(setting("max_photo_kb")),
-                MAX_PHOTOS,
-                0,
-                gettext("At most %(n)s photos.", n=MAX_PHOTOS),
-            )
+            cleaned = _clean_photos(photos, 0)
         except FieldErrors as exc:
             errors.update(exc.errors)
     if errors:
@@ -313,7 +307,26 @@ def ask(user: User, data: QuestionInput, photos: list[bytes] = (), visit: Visit 
     )
     db.session.add(question)
     db.session.flush()
-    for photo in cleaned:
+    _store_photos(question, cleaned)
+    db.session.commit()
+    _tell_desk_new(question)
+    return question
+
+
+def _clean_photos(photos, already: int) -> list:
+    """Checked photos for the field ``photos`` (``FieldErrors`` with the first refusal)."""
+    return clean_photos(
+        list(photos),
+        int(setting("max_photo_kb")),
+        MAX_PHOTOS,
+        already,
+        gettext("At most %(n)s photos.", n=MAX_PHOTOS),
+    )
+
+
+def _store_photos(question: Question, photos: list) -> None:
+    """Write the photos under random names and attach them to ``question``."""
+    for photo in photos:
         db.session.add(
             QuestionPhoto(
                 question_id=question.id,
@@ -321,8 +334,18 @@ def ask(user: User, data: QuestionInput, photos: list[bytes] = (), visit: Visit 
                 media_type=photo.media_type,
             )
         )
+
+
+def add_photos(user: User, question: Question, photos: list[bytes]) -> Question:
+    """Add photos to a question (all or none), up to ``MAX_PHOTOS`` in all."""
+    if question.status == "merged":
+        raise Conflict(gettext("This question is already merged."))
+    if not photos:
+        raise FieldErrors({"photos": [gettext("Choose at least one photo.")]})
+    cleaned = _clean_photos(photos, len(question.photos))
+    _store_photos(question, cleaned)
     db.session.commit()
-    _tell_desk_new(question)
+    db.session.refresh(question)
     return question
 
 

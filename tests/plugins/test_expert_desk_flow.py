@@ -1,6 +1,7 @@
 """Expert desk: ask, route, answer, feedback and follow-up, through the pages and the API."""
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from expert_desk_support import API, PAGES, Desk, inbox
@@ -37,7 +38,7 @@ def test_ask_route_answer_feedback_through_the_pages(desk, world, app, log_in):
             "specialty_id": desk.fruit.id,
             "channel": "meeting",
             "asked_on": "",
-            "photos": [(__import__("io").BytesIO(JPEG), "leaf.jpg")],
+            "photos": [(BytesIO(JPEG), "leaf.jpg")],
         },
         content_type="multipart/form-data",
     )
@@ -247,3 +248,26 @@ def test_admins_keep_the_experts_and_their_specialties(desk, world, app, log_in,
     )
     for path in ("/booklets", "/booklets/new", "/questions/new", "/?status=merged"):
         assert reviewer.get(PAGES + path).status_code == 200, path
+
+
+def test_photos_through_the_api(desk, world, app, bearer):
+    q = desk.question()
+    api = app.test_client()
+    url = f"{API}/questions/{q.id}/photos"
+
+    def upload(user, *files):
+        data = {"photos": [(BytesIO(content), name) for content, name in files]}
+        return api.post(url, data=data, headers=bearer(user), content_type="multipart/form-data")
+
+    assert upload(world.other_leader, (JPEG, "a.jpg")).status_code == 403
+    bad = upload(world.leader, (b"not an image", "a.jpg"))
+    assert bad.status_code == 422 and "photos" in bad.get_json()["errors"]["files"]
+    made = upload(world.leader, (JPEG, "a.jpg"), (JPEG, "b.jpg"))
+    assert made.status_code == 201 and len(made.get_json()["photo_ids"]) == 2
+    assert upload(world.leader, *[(JPEG, "c.jpg")] * 3).status_code == 422  # five in all
+    photo_id = made.get_json()["photo_ids"][0]
+    served = api.get(f"{url}/{photo_id}?thumbnail=1", headers=bearer(world.member))
+    assert served.status_code == 200 and served.mimetype.startswith("image/")
+    served.close()
+    assert api.get(f"{url}/{photo_id}", headers=bearer(world.other_leader)).status_code == 403
+    assert api.get(f"{url}/999", headers=bearer(world.leader)).status_code == 404
