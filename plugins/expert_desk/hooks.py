@@ -65,6 +65,15 @@ def review_sections(area, start, end, user):
     return [review_section(area, start, end)]
 
 
+@hookimpl
+def digest_sections(user, start, end):
+    """The week's questions of the reviewer's area, and the ones overdue now."""
+    from plugins.expert_desk.review import digest_section
+
+    section = digest_section(user, start, end)
+    return [section] if section else []
+
+
 def remind_job() -> None:
     """The daily job: experts hear of questions due soon, the desk of overdue ones."""
     from plugins.expert_desk.services import remind

@@ -7,7 +7,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from core.plugin_api import Area, ReviewFigure, ReviewSection, ReviewTable, db, today
+from core.plugin_api import (
+    Area,
+    DigestSection,
+    ReviewFigure,
+    ReviewSection,
+    ReviewTable,
+    User,
+    db,
+    today,
+)
 from plugins.expert_desk.models import Expert, Question
 from plugins.expert_desk.services import OPEN_STATUSES
 
@@ -90,3 +99,37 @@ def review_section(area: Area, start: date, end: date) -> ReviewSection:
         ),
         order=125,
     )
+
+
+def digest_section(user: User, start: date, end: date) -> DigestSection | None:
+    """A reviewer's weekly lines: questions asked and answered in the week, and each question
+    of the area waiting past its due date now (none: no section)."""
+    if user.area is None:
+        return None
+    rows = period_rows(user.area, start, end)
+    f = figures_of(rows, today())
+    village = aliased(Area)
+    overdue = db.session.execute(
+        select(Question.id, village.name, Question.subject, Question.text, Question.due_on)
+        .join(village, village.id == Question.village_id)
+        .where(
+            Question.village_id.in_(Area.subtree_ids(user.area)),
+            Question.status.in_(OPEN_STATUSES),
+            Question.due_on < today(),
+        )
+        .order_by(Question.due_on, Question.id)
+    ).all()
+    if not rows and not overdue:
+        return None
+    lines = [_("%(asked)s questions asked, %(answered)s answered", **f)]
+    lines += [
+        _(
+            "Overdue since %(day)s: #%(id)s %(village)s, %(subject)s",
+            day=due.isoformat(),
+            id=qid,
+            village=name,
+            subject=subject or text[:30],
+        )
+        for qid, name, subject, text, due in overdue
+    ]
+    return DigestSection(_("Expert Q&A desk"), tuple(lines), order=125)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from core import rules
 from core.extensions import db
+from core.models import Role
 from core.plugins import call
 from plugins.expert_desk.demo import build
 from plugins.expert_desk.models import Booklet, Expert, Post, Question
@@ -163,3 +164,27 @@ def test_the_demo_data(app, world):
     assert db.session.scalar(select(func.count(Question.id)).where(Question.solved.is_(False))) > 0
     assert len(db.session.scalars(select(Booklet)).one().items) >= 15
     assert build(2026, today) == {}
+
+
+def test_hook_digest_sections_tell_reviewers_of_the_week_and_the_overdue(desk, world, app):
+    late = desk.question(days_ago=10, subject="草莓")
+    desk.question(days_ago=2)
+    today = rules.today()
+    [section] = [
+        s
+        for s in call(
+            app, "digest_sections", user=world.reviewer, start=today - timedelta(7), end=today
+        )
+        if s.title == "农科专家咨询台"
+    ]
+    assert section.lines == (
+        "提问数 1，已解答 0",
+        f"{late.due_on.isoformat()} 起逾期：#{late.id} 戴家村，草莓",
+    )
+    county = world.make_user("county", Role.REVIEWER, area=world.other_township)
+    db.session.commit()
+    assert not [
+        s
+        for s in call(app, "digest_sections", user=county, start=today - timedelta(7), end=today)
+        if s.title == "农科专家咨询台"
+    ]
