@@ -423,6 +423,8 @@ def answer(user: User, question: Question, text: str | None) -> Post:
     text = clean_text(errors, "text", text, 8000, required=True)
     if errors:
         raise FieldErrors(errors)
+    if question.status == "merged" or question.expert_id is None:
+        raise Conflict(gettext("Route the question to an expert first."))
     post = Post(
         question_id=question.id,
         kind="answer",
