@@ -23,6 +23,18 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class PageAction:
+    """A button or link a plugin adds to a core page (e.g. ``visit_actions``)."""
+
+    #: the text shown (a lazy string or already translated)
+    label: Any
+    #: where it leads (a path)
+    url: str
+    #: true for a button that POSTs to ``url`` (with the CSRF token); false for a plain link
+    post: bool = False
+
+
+@dataclass(frozen=True)
 class ReviewFigure:
     """One number of a review section, e.g. "rooms below the threshold: 3"."""
 

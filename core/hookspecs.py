@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         DigestSection,
         JobSpec,
         NavItem,
+        PageAction,
         ReviewSection,
         SettingSpec,
     )
@@ -149,6 +150,17 @@ def visit_logged(visit: Visit) -> None:
     Called after the visit is committed, before the response is sent. Rows added to
     ``db.session`` are committed after the implementation returns (rolled back if it raises).
     Changes made here do not trigger further notifications. Returns nothing.
+    """
+
+
+@hookspec
+def visit_actions(visit: Visit, user: User) -> list[PageAction] | None:
+    """Buttons or links for the page of one :class:`~core.models.Visit`, seen by ``user``.
+
+    Called when a signed-in user who may read the visit opens its page. Return
+    :class:`~core.contracts.PageAction` objects for what this user may do with the visit
+    in the plugin (e.g. send the questions it noted to another desk), or nothing. A
+    ``post`` action is rendered as a button in a form carrying the CSRF token.
     """
 
 

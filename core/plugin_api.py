@@ -10,7 +10,8 @@ plugin's hook implementations (the same marker as ``from core import hookimpl``)
 naming convention Alembic's batch mode needs), add ``TimestampMixin`` for ``created_at`` /
 ``updated_at``, store instants in ``UTCDateTime`` columns (``utcnow()`` gives one) and enums
 with ``db_enum``. The core's models a plugin may refer to: ``Area`` (``AreaKind``), ``Team``,
-``Member``, ``User`` (``Role``). ``Area.subtree_ids(area)`` selects the ids of an area and of
+``Member``, ``User`` (``Role``), ``Visit`` (read through ``visit_scope(user)``, a WHERE clause
+on the visits ``user`` may read). ``Area.subtree_ids(area)`` selects the ids of an area and of
 every area below it (``column.in_(Area.subtree_ids(area))``); ``Area.in_subtree_of(area)`` is
 the same as a WHERE clause on ``Area``, or on an alias of it.
 
@@ -63,7 +64,12 @@ service input from a row and a PATCH body. ``RecordSchema`` is the base schema o
 (id, created and updated times); ``LocalDateTime``, ``ref``, ``ref_list`` and ``text`` are
 field types.
 
-**Contracts** returned by hooks: ``NavItem``, ``SettingSpec``, ``JobSpec``, ``CalendarEntry``,
+**Downloads.** ``download(data, filename, mimetype)`` is a response saving ``data`` as
+``filename`` (a Chinese name kept, with an ASCII fallback); ``safe_cell(value)`` is a
+spreadsheet cell that never runs as a formula.
+
+**Contracts** returned by hooks: ``NavItem``, ``PageAction`` (a button or link on a core
+page, from ``visit_actions``), ``SettingSpec``, ``JobSpec``, ``CalendarEntry``,
 ``ReviewSection`` (with ``ReviewFigure`` and ``ReviewTable``), ``DigestSection`` (a heading
 and lines of a reviewer's weekly digest, from ``digest_sections``).
 
@@ -116,6 +122,7 @@ from core.contracts import (
     DigestSection,
     JobSpec,
     NavItem,
+    PageAction,
     ReviewFigure,
     ReviewSection,
     ReviewTable,
@@ -129,11 +136,12 @@ from core.dates import (
     previous_month,
     to_local,
 )
+from core.exports import download, safe_cell
 from core.extensions import db
 from core.forms import optional_int, placeholder, scoped_areas, show_errors, village_choices
 from core.forms.choices import SEARCHABLE, team_choices
 from core.hookspecs import hookimpl
-from core.models import Area, AreaKind, Member, Role, Team, User
+from core.models import Area, AreaKind, Member, Role, Team, User, Visit
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
 from core.models.soft_delete import INCLUDE_DELETED, HiddenWhenDeleted
@@ -146,6 +154,7 @@ from core.permissions import (
     may_review,
     require,
     require_admin,
+    visit_scope,
 )
 from core.plugins.state import plugin_of_module
 from core.plugins.state import setting as _plugin_setting
@@ -176,6 +185,7 @@ __all__ = [
     "LocalDateTime",
     "Member",
     "NavItem",
+    "PageAction",
     "Photo",
     "RecordSchema",
     "ReviewFigure",
@@ -198,6 +208,7 @@ __all__ = [
     "db",
     "db_enum",
     "documents",
+    "download",
     "drop_photo",
     "field_errors",
     "filter_args",
@@ -225,6 +236,7 @@ __all__ = [
     "ref_list",
     "require",
     "require_admin",
+    "safe_cell",
     "save",
     "save_upload",
     "scoped_areas",
@@ -239,6 +251,8 @@ __all__ = [
     "today",
     "utcnow",
     "village_choices",
+    "Visit",
+    "visit_scope",
 ]
 
 

@@ -371,7 +371,7 @@ def test_demo_keeps_existing_users(runner):
     assert "existing users kept" in result.output
     kept = db.session.scalar(select(User).where(User.username == "admin"))
     assert kept.display_name == "已有管理员" and kept.check_password("something-else-1")
-    assert count(User) == 5
+    assert count(User) == 6
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "tomorrow"])

@@ -2,7 +2,7 @@
 
 It builds 溧水县 with 8 townships and 92 villages, a 党员科普服务队 in all but two villages,
 farms of every kind, a year of visits up to today, this year's three campaigns (plus one around
-today, so upcoming lists are not empty) with events at the five venues, and five demo logins
+today, so upcoming lists are not empty) with events at the five venues, and six demo logins
 sharing :data:`DEMO_PASSWORD`. A few rules of the sources are broken on purpose so the flags
 show: a team of 8, members with 3 farms or none, farms never visited or not for over 90 days.
 The reviewers' work goes through the services (``core.demo.reviews``): inspections of this year
@@ -40,6 +40,7 @@ _LOGINS = (
     ("township", "reviewer", "镇级审核（永阳镇）/ township reviewer"),
     ("leader", "leader", "戴家村党员科普服务队队长 方光林 / team leader"),
     ("member", "member", "戴家村党员科普服务队队员 / team member"),
+    ("expert", "expert", "农科专家咨询台专家 刘春燕（只看分派给她的问题）/ agricultural expert"),
 )
 
 
@@ -185,7 +186,7 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
 
 
 #: the first-party modules the demo switches on (those that are installed)
-DEMO_PLUGINS = ("reading_rooms", "noticeboards", "model_campaign")
+DEMO_PLUGINS = ("reading_rooms", "noticeboards", "model_campaign", "expert_desk")
 
 
 def enable_demo_plugins() -> list[str]:

@@ -32,6 +32,7 @@ USERS = (
     ("township", Role.REVIEWER, "孙立新"),
     ("leader", Role.LEADER, ""),
     ("member", Role.MEMBER, ""),
+    ("expert", Role.EXPERT, "刘春燕"),
 )
 #: people named in the sources, by village; the first of each leads the village's team
 SOURCE_PEOPLE = {
@@ -340,7 +341,7 @@ class DemoBuilder(ActivityMixin, PlanMixin, ReviewMixin):
         return rows
 
     def build_users(self) -> int:
-        """The five demo logins (one password hash, computed once: scrypt is slow)."""
+        """The six demo logins (one password hash, computed once: scrypt is slow)."""
         home = self.home()
         leader = home.members[0]
         member = next(m for m in home.members[1:] if m["farms"] and not m["is_young_official"])

@@ -74,6 +74,8 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     LEADER = "leader"
     MEMBER = "member"
+    #: an agricultural expert of the expert desk: sees only the questions routed to them
+    EXPERT = "expert"
 
 
 #: (enum class, member) -> label; keyed by class too, because AreaKind.VILLAGE and
@@ -110,6 +112,8 @@ _LABELLED = [
     (Role.REVIEWER, _l("Reviewer")),
     (Role.LEADER, _l("Team leader")),
     (Role.MEMBER, _l("Member")),
+    # context "role": the expert desk's login role, 农科专家
+    (Role.EXPERT, lazy_pgettext("role", "Agricultural expert")),
 ]
 LABELS = {(type(member), member): text for member, text in _LABELLED}
 

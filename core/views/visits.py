@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from core import rules
+from core import plugins, rules
 from core.area_filters import area_arg, teams_of
 from core.audit.history import HistoryEntry, record_history, records_events
+from core.contracts import PageAction
 from core.extensions import db
 from core.forms import optional_int, show_errors
 from core.forms.choices import by_township, team_choices
@@ -353,6 +354,13 @@ def detail(visit_id):
         can_write=can_write_team_records(current_user, visit.team_id),
         team_link="teams.detail" in current_app.view_functions,
         farm_link="farms.detail" in current_app.view_functions,
+        plugin_actions=plugins.call(
+            current_app._get_current_object(),
+            "visit_actions",
+            expect=PageAction,
+            visit=visit,
+            user=current_user._get_current_object(),
+        ),
     )
 
 

@@ -119,6 +119,23 @@ def test_hook_review_sections_and_a_failing_one_as_unavailable(enabled, sample, 
     assert call(enabled, "review_sections", **kwargs) == []
 
 
+def test_hook_visit_actions_show_on_the_visit_page_and_a_failing_one_is_left_out(
+    enabled, sample, world, log_in
+):
+    visit = world.make_visit()
+    client = log_in(enabled.test_client(), "leader")
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert (
+        f'<a class="button" href="/plugins/kepu_sample/">Sample link for visit {visit.id}</a>'
+        in page
+    )
+    assert 'action="/plugins/kepu_sample/"' in page and "Sample button for leader" in page
+    sample.FAILING.add("visit_actions")
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert client.get(f"/visits/{visit.id}").status_code == 200
+    assert "Sample link" not in page and 'id="visit-plugin-actions"' not in page
+
+
 def test_hook_digest_sections_follow_the_cores_and_a_failing_one_loses_only_its_own(
     enabled, sample, world, invoke
 ):

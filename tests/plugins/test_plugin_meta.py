@@ -51,6 +51,7 @@ def test_the_hooks_are_the_documented_set():
         "plugin_settings",
         "review_sections",
         "scheduled_jobs",
+        "visit_actions",
         "visit_logged",
     }
     assert set(HOOKS) == expected

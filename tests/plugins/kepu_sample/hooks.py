@@ -15,6 +15,7 @@ from core.plugin_api import (
     DigestSection,
     JobSpec,
     NavItem,
+    PageAction,
     ReviewFigure,
     ReviewSection,
     SettingSpec,
@@ -133,6 +134,16 @@ def event_changed(event):
     """A note per event change."""
     _enter("event_changed")
     db.session.add(SampleNote(body=f"event {event.id} now at revision {event.revision}"))
+
+
+@hookimpl
+def visit_actions(visit, user):
+    """A link to the sample page, and a button, on every visit's page."""
+    _enter("visit_actions")
+    return [
+        PageAction(f"Sample link for visit {visit.id}", "/plugins/kepu_sample/"),
+        PageAction(f"Sample button for {user.username}", "/plugins/kepu_sample/", post=True),
+    ]
 
 
 @hookimpl
