@@ -62,3 +62,20 @@ def book(sheets: dict[str, list[list]]) -> bytes:
 def read_back(data: bytes):
     """The workbook of ``data`` (openpyxl)."""
     return load_workbook(BytesIO(data))
+
+
+def export_world(runner, tmp_path, *args: str) -> bytes:
+    """The roster export of the test world (English headers)."""
+    path = tmp_path / "export.xlsx"
+    result = runner.invoke(args=["roster", "export", str(path), "--lang", "en", *args])
+    assert result.exit_code == 0, result.output
+    return path.read_bytes()
+
+
+def edited(data: bytes, edit) -> bytes:
+    """``data`` after ``edit(workbook)``."""
+    wb = load_workbook(BytesIO(data))
+    edit(wb)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -23,6 +23,8 @@ class Column:
     #: text, id, phone, yesno, kind (farm kind) or date
     kind: str = "text"
     width: int = 14
+    #: other headers people write for this column (compared folded)
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,15 @@ class Sheet:
 
 
 _ID = _l("Kepu id: leave empty for a new row; keep it when editing an exported file")
-_TOWNSHIP = Column("township", _l("Township"), _l("Township name, as on the Areas sheet"))
-_VILLAGE = Column("village", _l("Village"), _l("Village name, as on the Areas sheet"))
+_TOWNSHIP = Column(
+    "township", _l("Township"), _l("Township name, as on the Areas sheet"), aliases=("乡", "镇")
+)
+_VILLAGE = Column(
+    "village", _l("Village"), _l("Village name, as on the Areas sheet"), aliases=("村名", "行政村")
+)
+_TEAM_ALIASES = ("队名", "服务队", "队伍")
+_NAME_ALIASES = ("姓名", "名字", "name")
+_PHONE_ALIASES = ("手机", "手机号", "手机号码", "电话号码", "联系电话", "phone number")
 
 AREAS = Sheet(
     "areas",
@@ -62,7 +71,13 @@ TEAMS = Sheet(
         Column("id", _l("Id"), _ID, "id", 8),
         _TOWNSHIP,
         _VILLAGE,
-        Column("name", _l("Team name"), _l("Required; unique within the village"), width=28),
+        Column(
+            "name",
+            _l("Team name"),
+            _l("Required; unique within the village"),
+            width=28,
+            aliases=_TEAM_ALIASES,
+        ),
         Column("leader", _l("Leader"), _l("Required: the name of a member of this team")),
         Column(
             "leader_phone",
@@ -81,9 +96,26 @@ MEMBERS = Sheet(
         Column("id", _l("Id"), _ID, "id", 8),
         _TOWNSHIP,
         _VILLAGE,
-        Column("team", _l("Team name"), _l("Required: a team of this village"), width=28),
-        Column("name", _l("Name"), _l("Required; name and phone tell members apart")),
-        Column("phone", _l("Phone"), _l("Digits, spaces and + - ( ) only"), "phone"),
+        Column(
+            "team",
+            _l("Team name"),
+            _l("Required: a team of this village"),
+            width=28,
+            aliases=_TEAM_ALIASES,
+        ),
+        Column(
+            "name",
+            _l("Member name"),
+            _l("Required; name and phone tell members apart"),
+            aliases=_NAME_ALIASES,
+        ),
+        Column(
+            "phone",
+            _l("Phone"),
+            _l("Digits, spaces and + - ( ) only"),
+            "phone",
+            aliases=_PHONE_ALIASES,
+        ),
         Column("party", _l("Party member"), _l("Yes or no"), "yesno", 10),
         Column("young", _l("Young village official"), _l("Yes or no"), "yesno", 10),
         Column("expert", _l("Expert"), _l("Yes or no"), "yesno", 10),
@@ -98,8 +130,14 @@ FARMS = Sheet(
         Column("id", _l("Id"), _ID, "id", 8),
         _TOWNSHIP,
         _VILLAGE,
-        Column("name", _l("Farm name"), _l("Required; unique within the village"), width=28),
-        Column("kind", _l("Kind of farm"), _l("One of the list"), "kind", 22),
+        Column(
+            "name",
+            _l("Farm name"),
+            _l("Required; unique within the village"),
+            width=28,
+            aliases=("基地", "名称"),
+        ),
+        Column("kind", _l("Kind of farm"), _l("One of the list"), "kind", 22, ("类型", "类别")),
         Column("industry", _l("Industry"), _l("The industry or crop")),
         Column("contact_name", _l("Contact"), _l("The person to ask for on site")),
         Column(
@@ -116,9 +154,9 @@ LINKS = Sheet(
         Column("member_id", _l("Member id"), _l("The member's id, if known"), "id", 8),
         _TOWNSHIP,
         _VILLAGE,
-        Column("team", _l("Team name"), _l("The member's team")),
-        Column("member", _l("Name"), _l("The member's name")),
-        Column("phone", _l("Phone"), _l("The member's phone"), "phone"),
+        Column("team", _l("Team name"), _l("The member's team"), aliases=_TEAM_ALIASES),
+        Column("member", _l("Member name"), _l("The member's name"), aliases=_NAME_ALIASES),
+        Column("phone", _l("Phone"), _l("The member's phone"), "phone", aliases=_PHONE_ALIASES),
         Column("farm_id", _l("Farm id"), _l("The farm's id, if known"), "id", 8),
         Column("farm_township", _l("Farm township"), _l("The farm's township")),
         Column("farm_village", _l("Farm village"), _l("The farm's village")),
@@ -130,7 +168,7 @@ LINKS = Sheet(
 #: the data sheets, in the order they are read and written
 SHEETS = (AREAS, TEAMS, MEMBERS, FARMS, LINKS)
 #: the notes sheet's title (never read back)
-NOTES_TITLE = _l("Notes")
+NOTES_TITLE = _l("How to fill in")
 YES, NO = _l("Yes"), _l("No")
 #: the notes sheet's row naming the database an export came from
 SOURCE_LABEL = "kepu-source"
@@ -143,6 +181,11 @@ def words(text) -> set[str]:
         with force_locale(locale):
             found.add(fold(str(text)))
     return found
+
+
+def header_words(column: Column) -> set[str]:
+    """Every header the reader takes for ``column``."""
+    return words(column.header) | {fold(a) for a in column.aliases}
 
 
 def fold(text: str) -> str:

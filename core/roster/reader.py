@@ -15,7 +15,15 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from core.roster.columns import NOTES_TITLE, SHEETS, SOURCE_LABEL, Sheet, fold, words
+from core.roster.columns import (
+    NOTES_TITLE,
+    SHEETS,
+    SOURCE_LABEL,
+    Sheet,
+    fold,
+    header_words,
+    words,
+)
 
 
 class FileRefused(Exception):
@@ -76,18 +84,17 @@ def plain(text: str) -> str:
 
 
 def _sheet_for(title: str, headers: list) -> Sheet | None:
-    """The sheet a title names (either language), else the one whose headers these are."""
+    """The sheet a title names (either language), else the one most of these headers name."""
     name = fold(title)
     for sheet in SHEETS:
         if name in words(sheet.title):
             return sheet
-    found = {fold(h) for h in headers if h}
+    best, score = None, 0
     for sheet in SHEETS:
-        if all(found & words(c.header) for c in sheet.columns if c.key in ("name", "farm")):
-            keys = _column_keys(sheet, headers)
-            if len([k for k in keys if k]) >= len(sheet.columns) - 1:
-                return sheet
-    return None
+        found = len([k for k in _column_keys(sheet, headers) if k])
+        if found > score and found >= min(3, len(sheet.columns)):
+            best, score = sheet, found
+    return best
 
 
 def _column_keys(sheet: Sheet, headers: list) -> list[str | None]:
@@ -95,7 +102,7 @@ def _column_keys(sheet: Sheet, headers: list) -> list[str | None]:
     keys = []
     for header in headers:
         name = fold(str(header)) if header is not None else ""
-        keys.append(next((c.key for c in sheet.columns if name in words(c.header)), None))
+        keys.append(next((c.key for c in sheet.columns if name in header_words(c)), None))
     return keys
 
 
