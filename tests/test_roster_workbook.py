@@ -87,4 +87,4 @@ def test_leaders_and_members_may_not_open_the_page(client, login, world):
         login(user)
         assert client.get("/roster").status_code == 403
         assert client.get("/roster/template.xlsx").status_code == 403
-        client.get("/logout")
+        client.post("/logout")

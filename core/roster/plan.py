@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Area, AreaKind, Farm, FarmKind, Member, Team
-from core.models.enums import label
+from core.models.enums import label, lazy_label
 from core.roster.columns import AREAS, FARMS, LINKS, MEMBERS, NO, TEAMS, YES, Sheet, fold, words
 from core.roster.reader import Book, Row, plain
 from core.roster.snapshot import Snapshot
@@ -117,7 +117,7 @@ class _Planner:
         self.no = {fold(w) for w in words(NO)} | {"n", "0", "false", "×", "x", "✗"}
         self.kinds = {}
         for kind in FarmKind:
-            for word in words(label(kind)) | {kind.value}:
+            for word in words(lazy_label(kind)) | {kind.value}:
                 self.kinds[word] = kind
         #: (township name, village name) -> village ref; village ref -> township ref
         self.villages: dict[tuple[str, str], Ref] = {}
@@ -392,7 +392,8 @@ class _Planner:
             village = self.village(TEAMS, row)
             name = self.text(TEAMS, row, "name", 120, required=True, one_line=True)
             notes = self.text(TEAMS, row, "notes", 2000)
-            if len(plan.problems) > before or village is None:
+            bad = len(plan.problems) > before
+            if village is None or not name:
                 continue
             ref: Ref = team_id if team_id is not None else stored.get((village, name), "")
             if (village, name) in self.teams or (ref and ref in matched):
@@ -400,7 +401,11 @@ class _Planner:
                 continue
             values = {"name": name, "village_id": village, "notes": notes}
             what = f"{name}"
-            if ref:
+            if bad:  # refused, but known to the sheets that name it (no second message there)
+                if ref:
+                    matched.add(ref)
+                ref = ref or f"team:{row.number}"
+            elif ref:
                 matched.add(ref)
                 self._diff(
                     TEAMS, "teams", row, what, snap.teams[ref], values, plan.team_updates, ref
@@ -413,7 +418,8 @@ class _Planner:
             self.team_village[ref] = village
             if written_id is not None:
                 self.file_ids["teams"][written_id] = ref
-            self.team_rows_seen.append((row, ref))
+            if not bad:
+                self.team_rows_seen.append((row, ref))
         for team_id, team in snap.teams.items():
             if team_id not in matched:
                 self._missing("teams", team_id, team["name"])
@@ -490,7 +496,8 @@ class _Planner:
                 "is_expert": self.yes_no(MEMBERS, row, "expert", False),
                 "speciality": self.text(MEMBERS, row, "speciality", 120),
             }
-            if len(plan.problems) > before:
+            bad = len(plan.problems) > before
+            if team is None or not name:
                 continue
             key = (team, name, phone)
             if key in seen or (member_id is not None and member_id in matched):
@@ -504,7 +511,11 @@ class _Planner:
             seen.add(key)
             ref: Ref = member_id if member_id is not None else stored.get(key, "")
             what = f"{name} ({team_name})"
-            if ref:
+            if bad:  # refused, but known to the links that name it (no second message there)
+                if ref:
+                    matched.add(ref)
+                ref = ref or f"member:{row.number}"
+            elif ref:
                 matched.add(ref)
                 self._diff(
                     MEMBERS,
@@ -609,13 +620,18 @@ class _Planner:
                 "contact_phone": self.phone(FARMS, row, "contact_phone"),
                 "notes": self.text(FARMS, row, "notes", 2000),
             }
-            if len(plan.problems) > before or village is None:
+            bad = len(plan.problems) > before
+            if village is None or not name:
                 continue
             ref: Ref = farm_id if farm_id is not None else stored.get((village, name), "")
             if (village, name) in self.farms or (ref and ref in matched):
                 self.problem(FARMS, row, "name", _("This farm is listed twice."))
                 continue
-            if ref:
+            if bad:  # refused, but known to the links that name it (no second message there)
+                if ref:
+                    matched.add(ref)
+                ref = ref or f"farm:{row.number}"
+            elif ref:
                 matched.add(ref)
                 old = {**snap.farms[ref], "kind": FarmKind(snap.farms[ref]["kind"])}
                 self._diff(FARMS, "farms", row, name, old, values, plan.farm_updates, ref)

@@ -1,0 +1,156 @@
+"""The roster page: upload, dry run, confirmation, a roster changed meanwhile, and who may."""
+
+import re
+from io import BytesIO
+
+from roster_support import counts, edited
+
+from core.extensions import db
+from core.models import Member, Team
+
+
+def _english(world, *users):
+    for user in users:
+        user.locale = "en"
+    db.session.commit()
+
+
+def _export(client, area=None) -> bytes:
+    query = f"?area={area}" if area else ""
+    response = client.get(f"/roster/export.xlsx{query}")
+    assert response.status_code == 200
+    return response.data
+
+
+def _upload(client, data: bytes, name="roster.xlsx", **form):
+    payload = {"file": (BytesIO(data), name), **form}
+    return client.post("/roster/upload", data=payload, content_type="multipart/form-data")
+
+
+def _token(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+def _rename_team(wb, old, new):
+    for row in wb["Teams"].iter_rows(min_row=2):
+        if row[3].value == old:
+            row[3].value = new
+    for sheet in ("Members", "Farm links"):
+        for row in wb[sheet].iter_rows(min_row=2):
+            if row[3].value == old:
+                row[3].value = new
+
+
+def test_upload_shows_a_dry_run_and_confirm_writes_it(client, login, world):
+    _english(world, world.admin)
+    login("admin")
+    assert client.get("/roster").status_code == 200
+    data = edited(_export(client), lambda wb: _rename_team(wb, "戴家村服务队", "戴家村新服务队"))
+    response = _upload(client, data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Dry run" in page and "Nothing has been written yet." in page
+    assert "Team name: 戴家村服务队 → 戴家村新服务队" in page
+    assert db.session.get(Team, world.team.id).name == "戴家村服务队"  # nothing written yet
+
+    response = client.post("/roster/confirm", data={"token": _token(response)})
+    assert response.status_code == 200
+    assert "Roster imported" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Team, world.team.id).name == "戴家村新服务队"
+    # the token is used up
+    response = client.post("/roster/confirm", data={"token": _token_like()})
+    assert response.status_code == 302
+
+
+def _token_like() -> str:
+    return "x" * 32
+
+
+def test_confirm_after_the_roster_changed_shows_the_dry_run_again(client, login, world):
+    _english(world, world.admin)
+    login("admin")
+    data = edited(_export(client), lambda wb: _rename_team(wb, "戴家村服务队", "戴家村新服务队"))
+    token = _token(_upload(client, data))
+    member = world.team_members(world.team)[0]
+    member.phone = "13900000000"  # someone edits the roster meanwhile
+    db.session.commit()
+    response = client.post("/roster/confirm", data={"token": token})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "The roster changed since your dry run" in page
+    db.session.expire_all()
+    assert db.session.get(Team, world.team.id).name == "戴家村服务队"
+    assert "Phone: 13900000000 → " in page  # the new dry run shows what the file would undo
+    response = client.post("/roster/confirm", data={"token": _token(response)})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Team, world.team.id).name == "戴家村新服务队"
+
+
+def test_a_file_with_problems_cannot_be_confirmed(client, login, world):
+    _english(world, world.admin)
+    login("admin")
+
+    def edit(wb):
+        wb["Members"]["F2"] = "12ab"
+
+    response = _upload(client, edited(_export(client), edit))
+    page = response.get_data(as_text=True)
+    assert "1 problem: nothing is imported" in page
+    assert "Bad phone number" in page
+    assert 'name="token"' not in page
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_clearly(client, login, world):
+    _english(world, world.admin)
+    login("admin")
+    response = _upload(client, b"PK\x03\x04 not really a zip")
+    assert response.status_code == 400
+    assert "This is not an .xlsx workbook Kepu can read." in response.get_data(as_text=True)
+
+
+def test_someone_else_cannot_confirm_my_dry_run(client, login, world):
+    _english(world, world.admin)
+    login("admin")
+    data = edited(_export(client), lambda wb: _rename_team(wb, "戴家村服务队", "改名"))
+    token = _token(_upload(client, data))
+    client.post("/logout")
+    world.make_user("admin2", world.admin.role)
+    db.session.commit()
+    login("admin2")
+    response = client.post("/roster/confirm", data={"token": token})
+    assert response.status_code == 302
+    assert db.session.get(Team, world.team.id).name == "戴家村服务队"
+
+
+def test_township_reviewer_imports_within_their_area_only(client, login, world):
+    _english(world, world.reviewer)
+    login("reviewer")
+    assert client.get("/roster").status_code == 200
+    assert client.get(f"/roster?area={world.other_township.id}").status_code == 403
+    data = _export(client)
+    response = _upload(client, data, area=str(world.other_township.id))
+    assert response.status_code == 403
+
+    def edit(wb):
+        wb["Members"].append([None, "洪蓝镇", "傅家边村", "傅家边村服务队", "外来", "13800000000"])
+        wb["Areas"].append([None, "测试县", "洪蓝镇", "新村"])
+
+    response = _upload(client, edited(data, edit))
+    page = response.get_data(as_text=True)
+    assert "This township is outside your area." in page
+    assert "Unknown village 傅家边村 in 洪蓝镇." in page
+    before = counts()
+    other = world.team_members(world.other_team)[0]
+    # an id of a row outside the area is refused, not matched
+    response = _upload(
+        client,
+        edited(
+            data,
+            lambda wb: wb["Members"].append([other.id, "永阳镇", "戴家村", "戴家村服务队", "x"]),
+        ),
+    )
+    assert "outside your area" in response.get_data(as_text=True)
+    assert counts() == before
+    assert db.session.get(Member, other.id).name == other.name
