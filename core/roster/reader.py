@@ -8,6 +8,7 @@ ones included), whole numbers without ``.0``. Hidden sheets and the notes sheet 
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from core.roster.columns import (
     header_words,
     words,
 )
+
+#: a merged range in a sheet's XML
+_MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
 class FileRefused(Exception):
@@ -145,31 +149,61 @@ def _add(book: Book, title: str, table: list[list]) -> None:
     book.sheets[sheet.key] = rows
 
 
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet as (min_row, min_col, max_row, max_col), read from its
+    XML (the read-only worksheet, fast on large files, does not give them)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        xml = archive.read(path)
+    except KeyError:
+        return []
+    ranges = []
+    for ref in _MERGE_CELL.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        ranges.append((min_row, min_col, max_row, max_col))
+    return ranges
+
+
 def read_xlsx(data: bytes, max_rows: int) -> Book:
     """The rows of an .xlsx workbook (formulas read as their shown values)."""
     from openpyxl import load_workbook  # only an import needs it: kept out of start-up
 
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise FileRefused(_("This is not an .xlsx workbook Kepu can read.")) from None
     book = Book()
-    for ws in workbook.worksheets:
-        if ws.sheet_state != "visible":
-            book.notes.append(_("Hidden sheet %(name)s: skipped.", name=ws.title))
-            continue
-        if ws.max_row > max_rows + 1:
-            raise FileRefused(
-                _("Sheet %(name)s has more than %(n)s rows.", name=ws.title, n=max_rows)
-            )
-        table = [list(r) for r in ws.iter_rows(values_only=True)]
-        for merged in ws.merged_cells.ranges:
-            value = table[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if r - 1 < len(table) and c - 1 < len(table[r - 1]):
-                        table[r - 1][c - 1] = value
-        _add(book, ws.title, table)
+    try:
+        for ws in workbook.worksheets:
+            if ws.sheet_state != "visible":
+                book.notes.append(_("Hidden sheet %(name)s: skipped.", name=ws.title))
+                continue
+            table = []
+            for values in ws.iter_rows(values_only=True):
+                table.append(list(values))
+                if len(table) > max_rows + 1:
+                    raise FileRefused(
+                        _("Sheet %(name)s has more than %(n)s rows.", name=ws.title, n=max_rows)
+                    )
+            for min_row, min_col, max_row, max_col in _merged_ranges(
+                archive, getattr(ws, "_worksheet_path", "")
+            ):
+                if min_row > len(table):
+                    continue
+                top = table[min_row - 1]
+                value = top[min_col - 1] if min_col - 1 < len(top) else None
+                for r in range(min_row, min(max_row, len(table)) + 1):
+                    row = table[r - 1]
+                    row.extend([None] * (max_col - len(row)))
+                    for c in range(min_col, max_col + 1):
+                        row[c - 1] = value
+            _add(book, ws.title, table)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise FileRefused(_("This is not an .xlsx workbook Kepu can read.")) from None
+    finally:
+        workbook.close()
     return book
 
 
