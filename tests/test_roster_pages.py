@@ -154,3 +154,47 @@ def test_township_reviewer_imports_within_their_area_only(client, login, world):
     assert "outside your area" in response.get_data(as_text=True)
     assert counts() == before
     assert db.session.get(Member, other.id).name == other.name
+
+
+def test_api_dry_run_then_import_with_the_fingerprint(client, world, bearer, login):
+    headers = {**bearer(world.admin), "Accept-Language": "en"}
+    response = client.get(f"/api/v1/roster/export?area={world.county.id}", headers=headers)
+    assert response.status_code == 200
+    data = edited(response.data, lambda wb: _rename_team(wb, "戴家村服务队", "新名"))
+
+    def post(**form):
+        payload = {"file": (BytesIO(data), "roster.xlsx"), **form}
+        return client.post(
+            "/api/v1/roster/import",
+            data=payload,
+            content_type="multipart/form-data",
+            headers=headers,
+        )
+
+    dry = post()
+    assert dry.status_code == 200, dry.get_json()
+    body = dry.get_json()
+    assert body["ok"] and not body["written"]
+    assert body["counts"]["teams"]["updated"] == 1
+    assert db.session.get(Team, world.team.id).name == "戴家村服务队"
+    assert post(dry_run="false").status_code == 422  # no fingerprint
+    assert post(dry_run="false", fingerprint="stale").status_code == 409
+    done = post(dry_run="false", fingerprint=body["fingerprint"])
+    assert done.status_code == 200 and done.get_json()["written"]
+    db.session.expire_all()
+    assert db.session.get(Team, world.team.id).name == "新名"
+
+
+def test_api_refuses_other_roles_and_areas(client, world, bearer):
+    payload = {"file": (BytesIO(b"x"), "a.csv")}
+    response = client.post(
+        "/api/v1/roster/import",
+        data=payload,
+        content_type="multipart/form-data",
+        headers=bearer(world.leader),
+    )
+    assert response.status_code == 403
+    response = client.get(
+        f"/api/v1/roster/export?area={world.other_township.id}", headers=bearer(world.reviewer)
+    )
+    assert response.status_code == 403
