@@ -152,3 +152,21 @@ def test_csv_files_one_per_sheet(runner, tmp_path, world):
     team = db.session.query(Team).filter_by(name="新服务队").one()
     assert team.leader.name == "队员1"
     assert sorted(m.phone for m in team.members) == ["13900000000", "13900000001", "13900000002"]
+
+
+def test_a_leader_moved_to_another_team_stops_leading_the_old_one(runner, tmp_path, world):
+    leader_id = world.team.leader_id
+
+    def edit(wb):
+        for title in ("Teams", "Farms", "Farm links"):
+            del wb[title]
+        for row in wb["Members"].iter_rows(min_row=2):
+            if row[0].value == leader_id:
+                row[1].value, row[2].value, row[3].value = "洪蓝镇", "傅家边村", "傅家边村服务队"
+
+    result = _import(runner, tmp_path, edited(export_world(runner, tmp_path), edit), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "members: 0 created, 1 updated, 19 unchanged" in result.output
+    db.session.expire_all()
+    assert db.session.get(Member, leader_id).team_id == world.other_team.id
+    assert db.session.get(Team, world.team.id).leader_id is None

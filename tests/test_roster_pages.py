@@ -198,3 +198,20 @@ def test_api_refuses_other_roles_and_areas(client, world, bearer):
         f"/api/v1/roster/export?area={world.other_township.id}", headers=bearer(world.reviewer)
     )
     assert response.status_code == 403
+
+
+def test_page_refuses_old_formats_and_oversized_files_clearly(client, login, world, app):
+    _english(world, world.admin)
+    login("admin")
+    response = _upload(client, b"\xd0\xcf\x11\xe0" + b"\0" * 100, name="名单.xls")
+    assert response.status_code == 400
+    assert "名单.xls is an old Excel or WPS file: save it as .xlsx" in response.get_data(
+        as_text=True
+    )
+    app.config["ROSTER_IMPORT_MAX_BYTES"] = 100
+    try:
+        response = _upload(client, _export(client))
+    finally:
+        app.config["ROSTER_IMPORT_MAX_BYTES"] = 10 * 1024 * 1024
+    assert response.status_code == 400
+    assert "roster.xlsx is larger than 1 KB." in response.get_data(as_text=True)

@@ -107,7 +107,14 @@ class _Writer:
         self.create(Member, plan.member_creates)
         self.change(Member, plan.member_updates)
         say(f"members: {len(plan.member_creates)} created, {len(plan.member_updates)} updated")
-        leaders = {self.real(t): {"leader_id": m} for t, m in plan.leaders.items()}
+        leaders = {self.real(t): {"leader_id": self.real(m)} for t, m in plan.leaders.items()}
+        # as on the member's page: a leader who moves to another team stops leading the old one
+        for member_id, values in plan.member_updates.items():
+            old_team = self.snap.members[member_id]["team_id"]
+            team = self.snap.teams.get(old_team)
+            moved = "team_id" in values and self.real(values["team_id"]) != old_team
+            if moved and team and team["leader_id"] == member_id and old_team not in leaders:
+                leaders[old_team] = {"leader_id": None}
         self.change(Team, leaders)
         self.create(Farm, plan.farm_creates)
         self.change(Farm, plan.farm_updates)

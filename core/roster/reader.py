@@ -232,9 +232,17 @@ def read_files(files: list[tuple[str, bytes]], max_bytes: int, max_rows: int) ->
         if len(data) > max_bytes:
             raise FileRefused(
                 _(
-                    "%(name)s is larger than %(n)s MB.",
+                    "%(name)s is larger than %(n)s KB.",
                     name=name,
-                    n=round(max_bytes / 1024 / 1024, 1),
+                    n=max(1, max_bytes // 1024),
+                )
+            )
+    for name, data in files:
+        if name.lower().endswith((".xls", ".et")) or data[:4] == b"\xd0\xcf\x11\xe0":
+            raise FileRefused(
+                _(
+                    "%(name)s is an old Excel or WPS file: save it as .xlsx and send it again.",
+                    name=name,
                 )
             )
     workbooks = [f for f in files if f[1][:2] == b"PK"]
