@@ -215,3 +215,33 @@ def test_page_refuses_old_formats_and_oversized_files_clearly(client, login, wor
         app.config["ROSTER_IMPORT_MAX_BYTES"] = 10 * 1024 * 1024
     assert response.status_code == 400
     assert "roster.xlsx is larger than 1 KB." in response.get_data(as_text=True)
+
+
+def test_progress_of_a_confirmed_import_is_read_by_its_owner_only(
+    client, login, world, monkeypatch
+):
+    _english(world, world.admin)
+    login("admin")
+    data = edited(_export(client), lambda wb: _rename_team(wb, "戴家村服务队", "改名"))
+    response = _upload(client, data)
+    token = _token(response)
+    assert f"/roster/progress/{token}" in response.get_data(as_text=True)
+    assert client.get(f"/roster/progress/{token}").get_json() == {"done": 0, "total": 0}
+    from core.roster import pending
+
+    pending.write_progress(token, 2, 5)
+    assert client.get(f"/roster/progress/{token}").get_json() == {"done": 2, "total": 5}
+    client.post("/logout")
+    login("reviewer")
+    assert client.get(f"/roster/progress/{token}").get_json() == {"done": None, "total": None}
+    client.post("/logout")
+    login("admin")
+    steps = []
+    write = pending.write_progress
+    monkeypatch.setattr(
+        pending, "write_progress", lambda t, d, n: (steps.append((d, n)), write(t, d, n))
+    )
+    assert client.post("/roster/confirm", data={"token": token}).status_code == 200
+    assert steps == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    finished = client.get(f"/roster/progress/{token}").get_json()
+    assert finished == {"done": None, "total": None}  # done and dropped

@@ -20,6 +20,8 @@ from core.services.areas import add_area
 
 #: rows per statement (and ids per IN list)
 CHUNK = 2000
+#: progress lines an import reports (areas, teams, members, farms, links), one more for removals
+STEPS = 5
 
 
 def _chunks(items: list) -> Iterable[list]:

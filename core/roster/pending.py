@@ -55,6 +55,23 @@ def load(token: str) -> tuple[list[tuple[str, bytes]], dict] | None:
     return files, meta
 
 
+def write_progress(token: str, done: int, total: int) -> None:
+    """Note how far the import of ``token`` is (read by the page's progress bar)."""
+    folder = _root() / token
+    if folder.is_dir():
+        (folder / "progress.json").write_text(json.dumps({"done": done, "total": total}))
+
+
+def read_progress(token: str) -> dict | None:
+    """How far the import of ``token`` is: ``{"done": n, "total": m}``, or None."""
+    if not _TOKEN.match(token or ""):
+        return None
+    try:
+        return json.loads((_root() / token / "progress.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def drop(token: str) -> None:
     """Forget a pending upload."""
     if _TOKEN.match(token or ""):

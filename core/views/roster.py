@@ -8,7 +8,7 @@ Admins work on any county or township, reviewers on their own area.
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from core.extensions import db, login_manager
 from core.models import Area, AreaKind, Role
 from core.permissions import may_manage_roster, may_manage_roster_of, require
 from core.roster import pending, run
+from core.roster.apply import STEPS
 from core.roster.reader import FileRefused
 from core.roster.snapshot import default_root, load
 from core.roster.workbook import workbook_bytes
@@ -131,7 +132,16 @@ def confirm():
         pending.drop(token)
         flash(str(exc), "error")
         return redirect(url_for(".index"))
-    plan, written = run.confirm(book, root, meta["fingerprint"], meta["remove"])
+    steps = STEPS + bool(meta["remove"])
+    pending.write_progress(token, 0, steps)
+    done = iter(range(1, steps + 1))
+    plan, written = run.confirm(
+        book,
+        root,
+        meta["fingerprint"],
+        meta["remove"],
+        lambda _line: pending.write_progress(token, next(done, steps), steps),
+    )
     if not written:
         new_token = None
         pending.drop(token)
@@ -142,3 +152,15 @@ def confirm():
         ), 409
     pending.drop(token)
     return render_template("roster/result.html", plan=plan, root=root)
+
+
+@bp.route("/progress/<token>")
+def progress(token: str):
+    """How far the confirmed import of ``token`` is, for the page's progress bar:
+    ``{"done": n, "total": m}``; ``{"done": null}`` once it is finished (or for a token that
+    is not the user's), which tells the page to stop asking. Never an error: the page asks
+    while the import runs and may ask once more after it ended."""
+    stored = pending.load(token)
+    if stored is None or stored[1].get("user_id") != current_user.id:
+        return jsonify(done=None, total=None)
+    return jsonify(pending.read_progress(token) or {"done": 0, "total": 0})
