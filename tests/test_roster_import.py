@@ -170,3 +170,20 @@ def test_a_leader_moved_to_another_team_stops_leading_the_old_one(runner, tmp_pa
     db.session.expire_all()
     assert db.session.get(Member, leader_id).team_id == world.other_team.id
     assert db.session.get(Team, world.team.id).leader_id is None
+
+
+def test_a_village_renamed_by_id_keeps_its_teams_and_farms(runner, tmp_path, world):
+    def edit(wb):
+        for ws in wb.worksheets[:5]:
+            for row in ws.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.value == "戴家村":
+                        cell.value = "戴家社区"
+
+    result = _import(runner, tmp_path, edited(export_world(runner, tmp_path), edit), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "areas: 0 created, 1 updated" in result.output
+    assert "teams: 0 created, 0 updated, 2 unchanged" in result.output
+    assert "links: 0 created, 0 updated, 20 unchanged" in result.output
+    db.session.expire_all()
+    assert world.team.village.name == "戴家社区"

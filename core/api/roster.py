@@ -103,6 +103,7 @@ def _root(area_id: int | None) -> Area | None:
     user = caller()
     if area_id is None:
         if user.role == Role.REVIEWER:
+            require(may_manage_roster_of(user, user.area))
             return user.area
         try:
             return default_root()

@@ -266,7 +266,6 @@ class _Planner:
         snap, plan = self.snap, self.plan
         county = snap.county()
         townships = {a["name"]: i for i, a in snap.areas.items() if a["kind"] == AreaKind.TOWNSHIP}
-        renamed_ids = set()
         rows = self.book.sheets.get("areas", [])
         for row in rows:
             name = row.text("county").strip()
@@ -338,7 +337,6 @@ class _Planner:
                 old_key = snap.village_names(area_id)
                 if area["name"] != village:
                     self._rename(area_id, village, row, what)
-                    renamed_ids.add(area_id)
                 elif parent["name"] == township:
                     plan.unchanged["areas"] += 1
                 self.villages.pop(old_key, None)
@@ -365,7 +363,6 @@ class _Planner:
             plan.created.append(Change("areas", row.number, what))
             self.villages[key] = ref
             self.township_of[ref] = township_ref
-        del renamed_ids
 
     def _rename(self, area_id: int, name: str, row: Row, what: str) -> None:
         old = self.snap.areas[area_id]["name"]

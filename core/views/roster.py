@@ -40,6 +40,7 @@ def _root(area_id: int | None) -> Area | None:
     area or the only county (None in an empty Kepu, for admins)."""
     if area_id is None:
         if current_user.role == Role.REVIEWER:
+            require(may_manage_roster_of(current_user, current_user.area))
             return current_user.area
         try:
             return default_root()
