@@ -3,7 +3,9 @@
 from collections.abc import Callable
 
 from flask import current_app
+from sqlalchemy import select
 
+from core.extensions import db
 from core.models import Area
 from core.roster.apply import apply_plan
 from core.roster.plan import Plan, make_plan
@@ -35,6 +37,10 @@ def confirm(
     Answers the new plan and whether it was written: not when the roster changed since (the
     plan is then the dry run to show again) or when the plan has problems.
     """
+    if root is not None:
+        # two confirmations of the same area wait for each other (PostgreSQL; SQLite
+        # serialises writers anyway): the second then sees the first's rows and shows again
+        db.session.execute(select(Area.id).where(Area.id == root.id).with_for_update())
     plan, snap = dry_run(book, root, remove)
     if plan.fingerprint != fingerprint or not plan.ok:
         return plan, False
