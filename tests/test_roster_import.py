@@ -187,3 +187,23 @@ def test_a_village_renamed_by_id_keeps_its_teams_and_farms(runner, tmp_path, wor
     assert "links: 0 created, 0 updated, 20 unchanged" in result.output
     db.session.expire_all()
     assert world.team.village.name == "戴家社区"
+
+
+def test_damaged_files_and_odd_cells_are_refused_with_a_message(runner, tmp_path, world):
+    (tmp_path / "members.csv").write_bytes(b'Township,Village\n"' + b"x" * 200_000 + b'",a\n')
+    result = runner.invoke(
+        args=["roster", "import", str(tmp_path / "members.csv"), "--yes", "--lang", "en"]
+    )
+    assert result.exit_code == 1
+    assert "members.csv is not a CSV file Kepu can read. (nothing imported)" in result.output
+
+    def edit(wb):
+        wb["Members"]["A2"] = "99999999999999999999"
+        wb["Areas"]["B2"] = "县" * 200
+
+    before = counts()
+    result = _import(runner, tmp_path, edited(export_world(runner, tmp_path), edit))
+    assert result.exit_code == 1
+    assert "Members, row 2, Id: An id is a whole number." in result.output
+    assert "Areas, row 2, County: Use at most 120 characters." in result.output
+    assert counts() == before

@@ -25,6 +25,17 @@ from core.rules import thresholds
 from core.services import clean_phone, clean_text
 
 Ref = int | str
+#: the largest id a database column holds (a bigger number is no id of Kepu's)
+MAX_ID = 2**31 - 1
+
+
+def as_id(text: str) -> int | None:
+    """``text`` as an id: a whole number from 1 to :data:`MAX_ID`, else None."""
+    try:
+        ident = int(text) if text.isdigit() else None
+    except ValueError:
+        return None
+    return ident if ident is not None and 0 < ident <= MAX_ID else None
 
 
 @dataclass
@@ -166,9 +177,9 @@ class _Planner:
         stored = getattr(self.snap, key)
         ids = set()
         for row in self.book.sheets.get(key, []):
-            text = plain(row.text("id"))
-            if text.isdigit() and int(text) not in stored:
-                ids.add(int(text))
+            ident = as_id(plain(row.text("id")))
+            if ident is not None and ident not in stored:
+                ids.add(ident)
         if not ids:
             return set()
         return set(db.session.scalars(select(model.id).where(model.id.in_(sorted(ids)))))
@@ -224,10 +235,10 @@ class _Planner:
         text = plain(row.text(key))
         if not text:
             return None
-        if not text.isdigit():
+        ident = as_id(text)
+        if ident is None:
             self.problem(sheet, row, key, _("An id is a whole number."))
-            return None
-        return int(text)
+        return ident
 
     def yes_no(self, sheet, row, key, default: bool) -> bool:
         """A yes/no cell; empty is the default of the form."""
@@ -268,7 +279,7 @@ class _Planner:
         townships = {a["name"]: i for i, a in snap.areas.items() if a["kind"] == AreaKind.TOWNSHIP}
         rows = self.book.sheets.get("areas", [])
         for row in rows:
-            name = row.text("county").strip()
+            name = self.text(AREAS, row, "county", 120, one_line=True)
             if county is None and name and plan.county is None:
                 plan.county = name
             elif county is not None and name and name != county["name"]:

@@ -26,6 +26,8 @@ from core.roster.columns import (
     words,
 )
 
+#: how much larger than the file its unzipped parts may be (rosters compress about 10 times)
+UNZIPPED_RATIO = 100
 #: a merged range in a sheet's XML
 _MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
@@ -169,11 +171,16 @@ def read_xlsx(data: bytes, max_rows: int) -> Book:
     """The rows of an .xlsx workbook (formulas read as their shown values)."""
     from openpyxl import load_workbook  # only an import needs it: kept out of start-up
 
+    refused = FileRefused(_("This is not an .xlsx workbook Kepu can read."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(item.file_size for item in archive.infolist()) > UNZIPPED_RATIO * len(data):
+            raise refused  # a zip bomb, not a roster
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise FileRefused(_("This is not an .xlsx workbook Kepu can read.")) from None
+    except FileRefused:
+        raise
+    except Exception:  # openpyxl raises many kinds on a damaged file: each means the same
+        raise refused from None
     book = Book()
     try:
         for ws in workbook.worksheets:
@@ -200,8 +207,10 @@ def read_xlsx(data: bytes, max_rows: int) -> Book:
                     for c in range(min_col, max_col + 1):
                         row[c - 1] = value
             _add(book, ws.title, table)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise FileRefused(_("This is not an .xlsx workbook Kepu can read.")) from None
+    except FileRefused:
+        raise
+    except Exception:  # a damaged sheet deep in the file, as above
+        raise refused from None
     finally:
         workbook.close()
     return book
@@ -217,7 +226,10 @@ def read_csv(name: str, data: bytes, max_rows: int, book: Book) -> None:
             continue
     else:
         raise FileRefused(_("%(name)s is not UTF-8 or GB18030 text.", name=name))
-    table = list(csv.reader(io.StringIO(text)))
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error:  # a NUL byte, a field over the csv module's limit
+        raise FileRefused(_("%(name)s is not a CSV file Kepu can read.", name=name)) from None
     if len(table) > max_rows + 1:
         raise FileRefused(_("Sheet %(name)s has more than %(n)s rows.", name=name, n=max_rows))
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
