@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.models import Area
@@ -44,5 +45,10 @@ def confirm(
     plan, snap = dry_run(book, root, remove)
     if plan.fingerprint != fingerprint or not plan.ok:
         return plan, False
-    apply_plan(plan, snap, progress)
+    try:
+        apply_plan(plan, snap, progress)
+    except IntegrityError:
+        # a page wrote one of these rows meanwhile (apply_plan rolled back): show it again
+        plan, _snap = dry_run(book, root, remove)
+        return plan, False
     return plan, True
