@@ -245,3 +245,22 @@ def test_progress_of_a_confirmed_import_is_read_by_its_owner_only(
     assert steps == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     finished = client.get(f"/roster/progress/{token}").get_json()
     assert finished == {"done": None, "total": None}  # done and dropped
+
+
+def test_a_row_written_meanwhile_shows_the_dry_run_again(client, login, world, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from core.roster import run
+
+    _english(world, world.admin)
+    login("admin")
+    data = edited(_export(client), lambda wb: _rename_team(wb, "戴家村服务队", "改名"))
+    token = _token(_upload(client, data))
+
+    def clash(*_args):
+        raise IntegrityError("INSERT", {}, Exception("unique"))
+
+    monkeypatch.setattr(run, "apply_plan", clash)
+    response = client.post("/roster/confirm", data={"token": token})
+    assert response.status_code == 409
+    assert "The roster changed since your dry run" in response.get_data(as_text=True)
