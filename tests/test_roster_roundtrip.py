@@ -2,9 +2,10 @@
 
 from conftest import _empty_tables
 from roster_support import counts, leaders, links
+from sqlalchemy import select
 
 from core.extensions import db
-from core.models import AuditEvent
+from core.models import Area, AuditEvent
 
 
 def _empty_roster() -> None:
@@ -29,6 +30,10 @@ def test_export_then_import_into_an_empty_kepu_recreates_the_roster(runner, tmp_
     assert links() == before_links
     assert leaders() == before_leaders
     assert db.session.query(AuditEvent).count() > 0  # the bulk writes are on the trail
+    areas = {a.id: a for a in db.session.scalars(select(Area))}
+    for area in areas.values():  # materialized paths as the areas service sets them
+        parent = areas[area.parent_id].path if area.parent_id else "/"
+        assert area.path == f"{parent}{area.id}/"
 
     result = runner.invoke(args=["roster", "import", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output

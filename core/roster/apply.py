@@ -2,13 +2,14 @@
 
 Rows are written with one bulk statement per table and kind of change (not one ORM object
 and query per row), each recorded on the audit trail by :func:`core.audit.bulk.record_bulk`;
-the few new or renamed areas go through :func:`core.services.areas.add_area` like the pages'.
+new areas get their materialized paths as :func:`core.services.areas.add_area` sets them.
 The values were checked by :mod:`core.roster.plan` with the forms' own checks.
 """
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import String, cast, delete, insert, select, update
+from sqlalchemy.orm import aliased
 
 from core.audit.bulk import record_bulk
 from core.audit.record import CREATE, DELETE, UPDATE
@@ -50,14 +51,42 @@ class _Writer:
         return out
 
     def areas(self) -> None:
+        """The county of an empty Kepu (through the areas service), then the new townships
+        and villages: one INSERT a level and one UPDATE of their materialized paths."""
         plan = self.plan
         county = self.snap.county()
         if plan.county:
             county = {"id": add_area(plan.county, AreaKind.COUNTY).id}
+            db.session.flush()
         if county is not None:
             self.ids["county"] = county["id"]
-        for ref, kind, name, parent in plan.new_areas:
-            self.ids[ref] = add_area(name, kind, db.session.get(Area, self.real(parent))).id
+        for kind in (AreaKind.TOWNSHIP, AreaKind.VILLAGE):
+            items = [(ref, name, parent) for ref, k, name, parent in plan.new_areas if k == kind]
+            if not items:
+                continue
+            rows = [
+                {
+                    "name": name,
+                    "kind": kind,
+                    "parent_id": self.real(parent),
+                    "path": "",
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+                for _ref, name, parent in items
+            ]
+            statement = insert(Area).returning(Area.id, sort_by_parameter_order=True)
+            new_ids = db.session.execute(statement, rows).scalars().all()
+            self.ids.update(zip([ref for ref, _n, _p in items], new_ids, strict=True))
+            parent = aliased(Area)
+            parent_path = select(parent.path).where(parent.id == Area.parent_id).scalar_subquery()
+            db.session.execute(
+                update(Area)
+                .where(Area.id.in_(new_ids))
+                .values(path=parent_path + cast(Area.id, String) + "/")
+                .execution_options(synchronize_session=False)
+            )
+            record_bulk("areas", new_ids, CREATE)
         for area_id, name in plan.renames.items():
             db.session.get(Area, area_id).name = name
         db.session.flush()
