@@ -264,3 +264,16 @@ def test_a_row_written_meanwhile_shows_the_dry_run_again(client, login, world, m
     response = client.post("/roster/confirm", data={"token": token})
     assert response.status_code == 409
     assert "The roster changed since your dry run" in response.get_data(as_text=True)
+
+
+def test_with_two_counties_the_admin_works_on_the_chosen_one(client, login, world):
+    from core.models import AreaKind
+    from core.services.areas import add_area
+
+    other = add_area("另一县", AreaKind.COUNTY)
+    db.session.commit()
+    login("admin")
+    page = client.get("/roster").get_data(as_text=True)
+    assert "测试县" in page and "另一县" in page
+    assert client.get(f"/roster?area={other.id}").status_code == 200
+    assert client.get("/roster/export.xlsx").status_code == 200  # the first county

@@ -44,8 +44,10 @@ def _root(area_id: int | None) -> Area | None:
             return current_user.area
         try:
             return default_root()
-        except LookupError:
-            abort(400)
+        except LookupError:  # several counties: the first, until the admin picks another
+            return db.session.scalars(
+                select(Area).where(Area.kind == AreaKind.COUNTY).order_by(Area.id).limit(1)
+            ).first()
     area = db.session.get(Area, area_id)
     if area is None:
         abort(404)
