@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # `make serve` starts `kepu scheduler` beside the web server unless SCHEDULER=false.
 SCHEDULER ?= true
 
-.PHONY: run serve test lint format install lock translations messages bench bench-quick wrk clean
+.PHONY: run serve test lint format install lock translations messages bench bench-quick bench-roster wrk clean
 
 ## The virtualenv: exact versions with hashes from requirements/dev.txt, then Kepu itself
 ## (editable, no dependencies of its own: the lock has them all).
@@ -80,6 +80,11 @@ format: install
 bench: install wrk
 	$(BIN)/python bench/review.py
 	$(BIN)/python bench/http_paths.py --duration 6 --repeats 3 --engine sqlite --engine postgresql
+	$(BIN)/python bench/roster_import.py
+
+## A 10,000-member roster workbook imported into an empty Kepu (SQLite), then again.
+bench-roster: install
+	$(BIN)/python bench/roster_import.py
 
 ## The HTTP benchmark in short (SQLite, 2 s runs, once): a few minutes at most.
 bench-quick: install wrk

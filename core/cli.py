@@ -229,6 +229,7 @@ def register_commands(app: Flask) -> None:
     from core.demo import demo_command
     from core.jobs.job import jobs_cli
     from core.jobs.runner import scheduler_command
+    from core.roster.cli import roster_cli
 
     app.cli.add_command(_db_group())
     app.cli.add_command(users)
@@ -239,4 +240,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(roster_cli)
     _add_plugin_commands(app)

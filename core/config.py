@@ -76,6 +76,9 @@ DEFAULTS = {
     "CALENDAR_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
     # Events one import may create or update; a file with more is refused whole.
     "CALENDAR_IMPORT_MAX_EVENTS": 2000,
+    # Roster import (core/roster): the largest file and the most rows a sheet may hold.
+    "ROSTER_IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+    "ROSTER_IMPORT_MAX_ROWS": 50000,
     # Township review (core/review): the longest period accepted (pages and API answer with
     # a clear error beyond it), and how many teams the "people reached" chart names.
     "REVIEW_MAX_DAYS": 3 * 366,

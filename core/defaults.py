@@ -10,7 +10,12 @@ from flask_babel import lazy_gettext as _l
 from core.contracts import DigestSection, NavItem
 from core.hookspecs import hookimpl
 from core.models import Role, User
-from core.permissions import can_write_some_team_records, is_admin, may_review
+from core.permissions import (
+    can_write_some_team_records,
+    is_admin,
+    may_manage_roster,
+    may_review,
+)
 
 
 @hookimpl(trylast=True)
@@ -35,6 +40,8 @@ def nav_items(user: User) -> list[NavItem]:
             NavItem("rectifications.index", _l("Rectifications"), 68),
             NavItem("audit.index", _l("Audit trail"), 69),
         ]
+    if may_manage_roster(user):
+        items.append(NavItem("roster.index", _l("Roster workbook"), 71))
     if is_admin(user):
         items += [
             NavItem("users.index", _l("Users"), 70),

@@ -341,6 +341,25 @@ def bulletin_names(team_id, village_id) -> ColumnElement[bool]:
     return and_(inside, or_(decided, rectified, inspected))
 
 
+# --- the roster workbook --------------------------------------------------------------------
+
+
+def may_manage_roster(user: User) -> bool:
+    """True for those who take in and give back roster workbooks: admins, and reviewers who
+    have an area (for that area only, :func:`may_manage_roster_of`)."""
+    return may_review(user)
+
+
+def may_manage_roster_of(user: User, area: Area | None) -> bool:
+    """True when ``user`` may export or import the roster of ``area`` (a county or township):
+    admins anywhere, reviewers inside their area."""
+    return (
+        area is not None
+        and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
+        and may_review_area(user, area)
+    )
+
+
 # --- answering 403 and 404 ----------------------------------------------------------------
 
 

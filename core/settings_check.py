@@ -34,6 +34,8 @@ INTEGERS: dict[str, tuple[int, int | None]] = {
     "CALENDAR_IMPORT_TIMEOUT": (1, None),
     "CALENDAR_IMPORT_MAX_BYTES": (1, None),
     "CALENDAR_IMPORT_MAX_EVENTS": (1, None),
+    "ROSTER_IMPORT_MAX_BYTES": (1, None),
+    "ROSTER_IMPORT_MAX_ROWS": (1, None),
     "MAX_JSON_BYTES": (1, None),
     "REVIEW_MAX_DAYS": (1, None),
     "REVIEW_CHART_TOP": (1, None),

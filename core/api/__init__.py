@@ -30,7 +30,7 @@ REPORTS = ["review", "audit"]
 #: finding records across the collections (each exposing ``blp``, same prefix)
 FINDING = ["search"]
 #: administration (each exposing ``blp``, same prefix)
-ADMIN = ["deleted"]
+ADMIN = ["deleted", "roster"]
 #: resources living under another's prefix (each exposing ``blp`` and ``URL_PREFIX``)
 NESTED = ["campaign_targets"]
 

@@ -31,6 +31,7 @@ PAGES = [
     "offline",
     "health",
     "search",
+    "roster",
 ]
 
 

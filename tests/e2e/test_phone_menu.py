@@ -20,10 +20,11 @@ def test_a_reviewer_finds_every_entry_on_a_phone(phone, world):
     row = _visible_links(page)
     assert len(row) == 4 and "/" in row
     more = page.locator("header.site nav details.nav-more summary")
-    assert more.is_visible() and "6" in more.inner_text()
+    assert more.is_visible() and "7" in more.inner_text()  # roster workbook included
     more.click()
     opened = _visible_links(page)
     assert len(opened) > len(row) and "/audit" in opened and len(set(opened)) == len(opened)
+    assert "/roster" in opened
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(page.base + "/audit")  # the current page's entry stays in the row
     assert "/audit" in _visible_links(page)

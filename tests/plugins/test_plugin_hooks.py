@@ -93,6 +93,7 @@ def test_hook_nav_items_of_the_core_keep_their_order(app, world):
         "assessments.index",
         "rectifications.index",
         "audit.index",
+        "roster.index",
         "users.index",
         "plugins_admin.index",
         "jobs_admin.index",
