@@ -1,0 +1,54 @@
+"""Forms of the party day pages (choices filled by the views)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields import TimeField
+from wtforms.validators import InputRequired, Length, Optional
+
+from core.plugin_api import SEARCHABLE, optional_int
+
+#: a number box that opens the phone's number pad
+NUMBER = {"inputmode": "numeric", "min": 0}
+
+
+class PartyDayForm(FlaskForm):
+    """Record or correct a party day (the service checks the rules and the village)."""
+
+    village_id = SelectField(
+        _l("Village"),
+        coerce=optional_int,
+        validate_choice=False,  # the service names a bad village; another's answers 403
+        render_kw=SEARCHABLE,
+    )
+    held_on = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a day."))])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    topic = StringField(_l("Topic"), render_kw={"list": "party-day-industries"})
+    industry = StringField(
+        _l("Leading industry it is linked to"),
+        validators=[Length(max=80)],
+        render_kw={"list": "party-day-industries"},
+    )
+    expert_name = StringField(_l("Expert (if any)"), validators=[Length(max=120)])
+    expert_topic = StringField(_l("What the expert answered"), validators=[Length(max=200)])
+    present = IntegerField(
+        _l("Party members present"),
+        validators=[InputRequired(message=_l("Enter the party members present, 0 or more."))],
+        render_kw=NUMBER,
+    )
+    branch_size = IntegerField(
+        _l("Party members of the branch"),
+        validators=[InputRequired(message=_l("Enter the branch's party members."))],
+        render_kw=NUMBER,
+    )
+    equipment_used = StringField(_l("Equipment used"), validators=[Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+
+
+class EquipmentForm(FlaskForm):
+    """A village's equipment for online party days."""
+
+    has_computer = BooleanField(_l("Computer"))
+    has_display = BooleanField(_l("Projector or TV"))
+    has_network = BooleanField(_l("Network"))
+    notes = StringField(_l("Notes (e.g. funding scheme)"), validators=[Length(max=500)])
