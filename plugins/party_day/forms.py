@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -52,3 +60,51 @@ class EquipmentForm(FlaskForm):
     has_display = BooleanField(_l("Projector or TV"))
     has_network = BooleanField(_l("Network"))
     notes = StringField(_l("Notes (e.g. funding scheme)"), validators=[Length(max=500)])
+
+
+class ViewingForm(FlaskForm):
+    """Organise or correct a county-wide viewing."""
+
+    area_id = SelectField(_l("Organised for"), coerce=optional_int, validate_choice=False)
+    held_on = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a day."))])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    hosts = StringField(_l("Broadcast from"), validators=[Length(max=300)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+
+
+class AttendanceForm(FlaskForm):
+    """A village's attendance at a viewing."""
+
+    village_id = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)
+    present = IntegerField(
+        _l("Party members watching"),
+        validators=[InputRequired(message=_l("Enter the party members watching."))],
+        render_kw=NUMBER,
+    )
+
+
+class RoundForm(FlaskForm):
+    """Open a year's case competition."""
+
+    year = IntegerField(
+        _l("Year"), validators=[InputRequired(message=_l("Enter a year."))], render_kw=NUMBER
+    )
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    winners_wanted = IntegerField(
+        _l("Winning cases"),
+        validators=[InputRequired(message=_l("Enter a number of winners from 1 to 500."))],
+        render_kw=NUMBER,
+    )
+    criteria = TextAreaField(_l("Criteria, one a line: title and highest score"))
+
+
+class CaseForm(FlaskForm):
+    """Enter or correct a case."""
+
+    village_id = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    summary = TextAreaField(_l("What the branch did and what came of it"))
+    photos = MultipleFileField(
+        _l("Photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"}
+    )

@@ -14,6 +14,7 @@ from core.plugin_api import CalendarEntry, JobSpec, NavItem, db, local_zone, may
 @hookimpl
 def blueprints():
     """The pages, under /plugins/party_day/."""
+    from plugins.party_day import views_cases, views_viewings  # noqa: F401  (their routes)
     from plugins.party_day.views import bp
 
     return [bp]
@@ -22,6 +23,7 @@ def blueprints():
 @hookimpl
 def api_blueprints():
     """The JSON API, under /api/v1/plugins/party_day/."""
+    from plugins.party_day import api_more  # noqa: F401  (viewings, rounds and cases)
     from plugins.party_day.api import blp
 
     return [blp]
@@ -43,10 +45,18 @@ def review_sections(area, start, end, user):
     return [review_section(area, start, end)]
 
 
+def _times(held_on, start_time):
+    """A calendar entry's start and end: two hours from the start time, or the whole day."""
+    if start_time is None:
+        return held_on, held_on + timedelta(days=1)
+    begin = datetime.combine(held_on, start_time, local_zone())
+    return begin, begin + timedelta(hours=2)
+
+
 @hookimpl
 def calendar_events(start, end):
-    """Every party day in the window: two hours from its start time, or the whole day."""
-    from plugins.party_day.models import PartyDay
+    """Every party day and county-wide viewing in the window."""
+    from plugins.party_day.models import PartyDay, Viewing
 
     days = db.session.scalars(
         select(PartyDay)
@@ -54,13 +64,9 @@ def calendar_events(start, end):
         .options(joinedload(PartyDay.village))
         .order_by(PartyDay.held_on, PartyDay.id)
     ).all()
+    category = _("Online science party day")
     entries = []
     for day in days:
-        if day.start_time is not None:
-            begin = datetime.combine(day.held_on, day.start_time, local_zone())
-            finish = begin + timedelta(hours=2)
-        else:
-            begin, finish = day.held_on, day.held_on + timedelta(days=1)
         expert = f"{day.expert_name} {day.expert_topic}".strip()
         entries.append(
             CalendarEntry(
@@ -70,12 +76,30 @@ def calendar_events(start, end):
                     village=day.village.name,
                     topic=day.topic,
                 ),
-                start=begin,
-                end=finish,
+                start=_times(day.held_on, day.start_time)[0],
+                end=_times(day.held_on, day.start_time)[1],
                 description=_("Expert: %(expert)s", expert=expert) if expert else "",
                 location=day.village.name,
-                categories=(_("Online science party day"),),
+                categories=(category,),
                 sequence=day.revision or 0,
+            )
+        )
+    viewings = db.session.scalars(
+        select(Viewing)
+        .where(Viewing.held_on.between(start, end))
+        .order_by(Viewing.held_on, Viewing.id)
+    ).all()
+    for viewing in viewings:
+        begin, finish = _times(viewing.held_on, viewing.start_time)
+        entries.append(
+            CalendarEntry(
+                uid=f"viewing-{viewing.id}@party_day",
+                title=viewing.title,
+                start=begin,
+                end=finish,
+                description=viewing.hosts,
+                categories=(category,),
+                sequence=viewing.revision or 0,
             )
         )
     return entries

@@ -1,12 +1,12 @@
-"""The party day section of the township review: three queries, whatever the data size."""
+"""The party day section of the township review: five queries, whatever the data size."""
 
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.plugin_api import Area, AreaKind, ReviewFigure, ReviewSection, ReviewTable, db, path_for
-from plugins.party_day.models import Equipment, PartyDay
+from plugins.party_day.models import Case, CaseRound, Equipment, PartyDay, Viewing, ViewingVillage
 from plugins.party_day.services import missing, quarter_label, quarter_of, quarters_between
 
 
@@ -55,6 +55,25 @@ def review_section(area: Area, start: date, end: date) -> ReviewSection:
     list_url = path_for(
         "party_day.index", area=area.id, **{"from": start.isoformat(), "to": end.isoformat()}
     )
+    watched, members = db.session.execute(
+        select(
+            func.count(func.distinct(ViewingVillage.village_id)), func.sum(ViewingVillage.present)
+        )
+        .join(Viewing, Viewing.id == ViewingVillage.viewing_id)
+        .where(
+            ViewingVillage.village_id.in_(Area.subtree_ids(area)),
+            ViewingVillage.present > 0,
+            Viewing.held_on.between(start, end),
+        )
+    ).one()
+    entered, won = db.session.execute(
+        select(func.count(Case.id), func.count(Case.id).filter(Case.winner.is_(True)))
+        .join(CaseRound, CaseRound.id == Case.round_id)
+        .where(
+            Case.village_id.in_(Area.subtree_ids(area)),
+            CaseRound.year.between(start.year, end.year),
+        )
+    ).one()
     figures = (
         ReviewFigure(_("Villages"), len(villages)),
         ReviewFigure(_("Party days held in the period"), held, url=list_url),
@@ -73,6 +92,16 @@ def review_section(area: Area, start: date, end: date) -> ReviewSection:
         ReviewFigure(
             _("Villages that cannot hold one without help"), len(unready), flagged=bool(unready)
         ),
+        ReviewFigure(
+            _("Villages that watched a county-wide viewing"),
+            watched,
+            url=path_for("party_day.viewings"),
+        ),
+        ReviewFigure(_("Party members watching county-wide viewings"), members or 0),
+        ReviewFigure(
+            _("Best-case competition: cases entered"), entered, url=path_for("party_day.rounds")
+        ),
+        ReviewFigure(_("Best-case competition: winning cases"), won),
     )
     per_quarter = ReviewTable(
         _("Party days per village and quarter"),
