@@ -4,15 +4,27 @@ A year of quarterly online science party days: most villages hold every quarter'
 one, and in the current quarter some have not held theirs yet (the reminder job's work). Topics
 follow each village's leading industry, about half with an expert of the agricultural
 university online. About a third of the villages have no computer (27 of 92 in the source).
+This year's county-wide viewing (集中观摩) was watched in most villages, and this year's best
+party day case competition has its entries scored, its winners confirmed and compiled.
 """
 
 import random
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from core.plugin_api import Area, AreaKind, Farm, db
-from plugins.party_day.models import Equipment, PartyDay
+from core.plugin_api import Area, AreaKind, Farm, Role, User, db
+from plugins.party_day.competition import DEFAULT_CRITERIA, ranking
+from plugins.party_day.models import (
+    Case,
+    CaseCriterion,
+    CaseRound,
+    CaseScore,
+    Equipment,
+    PartyDay,
+    Viewing,
+    ViewingVillage,
+)
 from plugins.party_day.services import quarter_bounds, quarter_of
 
 SUFFIXES = (
@@ -121,4 +133,106 @@ def build(seed: int, today: date) -> dict[str, int]:
                 )
             )
     db.session.add_all(days)
-    return {"party days": len(days), "villages surveyed": len(equipment)}
+    watched = _viewing(rng, villages, today)
+    cases, winners = _competition(rng, villages, industries, today)
+    return {
+        "party days": len(days),
+        "villages surveyed": len(equipment),
+        "villages at the county-wide viewing": watched,
+        "cases": cases,
+        "winning cases": winners,
+    }
+
+
+def _viewing(rng: random.Random, villages, today: date) -> int:
+    """This year's county-wide viewing, held in June (or a month ago early in the year)."""
+    county = db.session.scalar(select(Area).where(Area.kind == AreaKind.COUNTY).order_by(Area.id))
+    if county is None:
+        return 0
+    held = date(today.year, 6, 10) if today >= date(today.year, 6, 11) else today - timedelta(30)
+    named = [v.name for v in villages[:3]]
+    viewing = Viewing(
+        area_id=county.id,
+        held_on=held,
+        start_time=time(9, 0),
+        title=f"{held.year}年全县农村党员网上科技党日集中观摩",
+        hosts="、".join(named),
+        notes="县委组织部和县科技局组织，南京农业大学专家在线答疑。",
+        revision=0,
+    )
+    db.session.add(viewing)
+    db.session.flush()
+    rows = [
+        ViewingVillage(viewing_id=viewing.id, village_id=v.id, present=rng.randint(25, 110))
+        for v in villages
+        if rng.random() < 0.9
+    ]
+    db.session.add_all(rows)
+    return len(rows)
+
+
+CASE_TITLES = (
+    "把党日搬到田头：{industry}党员“田头课堂”",
+    "网上问专家，{industry}增收有门道",
+    "“支部+协会”，{industry}党员带富一方",
+    "老党员学电脑，网上科技党日进农家",
+    "党员示范户结对帮扶，{industry}新技术人人会",
+)
+
+
+def _competition(rng: random.Random, villages, industries, today: date) -> tuple[int, int]:
+    """This year's round: about half the villages enter a case, two reviewers score each, the
+    winners are confirmed (the top fifth, at most 20)."""
+    reviewers = [  # the county scores: admins and county reviewers
+        user
+        for user in db.session.scalars(
+            select(User).where(User.role.in_((Role.REVIEWER, Role.ADMIN))).order_by(User.id)
+        )
+        if user.role == Role.ADMIN or (user.area is not None and user.area.kind == AreaKind.COUNTY)
+    ]
+    round_ = CaseRound(year=today.year, name=f"{today.year}年度基层党支部最佳党日活动案例竞赛")
+    round_.criteria = [
+        CaseCriterion(title=title, max_score=score, position=n)
+        for n, (title, score) in enumerate(DEFAULT_CRITERIA)
+    ]
+    db.session.add(round_)
+    entering = [v for v in villages if rng.random() < 0.5]
+    cases = []
+    for village in entering:
+        industry = _industry(village, industries, rng)
+        cases.append(
+            Case(
+                round=round_,
+                village_id=village.id,
+                title=rng.choice(CASE_TITLES).format(industry=industry),
+                summary=(
+                    f"{village.name}党支部以{industry}产业为纽带，每季度开展网上科技党日，"
+                    f"组织党员在线向专家提问{rng.randint(8, 45)}个。\n"
+                    f"活动后党员带头示范，带动{rng.randint(30, 300)}户农户应用新技术。"
+                ),
+            )
+        )
+    db.session.add_all(cases)
+    db.session.flush()
+    for case in cases:
+        for reviewer in reviewers[:2]:
+            for criterion in round_.criteria:
+                low = criterion.max_score // 2
+                db.session.add(
+                    CaseScore(
+                        case_id=case.id,
+                        criterion_id=criterion.id,
+                        reviewer_id=reviewer.id,
+                        score=rng.randint(low, criterion.max_score),
+                    )
+                )
+    round_.winners_wanted = max(1, min(20, len(cases) // 5))
+    db.session.flush()
+    if not reviewers or not cases:
+        return len(cases), 0
+    ranked = ranking(round_)
+    for item in ranked:
+        item.case.final_rank, item.case.winner = item.rank, item.proposed
+    round_.confirmed_at = datetime.now(UTC)
+    round_.confirmed_by_id = reviewers[0].id
+    return len(cases), sum(1 for item in ranked if item.proposed)

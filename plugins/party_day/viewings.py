@@ -28,7 +28,8 @@ from plugins.party_day.services import MAX_BRANCH, may_write_village, own_villag
 def _lineage_ids(area_id: int) -> list[int]:
     """The ids of an area and of every area above it."""
     area = db.session.get(Area, area_id)
-    return [a.id for a in area.lineage()] if area is not None else []
+    path = area.path if area is not None else ""
+    return [int(part) for part in path.strip("/").split("/") if part.isdigit()]
 
 
 def viewing_scope(user: User) -> ColumnElement[bool]:
