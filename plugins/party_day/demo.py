@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from core.plugin_api import Area, AreaKind, Farm, Role, User, db
+from core.plugin_api import Area, AreaKind, Farm, Role, User, db, local_zone
 from plugins.party_day.competition import DEFAULT_CRITERIA, ranking
 from plugins.party_day.models import (
     Case,
@@ -233,6 +233,7 @@ def _competition(rng: random.Random, villages, industries, today: date) -> tuple
     ranked = ranking(round_)
     for item in ranked:
         item.case.final_rank, item.case.winner = item.rank, item.proposed
-    round_.confirmed_at = datetime.now(UTC)
+    confirmed = datetime.combine(today - timedelta(days=7), time(10, 0), local_zone())
+    round_.confirmed_at = confirmed.astimezone(UTC)
     round_.confirmed_by_id = reviewers[0].id
     return len(cases), sum(1 for item in ranked if item.proposed)

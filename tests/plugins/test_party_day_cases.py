@@ -2,6 +2,8 @@
 photos, reviewers score them, the ranking, the county's final confirmation of the winners, the
 printed collection, and who may do each (pages and API)."""
 
+import io
+
 import pytest
 from image_support import JPEG
 from party_day_support import API, PAGES, enable
@@ -108,7 +110,7 @@ def test_leader_enters_a_case_with_photos_for_own_village_only(comp, client, log
         "village_id": str(comp.village.id),
         "title": "梅果党支部田头课堂",
         "summary": "把党日活动搬到梅园。",
-        "photos": [(__import__("io").BytesIO(JPEG), "a.jpg")],
+        "photos": [(io.BytesIO(JPEG), "a.jpg")],
     }
     response = client.post(
         f"{PAGES}/rounds/{round_id}/cases/new", data=data, content_type="multipart/form-data"
@@ -273,3 +275,39 @@ def test_unknown_case_round_and_bad_case_input(comp, client, bearer):
         headers=admin,
     )
     assert blank.status_code == 422 and set(blank.get_json()["errors"]["json"]) >= {"summary"}
+
+
+def test_case_photos_by_api_all_or_none_and_frozen_after_confirmation(comp, client, bearer):
+    url = f"{API}/cases/{comp.case.id}/photos"
+    headers = bearer(comp.leader) | {"Accept-Language": "en"}
+    files = {"photos": [(io.BytesIO(JPEG), "a.jpg"), (io.BytesIO(b"not an image"), "b.jpg")]}
+    refused = client.post(url, data=files, headers=headers, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "photos" in refused.get_json()["errors"]["files"]
+    assert db.session.get(Case, comp.case.id).photos == []
+    added = client.post(
+        url,
+        data={"photos": [(io.BytesIO(JPEG), "a.jpg")]},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 201 and len(added.get_json()["photos"]) == 1
+    other = client.post(
+        f"{API}/cases/{comp.other_case.id}/photos",
+        data={"photos": [(io.BytesIO(JPEG), "a.jpg")]},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert other.status_code == 403
+    client.put(
+        f"{API}/cases/{comp.case.id}/scores",
+        json={"scores": {str(c): 5 for c in _criteria(comp)}},
+        headers=bearer(comp.admin),
+    )
+    client.post(f"{API}/rounds/{comp.round.id}/confirm", json={}, headers=bearer(comp.admin))
+    late = client.post(
+        url,
+        data={"photos": [(io.BytesIO(JPEG), "c.jpg")]},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert late.status_code == 409
