@@ -12,13 +12,14 @@ from datetime import date, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, func, select, true
 
 from core.plugin_api import (
     Area,
     AreaKind,
     Farm,
     FieldErrors,
+    Member,
     Role,
     Team,
     User,
@@ -229,14 +230,28 @@ def delete_party_day(day: PartyDay, user: User) -> None:
     db.session.commit()
 
 
-def last_branch_size(village_id: int) -> int | None:
-    """The branch size of the village's latest party day, to prefill the next one."""
-    return db.session.scalar(
+def branch_size_guess(village_id: int) -> int | None:
+    """The branch size to prefill: that of the village's latest party day, else the party
+    members of the village's teams (None when there are none)."""
+    last = db.session.scalar(
         select(PartyDay.branch_size)
         .where(PartyDay.village_id == village_id)
         .order_by(PartyDay.held_on.desc(), PartyDay.id.desc())
         .limit(1)
     )
+    if last is not None:
+        return last
+    members = db.session.scalar(
+        select(func.count(Member.id))
+        .join(Team, Team.id == Member.team_id)
+        .where(
+            Team.village_id == village_id,
+            Member.is_party_member.is_(True),
+            Member.deleted_at.is_(None),
+            Team.deleted_at.is_(None),
+        )
+    )
+    return members or None
 
 
 # --- equipment -----------------------------------------------------------------------------

@@ -139,12 +139,9 @@ def _save(form, day=None):
         return None
 
 
-def _suggestions(villages) -> list[str]:
-    """The industries of the farms of the villages offered (the topic suggestions)."""
-    seen: dict[str, None] = {}
-    for village in villages[:20]:
-        seen.update(dict.fromkeys(svc.industries(village.id)))
-    return list(seen)
+def _suggestions(form: PartyDayForm) -> list[str]:
+    """The industries of the chosen village's farms (the topic suggestions)."""
+    return svc.industries(form.village_id.data) if form.village_id.data else []
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -159,14 +156,14 @@ def new_day():
         chosen = request.args.get("village", type=int) or (first.id if first else None)
         if chosen in {v.id for v in villages}:
             form.village_id.data = chosen
-            form.branch_size.data = svc.last_branch_size(chosen)
+            form.branch_size.data = svc.branch_size_guess(chosen)
             form.industry.data = next(iter(svc.industries(chosen)), "")
         form.held_on.data = today()
     saved = _save(form)
     if saved is not None:
         flash(_("Party day recorded."), "success")
         return redirect(url_for("party_day.day", day_id=saved.id))
-    return _form_page(form, _("Record a party day"), suggestions=_suggestions(villages))
+    return _form_page(form, _("Record a party day"), suggestions=_suggestions(form))
 
 
 def _readable(day_id: int) -> PartyDay:
@@ -204,7 +201,7 @@ def edit_day(day_id):
     if saved is not None:
         flash(_("Party day saved."), "success")
         return redirect(url_for("party_day.day", day_id=saved.id))
-    return _form_page(form, _("Edit the party day"), day=row, suggestions=_suggestions(villages))
+    return _form_page(form, _("Edit the party day"), day=row, suggestions=_suggestions(form))
 
 
 @bp.route("/days/<int:day_id>/delete", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.plugins.state import set_enabled
 from core.rules import today
+from plugins.party_day.competition import CaseInput, RoundInput, create_round, save_case
 from plugins.party_day.models import PartyDay
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +47,16 @@ def test_leader_records_a_party_day_on_a_phone(phone, world, app):
     row = db.session.execute(select(PartyDay)).scalar_one()
     assert (row.village_id, row.present, row.branch_size) == (world.village.id, 26, 31)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for path in ("/plugins/party_day/", "/plugins/party_day/equipment", "/plugins/party_day/new"):
+    round_ = create_round(RoundInput(today().year, "最佳党日活动案例竞赛", 20, [("形式新颖", 25)]))
+    case = save_case(world.leader, round_, CaseInput(world.village.id, "田头课堂" * 10, "梅园"))
+    for path in (
+        "/plugins/party_day/",
+        "/plugins/party_day/equipment",
+        "/plugins/party_day/new",
+        "/plugins/party_day/viewings",
+        "/plugins/party_day/rounds",
+        f"/plugins/party_day/rounds/{round_.id}",
+        f"/plugins/party_day/cases/{case.id}",
+    ):
         _fits(page, path)
     assert page.console_errors == [] and page.foreign_requests == []

@@ -1,6 +1,7 @@
 """Party day pages: leaders record their own village's, attendance is checked, the menu item,
 the equipment survey, and pages that 404 while the plugin is disabled."""
 
+import re
 from datetime import date
 
 import pytest
@@ -42,6 +43,7 @@ def test_leader_records_a_party_day_for_own_village(on, client, login):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert 'value="梅子"' in text  # the farm's industry is suggested
+    assert re.search(r'<input[^>]*id="branch_size"[^>]*value="10"', text)  # the team's members
     response = client.post(PAGES + "/new", data=form(on.village))
     assert response.status_code == 302
     row = db.session.scalar(select(PartyDay))
