@@ -27,6 +27,8 @@ from core.plugin_api import (
     clean_text,
     db,
     is_admin,
+    notify,
+    path_for,
     send_photo,
     stamp_position,
     store_photo,
@@ -354,7 +356,23 @@ def confirm(user: User, round_: CaseRound, winner_ids: list[int]) -> CaseRound:
     round_.confirmed_at, round_.confirmed_by_id = utcnow(), user.id
     stamp_position(round_)
     db.session.commit()
+    _send_collection(round_)
     return round_
+
+
+def _send_collection(round_: CaseRound) -> None:
+    """Every branch gets the collection of the winning cases: each team leader is told in
+    the inbox (once per round)."""
+    leaders = db.session.scalars(
+        select(User).where(User.role == Role.LEADER, User.team_id.is_not(None))
+    ).all()
+    notify(
+        leaders,
+        lambda _user: _("The winning cases of %(name)s are compiled", name=round_.name),
+        lambda _user: _("Read the collection of the winning party day cases and learn from them."),
+        path_for("party_day.collection", round_id=round_.id),
+        key=f"party_day:collection:{round_.id}",
+    )
 
 
 def winners(round_: CaseRound) -> list[Case]:

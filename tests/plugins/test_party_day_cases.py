@@ -10,7 +10,7 @@ from party_day_support import API, PAGES, enable
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import Role
+from core.models import Notification, Role
 from plugins.party_day.competition import CaseInput, RoundInput, create_round, save_case
 from plugins.party_day.models import Case, CaseRound, CaseScore
 
@@ -234,6 +234,10 @@ def test_the_county_confirms_the_winners_once_and_for_good(comp, client, login, 
         headers=bearer(comp.admin),
     )
     assert entry.status_code == 409
+    [note] = db.session.scalars(
+        select(Notification).where(Notification.user_id == comp.other_leader.id)
+    ).all()
+    assert note.url.endswith(f"/rounds/{comp.round.id}/collection")
     login("leader2")  # every branch reads the winning cases, not the others
     collection = client.get(f"{PAGES}/rounds/{comp.round.id}/collection")
     assert collection.status_code == 200 and "田头课堂" in collection.get_data(as_text=True)
