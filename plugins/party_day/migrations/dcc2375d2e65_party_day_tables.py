@@ -13,7 +13,7 @@ from alembic import op
 revision = "dcc2375d2e65"
 down_revision = None
 branch_labels = ("party_day",)
-depends_on = "c3e5a7b9d124"  # the core head (areas, users)
+depends_on = "be33e7dcb8cc"  # a core revision with the tables referenced (areas, users)
 
 
 def upgrade():
