@@ -14,7 +14,17 @@ from wtforms import (
 from wtforms.fields import TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
-from core.plugin_api import SEARCHABLE, optional_int
+from core.plugin_api import MAX_ID, SEARCHABLE, optional_int
+
+
+def record_id(value) -> int | None:
+    """Coerce a select's value to a record id: empty is none; anything but a whole number
+    from 1 to ``MAX_ID`` raises ValueError, which WTForms shows as an invalid choice."""
+    ident = optional_int(value)
+    if ident is not None and not 0 < ident <= MAX_ID:
+        raise ValueError(value)
+    return ident
+
 
 #: a number box that opens the phone's number pad
 NUMBER = {"inputmode": "numeric", "min": 0}
@@ -25,7 +35,7 @@ class PartyDayForm(FlaskForm):
 
     village_id = SelectField(
         _l("Village"),
-        coerce=optional_int,
+        coerce=record_id,
         validate_choice=False,  # the service names a bad village; another's answers 403
         render_kw=SEARCHABLE,
     )
@@ -65,7 +75,7 @@ class EquipmentForm(FlaskForm):
 class ViewingForm(FlaskForm):
     """Organise or correct a county-wide viewing."""
 
-    area_id = SelectField(_l("Organised for"), coerce=optional_int, validate_choice=False)
+    area_id = SelectField(_l("Organised for"), coerce=record_id, validate_choice=False)
     held_on = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a day."))])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     title = StringField(_l("Title"), validators=[Length(max=200)])
@@ -76,7 +86,7 @@ class ViewingForm(FlaskForm):
 class AttendanceForm(FlaskForm):
     """A village's attendance at a viewing."""
 
-    village_id = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)
+    village_id = SelectField(_l("Village"), coerce=record_id, validate_choice=False)
     present = IntegerField(
         _l("Party members watching"),
         validators=[InputRequired(message=_l("Enter the party members watching."))],
@@ -102,7 +112,7 @@ class RoundForm(FlaskForm):
 class CaseForm(FlaskForm):
     """Enter or correct a case."""
 
-    village_id = SelectField(_l("Village"), coerce=optional_int, validate_choice=False)
+    village_id = SelectField(_l("Village"), coerce=record_id, validate_choice=False)
     title = StringField(_l("Title"), validators=[Length(max=200)])
     summary = TextAreaField(_l("What the branch did and what came of it"))
     photos = MultipleFileField(

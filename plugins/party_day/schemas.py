@@ -7,6 +7,7 @@ from core.plugin_api import (
     DateRangeSchema,
     LocalDateTime,
     RecordSchema,
+    query_id,
     ref,
     text,
 )
@@ -66,9 +67,7 @@ class PartyDayPatchSchema(PartyDayInputSchema):
 class PartyDayListArgsSchema(AreaFilterSchema, DateRangeSchema):
     """Filters of the party day list: area subtree, village and days."""
 
-    village = fields.Integer(
-        validate=validate.Range(min=1), metadata={"description": "Only this village's"}
-    )
+    village = query_id("Only this village's")
 
 
 class PartyDayEquipmentSchema(Schema):
@@ -224,7 +223,7 @@ class PartyDayCaseInputSchema(Schema):
 class PartyDayCaseListArgsSchema(AreaFilterSchema):
     """Filters of the case list."""
 
-    round = fields.Integer(validate=validate.Range(min=1), metadata={"description": "One round's"})
+    round = query_id("Only this round's")
     winner = fields.Boolean(metadata={"description": "Only winning (or other) cases"})
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
+    MAX_ID,
     Area,
     AreaKind,
     FieldErrors,
@@ -24,6 +25,9 @@ from core.plugin_api import (
 from plugins.party_day import services as svc
 from plugins.party_day.forms import EquipmentForm, PartyDayForm
 from plugins.party_day.models import PartyDay
+
+#: the URL converter of a record id: larger ids than the database holds are 404, not errors
+ID = f"int(min=1, max={MAX_ID})"
 
 #: pages, mounted by the core at /plugins/party_day
 bp = Blueprint("party_day", __name__, template_folder="templates")
@@ -47,9 +51,15 @@ def _day_arg(name: str) -> date | None:
         abort(400)
 
 
+def _id_arg(name: str) -> int | None:
+    """A positive id query argument (at most ``MAX_ID``), or None."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 def _area_arg() -> Area | None:
-    """The ``area`` query argument: an area the user may read, else 404."""
-    area_id = request.args.get("area", type=int)
+    """The ``area`` query argument: an existing area, else 404."""
+    area_id = _id_arg("area")
     if not area_id:
         return None
     area = db.session.get(Area, area_id)
@@ -69,7 +79,7 @@ def index():
     if area is not None:
         query = query.where(PartyDay.village_id.in_(Area.subtree_ids(area)))
         filters["area"] = area.id
-    village = request.args.get("village", type=int)
+    village = _id_arg("village")
     if village:
         query = query.where(PartyDay.village_id == village)
         filters["village"] = village
@@ -153,7 +163,7 @@ def new_day():
     form.village_id.choices = _village_choices(villages)
     if request.method == "GET":
         first = villages[0] if len(villages) == 1 else None
-        chosen = request.args.get("village", type=int) or (first.id if first else None)
+        chosen = _id_arg("village") or (first.id if first else None)
         if chosen in {v.id for v in villages}:
             form.village_id.data = chosen
             form.branch_size.data = svc.branch_size_guess(chosen)
@@ -178,7 +188,7 @@ def _writable(day_id: int) -> PartyDay:
     return day
 
 
-@bp.route("/days/<int:day_id>")
+@bp.route(f"/days/<{ID}:day_id>")
 def day(day_id):
     """One party day."""
     row = _readable(day_id)
@@ -190,7 +200,7 @@ def day(day_id):
     )
 
 
-@bp.route("/days/<int:day_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/days/<{ID}:day_id>/edit", methods=["GET", "POST"])
 def edit_day(day_id):
     """Correct a party day."""
     row = _writable(day_id)
@@ -204,7 +214,7 @@ def edit_day(day_id):
     return _form_page(form, _("Edit the party day"), day=row, suggestions=_suggestions(form))
 
 
-@bp.route("/days/<int:day_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/days/<{ID}:day_id>/delete", methods=["GET", "POST"])
 def delete_day(day_id):
     """Confirm, then delete a party day recorded by mistake."""
     row = _writable(day_id)
@@ -250,7 +260,7 @@ def equipment():
     )
 
 
-@bp.route("/equipment/<int:village_id>", methods=["GET", "POST"])
+@bp.route(f"/equipment/<{ID}:village_id>", methods=["GET", "POST"])
 def edit_equipment(village_id):
     """Record a village's equipment (its leaders, reviewers of its area, admins)."""
     village = db.session.get(Area, village_id)

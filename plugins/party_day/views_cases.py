@@ -19,7 +19,7 @@ from plugins.party_day import competition as svc
 from plugins.party_day.forms import CaseForm, RoundForm
 from plugins.party_day.models import Case, CaseRound
 from plugins.party_day.services import writable_villages
-from plugins.party_day.views import bp
+from plugins.party_day.views import ID, bp
 
 
 def _round_or_404(round_id: int) -> CaseRound:
@@ -74,7 +74,7 @@ def new_round():
     )
 
 
-@bp.route("/rounds/<int:round_id>")
+@bp.route(f"/rounds/<{ID}:round_id>")
 def round_page(round_id):
     """A round: its criteria, the ranking of the cases the user reads, and (for the county)
     the confirmation of the winners."""
@@ -95,7 +95,7 @@ def round_page(round_id):
     )
 
 
-@bp.route("/rounds/<int:round_id>/confirm", methods=["POST"])
+@bp.route(f"/rounds/<{ID}:round_id>/confirm", methods=["POST"])
 def confirm_round(round_id):
     """Confirm the winners ticked (final)."""
     round_ = _round_or_404(round_id)
@@ -112,7 +112,7 @@ def confirm_round(round_id):
     return redirect(url_for("party_day.round_page", round_id=round_.id))
 
 
-@bp.route("/rounds/<int:round_id>/collection")
+@bp.route(f"/rounds/<{ID}:round_id>/collection")
 def collection(round_id):
     """The printable collection of a confirmed round's winning cases (every branch reads it)."""
     round_ = _round_or_404(round_id)
@@ -168,7 +168,7 @@ def _save_case(form: CaseForm, round_: CaseRound, case: Case | None):
     return None
 
 
-@bp.route("/rounds/<int:round_id>/cases/new", methods=["GET", "POST"])
+@bp.route(f"/rounds/<{ID}:round_id>/cases/new", methods=["GET", "POST"])
 def new_case(round_id):
     """Enter a village's case in a round (its leaders, reviewers of its area, admins)."""
     round_ = _round_or_404(round_id)
@@ -192,7 +192,7 @@ def _readable_case(case_id: int) -> Case:
     return get_readable_or_404(Case, case_id, svc.case_scope(current_user))
 
 
-@bp.route("/cases/<int:case_id>")
+@bp.route(f"/cases/<{ID}:case_id>")
 def case(case_id):
     """A case: summary, photos, and the scoring form for its reviewers."""
     row = _readable_case(case_id)
@@ -208,7 +208,7 @@ def case(case_id):
     )
 
 
-@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/cases/<{ID}:case_id>/edit", methods=["GET", "POST"])
 def edit_case(case_id):
     """Correct a case (or add photos) while its round is open."""
     row = _readable_case(case_id)
@@ -223,7 +223,7 @@ def edit_case(case_id):
     return _case_form(form, _("Edit the case"), url_for("party_day.case", case_id=row.id))
 
 
-@bp.route("/cases/<int:case_id>/scores", methods=["POST"])
+@bp.route(f"/cases/<{ID}:case_id>/scores", methods=["POST"])
 def score_case(case_id):
     """Store the user's scores of a case on every criterion."""
     row = _readable_case(case_id)
@@ -253,7 +253,7 @@ def score_case(case_id):
     return redirect(url_for("party_day.case", case_id=row.id))
 
 
-@bp.route("/cases/<int:case_id>/photos/<int:photo_id>")
+@bp.route(f"/cases/<{ID}:case_id>/photos/<{ID}:photo_id>")
 def case_photo(case_id, photo_id):
     """A case's photo for its readers; the thumbnail with ``?thumbnail=1``."""
     row = _readable_case(case_id)

@@ -20,7 +20,7 @@ from plugins.party_day import viewings as svc
 from plugins.party_day.forms import AttendanceForm, ViewingForm
 from plugins.party_day.models import Viewing
 from plugins.party_day.services import may_write_village, village_scope
-from plugins.party_day.views import bp
+from plugins.party_day.views import ID, bp
 
 
 @bp.route("/viewings")
@@ -91,7 +91,7 @@ def _readable(viewing_id: int) -> Viewing:
     return get_readable_or_404(Viewing, viewing_id, svc.viewing_scope(current_user))
 
 
-@bp.route("/viewings/<int:viewing_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/viewings/<{ID}:viewing_id>/edit", methods=["GET", "POST"])
 def edit_viewing(viewing_id):
     """Correct a viewing (its organisers)."""
     viewing = _readable(viewing_id)
@@ -135,13 +135,13 @@ def _attendance_page(viewing: Viewing, form: AttendanceForm | None = None):
     )
 
 
-@bp.route("/viewings/<int:viewing_id>")
+@bp.route(f"/viewings/<{ID}:viewing_id>")
 def viewing(viewing_id):
     """One viewing and the attendance of its villages."""
     return _attendance_page(_readable(viewing_id))
 
 
-@bp.route("/viewings/<int:viewing_id>/attendance", methods=["POST"])
+@bp.route(f"/viewings/<{ID}:viewing_id>/attendance", methods=["POST"])
 def record_attendance(viewing_id):
     """Record a village's attendance at a viewing."""
     viewing = _readable(viewing_id)
