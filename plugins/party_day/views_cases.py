@@ -8,8 +8,10 @@ from sqlalchemy import select
 from core.plugin_api import (
     Conflict,
     FieldErrors,
+    changes_since,
     db,
     get_readable_or_404,
+    is_admin,
     placeholder,
     require,
     show_errors,
@@ -91,6 +93,8 @@ def round_page(round_id):
         ranked=ranked,
         may_enter=round_.confirmed_at is None and bool(writable_villages(current_user)),
         may_confirm=round_.confirmed_at is None and svc.is_county(current_user),
+        changes=changes_since(round_.audit_position, None) if round_.confirmed_at else None,
+        audit_link=is_admin(current_user),
         error=request.args.get("error"),
     )
 

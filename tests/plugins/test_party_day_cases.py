@@ -3,10 +3,11 @@ photos, reviewers score them, the ranking, the county's final confirmation of th
 printed collection, and who may do each (pages and API)."""
 
 import io
+from datetime import date
 
 import pytest
 from image_support import JPEG
-from party_day_support import API, PAGES, enable
+from party_day_support import API, PAGES, enable, make_day
 from sqlalchemy import select
 
 from core.extensions import db
@@ -207,6 +208,11 @@ def test_the_county_confirms_the_winners_once_and_for_good(comp, client, login, 
     assert round_.confirmed_at is not None and round_.audit_position is not None
     case, other = db.session.get(Case, comp.case.id), db.session.get(Case, comp.other_case.id)
     assert (case.winner, case.final_rank, other.winner, other.final_rank) == (True, 1, False, 2)
+    page = client.get(f"{PAGES}/rounds/{comp.round.id}").get_data(as_text=True)
+    assert "No record of this area has changed since." in page
+    make_day(comp.village, date(2026, 4, 2))
+    page = client.get(f"{PAGES}/rounds/{comp.round.id}").get_data(as_text=True)
+    assert "1 change to this area" in page
     again = client.post(
         f"{API}/rounds/{comp.round.id}/confirm", json={}, headers=bearer(comp.county_reviewer)
     )
