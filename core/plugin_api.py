@@ -10,8 +10,9 @@ plugin's hook implementations (the same marker as ``from core import hookimpl``)
 naming convention Alembic's batch mode needs), add ``TimestampMixin`` for ``created_at`` /
 ``updated_at``, store instants in ``UTCDateTime`` columns (``utcnow()`` gives one) and enums
 with ``db_enum``. The core's models a plugin may refer to: ``Area`` (``AreaKind``), ``Team``,
-``Member``, ``User`` (``Role``), ``Visit`` (read through ``visit_scope(user)``, a WHERE clause
-on the visits ``user`` may read). ``Area.subtree_ids(area)`` selects the ids of an area and of
+``Member``, ``User`` (``Role``), ``Farm`` (read only: a village's farms and their
+industries), ``Visit`` (read through ``visit_scope(user)``, a WHERE clause on the visits
+``user`` may read). ``Area.subtree_ids(area)`` selects the ids of an area and of
 every area below it (``column.in_(Area.subtree_ids(area))``); ``Area.in_subtree_of(area)`` is
 the same as a WHERE clause on ``Area``, or on an alias of it.
 
@@ -141,7 +142,7 @@ from core.extensions import db
 from core.forms import optional_int, placeholder, scoped_areas, show_errors, village_choices
 from core.forms.choices import SEARCHABLE, team_choices
 from core.hookspecs import hookimpl
-from core.models import Area, AreaKind, Member, Role, Team, User, Visit
+from core.models import Area, AreaKind, Farm, Member, Role, Team, User, Visit
 from core.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from core.models.enums import db_enum
 from core.models.soft_delete import INCLUDE_DELETED, HiddenWhenDeleted
@@ -178,6 +179,7 @@ __all__ = [
     "Conflict",
     "DateRangeSchema",
     "DigestSection",
+    "Farm",
     "FieldErrors",
     "HiddenWhenDeleted",
     "INCLUDE_DELETED",

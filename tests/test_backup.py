@@ -365,7 +365,8 @@ def test_an_archive_of_an_older_kepu_is_migrated_on_restore(kepu, tmp_path):
     with target.app_context():
         heads = sorted(script_directory(target).get_heads())
     assert f"migrated from {OLDER_REVISION} to {', '.join(heads)}" in result.output
-    assert "alembic_version: 1 row in the archive, 4 rows after the migrations" in result.output
+    rows = f"1 row in the archive, {len(heads)} rows after the migrations"  # a head per branch
+    assert f"alembic_version: {rows}" in result.output
     rows = table_rows(target)
     assert sorted(row[0] for row in rows["alembic_version"]) == heads
     assert rows["inspections"] == []  # made by the migrations

@@ -186,7 +186,7 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
 
 
 #: the first-party modules the demo switches on (those that are installed)
-DEMO_PLUGINS = ("reading_rooms", "noticeboards", "model_campaign", "expert_desk")
+DEMO_PLUGINS = ("reading_rooms", "noticeboards", "model_campaign", "expert_desk", "party_day")
 
 
 def enable_demo_plugins() -> list[str]:
