@@ -117,11 +117,17 @@ def officer_village_id(user: User) -> int | None:
 
 
 def officer_of(village_id: int) -> User | None:
-    """The active account of the village's information officer, if one is named."""
+    """The active account of the village's information officer, if one is named (and still
+    in one of the village's teams)."""
     return db.session.scalar(
         select(User)
         .join(Officer, Officer.user_id == User.id)
-        .where(Officer.village_id == village_id, User.active.is_(True))
+        .join(Team, Team.id == User.team_id)
+        .where(
+            Officer.village_id == village_id,
+            Team.village_id == village_id,
+            User.active.is_(True),
+        )
     )
 
 

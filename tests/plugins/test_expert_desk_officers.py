@@ -221,6 +221,20 @@ def test_the_officer_hears_of_answers_once_and_of_overdue_questions(
     assert f"{PAGES}/questions/{late.id}" in [n.url for n in inbox(world.member)]
     assert f"{PAGES}/questions/{late.id}" not in [n.url for n in inbox(world.other_leader)]
 
+    # an officer who moved to another village's team is no longer this village's desk
+    world.member.team_id = world.other_team.id
+    db.session.commit()
+    moved = desk.question(expert_id=desk.expert.id, status="routed")
+    api = app.test_client()
+    api.post(f"{API}/questions/{moved.id}/answers", headers=bearer(desk.login), json={"text": "x"})
+    assert f"{PAGES}/questions/{moved.id}" not in [n.url for n in inbox(world.member)]
+    response = api.post(
+        f"{API}/questions/{moved.id}/route",
+        headers=bearer(world.member),
+        json={"expert_id": desk.other.id},
+    )
+    assert response.status_code in (403, 404)
+
 
 def test_the_demo_member_is_the_officer_of_daijia_village(runner):
     result = runner.invoke(args=["demo", "--today", "2026-05-20"])
