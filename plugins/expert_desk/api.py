@@ -10,6 +10,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from core.plugin_api import (
+    Area,
     Conflict,
     api_blueprint,
     caller,
@@ -34,6 +35,8 @@ from plugins.expert_desk.schemas import (
     ExpertDeskExpertInputSchema,
     ExpertDeskExpertSchema,
     ExpertDeskFeedbackSchema,
+    ExpertDeskOfficerInputSchema,
+    ExpertDeskOfficerSchema,
     ExpertDeskPostSchema,
     ExpertDeskQuestionInputSchema,
     ExpertDeskQuestionListArgsSchema,
@@ -223,6 +226,35 @@ def photos(question_id):
 def photo(question_id, photo_id):
     """A photo of a question, or its thumbnail with ``?thumbnail=1`` (its readers)"""
     return svc.photo_of(_question(question_id), photo_id, request.args.get("thumbnail") == "1")
+
+
+@blp.route("/officers", strict_slashes=False)
+@blp.response(200, ExpertDeskOfficerSchema(many=True))
+@paginate(blp)
+@documents(blp, 401, 403)
+def officers():
+    """List the villages of the caller's area with their information officer (the desk)"""
+    require(svc.is_desk(caller()))
+    return svc.officer_villages(caller())
+
+
+@blp.route("/officers" + item_rule("village_id"), methods=["PUT"])
+@blp.arguments(ExpertDeskOfficerInputSchema)
+@blp.response(200, ExpertDeskOfficerSchema)
+@documents(blp, 401, 403, 404)
+def name_officer(data, village_id):
+    """Name or replace a village's information officer (the reviewers of its township or
+    county, admins)
+
+    ``user_id`` must be an active leader or member with a login in one of the village's teams
+    (422 naming ``user_id`` otherwise). The audit trail keeps the officers named before.
+    """
+    village = db.session.get(Area, village_id)
+    if village is None or village.kind != "village":
+        abort(404)
+    require(svc.may_name_officer(caller(), village))
+    save(svc.name_officer, caller(), village, data["user_id"])
+    return village
 
 
 @blp.route("/booklets", strict_slashes=False)

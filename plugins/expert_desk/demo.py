@@ -4,7 +4,8 @@ Seventeen experts of an agricultural university (crops, fruit, livestock, aquacu
 agricultural law ...), about 180 questions the villages collected over the last six months,
 most answered within the week, a few overdue or still waiting, some answers that did not solve
 the problem, and a booklet (问答汇编) of representative ones. The core's demo login ``expert``
-is the fruit expert 刘春燕: it sees only the questions routed to her.
+is the fruit expert 刘春燕: it sees only the questions routed to her. The demo login ``member``
+is the information officer of 戴家村 (the only village whose teams have logins).
 """
 
 import random
@@ -17,6 +18,7 @@ from plugins.expert_desk.models import (
     Booklet,
     BookletItem,
     Expert,
+    Officer,
     Post,
     Question,
     Specialty,
@@ -332,9 +334,47 @@ def build(seed: int, today: date) -> dict[str, int]:
         items=[BookletItem(question_id=q.id, position=i) for i, q in enumerate(chosen)],
     )
     db.session.add(booklet)
+    officers = _name_officers(villages, today)
     return {
         "experts": len(experts),
+        "information officers": officers,
         "expert questions": len(questions),
         "expert answers": len(posts),
         "booklets": 1,
     }
+
+
+def _name_officers(villages: list[Area], today: date) -> int:
+    """An information officer for every village whose teams have a login (the demo logins are
+    fixed, so only 戴家村: its member ``member``, named by the township's reviewer)."""
+    team_users: dict[int, list[User]] = {}
+    for user in db.session.scalars(
+        select(User)
+        .join(Team, Team.id == User.team_id)
+        .where(User.role.in_([Role.LEADER, Role.MEMBER]), User.active.is_(True))
+        .order_by(User.id)
+    ):
+        team_users.setdefault(user.team.village_id, []).append(user)
+    reviewers = db.session.scalars(
+        select(User).where(User.role == Role.REVIEWER, User.area_id.is_not(None))
+    ).all()
+    named = 0
+    for village in villages:
+        users = sorted(team_users.get(village.id, []), key=lambda u: u.role != Role.MEMBER)
+        if not users:
+            continue
+        by = max(
+            (r for r in reviewers if r.area.contains(village)),
+            key=lambda r: len(r.area.path),
+            default=None,
+        )
+        db.session.add(
+            Officer(
+                village_id=village.id,
+                user_id=users[0].id,
+                named_by_id=by.id if by else None,
+                named_on=today,
+            )
+        )
+        named += 1
+    return named

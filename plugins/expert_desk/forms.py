@@ -94,3 +94,9 @@ class BookletForm(FlaskForm):
     title = StringField(_l("Title"))
     foreword = TextAreaField(_l("Foreword"), render_kw={"rows": 3})
     question_ids = SelectMultipleField(_l("Questions"), coerce=int, validate_choice=False)
+
+
+class OfficerForm(FlaskForm):
+    """Name a village's information officer (the choices are the village's users)."""
+
+    user_id = SelectField(_l("Information officer"), coerce=optional_int, validate_choice=False)

@@ -210,6 +210,31 @@ class Booklet(TimestampMixin, Base):
     )
 
 
+class Officer(TimestampMixin, Base):
+    """A village's information officer (网络电教信息员), named by the township: a user of one
+    of the village's teams who collects its questions and triages them with the desk."""
+
+    #: what the record is called on the audit trail and the deleted-records page
+    record_label = _l("Village information officer")
+
+    __tablename__ = "expert_desk_officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: one officer per village; replacing the officer changes ``user_id`` (the audit trail
+    #: keeps who held the post before)
+    village_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), unique=True)
+    #: the officer's login: a leader or member of a team of the village
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: the reviewer or admin who named the officer
+    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the day the officer was named
+    named_on: Mapped[date] = mapped_column(Date)
+
+    village: Mapped["Area"] = relationship()
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])
+    named_by: Mapped["User | None"] = relationship(foreign_keys=[named_by_id])
+
+
 class BookletItem(Base):
     """One question chosen for a booklet."""
 

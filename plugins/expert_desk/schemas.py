@@ -1,10 +1,12 @@
 """Marshmallow schemas of the expert desk API (named ``ExpertDesk*`` in OpenAPI)."""
 
+from flask import g
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
-from core.plugin_api import AreaFilterSchema, DateRangeSchema, RecordSchema, ref, ref_list
+from core.plugin_api import AreaFilterSchema, DateRangeSchema, RecordSchema, db, ref, ref_list
 from core.plugin_api import text as text_field
-from plugins.expert_desk.models import CHANNELS, STATUSES
+from plugins.expert_desk.models import CHANNELS, STATUSES, Officer
 
 
 class ExpertDeskExpertSchema(RecordSchema):
@@ -133,3 +135,45 @@ class ExpertDeskBookletInputSchema(Schema):
     title = text_field(160, required=True)
     foreword = text_field(4000)
     question_ids = ref_list("Answered questions, in order", required=True)
+
+
+class ExpertDeskOfficerSchema(Schema):
+    """A village with its information officer (``user_id`` NULL: none named yet)."""
+
+    village_id = fields.Integer(attribute="id")
+    village = fields.String(attribute="name", metadata={"description": "the village's name"})
+    user_id = fields.Method("_user_id", allow_none=True)
+    user_name = fields.Method("_user_name", allow_none=True)
+    named_on = fields.Method("_named_on", allow_none=True)
+    named_by_id = fields.Method("_named_by_id", allow_none=True)
+
+    def _officer(self, village):
+        """The village's officer record, looked up once per village."""
+        cache = g.setdefault("expert_desk_officers", {})  # per request
+        if village.id not in cache:
+            cache[village.id] = db.session.scalar(
+                select(Officer).where(Officer.village_id == village.id)
+            )
+        return cache[village.id]
+
+    def _user_id(self, village):
+        officer = self._officer(village)
+        return officer.user_id if officer else None
+
+    def _user_name(self, village):
+        officer = self._officer(village)
+        return officer.user.name if officer else None
+
+    def _named_on(self, village):
+        officer = self._officer(village)
+        return officer.named_on.isoformat() if officer else None
+
+    def _named_by_id(self, village):
+        officer = self._officer(village)
+        return officer.named_by_id if officer else None
+
+
+class ExpertDeskOfficerInputSchema(Schema):
+    """The village's new information officer."""
+
+    user_id = ref("A leader or member with a login in one of the village's teams", required=True)

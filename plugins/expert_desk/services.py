@@ -35,6 +35,7 @@ from plugins.expert_desk.models import (
     Booklet,
     BookletItem,
     Expert,
+    Officer,
     Post,
     Question,
     QuestionPhoto,
@@ -95,8 +96,39 @@ def is_desk(user: User) -> bool:
 
 
 def desk_for(user: User, village: Area) -> bool:
-    """True when ``user`` triages the questions of ``village``."""
-    return is_admin(user) or (is_desk(user) and user.area.contains(village))
+    """True when ``user`` triages the questions of ``village``: the desk of its area, and
+    the village's information officer."""
+    if is_admin(user) or (is_desk(user) and user.area.contains(village)):
+        return True
+    return officer_village_id(user) == village.id
+
+
+def officer_village_id(user: User) -> int | None:
+    """The village whose information officer ``user`` is (a user of one of its teams)."""
+    if not getattr(user, "is_authenticated", False) or user.role not in (Role.LEADER, Role.MEMBER):
+        return None
+    if user.team is None:
+        return None
+    return db.session.scalar(
+        select(Officer.village_id).where(
+            Officer.user_id == user.id, Officer.village_id == user.team.village_id
+        )
+    )
+
+
+def officer_of(village_id: int) -> User | None:
+    """The active account of the village's information officer, if one is named (and still
+    in one of the village's teams)."""
+    return db.session.scalar(
+        select(User)
+        .join(Officer, Officer.user_id == User.id)
+        .join(Team, Team.id == User.team_id)
+        .where(
+            Officer.village_id == village_id,
+            Team.village_id == village_id,
+            User.active.is_(True),
+        )
+    )
 
 
 def question_scope(user: User) -> ColumnElement[bool]:
@@ -130,8 +162,10 @@ def may_ask(user: User, village: Area | None) -> bool:
 
 
 def may_ask_somewhere(user: User) -> bool:
-    """True for those who record questions for some village."""
-    return is_desk(user) or (user.role == Role.LEADER and user.team is not None)
+    """True for those who record questions for some village (officers included)."""
+    if is_desk(user) or (user.role == Role.LEADER and user.team is not None):
+        return True
+    return officer_village_id(user) is not None
 
 
 def may_answer(user: User, question: Question) -> bool:
@@ -154,6 +188,63 @@ def may_feedback(user: User, question: Question) -> bool:
 def answer_within_days() -> int:
     """Days an expert has to answer (the setting ``answer_within_days``)."""
     return int(setting("answer_within_days"))
+
+
+# --- village information officers --------------------------------------------------------
+
+
+def may_name_officer(user: User, village: Area) -> bool:
+    """Admins, and the reviewers whose area holds the village (township or county), name its
+    information officer."""
+    return is_admin(user) or (is_desk(user) and user.area.contains(village))
+
+
+def officer_candidates(village: Area) -> list[User]:
+    """The active leaders and members with a login in the village's teams."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Team, Team.id == User.team_id)
+            .where(
+                Team.village_id == village.id,
+                User.active.is_(True),
+                User.role.in_([Role.LEADER, Role.MEMBER]),
+            )
+            .order_by(User.display_name, User.username)
+        )
+    )
+
+
+def name_officer(user: User, village: Area, user_id: int | None) -> Officer:
+    """Name (or replace) the village's information officer (403 is the caller's job)."""
+    chosen = db.session.get(User, user_id) if user_id else None
+    if chosen is None or chosen.id not in {u.id for u in officer_candidates(village)}:
+        raise FieldErrors(
+            {"user_id": [gettext("Choose a leader or member with a login in this village.")]}
+        )
+    officer = db.session.scalar(select(Officer).where(Officer.village_id == village.id))
+    if officer is None:
+        officer = Officer(village_id=village.id)
+        db.session.add(officer)
+    elif officer.user_id == chosen.id:
+        return officer
+    officer.user_id, officer.named_by_id, officer.named_on = chosen.id, user.id, today()
+    db.session.commit()
+    return officer
+
+
+def officer_villages(user: User):
+    """A query of the villages whose officer ``user`` names, by township and name."""
+    query = select(Area).where(Area.kind == "village")
+    if not is_admin(user):
+        query = query.where(Area.id.in_(Area.subtree_ids(user.area)))
+    return query.order_by(Area.parent_id, Area.name, Area.id)
+
+
+def officers_by_village(village_ids: list[int]) -> dict[int, Officer]:
+    """The officers of the given villages, by village id."""
+    rows = db.session.scalars(select(Officer).where(Officer.village_id.in_(village_ids)))
+    return {o.village_id: o for o in rows}
 
 
 # --- experts and specialties -------------------------------------------------------------
@@ -418,7 +509,8 @@ def merge(user: User, question: Question, into_id: int | None, scope) -> Questio
 
 
 def answer(user: User, question: Question, text: str | None) -> Post:
-    """The expert's answer (or an admin's on their behalf); the village's leaders hear of it."""
+    """The expert's answer (or an admin's on their behalf); the village's leaders and its
+    information officer hear of it (each once)."""
     errors: dict = {}
     text = clean_text(errors, "text", text, 8000, required=True)
     if errors:
@@ -438,8 +530,12 @@ def answer(user: User, question: Question, text: str | None) -> Post:
         question.answered_on = today()
     question.status = "answered"
     db.session.commit()
+    officer = officer_of(question.village_id)
+    readers = {
+        u.id: u for u in village_leaders(question.village_id) + ([officer] if officer else [])
+    }
     notify(
-        village_leaders(question.village_id),
+        list(readers.values()),
         lambda u, q=question: gettext("The expert answered: %(subject)s", subject=_short(q)),
         lambda u, q=question: gettext(
             "%(expert)s answered a question of %(village)s. Please tell the asker and record "
@@ -516,11 +612,14 @@ def village_leaders(village_id: int) -> list[User]:
 
 
 def desk_users(village: Area) -> list[User]:
-    """The desk of a village: the admins and the reviewers whose area holds it."""
+    """The desk of a village: the admins, the reviewers whose area holds it and the village's
+    information officer."""
     users = db.session.scalars(
         select(User).where(User.active.is_(True), User.role.in_([Role.ADMIN, Role.REVIEWER]))
     )
-    return [u for u in users if u.role == Role.ADMIN or (u.area and u.area.contains(village))]
+    desk = [u for u in users if u.role == Role.ADMIN or (u.area and u.area.contains(village))]
+    officer = officer_of(village.id)
+    return desk + [officer] if officer is not None else desk
 
 
 def _tell_desk_new(question: Question) -> None:

@@ -1,6 +1,6 @@
 """The expert desk pages, under /plugins/expert_desk/."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -40,6 +40,7 @@ from plugins.expert_desk.forms import (
     FeedbackForm,
     FollowUpForm,
     MergeForm,
+    OfficerForm,
     QuestionForm,
     RouteForm,
     SpecialtyForm,
@@ -373,6 +374,50 @@ def expert_form(expert_id):
         title=_("Edit expert") if expert else _("New expert"),
         cancel=url_for(".experts"),
     )
+
+
+# --- village information officers ---------------------------------------------------------
+
+
+def _officers_page(errors: dict[int, str] | None = None, status: int = 200):
+    page = page_of(svc.officer_villages(current_user))
+    officers = svc.officers_by_village([v.id for v in page.items])
+    rows = [(v, officers.get(v.id), svc.officer_candidates(v)) for v in page.items]
+    return (
+        render_template(
+            "expert_desk/officers.html",
+            page=page,
+            rows=rows,
+            errors=errors or {},
+            form=OfficerForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/officers")
+def officers():
+    """The villages of the reviewer's area with their information officer (the desk)."""
+    require(svc.is_desk(current_user))
+    return _officers_page()
+
+
+@bp.route("/officers/<int:village_id>", methods=["POST"])
+def name_officer(village_id):
+    """Name or replace a village's information officer (its township's or county's
+    reviewers, admins)."""
+    village = db.get_or_404(Area, village_id)
+    if village.kind != "village":
+        abort(404)
+    require(svc.may_name_officer(current_user, village))
+    form = OfficerForm()
+    form.validate_on_submit()  # the CSRF token is checked app-wide; the service checks the rest
+    try:
+        svc.name_officer(current_user, village, form.user_id.data)
+    except FieldErrors as exc:
+        return _officers_page({village.id: exc.errors["user_id"][0]}, 422)
+    flash(_("Saved."))
+    return redirect(url_for(".officers", page=request.args.get("page", type=int)))
 
 
 # --- booklets ------------------------------------------------------------------------------
