@@ -63,6 +63,19 @@ def drop_files(names: list[str]) -> None:
         drop_photo(PHOTO_FOLDER, name)
 
 
+def commit_with_photos(visit: Visit, photos: list[Photo]) -> Visit:
+    """Attach ``photos`` to ``visit`` and commit; when the commit fails, the files just written
+    are removed again and the error goes on."""
+    names = attach_photos(visit, photos)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        drop_files(names)
+        raise
+    return visit
+
+
 def add_photos(user: User, visit: Visit, photos: list[bytes]) -> Visit:
     """Attach ``photos`` to ``visit`` within the size, type and count limits. Commits.
 
@@ -77,14 +90,7 @@ def add_photos(user: User, visit: Visit, photos: list[bytes]) -> Visit:
     cleaned = check_photos(errors, photos, len(visit.photos))
     if errors:
         raise FieldErrors(errors)
-    names = attach_photos(visit, cleaned)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        drop_files(names)
-        raise
-    return visit
+    return commit_with_photos(visit, cleaned)
 
 
 def remove_photo(photo: VisitPhoto, user: User | None) -> None:

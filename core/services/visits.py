@@ -14,7 +14,12 @@ from core.models.soft_delete import INCLUDE_DELETED
 from core.permissions import can_write_team_records, farm_scope
 from core.services import FieldErrors, clean_text
 from core.services.uploads import Photo
-from core.services.visit_photos import attach_photos, check_photos, drop_files
+from core.services.visit_photos import (
+    attach_photos,
+    check_photos,
+    commit_with_photos,
+    drop_files,
+)
 from core.services.visit_rules import MAX_REACHED, TEXT_LIMITS, reached_message, visit_day_error
 
 
@@ -169,14 +174,7 @@ def update_visit(user: User, visit: Visit, data: VisitInput) -> Visit:
     team, farm, members, photos = _check(user, data, len(visit.photos))
     visit.team, visit.farm = team, farm
     _apply(visit, data, members)
-    names = attach_photos(visit, photos)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        drop_files(names)
-        raise
-    return visit
+    return commit_with_photos(visit, photos)
 
 
 def delete_visit(visit: Visit, user: User | None) -> None:
