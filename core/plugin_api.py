@@ -87,7 +87,9 @@ the first refusal, or ``too_many`` when ``already`` stored and these exceed ``ma
 ``<instance>/uploads/<folder>/`` and returns the name;
 ``send_photo(folder, name, media_type, thumbnail=False)`` answers with the photo or its
 thumbnail, private and never stored by caches (404 when missing; check the reader first);
-``drop_photo(folder, name)`` removes both files.
+``drop_photo(folder, name)`` removes both files. ``uploaded_photos()`` is the bytes of the
+files of a request's multipart field ``photos`` (empty parts skipped), and
+``photos_body(description)`` the OpenAPI request body of such an upload.
 
 **Settings.** ``setting(key)`` is the calling plugin's setting ``key`` (declared with
 ``plugin_settings``), its stored value or the default; the plugin need not name itself.
@@ -110,6 +112,7 @@ from core.api.common import (
     item_rule,
     paginate,
     patched,
+    photos_body,
     query_id,
     readable,
     save,
@@ -167,6 +170,7 @@ from core.services.uploads import (
     drop_photo,
     send_photo,
     store_photo,
+    uploaded_photos,
 )
 
 __all__ = [
@@ -229,6 +233,7 @@ __all__ = [
     "page_of",
     "paginate",
     "patched",
+    "photos_body",
     "path_for",
     "placeholder",
     "previous_month",
@@ -248,6 +253,7 @@ __all__ = [
     "stamp_position",
     "team_choices",
     "store_photo",
+    "uploaded_photos",
     "text",
     "to_local",
     "today",

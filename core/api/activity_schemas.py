@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 from sqlalchemy import select
 
 from core import rules
-from core.api.common import DateRangeSchema, ListFilterSchema, query_id
+from core.api.common import DateRangeSchema, ListFilterSchema, photos_body, query_id
 from core.api.fieldtypes import CleanString, LocalDateTime, count, ref, ref_list, text
 from core.api.schemas import RecordSchema
 from core.audit.history import HistoryEntry, last_changes
@@ -84,23 +84,11 @@ class CampaignListArgsSchema(DateRangeSchema):
 
 
 #: the request body of a visit photo upload, for the OpenAPI document
-VISIT_PHOTOS_BODY = {
-    "required": True,
-    "description": "One or more images in the multipart/form-data file field ``photos``: "
+VISIT_PHOTOS_BODY = photos_body(
+    "One or more images in the multipart/form-data file field ``photos``: "
     "JPEG, PNG or WebP within the limits of the pages (VISIT_PHOTO_MAX_KB per photo, "
-    "VISIT_PHOTOS_MAX per visit).",
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["photos"],
-                "properties": {
-                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
-}
+    "VISIT_PHOTOS_MAX per visit)."
+)
 
 
 class VisitPhotoSchema(Schema):

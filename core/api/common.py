@@ -206,6 +206,26 @@ def file_errors(errors: dict[str, list[str]]):
     smorest_abort(422, messages={"files": {k: [str(m) for m in v] for k, v in errors.items()}})
 
 
+def photos_body(description: str) -> dict:
+    """The OpenAPI request body of a photo upload: one or more images in the multipart file
+    field ``photos``, with ``description`` (the endpoint's limits)."""
+    return {
+        "required": True,
+        "description": description,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["photos"],
+                    "properties": {
+                        "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            }
+        },
+    }
+
+
 def save_upload(write: Callable[..., T], *args) -> T:
     """Like ``save`` for a multipart upload: refused fields answer 422 under ``files``."""
     try:

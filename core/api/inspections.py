@@ -1,7 +1,7 @@
 """/api/v1/inspections: inspections (督查) of teams and villages. Reviewers write inside their
 area, admins anywhere; the leader and members of the team inspected read them."""
 
-from flask import abort, request
+from flask import abort
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -40,6 +40,7 @@ from core.services.inspections import (
     unit_in_reach,
     update_inspection,
 )
+from core.services.uploads import uploaded_photos
 
 blp = api_blueprint(
     "api_inspections",
@@ -163,7 +164,7 @@ class InspectionPhotos(MethodView):
         stored or none: a refused one (type, size, too many) answers 422 naming ``photos``.
         """
         inspection = _writable(inspection_id)
-        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        photos = uploaded_photos()
         return save_upload(add_photos, inspection, photos)
 
 

@@ -63,6 +63,7 @@ from core.services.rectifications import (
     status_clause,
     update_rectification,
 )
+from core.services.uploads import uploaded_photos
 
 
 def _may_write(user: User) -> bool:
@@ -213,7 +214,7 @@ def _report_input() -> tuple[str, list[bytes], str]:
     came from (``json`` or ``form``); 422 naming ``text`` when it is missing or too long."""
     if request.mimetype == "multipart/form-data":
         body, location = request.form.to_dict(), "form"
-        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        photos = uploaded_photos()
     else:
         body, location, photos = request.get_json(silent=True), "json", []
     try:

@@ -4,7 +4,14 @@ their rubric."""
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from core.api.common import FIRST_DAY, LAST_DAY, DateRangeSchema, TeamFilterSchema, query_id
+from core.api.common import (
+    FIRST_DAY,
+    LAST_DAY,
+    DateRangeSchema,
+    TeamFilterSchema,
+    photos_body,
+    query_id,
+)
 from core.api.fieldtypes import LocalDateTime, ref, text
 from core.api.schemas import RecordSchema
 from core.audit.position import changes_since
@@ -42,23 +49,11 @@ class InspectionPhotoSchema(Schema):
 
 
 #: the request body of a photo upload, for the OpenAPI document
-INSPECTION_PHOTOS_BODY = {
-    "required": True,
-    "description": "One or more images in the multipart/form-data file field ``photos``: "
+INSPECTION_PHOTOS_BODY = photos_body(
+    "One or more images in the multipart/form-data file field ``photos``: "
     "JPEG, PNG or WebP within the limits of the pages (size per photo, photos "
-    "per inspection).",
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["photos"],
-                "properties": {
-                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
-}
+    "per inspection)."
+)
 
 
 class InspectionSchema(RecordSchema):

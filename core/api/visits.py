@@ -35,6 +35,7 @@ from core.audit.history import record_history
 from core.extensions import db
 from core.models import Role, Visit, VisitPhoto
 from core.permissions import can_write_some_team_records, can_write_team_records, visit_scope
+from core.services.uploads import uploaded_photos
 from core.services.visit_photos import add_photos, photo_response, remove_photo
 from core.services.visits import VisitInput, delete_visit, log_visit, update_visit
 
@@ -186,7 +187,7 @@ class VisitPhotos(MethodView):
         stored or none: a refused one (type, size, too many) answers 422 naming ``photos``.
         """
         visit = _writable(visit_id)
-        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        photos = uploaded_photos()
         return save_upload(add_photos, caller(), visit, photos)
 
 

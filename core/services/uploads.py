@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, current_app, request, send_file
 from flask_babel import gettext as _
 
 from core.services import FieldErrors
@@ -59,6 +59,18 @@ class Photo:
     data: bytes
     media_type: str
     thumbnail: bytes
+
+
+def uploaded_photos(field: str = "photos") -> list[bytes]:
+    """The bytes of the files uploaded in the multipart ``field`` of the current request
+    (parts without a file name or without bytes skipped), for :func:`clean_photos`."""
+    return [
+        data
+        for f in request.files.getlist(field)
+        if f and f.filename
+        for data in [f.read()]
+        if data
+    ]
 
 
 # --- checks ---------------------------------------------------------------------------------

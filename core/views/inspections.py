@@ -32,19 +32,9 @@ from core.services.inspections import (
     unit_in_reach,
     update_inspection,
 )
+from core.services.uploads import uploaded_photos
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
-
-
-def _photos() -> list[bytes]:
-    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
-    return [
-        data
-        for f in request.files.getlist("photos")
-        if f and f.filename
-        for data in [f.read()]
-        if data
-    ]
 
 
 def _input(form: InspectionForm) -> InspectionInput:
@@ -55,7 +45,7 @@ def _input(form: InspectionForm) -> InspectionInput:
         kind=form.kind.data,
         inspected_on=form.inspected_on.data,
         findings=form.findings.data or "",
-        photos=_photos(),
+        photos=uploaded_photos(),
     )
 
 

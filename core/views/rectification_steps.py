@@ -24,20 +24,10 @@ from core.services.rectification_steps import (
     report_progress,
     send_back,
 )
+from core.services.uploads import uploaded_photos
 from core.views.rectifications import render_detail
 
 bp = Blueprint("rectification_steps", __name__, url_prefix="/rectifications")
-
-
-def _photos() -> list[bytes]:
-    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
-    return [
-        data
-        for f in request.files.getlist("photos")
-        if f and f.filename
-        for data in [f.read()]
-        if data
-    ]
 
 
 def _readable(item_id) -> Rectification:
@@ -76,7 +66,7 @@ def report(item_id):
     return _act(
         item,
         form,
-        lambda: report_progress(current_user, item, form.text.data or "", _photos()),
+        lambda: report_progress(current_user, item, form.text.data or "", uploaded_photos()),
         _("Progress reported: the reviewers are told."),
         "report_form",
     )

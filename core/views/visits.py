@@ -34,6 +34,7 @@ from core.permissions import (
     visit_scope,
 )
 from core.services import FieldErrors
+from core.services.uploads import uploaded_photos
 from core.services.visit_photos import photo_response, remove_photo
 from core.services.visits import (
     VisitInput,
@@ -44,17 +45,6 @@ from core.services.visits import (
 )
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-
-
-def uploaded_photos() -> list[bytes]:
-    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
-    return [
-        data
-        for f in request.files.getlist("photos")
-        if f and f.filename
-        for data in [f.read()]
-        if data
-    ]
 
 
 def visit_input(form: VisitForm, key: str | None = None) -> VisitInput:

@@ -19,12 +19,14 @@ from core.plugin_api import (
     filter_args,
     item_rule,
     paginate,
+    photos_body,
     readable,
     require,
     require_admin,
     save,
     save_upload,
     today,
+    uploaded_photos,
 )
 from plugins.expert_desk import services as svc
 from plugins.expert_desk.models import Booklet, Expert, Question
@@ -182,22 +184,10 @@ def follow_ups(data, question_id):
 
 
 #: the request body of a photo upload, for the OpenAPI document
-PHOTOS_BODY = {
-    "required": True,
-    "description": "One or more photos in the multipart/form-data file field ``photos``: JPEG, "
-    "PNG or WebP, at most the plugin's ``max_photo_kb`` each, four per question in all.",
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["photos"],
-                "properties": {
-                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
-}
+PHOTOS_BODY = photos_body(
+    "One or more photos in the multipart/form-data file field ``photos``: JPEG, "
+    "PNG or WebP, at most the plugin's ``max_photo_kb`` each, four per question in all."
+)
 
 
 @blp.route("/questions" + item_rule("question_id", "/photos"), methods=["POST"])
@@ -212,7 +202,7 @@ def photos(question_id):
     """
     question = _question(question_id)
     require(svc.may_ask(caller(), question.village))
-    files = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+    files = uploaded_photos()
     try:
         return save_upload(svc.add_photos, caller(), question, files)
     except Conflict as exc:

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.datastructures import FileStorage
 from wtforms.fields import SelectChoice
 
 from core.plugin_api import (
@@ -28,6 +27,7 @@ from core.plugin_api import (
     scoped_areas,
     show_errors,
     today,
+    uploaded_photos,
     village_choices,
     visit_scope,
 )
@@ -133,11 +133,6 @@ def _question_form(form: QuestionForm) -> None:
     ]
 
 
-def _photos() -> list[bytes]:
-    files = request.files.getlist("photos")
-    return [f.read() for f in files if isinstance(f, FileStorage) and f.filename]
-
-
 @bp.route("/questions/new", methods=["GET", "POST"])
 def new_question():
     """Record a question collected in a village (its leaders, or the desk)."""
@@ -157,7 +152,7 @@ def new_question():
             asked_on=form.asked_on.data,
         )
         try:
-            question = svc.ask(current_user, data, _photos())
+            question = svc.ask(current_user, data, uploaded_photos())
         except FieldErrors as exc:
             show_errors(form, exc.errors)
         else:

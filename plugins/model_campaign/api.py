@@ -28,6 +28,7 @@ from core.plugin_api import (
     require_admin,
     save,
     save_upload,
+    uploaded_photos,
 )
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.models import Criterion, Nomination, Round
@@ -202,7 +203,7 @@ class NominationPhotos(MethodView):
         """
         nomination = readable(Nomination, nomination_id, svc.nomination_scope)
         require(svc.may_add_photos(caller(), nomination))
-        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        photos = uploaded_photos()
         try:
             save_upload(svc.add_photos, nomination, photos, caller())
         except Conflict as exc:

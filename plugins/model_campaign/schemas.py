@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
-from core.plugin_api import MAX_ID, AreaFilterSchema, query_id
+from core.plugin_api import MAX_ID, AreaFilterSchema, photos_body, query_id
 from plugins.model_campaign.models import Status, Tier
 
 TIERS = [t.value for t in Tier]
@@ -215,22 +215,10 @@ class ModelCampaignPhotoSchema(Schema):
 
 
 #: the request body of a photo upload, for the OpenAPI document
-PHOTOS_BODY = {
-    "required": True,
-    "description": "One or more images in the multipart/form-data file field ``photos``: "
-    "JPEG, PNG or WebP, at most 4 per nomination and 4096 KB each (the limits of the pages).",
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["photos"],
-                "properties": {
-                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
-}
+PHOTOS_BODY = photos_body(
+    "One or more images in the multipart/form-data file field ``photos``: "
+    "JPEG, PNG or WebP, at most 4 per nomination and 4096 KB each (the limits of the pages)."
+)
 
 
 class ModelCampaignNominationDetailSchema(ModelCampaignNominationSchema):

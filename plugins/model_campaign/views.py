@@ -23,6 +23,7 @@ from core.plugin_api import (
     scoped_areas,
     show_errors,
     today,
+    uploaded_photos,
 )
 from plugins.model_campaign import services as svc
 from plugins.model_campaign.forms import (
@@ -301,7 +302,7 @@ def nomination_form():
             form.reason.data,
             form.evidence.data,
             form.links.data or "",
-            _photos(),
+            uploaded_photos(),
         )
         try:
             nomination = svc.create_nomination(data, current_user)
@@ -322,17 +323,6 @@ def nomination_form():
         max_photos=svc.MAX_PHOTOS,
         max_photo_kb=svc.MAX_PHOTO_KB,
     )
-
-
-def _photos() -> list[bytes]:
-    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
-    return [
-        data
-        for f in request.files.getlist("photos")
-        if f and f.filename
-        for data in [f.read()]
-        if data
-    ]
 
 
 def _readable(nomination_id: int) -> Nomination:
@@ -404,7 +394,7 @@ def add_photos(nomination_id):
     form = PhotosForm()
     if form.validate_on_submit():
         try:
-            svc.add_photos(item, _photos(), current_user)
+            svc.add_photos(item, uploaded_photos(), current_user)
         except FieldErrors as exc:
             db.session.rollback()
             show_errors(form, exc.errors)

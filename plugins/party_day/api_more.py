@@ -20,6 +20,7 @@ from core.plugin_api import (
     require,
     save,
     save_upload,
+    uploaded_photos,
 )
 from plugins.party_day import competition as comp
 from plugins.party_day import viewings as views_svc
@@ -269,7 +270,7 @@ class CasePhotos(MethodView):
         """Add photos to a case while its round is open (all or none)"""
         case = _case(case_id)
         require(comp.may_enter(caller(), case.village_id))
-        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+        photos = uploaded_photos()
         try:
             save_upload(comp.add_photos, case, photos)
         except Conflict as exc:

@@ -7,6 +7,7 @@ from core.plugin_api import (
     DateRangeSchema,
     LocalDateTime,
     RecordSchema,
+    photos_body,
     query_id,
     ref,
     text,
@@ -234,19 +235,7 @@ class PartyDayScoresInputSchema(Schema):
 
 
 #: the request body of a photo upload, for the OpenAPI document
-PHOTOS_BODY = {
-    "required": True,
-    "description": "One or more images in the multipart/form-data file field ``photos``: "
-    "JPEG, PNG or WebP, at most 4 per case and 4096 KB each.",
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["photos"],
-                "properties": {
-                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
-}
+PHOTOS_BODY = photos_body(
+    "One or more images in the multipart/form-data file field ``photos``: "
+    "JPEG, PNG or WebP, at most 4 per case and 4096 KB each."
+)

@@ -16,6 +16,7 @@ from core.plugin_api import (
     require,
     show_errors,
     today,
+    uploaded_photos,
 )
 from plugins.party_day import competition as svc
 from plugins.party_day.forms import CaseForm, RoundForm
@@ -125,11 +126,6 @@ def collection(round_id):
     return render_template("party_day/collection.html", round=round_, cases=svc.winners(round_))
 
 
-def _photos() -> list[bytes]:
-    """The bytes of the files uploaded in the ``photos`` field (empty parts skipped)."""
-    return [f.read() for f in request.files.getlist("photos") if f and f.filename]
-
-
 def _case_form(form: CaseForm, title: str, cancel: str):
     """Render the case form."""
     form.village_id.choices = [placeholder(_("Choose a village"))] + [
@@ -160,7 +156,9 @@ def _save_case(form: CaseForm, round_: CaseRound, case: Case | None):
         return svc.save_case(
             current_user,
             round_,
-            svc.CaseInput(form.village_id.data, form.title.data, form.summary.data, _photos()),
+            svc.CaseInput(
+                form.village_id.data, form.title.data, form.summary.data, uploaded_photos()
+            ),
             case,
         )
     except FieldErrors as exc:
