@@ -16,6 +16,7 @@ from functools import cache
 from flask import current_app
 from sqlalchemy import and_, bindparam, func, select
 
+from core.database import read_rows
 from core.dates import local_zone
 from core.extensions import db
 from core.models import Assignment, Farm, Member, Visit
@@ -147,7 +148,7 @@ def team_flags(team_ids: Iterable[int]) -> dict[int, TeamFlags]:
     flags = {team_id: TeamFlags() for team_id in ids}
     if not ids:
         return flags
-    for member_id, team_id, farms in db.session.execute(_MEMBER_FARM_COUNTS(), {"team_ids": ids}):
+    for member_id, team_id, farms in read_rows(_MEMBER_FARM_COUNTS(), {"team_ids": ids}):
         flags[team_id].size += 1
         flag = farm_count_flag(farms, t)
         if flag == "none":
@@ -156,9 +157,7 @@ def team_flags(team_ids: Iterable[int]) -> dict[int, TeamFlags]:
             flags[team_id].members_over_limit.append(member_id)
     for team_flag in flags.values():
         team_flag.undersized = team_flag.size < t["min_team_size"]
-    for farm_id, team_id, last_visit in db.session.execute(
-        _TEAM_FARMS_LAST_VISIT(), {"team_ids": ids}
-    ):
+    for farm_id, team_id, last_visit in read_rows(_TEAM_FARMS_LAST_VISIT(), {"team_ids": ids}):
         if is_stale(last_visit):
             flags[team_id].stale_farms.append(farm_id)
     return flags
@@ -167,7 +166,7 @@ def team_flags(team_ids: Iterable[int]) -> dict[int, TeamFlags]:
 @cache
 def _MEMBER_FARM_COUNTS():  # noqa: N802 - a constant built on first use
     """Each live member of the teams ``:team_ids`` with the number of its live farms (built
-    once: building a statement costs as much as running a small one)."""
+    once: building a statement costs as much as running a small one; run without the ORM)."""
     live_farm = and_(Farm.id == Assignment.farm_id, Farm.deleted_at.is_(None))
     return (
         select(Member.id, Member.team_id, func.count(Farm.id))
@@ -188,7 +187,7 @@ def _TEAM_FARMS_LAST_VISIT():  # noqa: N802 - a constant built on first use
     visit (None: never visited), once per team."""
     last_visit = (
         select(func.max(Visit.visited_on))
-        .where(Visit.farm_id == Assignment.farm_id)
+        .where(Visit.farm_id == Assignment.farm_id, Visit.deleted_at.is_(None))
         .correlate(Assignment)
         .scalar_subquery()
     )

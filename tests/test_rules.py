@@ -121,6 +121,29 @@ def test_team_flags_list_stale_farms(world, days_ago, stale):
     assert flags.stale_farms == ([world.farm.id] if stale else [])
 
 
+def test_a_deleted_visit_does_not_keep_a_farm_fresh(world):
+    _visit(world, world.farm, 100)
+    _visit(world, world.farm, 1)
+    recent = db.session.scalars(
+        Visit.__table__.select().where(Visit.farm_id == world.farm.id).order_by(Visit.id.desc())
+    ).first()
+    db.session.get(Visit, recent).soft_delete()
+    db.session.commit()
+    assert rules.team_flags([world.team.id])[world.team.id].stale_farms == [world.farm.id]
+
+
+def test_pending_changes_are_seen_by_the_flags(world):
+    db.session.add(
+        Visit(
+            team=world.team,
+            farm=world.farm,
+            kind=VisitKind.TECHNICAL_TRAINING,
+            visited_on=rules.today(),
+        )
+    )  # not committed: the flags' read flushes it first, as an ORM query would
+    assert rules.team_flags([world.team.id])[world.team.id].stale_farms == []
+
+
 def test_a_never_visited_farm_is_stale(world):
     assert rules.team_flags([world.other_team.id])[world.other_team.id].stale_farms == [
         world.other_farm.id

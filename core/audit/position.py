@@ -31,12 +31,20 @@ RESULT_TABLES = frozenset(
 )
 
 
+#: the newest audit event, built once: a Core statement on the table, run on the session's
+#: connection without the ORM (a conditional feed request is little more than this read)
+_NEWEST = (
+    select(AuditEvent.__table__.c.id, AuditEvent.__table__.c.at)
+    .order_by(AuditEvent.__table__.c.id.desc())
+    .limit(1)
+)
+
+
 def latest_change() -> tuple[int, datetime | None]:
     """The newest audit event's id and time ((0, None) while the trail is empty): what every
-    recorded write moves, read with one indexed query (a feed's validators)."""
-    row = db.session.execute(
-        select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    recorded write moves, read with one indexed query (a feed's validators). Pending changes of
+    the session are not flushed: a caller reads what is committed."""
+    row = db.session.connection().execute(_NEWEST).first()
     return (row.id, row.at) if row is not None else (0, None)
 
 
