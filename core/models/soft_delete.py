@@ -11,6 +11,7 @@ relationship loads included. A query that must see them asks with
 (a paginator counting over a subquery) runs inside ``with including_deleted(session):``.
 """
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -81,8 +82,24 @@ def _hide_deleted_rows(state: ORMExecuteState) -> None:
         and not state.execution_options.get(INCLUDE_DELETED, False)
         and not state.session.info.get(INCLUDE_DELETED, False)
     ):
-        state.statement = state.statement.options(_LIVE_ONLY_CRITERIA)
+        state.statement = _live_only(state.statement)
 
+
+def _live_only(statement):
+    """``statement`` with the criteria, made once per statement object."""
+    try:
+        live = _LIVE_STATEMENTS.get(statement)
+    except TypeError:  # a statement that cannot be weakly referenced: made each time
+        return statement.options(_LIVE_ONLY_CRITERIA)
+    if live is None:
+        live = _LIVE_STATEMENTS[statement] = statement.options(_LIVE_ONLY_CRITERIA)
+    return live
+
+
+#: each statement with the criteria added, kept while the statement lives: a statement built
+#: once and run often (a hot path's) keeps one copy whose cache key SQLAlchemy computes once,
+#: where a new copy per run would cost its whole key again
+_LIVE_STATEMENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 #: the criteria, built once (an option built per query costs as much as a small query)
 _LIVE_ONLY_CRITERIA = with_loader_criteria(
