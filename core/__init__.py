@@ -16,7 +16,7 @@ from core.config import DEFAULTS
 from core.hookspecs import hookimpl
 from core.settings_check import check_settings
 
-__all__ = ["create_app", "hookimpl"]
+__all__ = ["create_app", "create_command_app", "hookimpl"]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,22 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     ``config`` overrides everything else (tests use it); see ``core.config`` for the order.
     """
-    app = Flask(__name__, instance_path=_instance_path(), instance_relative_config=True)
-    app.config.update(DEFAULTS)
-    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-        app.instance_path, "kepu.sqlite3"
-    )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("KEPU")
-    if config:
-        app.config.update(config)
-    check_settings(app.config)  # a bad setting stops here, named (core.settings_check)
-    logs.init_app(app)  # first, so its request hooks wrap every other one
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
-        app.config["SECRET_KEY_GENERATED"] = True  # made here, not configured (core.serving)
-    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app = _configured_app(config)
 
     from core import (
         database,
@@ -76,6 +61,45 @@ def create_app(config: dict | None = None) -> Flask:
     from core.jobs import runner
 
     runner.init_app(app)  # only with SCHEDULER_EMBEDDED (the development server)
+    return app
+
+
+def create_command_app(config: dict | None = None) -> Flask:
+    """An application that knows every ``kepu`` command, the plugins' included, and nothing
+    else: no pages, no API, no database binding. ``kepu --help`` lists the commands from it,
+    since building the whole application for their names would take as long again; running a
+    command builds the whole application (:func:`create_app`)."""
+    app = _configured_app(config)
+
+    from flask_smorest.spec import openapi_cli
+
+    from core.cli import register_commands
+    from core.plugins import EXTENSION, build
+
+    app.extensions[EXTENSION] = build(app)
+    app.cli.add_command(openapi_cli)  # what flask-smorest adds when the API is registered
+    register_commands(app)
+    return app
+
+
+def _configured_app(config: dict | None) -> Flask:
+    """A Flask app with Kepu's settings read and checked, its logging and instance folder."""
+    app = Flask(__name__, instance_path=_instance_path(), instance_relative_config=True)
+    app.config.update(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "kepu.sqlite3"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("KEPU")
+    if config:
+        app.config.update(config)
+    check_settings(app.config)  # a bad setting stops here, named (core.settings_check)
+    logs.init_app(app)  # first, so its request hooks wrap every other one
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+        app.config["SECRET_KEY_GENERATED"] = True  # made here, not configured (core.serving)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     return app
 
 

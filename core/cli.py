@@ -18,10 +18,61 @@ from core.services import users as user_service
 
 def _create_app():
     from core import create_app
+
+    return _checked(create_app)
+
+
+#: set on the context while ``kepu --help`` writes its list of commands
+_LISTING = "kepu.listing_commands"
+
+
+class KepuGroup(FlaskGroup):
+    """Flask's command group, whose list of commands (``kepu --help``) comes from the command
+    app (:func:`core.create_command_app`): every command's name and help, the plugins'
+    included, without building the pages and the API that running a command needs."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The ``Commands:`` section of the help, from the command app."""
+        ctx.meta[_LISTING] = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            ctx.meta.pop(_LISTING, None)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name; from the command app while the help is written."""
+        if not ctx.meta.get(_LISTING):
+            return super().list_commands(ctx)
+        self._load_plugin_commands()
+        names = set(click.Group.list_commands(self, ctx))
+        names.update(_command_app(ctx).cli.list_commands(ctx))
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command ``name``; from the command app while the help is written."""
+        if not ctx.meta.get(_LISTING):
+            return super().get_command(ctx, name)
+        return click.Group.get_command(self, ctx, name) or _command_app(ctx).cli.get_command(
+            ctx, name
+        )
+
+
+def _command_app(ctx: click.Context) -> Flask:
+    """The command app, built once per invocation."""
+    app = ctx.meta.get("kepu.command_app")
+    if app is None:
+        from core import create_command_app
+
+        app = ctx.meta["kepu.command_app"] = _checked(create_command_app)
+    return app
+
+
+def _checked(factory) -> Flask:
+    """``factory()``; a bad setting ends the command with its message alone (exit 1)."""
     from core.settings_check import ConfigError
 
     try:
-        return create_app()
+        return factory()
     except ConfigError as exc:
         # the message alone, exit 1: FlaskGroup prints a traceback for any exception met while
         # loading the app (click's own included); SystemExit passes through
@@ -29,7 +80,7 @@ def _create_app():
         sys.exit(1)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app)
+@click.group(cls=KepuGroup, create_app=_create_app)
 def main() -> None:
     """Kepu: run volunteer science-outreach teams in rural townships."""
 

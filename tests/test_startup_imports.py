@@ -113,3 +113,48 @@ def test_app_extensions_migrate_is_what_flask_migrate_keeps(app):
     assert config.get_main_option("script_location") == str(MIGRATIONS_DIR)
     assert config.get_main_option("path_separator") == "os"  # the plugins' branches were added
     assert script_directory(app).get_heads()
+
+
+#: modules of the pages and of the API's endpoints (plugins share the API's helpers and
+#: schemas through core.plugin_api, so those are imported for their hooks)
+PAGES = ("core.views", "core.api.visits", "core.api.teams", "plugins.reading_rooms.views")
+
+
+def test_kepu_help_builds_no_pages_and_no_api(tmp_path):
+    code = (
+        f"PAGES = {PAGES!r}\n"
+        "import contextlib, io, json, sys\n"
+        "from core.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try:\n"
+        "        main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "sys.stderr.write(out.getvalue())\n"
+        "print(json.dumps(sorted(m for m in PAGES if m in sys.modules)))\n"
+    )
+    result = _run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == []
+    # a plugin's commands are listed all the same
+    assert any(line.split()[:1] == ["reading_rooms"] for line in result.stderr.splitlines())
+
+
+def test_the_command_app_lists_every_command_of_the_app(tmp_path, monkeypatch):
+    import click
+
+    from core import create_app, create_command_app
+
+    monkeypatch.setenv("KEPU_INSTANCE_PATH", str(tmp_path))
+    full, light = create_app(), create_command_app()
+    ctx = click.Context(full.cli)
+
+    def listing(app):
+        return {
+            name: app.cli.get_command(ctx, name).get_short_help_str(80)
+            for name in app.cli.list_commands(ctx)
+        }
+
+    assert listing(light) == listing(full)
+    assert {"db", "users", "roster", "openapi", "reading_rooms"} <= set(listing(light))
