@@ -75,11 +75,13 @@ format: install
 
 ## Benchmarks (bench/README.md): the province-scale review on the local PostgreSQL server
 ## (database kepu_bench, recreated and loaded first), then Kepu over HTTP under gunicorn against
-## a bare Flask app, with wrk (6 s runs, 3 repeats; SQLite, then PostgreSQL database
-## kepu_bench_http). Results in bench/results/latest.json.
+## a bare Flask app, with wrk (6 s runs, 3 repeats): the demo county on SQLite and on PostgreSQL
+## (database kepu_bench_http), then the province on PostgreSQL (kepu_bench_http_province).
+## Results in bench/results/latest.json.
 bench: install wrk
 	$(BIN)/python bench/review.py
-	$(BIN)/python bench/http_paths.py --duration 6 --repeats 3 --engine sqlite --engine postgresql
+	$(BIN)/python bench/http_paths.py --duration 6 --repeats 3 --engine sqlite --engine postgresql \
+		--scale county --scale province
 	$(BIN)/python bench/roster_import.py
 
 ## A 10,000-member roster workbook imported into an empty Kepu (SQLite), then again.

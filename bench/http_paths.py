@@ -54,7 +54,12 @@ LUA = HERE / "wrk" / "bench.lua"
 RESULTS = HERE / "results" / "latest.json"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "kepu_bench_http"
+PG_PROVINCE_DATABASE = "kepu_bench_http_province"
 DEMO_USER, DEMO_PASSWORD = "leader", "kepu-demo-2026"
+#: the users made in the province (it has none): a leader of team 1 and an admin
+PROVINCE_LEADER, PROVINCE_ADMIN, PROVINCE_PASSWORD = "leader", "bench-admin", "bench-password-42"
+#: the province's review, asked for as the admin before the workers' memory is read
+PROVINCE_REVIEW = "/review?area=1&period=2025"
 WORKERS = 2
 THREADS, CONNECTIONS = 1, 8
 LIBRARIES = (
@@ -249,14 +254,14 @@ def rss_mb(pid: int) -> float | None:
 # -- the instance ------------------------------------------------------------------------------
 
 
-def recreate_postgresql() -> None:
-    """Drop and create the database ``kepu_bench_http`` on the local PostgreSQL server."""
+def recreate_postgresql(name: str = PG_DATABASE) -> None:
+    """Drop and create the database ``name`` on the local PostgreSQL server."""
     import psycopg
 
     try:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
     except psycopg.OperationalError as exc:
         raise BenchError(f"PostgreSQL on {PG_SERVER} is not reachable: {exc}") from None
 
@@ -281,8 +286,8 @@ def kepu_env(folder: Path, uri: str) -> dict:
     return env
 
 
-def leader_ids(uri: str) -> tuple[int, int]:
-    """The demo leader's team and a farm in its village."""
+def leader_ids(uri: str, username: str = DEMO_USER) -> tuple[int, int]:
+    """The leader's team and a farm in its village."""
     from sqlalchemy import create_engine, text
 
     if uri.startswith("postgresql://"):
@@ -291,7 +296,7 @@ def leader_ids(uri: str) -> tuple[int, int]:
     try:
         with engine.connect() as conn:
             team = conn.execute(
-                text("SELECT team_id FROM users WHERE username = :u"), {"u": DEMO_USER}
+                text("SELECT team_id FROM users WHERE username = :u"), {"u": username}
             ).scalar_one()
             farm = conn.execute(
                 text(
@@ -305,8 +310,8 @@ def leader_ids(uri: str) -> tuple[int, int]:
     return team, farm
 
 
-def sign_in(base: str) -> str:
-    """Sign the demo leader in through the login form; the Cookie header of the session."""
+def sign_in(base: str, username: str = DEMO_USER, password: str = DEMO_PASSWORD) -> str:
+    """Sign a user in through the login form; the Cookie header of the session."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(base + "/login", timeout=10) as answer:
@@ -317,13 +322,13 @@ def sign_in(base: str) -> str:
     if match is None:
         raise BenchError("no csrf_token on the login page")
     form = urllib.parse.urlencode(
-        {"csrf_token": match.group(1), "username": DEMO_USER, "password": DEMO_PASSWORD}
+        {"csrf_token": match.group(1), "username": username, "password": password}
     ).encode()
     with opener.open(base + "/login", data=form, timeout=10) as answer:
         answer.read()
     cookies = {cookie.name: cookie.value for cookie in jar}
     if "session" not in cookies:
-        raise BenchError("signing in as the demo leader gave no session cookie")
+        raise BenchError(f"signing in as {username} gave no session cookie")
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
@@ -445,42 +450,80 @@ def gunicorn_settings() -> dict:
     return {key: conf[key] for key in keys}
 
 
-def run_engine(engine: str, args, wrk_path: str) -> dict:
+def run_engine(engine: str, scale: str, args, wrk_path: str) -> dict:
     """Build the instance, serve Kepu and the bare app, measure every path; the results."""
     servers = Servers()
     folder = Path(tempfile.mkdtemp(prefix="kepu-bench-http-"))
     try:
-        return _measure(engine, args, wrk_path, folder, servers)
+        return _measure(engine, scale, args, wrk_path, folder, servers)
     finally:
         servers.stop_all()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _measure(engine: str, args, wrk_path: str, folder: Path, servers: Servers) -> dict:
+def load_county(env: dict) -> tuple[str, str]:
+    """Migrate and load the demo county; its leader's name and password."""
+    run([str(BIN / "kepu"), "db", "upgrade"], env, "kepu db upgrade")
+    run([str(BIN / "kepu"), "demo"], env, "kepu demo")
+    return DEMO_USER, DEMO_PASSWORD
+
+
+def load_province(env: dict, uri: str) -> tuple[str, str]:
+    """Load the province of ``bench/review.py`` (2,000 teams, 1,000,000 visits, 20,000
+    events), record its schema as migrated, and make a leader of team 1 and an admin; the
+    leader's name and password."""
+    code = (
+        "from bench import review\n"
+        "from core import create_app\n"
+        f"review.load(create_app({{'SQLALCHEMY_DATABASE_URI': {uri!r}}}))\n"
+    )
+    say(run([PYTHON, "-c", code], env, "loading the province").strip())
+    run([str(BIN / "kepu"), "db", "stamp", "heads"], env, "kepu db stamp heads")
+    password = PROVINCE_PASSWORD + "\n"
+    run(
+        [str(BIN / "kepu"), "users", "create", PROVINCE_LEADER, "--role", "leader", "--team", "1"],
+        env,
+        "kepu users create (leader)",
+        input_text=password,
+    )
+    run(
+        [str(BIN / "kepu"), "users", "create", PROVINCE_ADMIN, "--role", "admin"],
+        env,
+        "kepu users create (admin)",
+        input_text=password,
+    )
+    return PROVINCE_LEADER, PROVINCE_PASSWORD
+
+
+def _measure(engine: str, scale: str, args, wrk_path: str, folder: Path, servers: Servers) -> dict:
     """The body of :func:`run_engine`, with its folder and servers."""
     if engine == "postgresql":
-        recreate_postgresql()
-        uri = f"{PG_SERVER}/{PG_DATABASE}"
+        name = PG_PROVINCE_DATABASE if scale == "province" else PG_DATABASE
+        recreate_postgresql(name)
+        uri = f"{PG_SERVER}/{name}"
     else:
         uri = f"sqlite:///{folder / 'kepu.sqlite3'}"
     env = kepu_env(folder, uri)
-    result: dict = {"engine": engine, "database": uri.split("@")[-1]}
+    result: dict = {"engine": engine, "scale": scale, "database": uri.split("@")[-1]}
 
-    say(f"[{engine}] migrating and loading the demo county ...")
+    say(f"[{engine}, {scale}] migrating and loading the data ...")
     start = time.perf_counter()
-    run([str(BIN / "kepu"), "db", "upgrade"], env, "kepu db upgrade")
-    run([str(BIN / "kepu"), "demo"], env, "kepu demo")
-    result["demo_seconds"] = round(time.perf_counter() - start, 1)
-    token = run([str(BIN / "kepu"), "users", "token", DEMO_USER, "--label", "bench"], env, "token")
+    if scale == "province":
+        user, password = load_province(env, uri)
+    else:
+        user, password = load_county(env)
+    result["load_seconds"] = round(time.perf_counter() - start, 1)
+    token = run([str(BIN / "kepu"), "users", "token", user, "--label", "bench"], env, "token")
     token = token.strip().splitlines()[-1]
-    team, farm = leader_ids(uri)
+    team, farm = leader_ids(uri, user)
     result.update(team_id=team, farm_id=farm)
 
     bare_env = dict(env, BENCH_BARE_DATABASE_URI=uri)
     run([PYTHON, "-c", "from bench.bare_app import init; init()"], bare_env, "bare app init")
 
-    say(f"[{engine}] start-up times ...")
-    result["startup"] = startup(env, 3 if args.quick else 5)
+    if scale == "county":  # the start-up does not depend on the data
+        say(f"[{engine}] start-up times ...")
+        result["startup"] = startup(env, 3 if args.quick else 5)
 
     settings = gunicorn_settings()
     result["gunicorn"] = settings
@@ -507,7 +550,7 @@ def _measure(engine: str, args, wrk_path: str, folder: Path, servers: Servers) -
     kepu_base, bare_base = f"http://127.0.0.1:{kepu_port}", f"http://127.0.0.1:{bare_port}"
     wait_until_up(kepu_base, kepu, kepu_log)
     wait_until_up(bare_base, bare, bare_log)
-    cookie = sign_in(kepu_base)
+    cookie = sign_in(kepu_base, user, password)
 
     prefix = f"{engine}-{int(time.time())}"
     kepu_body = json.dumps(
@@ -592,12 +635,28 @@ def _measure(engine: str, args, wrk_path: str, folder: Path, servers: Servers) -
         measured.append(entry)
         say(f"  {path['label']}: {entry['kepu']['median']:.0f} req/s")
     result["paths"] = measured
+    if scale == "province":
+        result["review"] = serve_review(kepu_base)
     result["rss_mb"] = {
         "kepu": [rss_mb(pid) for pid in worker_pids(kepu.pid)],
         "bare": [rss_mb(pid) for pid in worker_pids(bare.pid)],
     }
     result["kepu_log_tail"] = kepu_log.read_text(errors="replace")[-4000:].splitlines()[-15:]
     return result
+
+
+def serve_review(base: str) -> dict:
+    """The province's review page, asked for twice as the admin (the workers' memory is read
+    after it): its status and the seconds each answer took."""
+    cookie = sign_in(base, PROVINCE_ADMIN, PROVINCE_PASSWORD)
+    times, status = [], 0
+    for _ in range(2):
+        began = time.perf_counter()
+        status, _headers = probe(base + PROVINCE_REVIEW, "GET", {"Cookie": cookie}, None)
+        times.append(round(time.perf_counter() - began, 2))
+    if status != 200:
+        say(f"  ! the province's review answered {status}")
+    return {"url": PROVINCE_REVIEW, "status": status, "seconds": times}
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -625,7 +684,8 @@ def answers(statuses: dict) -> str:
 def table(result: dict, args) -> str:
     """The printed table of one engine."""
     head = (
-        f"Kepu vs bare Flask over HTTP - {result['engine']}, gunicorn {WORKERS} sync workers, "
+        f"Kepu vs bare Flask over HTTP - {result['engine']}, {result['scale']} "
+        f"(team {result['team_id']}), gunicorn {WORKERS} sync workers, "
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{args.duration}s, median of {args.repeats} "
         "(min-max), requests/s"
     )
@@ -657,18 +717,30 @@ def table(result: dict, args) -> str:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * width for width in widths))
-    up = result["startup"]
-    ratio = up["create_app"]["median"] / up["imports_only"]["median"]
-    lines += [
-        "",
-        f"start-up, median of {len(up['create_app']['samples'])} fresh processes (min-max):",
-        f"  create_app()             {seconds(up['create_app'])}  ({ratio:.1f}x the imports alone)",
-        f"  libraries imported alone {seconds(up['imports_only'])}",
-        f"  kepu --help              {seconds(up['kepu_help'])}",
-    ]
+    up = result.get("startup")
+    if up:
+        ratio = up["create_app"]["median"] / up["imports_only"]["median"]
+        help_met = "yes" if up["kepu_help"]["median"] < 1 else "NO"
+        lines += [
+            "",
+            f"start-up, median of {len(up['create_app']['samples'])} fresh processes (min-max):",
+            f"  create_app()             {seconds(up['create_app'])}  ({ratio:.1f}x the imports "
+            f"alone; target <= 1.3x: {'yes' if ratio <= 1.3 else 'NO'})",
+            f"  libraries imported alone {seconds(up['imports_only'])}",
+            f"  kepu --help              {seconds(up['kepu_help'])}  (target < 1 s: {help_met})",
+        ]
+    review = result.get("review")
+    if review:
+        lines += [
+            "",
+            f"the province's review page as the admin ({review['url']}): {review['status']}, "
+            + ", ".join(f"{t:.2f} s" for t in review["seconds"]),
+        ]
     rss = result["rss_mb"]
+    after = "the runs and the review" if review else "the runs"
+    worst = max((mb for mb in rss["kepu"] if mb), default=0)
     lines.append(
-        "worker RSS after the runs: Kepu "
+        f"worker RSS after {after} (target < 150 MB: {'yes' if worst < 150 else 'NO'}): Kepu "
         + ", ".join(f"{mb:.0f} MB" for mb in rss["kepu"] if mb)
         + "; bare "
         + ", ".join(f"{mb:.0f} MB" for mb in rss["bare"] if mb)
@@ -715,11 +787,19 @@ def main() -> None:
         choices=["sqlite", "postgresql"],
         help="database engine; give it twice for both (default: sqlite)",
     )
+    parser.add_argument(
+        "--scale",
+        action="append",
+        choices=["county", "province"],
+        help="the demo county (default), or the province of bench/review.py (PostgreSQL only: "
+        "2,000 teams, 1,000,000 visits, 20,000 events); give it twice for both",
+    )
     parser.add_argument("--duration", type=int, help="seconds of each wrk run (default 6)")
     parser.add_argument("--repeats", type=int, help="wrk runs per path and side (default 3)")
     parser.add_argument("--only", action="append", help="measure only this path key")
     args = parser.parse_args()
     args.engine = args.engine or ["sqlite"]
+    args.scale = args.scale or ["county"]
     args.duration = args.duration or (2 if args.quick else 6)
     args.repeats = args.repeats or (1 if args.quick else 3)
 
@@ -739,6 +819,7 @@ def main() -> None:
         "parameters": {
             "quick": args.quick,
             "engines": args.engine,
+            "scales": args.scale,
             "duration_s": args.duration,
             "repeats": args.repeats,
             "wrk_threads": THREADS,
@@ -748,8 +829,11 @@ def main() -> None:
         "engines": [],
     }
     try:
-        for engine in args.engine:
-            results["engines"].append(run_engine(engine, args, wrk_path))
+        for scale in args.scale:
+            for engine in args.engine:
+                if scale == "province" and engine != "postgresql":
+                    continue  # the province is loaded with PostgreSQL's generate_series
+                results["engines"].append(run_engine(engine, scale, args, wrk_path))
     except BenchError as exc:
         sys.exit(f"bench/http_paths.py: {exc}")
     except KeyboardInterrupt:
