@@ -3,9 +3,11 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, session
-from flask_babel import Domain, format_date, format_datetime
+from flask import Flask, current_app, g, request, session
+from flask_babel import Domain, format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from core.extensions import babel
 from core.models.enums import label
@@ -44,6 +46,20 @@ class AppDomain(Domain):
         """The loaded catalogues of the current app, by (locale, domain)."""
         return current_app.extensions.setdefault("kepu_translations", {})
 
+    def get_translations(self):
+        """The catalogue of the current language, found once per language and app context: a
+        page asks for it on every gettext (about a hundred times), and finding it costs more
+        than the translation itself. ``force_locale`` and ``refresh`` give a new locale object,
+        so a change of language is seen."""
+        locale = get_locale()
+        memo = g.get("_kepu_translations") if g else None
+        if memo is not None and memo[0] is locale:
+            return memo[1]
+        translations = super().get_translations()
+        if g:
+            g._kepu_translations = (locale, translations)
+        return translations
+
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and register the template helpers."""
@@ -52,6 +68,8 @@ def init_app(app: Flask) -> None:
     # app context to compute Flask-Babel's own domain
     if not isinstance(vars(babel).get("domain_instance"), AppDomain):
         babel.domain_instance = AppDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+
+    _install_template_gettext(app)
 
     @app.template_filter("dt")
     def _format_dt(value: datetime | None, fmt: str = "short") -> str:
@@ -65,3 +83,22 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["current_locale"] = select_locale
+
+
+@pass_context
+def template_gettext(context, string: str, **variables) -> str:
+    """``_()`` and ``gettext()`` in templates: Jinja's newstyle gettext (escaped when the
+    template autoescapes, ``%(name)s`` filled from the keywords, ``%%`` read as ``%``) called
+    directly, without the alias and wrappers between a template and the catalogue (a page
+    calls it about a hundred times). A translation without ``%`` needs no formatting."""
+    translated = get_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    if variables or "%" in translated:
+        return translated % variables
+    return translated
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Put :func:`template_gettext` in place of the callables Flask-Babel installed."""
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)

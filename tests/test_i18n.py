@@ -207,3 +207,21 @@ def test_wtforms_messages_on_the_visit_form(client, login, world):
     html = client.post("/visits/new", data=data).get_data(as_text=True)
     assert "不是有效的日期值。" in html
     assert "Not a valid date value." not in html
+
+
+def test_templates_translate_format_and_escape_as_jinja_does(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        with force_locale("zh_CN"):
+            assert render_template_string("{{ _('Teams') }}") == "服务队"
+            # a language switch inside a request is seen at once
+            with force_locale("en"):
+                assert render_template_string("{{ _('Teams') }}") == "Teams"
+            assert render_template_string("{{ _('Teams') }}") == "服务队"
+        with force_locale("en"):
+            # %% is read as %, with or without keywords; keywords are escaped, the text not
+            assert render_template_string("{{ _('100%% done') }}") == "100% done"
+            assert render_template_string("{{ _('%(n)s%%', n=5) }}") == "5%"
+            assert render_template_string("{{ _('<b>%(x)s</b>', x='<i>') }}") == "<b>&lt;i&gt;</b>"
+            assert render_template_string("{% trans n=3 %}{{ n }} farms{% endtrans %}") == "3 farms"
