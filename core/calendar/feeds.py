@@ -100,6 +100,11 @@ class Filters:
             where.append(Event.venue_kind == self.venue)
         return where
 
+    def identity(self) -> str:
+        """Which public feed the filters make, for its validators."""
+        ids = [x.id if x is not None else "" for x in (self.area, self.team, self.campaign)]
+        return "public:" + ":".join(map(str, ids)) + ":" + (self.venue.value if self.venue else "")
+
     def names(self) -> list[str]:
         """What the filters select, for the calendar's name."""
         parts = [x.name for x in (self.area, self.team, self.campaign) if x is not None]
@@ -202,20 +207,29 @@ def plugin_entries() -> list[CalendarEntry]:
 
 
 def _feed(
-    name: str, locale: str, where: list, parts: _Parts, cutoff: datetime | None = None
+    identity: str,
+    naming: Callable[[], str],
+    locale: str,
+    where: list,
+    parts: _Parts,
+    cutoff: datetime | None = None,
 ) -> Feed:
     """The feed of the events matching ``where`` plus ``parts``: validators now, text later.
 
+    ``identity`` says which feed it is (its filters, its event or its owner) and ``naming``
+    gives its name, asked for only for a full answer: the name is made of the language's
+    words and of rows whose changes move the trail, which the validators digest already.
     Cancelled and deleted events changed before ``cutoff`` (by default the configured number
     of days before today) are left out.
     """
     config = current_app.config
+    tzid, refresh = config["TIMEZONE"], config["CALENDAR_REFRESH_MINUTES"]
     cutoff, prefix, today_start = cutoff or _cutoff(), _page_prefix(), day_start()
-    with force_locale(locale):
-        head = calendar_head(name, config["TIMEZONE"], config["CALENDAR_REFRESH_MINUTES"])
     position, changed_at = latest_change()
     validator = [
-        head,
+        identity,
+        tzid,
+        str(refresh),
         prefix,
         locale,
         str(position),
@@ -229,6 +243,8 @@ def _feed(
     digest = hashlib.blake2b("\x1f".join(validator).encode(), digest_size=16)
 
     def make_body() -> bytes:
+        with force_locale(locale):
+            head = calendar_head(naming(), tzid, refresh)
         rows = event_rows(locale, where, cutoff)
         texts = cache.texts(rows, locale)
         ids = [row.id for row in rows]
@@ -259,14 +275,23 @@ def public_feed(filters: Filters, locale: str) -> Feed:
     parts = _Parts()
     if filters.keeps_plugin_entries:
         parts.entries = plugin_entries
-    with force_locale(locale):
-        name = " · ".join([_("Kepu events"), *filters.names()])
-    return _feed(name, locale, filters.clauses(), parts)
+
+    def naming() -> str:
+        return " · ".join([_("Kepu events"), *filters.names()])
+
+    return _feed(filters.identity(), naming, locale, filters.clauses(), parts)
 
 
 def event_feed(event: Event, locale: str) -> Feed:
     """One live event, even one cancelled long ago, as a calendar of its own."""
-    return _feed(event.title, locale, [Event.id == event.id], _Parts(), cutoff=EPOCH)
+    return _feed(
+        f"event:{event.id}",
+        lambda: event.title,
+        locale,
+        [Event.id == event.id],
+        _Parts(),
+        cutoff=EPOCH,
+    )
 
 
 def personal_scope(user: User) -> list:
@@ -300,6 +325,10 @@ def personal_feed(feed: CalendarFeed, locale: str) -> Feed:
     if feed.include_plans and provider is not None:
         start, end = hook_window()
         parts.entries = lambda: list(provider(user, start, end))
-    with force_locale(locale):
-        name = _("Kepu: %(name)s", name=user.name)
-    return _feed(name, locale, personal_scope(user), parts)
+    return _feed(
+        f"personal:{user.id}",
+        lambda: _("Kepu: %(name)s", name=user.name),
+        locale,
+        personal_scope(user),
+        parts,
+    )
