@@ -3,13 +3,14 @@
 import time
 from contextlib import suppress
 from datetime import timedelta
+from functools import cache
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -44,9 +45,7 @@ def user_for_token(raw: str) -> User | None:
     and a commit on every call would cost more than most API reads themselves.
     """
     token = db.session.execute(
-        select(ApiToken)
-        .where(ApiToken.token_hash == hash_token(raw))
-        .options(joinedload(ApiToken.user))
+        _TOKEN_WITH_USER(), {"token_hash": hash_token(raw)}
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
@@ -61,6 +60,17 @@ def user_for_token(raw: str) -> User | None:
         db.session.commit()
         set_committed_value(token, "last_used_at", now)
     return token.user
+
+
+@cache
+def _TOKEN_WITH_USER():  # noqa: N802 - a constant built on first use
+    """The token whose hash is ``:token_hash``, with its user (built once: every API request
+    runs it, and building it costs more than running it)."""
+    return (
+        select(ApiToken)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+        .options(joinedload(ApiToken.user))
+    )
 
 
 def user_for_session(session_id: str) -> User | None:
