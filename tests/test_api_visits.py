@@ -224,3 +224,16 @@ def test_each_role_against_each_write(client, world, bearer, role, action):
     method, path, body = _writes(world)[action]
     ok = {"create": 201, "update": 200, "delete": 204}[action]
     check_write(client, world, bearer, role, method, path, body, ok if role in ALLOWED else 403)
+
+
+def test_members_present_are_listed_by_name_deleted_ones_too(client, world, bearer):
+    members = sorted(world.team_members(world.team)[:3], key=lambda m: m.name)
+    body = _body(world, member_ids=[members[2].id, members[0].id, members[1].id])
+    created = client.post(URL, json=body, headers=bearer(world.leader))
+    assert created.status_code == 201
+    by_name = [m.id for m in members]
+    assert created.get_json()["member_ids"] == by_name
+    members[1].soft_delete()  # a member who left still was there that day
+    db.session.commit()
+    listed = client.get(URL, headers=bearer(world.leader)).get_json()
+    assert listed[0]["member_ids"] == by_name

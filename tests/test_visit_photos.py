@@ -329,3 +329,14 @@ def test_review_counts_the_visits_with_photos_as_the_list_shows_them(
         f"/visits?team={world.team.id}&photos=y&date_from={year}-01-01&date_to={year}-12-31"
     ).get_data(as_text=True)
     assert "2 visits" in listing
+
+
+def test_the_visit_list_leaves_a_removed_photo_out(client, bearer, world):
+    visit = _visit_with_photos(world, 2)
+    removed, kept = visit.photos[0].id, visit.photos[1].id
+    leader = bearer(world.leader)
+    url = f"/api/v1/visits/{visit.id}/photos/{removed}"
+    assert client.delete(url, headers=leader).status_code == 204
+    listed = client.get(f"/api/v1/visits/?team={world.team.id}", headers=leader).get_json()
+    assert [p["id"] for p in listed[0]["photos"]] == [kept]
+    assert listed[0]["photos"][0]["url"] == f"/api/v1/visits/{visit.id}/photos/{kept}"

@@ -4,7 +4,6 @@ from flask import abort, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from core.api.activity_schemas import (
     VISIT_PHOTOS_BODY,
@@ -69,7 +68,6 @@ class Visits(MethodView):
         query = (
             select(Visit)
             .where(visit_scope(caller()))
-            .options(selectinload(Visit.members_present))
             .order_by(Visit.visited_on.desc(), Visit.id.desc())
         )
         if "area" in args:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from core.database import read_rows
 from core.extensions import db
 from core.models import AuditEvent, Farm, Member, Team, User
 
@@ -175,7 +176,7 @@ def last_changes(object_type: str, object_ids: Iterable) -> dict[str, HistoryEnt
         .where(AuditEvent.object_type == object_type, AuditEvent.object_id.in_(ids))
         .group_by(AuditEvent.object_id)
     )
-    rows = db.session.execute(
+    rows = read_rows(
         select(
             AuditEvent.id,
             AuditEvent.object_id,
