@@ -5,11 +5,11 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from core.models.base import Base
+from core.openapi_docs import LazyDocsApi
 
 
 class _MigrateConfig:
@@ -73,6 +73,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
-api = Api()
+api = LazyDocsApi()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
