@@ -1,6 +1,7 @@
 """The ``kepu`` command: Flask's CLI bound to Kepu, plus Kepu's own commands."""
 
 import sys
+import traceback
 
 import click
 from flask import Flask, current_app, g
@@ -45,26 +46,32 @@ class KepuGroup(FlaskGroup):
             return super().list_commands(ctx)
         self._load_plugin_commands()
         names = set(click.Group.list_commands(self, ctx))
-        names.update(_command_app(ctx).cli.list_commands(ctx))
+        app = _command_app(ctx)
+        if app is not None:
+            names.update(app.cli.list_commands(ctx))
         return sorted(names)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """The command ``name``; from the command app while the help is written."""
         if not ctx.meta.get(_LISTING):
             return super().get_command(ctx, name)
-        return click.Group.get_command(self, ctx, name) or _command_app(ctx).cli.get_command(
-            ctx, name
-        )
+        command = click.Group.get_command(self, ctx, name)
+        app = _command_app(ctx) if command is None else None
+        return command if app is None else app.cli.get_command(ctx, name)
 
 
-def _command_app(ctx: click.Context) -> Flask:
-    """The command app, built once per invocation."""
-    app = ctx.meta.get("kepu.command_app")
-    if app is None:
+def _command_app(ctx: click.Context) -> Flask | None:
+    """The command app, built once per invocation; None (its error printed, as Flask does
+    when the app fails to load) when it cannot be built: the help still lists the rest."""
+    if "kepu.command_app" not in ctx.meta:
         from core import create_command_app
 
-        app = ctx.meta["kepu.command_app"] = _checked(create_command_app)
-    return app
+        try:
+            ctx.meta["kepu.command_app"] = _checked(create_command_app)
+        except Exception:
+            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
+            ctx.meta["kepu.command_app"] = None
+    return ctx.meta["kepu.command_app"]
 
 
 def _checked(factory) -> Flask:

@@ -56,3 +56,20 @@ def test_token_prints_a_working_token(runner, world, client):
 def test_token_for_unknown_user(runner, world):
     result = runner.invoke(args=["users", "token", "nobody"])
     assert result.exit_code != 0 and "no user" in result.output
+
+
+def test_help_lists_the_builtin_commands_when_the_app_cannot_be_built(monkeypatch):
+    from click.testing import CliRunner
+
+    import core
+    from core.cli import main
+
+    def broken():
+        raise RuntimeError("a plugin could not load")
+
+    monkeypatch.setattr(core, "create_command_app", broken)
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
+    assert {"run", "shell", "routes"} <= listed and "users" not in listed
+    assert "a plugin could not load" in result.stderr
