@@ -84,3 +84,13 @@ def read_rows(statement, params: dict | None = None):
     rows' partial indexes serve it). Pending changes are flushed first, as the ORM would."""
     db.session.flush()  # returns at once when nothing is pending
     return db.session.connection().execute(statement, params or {})
+
+
+def refresh_statistics() -> None:
+    """Have PostgreSQL's planner read the tables again (``ANALYZE``) after a bulk load, rather
+    than waiting for autovacuum: without statistics it takes every table for empty and picks
+    plans that make a team's flags ten times slower. Nothing to do on SQLite."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")

@@ -142,6 +142,7 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
             click.confirm("Delete every row of every table and rebuild the demo?", abort=True)
         wipe_database()
         click.echo("Deleted all rows.")
+    from core.database import refresh_statistics
     from core.rules import today as local_today
 
     enable_demo_plugins()
@@ -151,6 +152,7 @@ def demo_command(seed: int, today, reset: bool, yes: bool) -> None:
     with signals.paused():
         counts = build_demo(seed, day, echo=click.echo)
         plugin_counts = build_plugin_demo(seed, day or local_today())
+    refresh_statistics()  # the demo is used at once: plan its queries with its numbers
     elapsed = time.perf_counter() - started
     click.echo(
         "Built the demo county in {:.1f} s (seed {}, {}): {:,} areas ({} townships, {} villages), "
