@@ -73,7 +73,9 @@ def test_leader_nominates_with_photos(phone, world, app, tmp_path, monkeypatch):
     nomination = db.session.execute(select(Nomination)).scalar_one()
     assert len(nomination.photos) == 2
     page.wait_for_function(
-        "[...document.querySelectorAll('#mc-photos img')].every(i => i.naturalWidth === 320)"
+        # a function, not a bare expression: Playwright evaluates a bare expression with
+        # eval() while it polls, which the pages' Content-Security-Policy refuses
+        "() => [...document.querySelectorAll('#mc-photos img')].every(i => i.naturalWidth === 320)"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _fits(page, "/plugins/model_campaign/nominations/new")
