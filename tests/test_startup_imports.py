@@ -51,19 +51,22 @@ def test_create_app_imports_none_of_the_deferred_libraries(tmp_path):
     assert json.loads(result.stdout.splitlines()[-1]) == []
 
 
+#: ``kepu --help`` in the fresh interpreter, its output written to standard error
+KEPU_HELP = (
+    "import contextlib, io, json, sys\n"
+    "from core.cli import main\n"
+    "out = io.StringIO()\n"
+    "with contextlib.redirect_stdout(out):\n"
+    "    try:\n"
+    "        main(['--help'])\n"
+    "    except SystemExit:\n"
+    "        pass\n"
+    "sys.stderr.write(out.getvalue())\n"
+)
+
+
 def test_kepu_help_imports_none_of_the_deferred_libraries(tmp_path):
-    code = (
-        "import contextlib, io, sys\n"
-        "from core.cli import main\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    try:\n"
-        "        main(['--help'])\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "sys.stderr.write(out.getvalue())\n" + REPORT
-    )
-    result = _run(code, tmp_path)
+    result = _run(KEPU_HELP + REPORT, tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == []
     # the db group is listed all the same, by Flask-Migrate's own help text
@@ -121,20 +124,8 @@ PAGES = ("core.views", "core.api.visits", "core.api.teams", "plugins.reading_roo
 
 
 def test_kepu_help_builds_no_pages_and_no_api(tmp_path):
-    code = (
-        f"PAGES = {PAGES!r}\n"
-        "import contextlib, io, json, sys\n"
-        "from core.cli import main\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    try:\n"
-        "        main(['--help'])\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "sys.stderr.write(out.getvalue())\n"
-        "print(json.dumps(sorted(m for m in PAGES if m in sys.modules)))\n"
-    )
-    result = _run(code, tmp_path)
+    report = f"print(json.dumps(sorted(m for m in {PAGES!r} if m in sys.modules)))\n"
+    result = _run(KEPU_HELP + report, tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == []
     # a plugin's commands are listed all the same
