@@ -310,19 +310,24 @@ def leader_ids(uri: str, username: str = DEMO_USER) -> tuple[int, int]:
     return team, farm
 
 
+def csrf_token_of(page: str) -> str:
+    """The CSRF token of the login form in ``page``."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    if match is None:
+        raise BenchError("no csrf_token on the login page")
+    return match.group(1)
+
+
 def sign_in(base: str, username: str = DEMO_USER, password: str = DEMO_PASSWORD) -> str:
     """Sign a user in through the login form; the Cookie header of the session."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(base + "/login", timeout=10) as answer:
         page = answer.read().decode()
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page
-    )
-    if match is None:
-        raise BenchError("no csrf_token on the login page")
     form = urllib.parse.urlencode(
-        {"csrf_token": match.group(1), "username": username, "password": password}
+        {"csrf_token": csrf_token_of(page), "username": username, "password": password}
     ).encode()
     with opener.open(base + "/login", data=form, timeout=10) as answer:
         answer.read()

@@ -29,7 +29,6 @@ import cProfile  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import pstats  # noqa: E402
-import re  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -37,8 +36,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
 
-BIN = Path(sys.executable).parent
-USER, PASSWORD = "leader", "kepu-demo-2026"
+from bench.http_paths import BIN, DEMO_PASSWORD, DEMO_USER, csrf_token_of, leader_ids  # noqa: E402
 
 
 def build_instance(folder: Path) -> str:
@@ -52,7 +50,7 @@ def build_instance(folder: Path) -> str:
     for argv in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "kepu"), *argv], env=env, check=True, capture_output=True)
     done = subprocess.run(
-        [str(BIN / "kepu"), "users", "token", USER, "--label", "profile"],
+        [str(BIN / "kepu"), "users", "token", DEMO_USER, "--label", "profile"],
         env=env,
         check=True,
         capture_output=True,
@@ -70,31 +68,18 @@ def build_instance(folder: Path) -> str:
 
 def paths(token: str) -> tuple[dict, dict, dict]:
     """Kepu's paths, the bare app's, and which bare path each Kepu path is compared with."""
-    from sqlalchemy import text
-
     from bench.bare_app import create_app as bare_app
     from bench.bare_app import init
     from core import create_app
-    from core.extensions import db
 
     app = create_app()
     logging.getLogger("core.requests").disabled = True
-    with app.app_context():
-        team = db.session.scalar(text("SELECT team_id FROM users WHERE username = :u"), {"u": USER})
-        farm = db.session.scalar(
-            text(
-                "SELECT f.id FROM farms f JOIN teams t ON t.village_id = f.village_id "
-                "WHERE t.id = :t AND f.deleted_at IS NULL ORDER BY f.id LIMIT 1"
-            ),
-            {"t": team},
-        )
+    team, farm = leader_ids(os.environ["KEPU_SQLALCHEMY_DATABASE_URI"])
     signed_in, anonymous = app.test_client(), app.test_client()
     page = signed_in.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page
-    )
     signed_in.post(
-        "/login", data={"username": USER, "password": PASSWORD, "csrf_token": csrf.group(1)}
+        "/login",
+        data={"username": DEMO_USER, "password": DEMO_PASSWORD, "csrf_token": csrf_token_of(page)},
     )
     bearer = {"Authorization": f"Bearer {token}"}
 

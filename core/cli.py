@@ -56,8 +56,9 @@ class KepuGroup(FlaskGroup):
         if not ctx.meta.get(_LISTING):
             return super().get_command(ctx, name)
         command = click.Group.get_command(self, ctx, name)
-        app = _command_app(ctx) if command is None else None
-        return command if app is None else app.cli.get_command(ctx, name)
+        if command is None and (app := _command_app(ctx)) is not None:
+            command = app.cli.get_command(ctx, name)
+        return command
 
 
 def _command_app(ctx: click.Context) -> Flask | None:

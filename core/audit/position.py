@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.audit.record import SKIPPED_TABLES
+from core.database import read_rows
 from core.extensions import db
 from core.models import Area, AuditEvent
 
@@ -31,8 +32,8 @@ RESULT_TABLES = frozenset(
 )
 
 
-#: the newest audit event, built once: a Core statement on the table, run on the session's
-#: connection without the ORM (a conditional feed request is little more than this read)
+#: the newest audit event, built once and read without the ORM (a conditional feed request is
+#: little more than this read)
 _NEWEST = (
     select(AuditEvent.__table__.c.id, AuditEvent.__table__.c.at)
     .order_by(AuditEvent.__table__.c.id.desc())
@@ -42,9 +43,8 @@ _NEWEST = (
 
 def latest_change() -> tuple[int, datetime | None]:
     """The newest audit event's id and time ((0, None) while the trail is empty): what every
-    recorded write moves, read with one indexed query (a feed's validators). Pending changes of
-    the session are not flushed: a caller reads what is committed."""
-    row = db.session.connection().execute(_NEWEST).first()
+    recorded write moves, read with one indexed query (a feed's validators)."""
+    row = read_rows(_NEWEST).first()
     return (row.id, row.at) if row is not None else (0, None)
 
 
