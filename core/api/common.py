@@ -228,10 +228,7 @@ def photos_body(description: str) -> dict:
 
 def save_upload(write: Callable[..., T], *args) -> T:
     """Like ``save`` for a multipart upload: refused fields answer 422 under ``files``."""
-    try:
-        return write(*args)
-    except FieldErrors as exc:
-        file_errors(exc.errors)
+    return _answered(file_errors, write, *args)
 
 
 def save(write: Callable[..., T], *args) -> T:
@@ -240,10 +237,15 @@ def save(write: Callable[..., T], *args) -> T:
     ``FieldErrors`` answer 422 naming each field, ``Conflict`` 409 with its message, and a
     constraint violation (a duplicate, a row still referred to) 409.
     """
+    return _answered(field_errors, write, *args)
+
+
+def _answered(refused: Callable[[dict], None], write: Callable[..., T], *args) -> T:
+    """``write(*args)``; its ``FieldErrors`` answered by ``refused``, a conflict by 409."""
     try:
         return write(*args)
     except FieldErrors as exc:
-        field_errors(exc.errors)
+        refused(exc.errors)
     except Conflict as exc:
         db.session.rollback()
         abort(409, description=str(exc))

@@ -86,17 +86,14 @@ def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo
     """``photos`` checked and saved again (``core.services.uploads``); notes an error when one
     is refused or there are too many."""
     limit = int(current_app.config["INSPECTION_MAX_PHOTOS"])
-    try:
-        return clean_photos(
-            photos,
-            int(current_app.config["INSPECTION_MAX_PHOTO_KB"]),
-            limit,
-            already,
-            too_many=_("An inspection keeps at most %(n)s photos.", n=limit),
-        )
-    except FieldErrors as exc:
-        errors.update(exc.errors)
-        return []
+    return clean_photos(
+        photos,
+        int(current_app.config["INSPECTION_MAX_PHOTO_KB"]),
+        limit,
+        already,
+        _("An inspection keeps at most %(n)s photos.", n=limit),
+        errors,
+    )
 
 
 def _store_photos(inspection: Inspection, photos: list[Photo]) -> None:

@@ -69,17 +69,14 @@ def _check_photos(errors: dict, photos: list[bytes]) -> list[Photo]:
     """``photos`` checked and saved again (``core.services.uploads``); notes an error when one
     is refused or there are too many."""
     limit = int(current_app.config["RECTIFICATION_REPORT_MAX_PHOTOS"])
-    try:
-        return clean_photos(
-            photos,
-            int(current_app.config["INSPECTION_MAX_PHOTO_KB"]),
-            limit,
-            0,
-            too_many=_("A progress report keeps at most %(n)s photos.", n=limit),
-        )
-    except FieldErrors as exc:
-        errors.update(exc.errors)
-        return []
+    return clean_photos(
+        photos,
+        int(current_app.config["INSPECTION_MAX_PHOTO_KB"]),
+        limit,
+        0,
+        _("A progress report keeps at most %(n)s photos.", n=limit),
+        errors,
+    )
 
 
 def _step(item: Rectification, kind: StepKind, text: str, user: User) -> RectificationStep:

@@ -199,16 +199,28 @@ def clean_photo(data: bytes, max_kb: int, field: str = "photo", several: bool = 
 
 
 def clean_photos(
-    photos: list[bytes], max_kb: int, max_count: int, already: int, too_many: str
+    photos: list[bytes],
+    max_kb: int,
+    max_count: int,
+    already: int,
+    too_many: str,
+    errors: dict | None = None,
 ) -> list[Photo]:
     """Each of ``photos`` as :func:`clean_photo` does it, for the field ``photos``.
 
     ``FieldErrors`` with the first refusal, or with ``too_many`` when ``already`` stored ones
-    and these would be more than ``max_count``.
+    and these would be more than ``max_count``. Given ``errors`` (a form's other mistakes), the
+    refusal is noted there instead and no photo is returned: all are kept, or none.
     """
-    if already + len(photos) > max_count:
-        raise FieldErrors({"photos": [too_many]})
-    return [clean_photo(data, max_kb, "photos", several=True) for data in photos]
+    try:
+        if already + len(photos) > max_count:
+            raise FieldErrors({"photos": [too_many]})
+        return [clean_photo(data, max_kb, "photos", several=True) for data in photos]
+    except FieldErrors as exc:
+        if errors is None:
+            raise
+        errors.update(exc.errors)
+        return []
 
 
 # --- files ----------------------------------------------------------------------------------

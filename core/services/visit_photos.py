@@ -37,11 +37,7 @@ def check_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo]
     if not photos:
         return []
     limit, max_kb = photo_limits()
-    try:
-        return clean_photos(photos, max_kb, limit, already, too_many=too_many_message(limit))
-    except FieldErrors as exc:
-        errors.update(exc.errors)
-        return []
+    return clean_photos(photos, max_kb, limit, already, too_many_message(limit), errors)
 
 
 def attach_photos(visit: Visit, photos: list[Photo]) -> list[str]:

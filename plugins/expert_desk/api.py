@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from core.plugin_api import (
     Area,
-    Conflict,
     api_blueprint,
     caller,
     db,
@@ -202,12 +201,7 @@ def photos(question_id):
     """
     question = _question(question_id)
     require(svc.may_ask(caller(), question.village))
-    files = uploaded_photos()
-    try:
-        return save_upload(svc.add_photos, caller(), question, files)
-    except Conflict as exc:
-        db.session.rollback()
-        abort(409, description=str(exc))
+    return save_upload(svc.add_photos, caller(), question, uploaded_photos())
 
 
 @blp.route("/questions" + item_rule("question_id", "/photos" + item_rule("photo_id")))

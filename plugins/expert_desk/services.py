@@ -375,12 +375,7 @@ def ask(user: User, data: QuestionInput, photos: list[bytes] = (), visit: Visit 
             errors["member_id"] = [gettext("Choose a member of the village's teams.")]
     if data.specialty_id is not None and db.session.get(Specialty, data.specialty_id) is None:
         errors["specialty_id"] = [gettext("Choose a topic from the list.")]
-    cleaned = []
-    if photos:
-        try:
-            cleaned = _clean_photos(photos, 0)
-        except FieldErrors as exc:
-            errors.update(exc.errors)
+    cleaned = _clean_photos(photos or [], 0, errors)
     if errors:
         raise FieldErrors(errors)
     question = Question(
@@ -404,14 +399,16 @@ def ask(user: User, data: QuestionInput, photos: list[bytes] = (), visit: Visit 
     return question
 
 
-def _clean_photos(photos, already: int) -> list:
-    """Checked photos for the field ``photos`` (``FieldErrors`` with the first refusal)."""
+def _clean_photos(photos, already: int, errors: dict | None = None) -> list:
+    """Checked photos for the field ``photos``: ``FieldErrors`` with the first refusal, or
+    with ``errors`` the refusal noted there (see ``clean_photos``)."""
     return clean_photos(
         list(photos),
         int(setting("max_photo_kb")),
         MAX_PHOTOS,
         already,
         gettext("At most %(n)s photos.", n=MAX_PHOTOS),
+        errors,
     )
 
 

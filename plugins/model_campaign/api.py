@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (
-    Conflict,
     api_blueprint,
     caller,
     db,
@@ -203,12 +202,7 @@ class NominationPhotos(MethodView):
         """
         nomination = readable(Nomination, nomination_id, svc.nomination_scope)
         require(svc.may_add_photos(caller(), nomination))
-        photos = uploaded_photos()
-        try:
-            save_upload(svc.add_photos, nomination, photos, caller())
-        except Conflict as exc:
-            db.session.rollback()
-            abort(409, description=str(exc))
+        save_upload(svc.add_photos, nomination, uploaded_photos(), caller())
         return _dump(nomination)
 
 

@@ -394,17 +394,14 @@ def create_nomination(data: NominationInput, user: User) -> Nomination:
 def _check_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo]:
     """``photos`` checked and saved again; notes the first refusal (type, size, count) on
     ``photos`` in ``errors`` and returns none then: all of them are stored, or none."""
-    try:
-        return clean_photos(
-            photos,
-            MAX_PHOTO_KB,
-            MAX_PHOTOS,
-            already,
-            too_many=_("A nomination keeps at most %(n)s photos.", n=MAX_PHOTOS),
-        )
-    except FieldErrors as exc:
-        errors.update(exc.errors)
-        return []
+    return clean_photos(
+        photos,
+        MAX_PHOTO_KB,
+        MAX_PHOTOS,
+        already,
+        _("A nomination keeps at most %(n)s photos.", n=MAX_PHOTOS),
+        errors,
+    )
 
 
 def _store_photos(nomination: Nomination, photos: list[Photo]) -> None:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from core.plugin_api import (
     Area,
-    Conflict,
     caller,
     db,
     documents,
@@ -270,12 +269,7 @@ class CasePhotos(MethodView):
         """Add photos to a case while its round is open (all or none)"""
         case = _case(case_id)
         require(comp.may_enter(caller(), case.village_id))
-        photos = uploaded_photos()
-        try:
-            save_upload(comp.add_photos, case, photos)
-        except Conflict as exc:
-            db.session.rollback()
-            abort(409, description=str(exc))
+        save_upload(comp.add_photos, case, uploaded_photos())
         return case
 
 

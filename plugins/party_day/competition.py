@@ -162,19 +162,14 @@ class CaseInput:
 
 def _checked_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo]:
     """The photos checked and saved again (all or none); the refusal noted on ``photos``."""
-    if not photos:
-        return []
-    try:
-        return clean_photos(
-            photos,
-            MAX_PHOTO_KB,
-            MAX_PHOTOS,
-            already,
-            too_many=_("A case keeps at most %(n)s photos.", n=MAX_PHOTOS),
-        )
-    except FieldErrors as exc:
-        errors.update(exc.errors)
-        return []
+    return clean_photos(
+        photos,
+        MAX_PHOTO_KB,
+        MAX_PHOTOS,
+        already,
+        _("A case keeps at most %(n)s photos.", n=MAX_PHOTOS),
+        errors,
+    )
 
 
 def save_case(user: User, round_: CaseRound, data: CaseInput, case: Case | None = None) -> Case:
