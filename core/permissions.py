@@ -352,12 +352,9 @@ def may_manage_roster(user: User) -> bool:
 
 def may_manage_roster_of(user: User, area: Area | None) -> bool:
     """True when ``user`` may export or import the roster of ``area`` (a county or township):
-    admins anywhere, reviewers inside their area."""
-    return (
-        area is not None
-        and area.kind in (AreaKind.COUNTY, AreaKind.TOWNSHIP)
-        and may_review_area(user, area)
-    )
+    admins anywhere, reviewers inside their area; the same rule as :func:`may_assess`, kept
+    under its own name so the two may differ."""
+    return may_assess(user, area)
 
 
 # --- answering 403 and 404 ----------------------------------------------------------------

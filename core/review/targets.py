@@ -72,11 +72,6 @@ class TownshipProgress:
         return sum(figure.done for figure in self.events.values())
 
     @property
-    def targeted(self) -> int:
-        """How many figures have a target."""
-        return sum(1 for _, figure in self.figures if figure.has_target)
-
-    @property
     def met(self) -> bool | None:
         """True when every figure with a target is met, False when one is behind, None when
         no target is set."""

@@ -15,18 +15,17 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.area_filters import MAX_ID
 from core.extensions import db
 from core.models import Area, AreaKind, Farm, FarmKind, Member, Team
 from core.models.enums import label, lazy_label
 from core.roster.columns import AREAS, FARMS, LINKS, MEMBERS, NO, TEAMS, YES, Sheet, fold, words
 from core.roster.reader import Book, Row, plain
 from core.roster.snapshot import Snapshot
-from core.rules import thresholds
+from core.rules import farm_count_flag, thresholds
 from core.services import clean_phone, clean_text
 
 Ref = int | str
-#: the largest id a database column holds (a bigger number is no id of Kepu's)
-MAX_ID = 2**31 - 1
 
 
 def as_id(text: str) -> int | None:
@@ -144,6 +143,8 @@ class _Planner:
         self.farm_count: Counter = Counter()
         #: sheet key -> {id written in the file: ref}, for links naming rows by id
         self.file_ids: dict[str, dict[int, Ref]] = defaultdict(dict)
+        #: the team rows read without mistakes, for their leaders once members are known
+        self.team_rows_seen: list[tuple[Row, Ref]] = []
         self.foreign_ids = 0
         if book.source != snap.source:
             self._forget_ids()
@@ -391,7 +392,6 @@ class _Planner:
                 self.team_village[team_id] = team["village_id"]
             return
         stored = {(t["village_id"], t["name"]): i for i, t in snap.teams.items()}
-        self.team_rows_seen: list[tuple[Row, Ref]] = []
         matched = set()
         for row in self.book.sheets["teams"]:
             before = len(plan.problems)
@@ -424,8 +424,6 @@ class _Planner:
                 plan.created.append(Change("teams", row.number, what))
             self.teams[(village, name)] = ref
             self.team_village[ref] = village
-            if written_id is not None:
-                self.file_ids["teams"][written_id] = ref
             if not bad:
                 self.team_rows_seen.append((row, ref))
         for team_id, team in snap.teams.items():
@@ -549,7 +547,7 @@ class _Planner:
 
     def leaders(self) -> None:
         """Each team row names its leader among the team's members."""
-        for row, ref in getattr(self, "team_rows_seen", []):
+        for row, ref in self.team_rows_seen:
             name = row.text("leader").strip()
             phone = plain(row.text("leader_phone"))
             if not name:
@@ -776,7 +774,7 @@ class _Planner:
         for members in self.team_members.values():
             for ref, name, _phone in members:
                 n = self.farm_count.get(ref, 0)
-                if n < limits["farms_min"] or n > limits["farms_max"]:
+                if farm_count_flag(n, limits) is not None:
                     self.plan.flags.append(
                         _("Member %(name)s is linked to %(n)s farms.", name=name, n=n)
                     )

@@ -40,11 +40,6 @@ class Snapshot:
         township = self.areas.get(village["parent_id"])
         return (township["name"] if township else "", village["name"])
 
-    def township_of(self, village_id: int) -> int | None:
-        """The id of the township a village lies in."""
-        village = self.areas.get(village_id)
-        return village["parent_id"] if village else None
-
     def fingerprint(self) -> str:
         """A hash of every row: equal fingerprints mean the roster did not change."""
         digest = hashlib.sha256()

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from flask import abort
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, func, select, true
 
 from core.plugin_api import (
@@ -31,7 +30,6 @@ from core.plugin_api import (
 )
 from plugins.expert_desk.models import (
     CHANNELS,
-    STATUSES,
     Booklet,
     BookletItem,
     Expert,
@@ -727,8 +725,3 @@ def _by(pair):
 def answers_of(question: Question) -> list[Post]:
     """A question's answers, in order."""
     return [p for p in question.posts if p.kind == "answer"]
-
-
-#: lazily labelled statuses for filters (import-time safe)
-STATUS_CHOICES = tuple(STATUSES)
-OVERDUE_LABEL = _l("Overdue")

@@ -78,7 +78,7 @@ def may_write_village(user: User, village_id: int | None) -> bool:
     if is_admin(user):
         return True
     if user.role == Role.REVIEWER and user.area is not None:
-        return village_id in set(db.session.scalars(Area.subtree_ids(user.area)))
+        return user.area.contains(db.session.get(Area, village_id))
     return user.role == Role.LEADER and own_village_id(user) == village_id
 
 
