@@ -42,15 +42,26 @@ def write_meta(token: str, meta: dict) -> None:
     (_root() / token / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
+def read_meta(token: str) -> dict | None:
+    """The metadata of ``token`` alone (who sent it, for a progress poll), or None when
+    unknown or expired."""
+    if not _TOKEN.match(token or ""):
+        return None
+    try:
+        return json.loads((_root() / token / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def load(token: str) -> tuple[list[tuple[str, bytes]], dict] | None:
     """The files and metadata of ``token``, or None when unknown or expired."""
-    if not _TOKEN.match(token or ""):
+    meta = read_meta(token)
+    if meta is None:
         return None
     folder = _root() / token
     try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         files = [(name, (folder / f"{i}.bin").read_bytes()) for i, name in enumerate(meta["names"])]
-    except (OSError, ValueError, KeyError):
+    except (OSError, KeyError):
         return None
     return files, meta
 

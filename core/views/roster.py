@@ -128,7 +128,7 @@ def confirm():
         flash(_("This dry run is no longer available: upload the file again."), "error")
         return redirect(url_for(".index"))
     files, meta = stored
-    root = _root(meta["area_id"]) if meta["area_id"] else _root(None)
+    root = _root(meta["area_id"])
     try:
         book = run.read(files)
     except FileRefused as exc:  # the limits changed since
@@ -163,7 +163,7 @@ def progress(token: str):
     ``{"done": n, "total": m}``; ``{"done": null}`` once it is finished (or for a token that
     is not the user's), which tells the page to stop asking. Never an error: the page asks
     while the import runs and may ask once more after it ended."""
-    stored = pending.load(token)
-    if stored is None or stored[1].get("user_id") != current_user.id:
+    meta = pending.read_meta(token)  # the owner only: the files stay on disk
+    if meta is None or meta.get("user_id") != current_user.id:
         return jsonify(done=None, total=None)
     return jsonify(pending.read_progress(token) or {"done": 0, "total": 0})
