@@ -340,3 +340,34 @@ def test_the_visit_list_leaves_a_removed_photo_out(client, bearer, world):
     listed = client.get(f"/api/v1/visits/?team={world.team.id}", headers=leader).get_json()
     assert [p["id"] for p in listed[0]["photos"]] == [kept]
     assert listed[0]["photos"][0]["url"] == f"/api/v1/visits/{visit.id}/photos/{kept}"
+
+
+def test_a_plan_completed_meanwhile_leaves_no_photo_files(app, world):
+    from sqlalchemy import update
+
+    from core.models import PlanStatus, VisitPlan
+    from core.services import Conflict
+    from core.services.plans import log_planned_visit
+    from core.services.visits import VisitInput
+
+    plan = VisitPlan(team=world.team, farm=world.farm, planned_on=rules.today(), topic="修剪")
+    db.session.add(plan)
+    db.session.commit()
+    before = _stored(app)
+    # another request completes the plan after this one loaded it (the race the guarded
+    # UPDATE settles): this one's photos are written, then its transaction rolls back
+    db.session.execute(
+        update(VisitPlan).where(VisitPlan.id == plan.id).values(status=PlanStatus.DONE),
+        execution_options={"synchronize_session": False},
+    )
+    data = VisitInput(
+        team_id=world.team.id,
+        farm_id=world.farm.id,
+        visited_on=rules.today(),
+        kind=VisitKind.LECTURE,
+        people_reached=10,
+        photos=[PNG, JPEG],
+    )
+    with pytest.raises(Conflict):
+        log_planned_visit(world.leader, plan, data)
+    assert _stored(app) == before

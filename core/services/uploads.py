@@ -8,7 +8,9 @@ comments or text chunks, no bytes after the image), so a file that is also HTML,
 archive loses that part. A thumbnail ``THUMBNAIL_WIDTH`` pixels wide is stored beside it.
 
 Files live in ``<instance>/uploads/<folder>/`` and are only sent by a view that has checked the
-reader, never cached by shared caches.
+reader, never cached by shared caches. A file is written before the row naming it is committed:
+the session notes it, and a rollback of that transaction removes it again, so a failed write
+(a refused form, a lost race, a conflict) leaves no file behind, whichever caller it was.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from typing import TYPE_CHECKING
 
 from flask import Response, abort, current_app, request, send_file
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from core.extensions import db
 from core.services import FieldErrors
 
 if TYPE_CHECKING:
@@ -252,7 +257,25 @@ def store_photo(folder: str, photo: Photo, stem: str | None = None) -> str:
     name = (stem or secrets.token_hex(16)) + PHOTO_TYPES[photo.media_type][0]
     (directory / name).write_bytes(photo.data)
     (directory / _thumbnail_name(name)).write_bytes(photo.thumbnail)
+    db.session.info.setdefault(_UNCOMMITTED, []).append((folder, name))
     return name
+
+
+#: the session's key for the files written since its last commit
+_UNCOMMITTED = "kepu_uncommitted_photos"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_photos(session: Session) -> None:
+    """Their rows are committed: the files stay."""
+    session.info.pop(_UNCOMMITTED, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_written_photos(session: Session) -> None:
+    """Their rows were never saved: remove the files written for them."""
+    for folder, name in session.info.pop(_UNCOMMITTED, []):
+        drop_photo(folder, name)
 
 
 def photo_file(folder: str, name: str | None, thumbnail: bool = False) -> Path | None:

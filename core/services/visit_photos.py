@@ -14,7 +14,7 @@ from core.extensions import db
 from core.models import User, Visit, VisitPhoto
 from core.permissions import can_write_team_records
 from core.services import FieldErrors
-from core.services.uploads import Photo, clean_photos, drop_photo, send_photo, store_photo
+from core.services.uploads import Photo, clean_photos, send_photo, store_photo
 
 #: where the photos are stored: <instance>/uploads/visits/
 PHOTO_FOLDER = "visits"
@@ -40,34 +40,24 @@ def check_photos(errors: dict, photos: list[bytes], already: int) -> list[Photo]
     return clean_photos(photos, max_kb, limit, already, too_many_message(limit), errors)
 
 
-def attach_photos(visit: Visit, photos: list[Photo]) -> list[str]:
-    """Write ``photos`` under random names and attach them to ``visit`` (not committed);
-    returns the file names, for :func:`drop_files` when the transaction fails."""
-    names = []
+def attach_photos(visit: Visit, photos: list[Photo]) -> None:
+    """Write ``photos`` under random names and attach them to ``visit`` (not committed; a
+    rollback removes the files again)."""
     for photo in photos:
         name = store_photo(PHOTO_FOLDER, photo)
-        names.append(name)
         visit.photos.append(
             VisitPhoto(filename=name, media_type=photo.media_type, size=len(photo.data))
         )
-    return names
-
-
-def drop_files(names: list[str]) -> None:
-    """Remove the files of photos whose rows were never saved."""
-    for name in names:
-        drop_photo(PHOTO_FOLDER, name)
 
 
 def commit_with_photos(visit: Visit, photos: list[Photo]) -> Visit:
-    """Attach ``photos`` to ``visit`` and commit; when the commit fails, the files just written
-    are removed again and the error goes on."""
-    names = attach_photos(visit, photos)
+    """Attach ``photos`` to ``visit`` and commit; when the commit fails, its rollback removes
+    the files just written (``core.services.uploads``) and the error goes on."""
+    attach_photos(visit, photos)
     try:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        drop_files(names)
         raise
     return visit
 

@@ -18,7 +18,6 @@ from core.services.visit_photos import (
     attach_photos,
     check_photos,
     commit_with_photos,
-    drop_files,
 )
 from core.services.visit_rules import MAX_REACHED, TEXT_LIMITS, reached_message, visit_day_error
 
@@ -139,8 +138,7 @@ def log_visit(user: User, data: VisitInput) -> tuple[Visit, bool]:
     visit = add_visit(user, data)
     try:
         db.session.commit()
-    except IntegrityError:
-        drop_files([photo.filename for photo in visit.photos])
+    except IntegrityError:  # its rollback (in logged_meanwhile) removes the photos' files
         winner = logged_meanwhile(data.client_key)
         if winner is None:
             raise
@@ -158,7 +156,7 @@ def logged_meanwhile(client_key: str | None) -> Visit | None:
 def add_visit(user: User, data: VisitInput) -> Visit:
     """Check ``data`` and add its visit to the session without committing, so a caller can
     change other rows in the same transaction (a plan turned into its visit). Its photos'
-    files are written already: a caller whose commit fails drops them (``drop_files``)."""
+    files are written already: the transaction's rollback removes them if it fails."""
     team, farm, members, photos = _check(user, data)
     visit = Visit(team=team, farm=farm, logged_by=user, client_key=data.client_key or None)
     _apply(visit, data, members)
