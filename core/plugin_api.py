@@ -43,6 +43,7 @@ of a team; ``require(condition)`` answers 403 unless it holds; ``require_admin()
 ``get_readable_or_404(model, id, scope)`` loads a row the current user may read.
 ``may_review(user)`` is true for admins and for reviewers who have an area (``user.area``,
 the county or a township): those who read the figures of every unit inside their area.
+``may_review_area(user, area)``: such a user, for an area inside theirs (admins: any).
 
 **Pages.** ``show_errors(form, errors)`` puts a service's ``FieldErrors`` on a WTForms form;
 ``optional_int`` coerces an empty select to None; ``placeholder(text)`` is the first, empty
@@ -156,6 +157,7 @@ from core.permissions import (
     is_admin,
     may_open_module,
     may_review,
+    may_review_area,
     require,
     require_admin,
     visit_scope,
@@ -226,6 +228,7 @@ __all__ = [
     "local_zone",
     "may_open_module",
     "may_review",
+    "may_review_area",
     "month_bounds",
     "month_starts",
     "notify",

@@ -17,6 +17,7 @@ from core.plugin_api import (
     documents,
     filter_args,
     item_rule,
+    may_review,
     paginate,
     photos_body,
     readable,
@@ -72,7 +73,7 @@ class Experts(MethodView):
     @documents(blp, 401, 403)
     def get(self):
         """List experts (the desk)"""
-        require(svc.is_desk(caller()))
+        require(may_review(caller()))
         return select(Expert).order_by(Expert.name, Expert.id)
 
     @blp.arguments(ExpertDeskExpertInputSchema)
@@ -218,7 +219,7 @@ def photo(question_id, photo_id):
 @documents(blp, 401, 403)
 def officers():
     """List the villages of the caller's area with their information officer (the desk)"""
-    require(svc.is_desk(caller()))
+    require(may_review(caller()))
     return svc.officer_villages(caller())
 
 
@@ -258,7 +259,7 @@ class Booklets(MethodView):
     def post(self, data):
         """Compile a booklet of answered questions (the desk)"""
         user = caller()
-        require(svc.is_desk(user))
+        require(may_review(user))
         return save(
             svc.save_booklet,
             user,

@@ -21,6 +21,8 @@ from core.plugin_api import (
     db,
     is_admin,
     may_open_module,
+    may_review,
+    may_review_area,
     notify,
     path_for,
     send_photo,
@@ -86,19 +88,10 @@ def may_use(user: User) -> bool:
     return may_open_module(user) or my_expert(user) is not None
 
 
-def is_desk(user: User) -> bool:
-    """True for the desk: admins and reviewers with an area (who triage their area's)."""
-    if is_admin(user):
-        return True
-    return user.is_authenticated and user.role == Role.REVIEWER and user.area is not None
-
-
 def desk_for(user: User, village: Area) -> bool:
     """True when ``user`` triages the questions of ``village``: the desk of its area, and
     the village's information officer."""
-    if is_admin(user) or (is_desk(user) and user.area.contains(village)):
-        return True
-    return officer_village_id(user) == village.id
+    return may_review_area(user, village) or officer_village_id(user) == village.id
 
 
 def officer_village_id(user: User) -> int | None:
@@ -161,7 +154,7 @@ def may_ask(user: User, village: Area | None) -> bool:
 
 def may_ask_somewhere(user: User) -> bool:
     """True for those who record questions for some village (officers included)."""
-    if is_desk(user) or (user.role == Role.LEADER and user.team is not None):
+    if may_review(user) or (user.role == Role.LEADER and user.team is not None):
         return True
     return officer_village_id(user) is not None
 
@@ -194,7 +187,7 @@ def answer_within_days() -> int:
 def may_name_officer(user: User, village: Area) -> bool:
     """Admins, and the reviewers whose area holds the village (township or county), name its
     information officer."""
-    return is_admin(user) or (is_desk(user) and user.area.contains(village))
+    return may_review_area(user, village)
 
 
 def officer_candidates(village: Area) -> list[User]:

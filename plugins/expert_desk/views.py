@@ -20,6 +20,7 @@ from core.plugin_api import (
     download,
     get_readable_or_404,
     is_admin,
+    may_review,
     page_of,
     placeholder,
     require,
@@ -96,18 +97,18 @@ def index():
         status=status,
         statuses=svc.status_labels(),
         may_ask=svc.may_ask_somewhere(current_user),
-        is_desk=svc.is_desk(current_user),
+        is_desk=may_review(current_user),
         is_admin=is_admin(current_user),
         today=today(),
         filters={k: v for k, v in {"status": status, "village": village}.items() if v},
         village=village,
-        areas=list(scoped_areas(current_user).values()) if svc.is_desk(current_user) else [],
+        areas=list(scoped_areas(current_user).values()) if may_review(current_user) else [],
     )
 
 
 def _question_form(form: QuestionForm) -> None:
     user = current_user
-    if svc.is_desk(user):
+    if may_review(user):
         form.village_id.choices = village_choices()
         members = []
     else:
@@ -302,7 +303,7 @@ def photo(question_id, photo_id):
 @bp.route("/experts", methods=["GET", "POST"])
 def experts():
     """The experts with their specialties and open load; admins add specialties here."""
-    require(svc.is_desk(current_user))
+    require(may_review(current_user))
     form = SpecialtyForm()
     status = 200
     if request.method == "POST":
@@ -393,7 +394,7 @@ def _officers_page(errors: dict[int, str] | None = None, status: int = 200):
 @bp.route("/officers")
 def officers():
     """The villages of the reviewer's area with their information officer (the desk)."""
-    require(svc.is_desk(current_user))
+    require(may_review(current_user))
     return _officers_page()
 
 
@@ -423,14 +424,14 @@ def booklets():
     """The compiled Q&A booklets."""
     rows = db.session.scalars(select(Booklet).order_by(Booklet.id.desc())).all()
     return render_template(
-        "expert_desk/booklets.html", booklets=rows, may_compile=svc.is_desk(current_user)
+        "expert_desk/booklets.html", booklets=rows, may_compile=may_review(current_user)
     )
 
 
 @bp.route("/booklets/new", methods=["GET", "POST"])
 def new_booklet():
     """Compile a booklet from answered questions (the desk)."""
-    require(svc.is_desk(current_user))
+    require(may_review(current_user))
     form = BookletForm()
     answered = db.session.scalars(
         select(Question)
