@@ -14,7 +14,7 @@ Four queries whatever the number of townships: their teams, the events, the visi
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Area, Campaign, CampaignTarget, Event, Team, VenueKind, Visit, event_teams
@@ -79,36 +79,24 @@ class TownshipProgress:
         return all(flags) if flags else None
 
 
-def _township_of(path: str, townships: dict[str, int]) -> int | None:
-    """The id of the township (by materialized path) that ``path`` lies in, if any."""
-    prefix = "/"
-    for part in path.strip("/").split("/"):
-        prefix += f"{part}/"
-        if prefix in townships:
-            return townships[prefix]
-    return None
-
-
 def campaign_progress(campaign: Campaign, townships: list[Area]) -> list[TownshipProgress]:
     """Targets and progress of ``townships`` (in the given order) for ``campaign``."""
     if not townships:
         return []
     start: date = campaign.starts_on
     end: date = campaign.ends_on
-    by_path = {area.path: area.id for area in townships}
     village = Area.__table__.alias("village")
-    # the live teams of the townships' subtrees, as subtree_teams() keeps them for one area
+    # the live teams of the townships: a team's village is a village, whose parent is its
+    # township (core.services.teams, core.services.areas)
     ours = (
-        select(Team.id, village.c.path)
+        select(Team.id, village.c.parent_id)
         .join(village, village.c.id == Team.village_id)
         .where(
             Team.deleted_at.is_(None),
-            or_(*(village.c.path.startswith(a.path, autoescape=True) for a in townships)),
+            village.c.parent_id.in_([area.id for area in townships]),
         )
     )
-    township_of = {
-        team_id: _township_of(path, by_path) for team_id, path in db.session.execute(ours)
-    }
+    township_of = dict(db.session.execute(ours).all())
     teams = ours.with_only_columns(Team.id)
     held: dict[int, set[tuple[int, str]]] = {area.id: set() for area in townships}
     if township_of:
