@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
@@ -90,7 +90,6 @@ def index():
     if end:
         query = query.where(PartyDay.held_on <= end)
         filters["to"] = end.isoformat()
-    total = db.session.scalar(query.with_only_columns(func.count(PartyDay.id)))
     page = page_of(
         query.options(joinedload(PartyDay.village)).order_by(
             PartyDay.held_on.desc(), PartyDay.id.desc()
@@ -101,7 +100,7 @@ def index():
     return render_template(
         "party_day/index.html",
         page=page,
-        total=total,
+        total=page.total,  # the paginator counted the filtered rows
         filters=filters,
         area=area,
         villages=db.session.scalars(svc.villages_query(current_user)).all(),

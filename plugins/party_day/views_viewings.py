@@ -107,13 +107,7 @@ def edit_viewing(viewing_id):
 
 def _attendance_page(viewing: Viewing, form: AttendanceForm | None = None):
     """The viewing with each village's attendance (the villages the user reads)."""
-    villages = [
-        v
-        for v in svc.viewing_villages(viewing)
-        if db.session.scalar(
-            select(Area.id).where(Area.id == v.id, village_scope(current_user, Area.id))
-        )
-    ]
+    villages = svc.viewing_villages(viewing, village_scope(current_user, Area.id))
     held = svc.attendance(viewing)
     writable = [v for v in villages if may_write_village(current_user, v.id)]
     if writable:
