@@ -89,8 +89,9 @@ class Expert(TimestampMixin, Base):
     )
 
     user: Mapped["User | None"] = relationship()
+    #: loaded with the experts in one query (every list of experts shows them)
     specialties: Mapped[list[Specialty]] = relationship(
-        secondary=expert_specialties, order_by=Specialty.name
+        secondary=expert_specialties, order_by=Specialty.name, lazy="selectin"
     )
 
 
